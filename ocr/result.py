@@ -1,0 +1,73 @@
+"""The recognition result: one shape shared by `sohoa ocr --json`, the ingest flow and storage.
+
+Every confidence here is a probability-like number in 0..1 (Tesseract's 0..100 is divided by 100).
+Page numbers are 1-based. Boxes are pixel boxes (x0, y0, x1, y1) on the *corrected* page image
+(after rotation/deskew), the same image the searchable PDF shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA = "sohoa.ocr/v1"
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    confidence: float
+    box: tuple[int, int, int, int]
+    block: int = 0
+    line: int = 0
+
+
+@dataclass
+class Page:
+    number: int
+    text: str = ""
+    mean_confidence: float = 0.0
+    rotation: int = 0  # clockwise correction applied, degrees: 0, 90, 180, 270
+    skew_degrees: float = 0.0  # skew measured and removed, degrees (counter-clockwise positive)
+    blank: bool = False
+    doc_type: str = "khac"
+    doc_type_confidence: float = 0.0
+    width: int = 0
+    height: int = 0
+    dpi: int = 300
+    text_source: str = "ocr"  # "ocr", or "pdf" when a good embedded text layer was used
+    qr_codes: list[str] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    doc_type: str
+    pages: list[int]
+    confidence: float
+    fields: dict[str, Any] = field(default_factory=dict)
+    # key -> {"page": int, "confidence": float}
+    field_details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    needs_review: bool = False
+    review_reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OcrResult:
+    source: str
+    sha256: str
+    page_count: int
+    pages: list[Page]
+    documents: list[Document] = field(default_factory=list)
+    dossier_code: str | None = None
+    office_code: str | None = None
+    tool_versions: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self, *, words: bool = False) -> dict[str, Any]:
+        """The `sohoa.ocr/v1` shape; per-word boxes only on request (they are large)."""
+        data = asdict(self)
+        if not words:
+            for page in data["pages"]:
+                page.pop("words", None)
+        return {"schema": SCHEMA, **data}

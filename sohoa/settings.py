@@ -1,0 +1,62 @@
+"""All configuration, from environment variables `SOHOA_*` (the only global state sohoa keeps).
+
+Embedded defaults need no configuration at all: a SQLite file, a local S3 server (SeaweedFS
+`weed mini`) and Prefect without a server, all under the data dir. Production sets:
+
+  SOHOA_DATABASE_URL   postgresql+psycopg://user:pass@host:5432/sohoa
+  SOHOA_S3_ENDPOINT    minio.example:9000 (then nothing is started locally)
+  SOHOA_S3_ACCESS_KEY / SOHOA_S3_SECRET_KEY / SOHOA_S3_SECURE / SOHOA_S3_BUCKET
+  PREFECT_API_URL      http://prefect:4200/api (Prefect's own variable)
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    inbox: Path | None = None  # default: <data_dir>/inbox
+    database_url: str | None = None  # default: sqlite:///<data_dir>/sohoa.db
+    s3_endpoint: str | None = None  # unset: start the embedded server
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_secure: bool = False
+    s3_bucket: str = "sohoa"
+    s3_region: str = "us-east-1"
+    ocr_workers: int = 0  # 0: one process per core
+    ocr_lang: str = "vie"
+    tessdata_dir: Path | None = None  # default: <data_dir>/tessdata if present, else system
+    stable_seconds: float = 3.0  # inbox file unchanged this long before it is read
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.inbox or self.data_dir / "inbox"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'sohoa.db').resolve()}"
+
+    @property
+    def workers(self) -> int:
+        return self.ocr_workers or os.cpu_count() or 1
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
