@@ -1,0 +1,64 @@
+# Two commands set up a fresh Debian 12 machine: `make demo` and `make test`.
+# Every install step lives here; each is skipped when already done.
+
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SOHOA := $(VENV)/bin/sohoa
+DATA_DIR ?= var
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages sohoa needs at run time (deploy/Dockerfile installs the same list).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
+	poppler-utils unpaper ghostscript fonts-liberation2 fonts-dejavu-core \
+	python3-venv npm
+
+.PHONY: install system venv tessdata demo test test-fast lint bench model clean
+
+install: system venv tessdata
+
+system: $(VENV)/.system-stamp
+$(VENV)/.system-stamp: Makefile
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "apt: installing $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
+venv: $(VENV)/.venv-stamp
+$(VENV)/.venv-stamp: pyproject.toml $(VENV)/.system-stamp
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	@touch $@
+
+tessdata: $(VENV)/.tessdata-stamp
+$(VENV)/.tessdata-stamp: $(VENV)/.venv-stamp
+	$(PY) -m ocr.tessdata install $(DATA_DIR)/tessdata
+	@touch $@
+
+demo: install
+	$(SOHOA) demo
+
+test: install
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m 'not slow'
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+bench: install
+	$(PY) bench/ocr.py
+	$(PY) bench/classify.py
+	$(PY) bench/rates.py
+	$(PY) bench/backfill.py
+
+model: venv
+	$(SOHOA) train
+
+clean:
+	rm -rf $(DATA_DIR)

@@ -1,0 +1,84 @@
+"""Find scan units in an inbox: what counts as one scan, and what its path says about it.
+
+A PDF or TIFF is one scan. JPEG/PNG pages inside a folder form one scan (the folder, pages in name
+order); a loose image in the inbox root is a one-page scan. Anything else is still a unit, so it
+reaches quarantine with a reason instead of lying in the inbox forever.
+Layout hints: `INBOX/<office_code>/<dossier_code>/...` names the office and the dossier.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DOCUMENT_EXTS = {".pdf", ".tif", ".tiff"}
+PAGE_IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jp2"}
+SKIPPED_SUFFIXES = {".part", ".crdownload", ".tmp", ".reason"}
+
+_OFFICE = re.compile(r"^(?:\d{3}\.\d{2}\.\d{2}\.)?[GH]\d{2}(?:\.\d{1,3})*$")
+_DOSSIER = re.compile(r"^[0-9A-Z.]+-\d{6}(?:\d{2})?-\d{3,8}$")
+
+
+@dataclass(frozen=True)
+class ScanUnit:
+    path: Path  # a file, or a folder of page images
+    relative: Path  # relative to the inbox, for archive/quarantine paths and logs
+    office_hint: str | None = None
+    dossier_hint: str | None = None
+
+    @property
+    def files(self) -> list[Path]:
+        if self.path.is_dir():
+            return sorted(p for p in self.path.iterdir() if _is_page_image(p))
+        return [self.path]
+
+
+def discover(inbox: Path, *, stable_seconds: float = 0.0, now: float | None = None) -> list[ScanUnit]:
+    """Scan units under `inbox`, oldest layout first; units still being written are left alone."""
+    inbox = inbox.resolve()
+    if not inbox.is_dir():
+        return []
+    units: list[ScanUnit] = []
+    for folder in sorted([inbox, *(p for p in inbox.rglob("*") if p.is_dir())]):
+        entries = sorted(p for p in folder.iterdir() if p.is_file() and not _skipped(p))
+        images = [p for p in entries if _is_page_image(p)]
+        others = [p for p in entries if not _is_page_image(p)]
+        if images and folder != inbox:
+            units.append(_unit(inbox, folder))
+        else:
+            others.extend(images)
+        units.extend(_unit(inbox, p) for p in sorted(others))
+    if stable_seconds > 0:
+        now = time.time() if now is None else now
+        units = [u for u in units if _stable(u, stable_seconds, now)]
+    return units
+
+
+def _unit(inbox: Path, path: Path) -> ScanUnit:
+    relative = path.relative_to(inbox)
+    parts = relative.parts
+    office = parts[0] if len(parts) > 1 and _OFFICE.match(parts[0]) else None
+    dossier = next((p for p in parts[:-1] if _DOSSIER.match(p)), None)
+    if path.is_dir() and _DOSSIER.match(path.name):
+        dossier = path.name
+    return ScanUnit(path=path, relative=relative, office_hint=office, dossier_hint=dossier)
+
+
+def _is_page_image(path: Path) -> bool:
+    return path.suffix.lower() in PAGE_IMAGE_EXTS
+
+
+def _skipped(path: Path) -> bool:
+    return path.name.startswith(".") or path.suffix.lower() in SKIPPED_SUFFIXES
+
+
+def _stable(unit: ScanUnit, seconds: float, now: float) -> bool:
+    """A unit is stable when nothing in it changed for `seconds` (a half-copied file is not)."""
+    files = unit.files or [unit.path]
+    try:
+        newest = max(max(f.stat().st_mtime, f.stat().st_ctime) for f in files)
+    except (FileNotFoundError, ValueError):
+        return False
+    return now - newest >= seconds
