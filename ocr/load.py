@@ -1,0 +1,348 @@
+"""Open a scan (PDF, TIFF, JPEG/PNG, folder of page images) and load one page at a time.
+
+`open_source` only reads headers, so it is cheap; a worker process calls
+`open_source(path).load_page(i)` itself and decodes just that page, which keeps memory flat on a
+500-page PDF. Every page comes back as a BGR uint8 array with the resolution it was scanned at.
+Unreadable inputs raise `BadInput("<file>: <reason>")` so the caller can quarantine them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from ocr.errors import BadInput, MissingDependency
+
+DEFAULT_DPI = 300
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".jp2"})
+A4_LONG_INCHES = 11.69
+MAX_RENDER_DPI = 600  # a PDF image scanned finer than this is rendered at 600 dpi
+MIN_RENDER_DPI = 72
+
+# Pillow refuses images over ~179 Mpx by default; an A0 scan at 600 dpi is ~ 660 Mpx.
+Image.MAX_IMAGE_PIXELS = 1_000_000_000
+
+
+@dataclass
+class LoadedPage:
+    index: int  # 0-based
+    image: np.ndarray  # BGR uint8
+    dpi: int
+    embedded_text: str | None = None  # the PDF's own text layer for this page, if it has one
+
+
+@dataclass
+class Source:
+    """An opened input. Holds only paths and counts, so it pickles cheaply to worker processes."""
+
+    path: Path
+    kind: str  # "pdf" | "tiff" | "image" | "folder"
+    page_count: int
+    files: list[Path] = field(default_factory=list)  # folder pages, in natural name order
+
+    def load_page(self, index: int) -> LoadedPage:
+        if not 0 <= index < self.page_count:
+            last = self.page_count - 1
+            raise IndexError(f"{self.path.name}: page index {index} outside 0..{last}")
+        if self.kind == "pdf":
+            return _load_pdf_page(self.path, index)
+        if self.kind == "folder":
+            image, dpi = _decode_image_file(self.files[index], frame=0)
+            return LoadedPage(index, image, dpi)
+        image, dpi = _decode_image_file(self.path, frame=index)
+        return LoadedPage(index, image, dpi)
+
+
+# ---------------------------------------------------------------------------------------------
+# hashing
+
+
+def sha256_of(path: Path) -> str:
+    """A file's sha256; a folder's is the sha256 of its page files' hex digests, in name order."""
+    path = Path(path)
+    if path.is_dir():
+        digests = [_file_sha256(p) for p in sorted(_page_files(path), key=lambda p: p.name)]
+        return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+    return _file_sha256(path)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# opening
+
+
+def open_source(path: Path) -> Source:
+    """Identify the input by its content (not its name) and count its pages, or raise BadInput."""
+    path = Path(path)
+    if path.is_dir():
+        return _open_folder(path)
+    if not path.is_file():
+        raise BadInput(f"{path.name}: no such file")
+    if path.stat().st_size == 0:
+        raise BadInput(f"{path.name}: empty file")
+    with path.open("rb") as f:
+        head = f.read(1024)
+    kind = _sniff(head)
+    if kind == "pdf":
+        return Source(path, "pdf", _pdf_page_count(path))
+    if path.suffix.lower() == ".pdf":
+        what = "a text file" if _looks_like_text(head) else "not a PDF"
+        raise BadInput(f"{path.name}: named .pdf but {what} (no %PDF header)")
+    if kind is None:
+        what = "a text file" if _looks_like_text(head) else f"'{path.suffix or 'no suffix'}'"
+        raise BadInput(f"{path.name}: unsupported file type ({what})")
+    count = _image_frame_count(path)
+    return Source(path, "tiff" if kind == "tiff" else "image", count)
+
+
+def _sniff(head: bytes) -> str | None:
+    if b"%PDF-" in head:
+        return "pdf"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[:3] == b"\xff\xd8\xff" or head[:8] == b"\x89PNG\r\n\x1a\n" or head[:2] == b"BM":
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51":
+        return "image"
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def _open_folder(path: Path) -> Source:
+    files = sorted(_page_files(path), key=_natural_key)
+    if not files:
+        raise BadInput(f"{path.name}: folder without page images")
+    return Source(path, "folder", len(files), files)
+
+
+def _page_files(folder: Path) -> list[Path]:
+    return [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in IMAGE_SUFFIXES
+    ]
+
+
+def _natural_key(path: Path) -> list[object]:
+    """'page2' before 'page10': digit runs compare as numbers."""
+    parts = re.split(r"(\d+)", path.name.lower())
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
+def _image_frame_count(path: Path) -> int:
+    try:
+        with Image.open(path) as img:
+            count = getattr(img, "n_frames", 1)
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
+    if count < 1:
+        raise BadInput(f"{path.name}: zero pages")
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def _pdf_page_count(path: Path) -> int:
+    import pikepdf
+
+    with path.open("rb") as f:
+        f.seek(max(0, path.stat().st_size - 2048))
+        tail = f.read()
+    if b"%%EOF" not in tail:
+        raise BadInput(f"{path.name}: truncated PDF (no %%EOF at the end)")
+    try:
+        with pikepdf.open(path) as pdf:
+            count = len(pdf.pages)
+    except pikepdf.PasswordError as exc:
+        raise BadInput(f"{path.name}: encrypted PDF (password required)") from exc
+    except (pikepdf.PdfError, OSError, ValueError, RuntimeError) as exc:
+        raise BadInput(f"{path.name}: corrupt PDF ({_short(exc)})") from exc
+    if count == 0:
+        raise BadInput(f"{path.name}: PDF with zero pages")
+    return count
+
+
+def _load_pdf_page(path: Path, index: int) -> LoadedPage:
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+
+    dpi, has_fonts = _pdf_page_facts(path, index)
+    try:
+        images = convert_from_path(
+            path, dpi=dpi, first_page=index + 1, last_page=index + 1, fmt="ppm", thread_count=1
+        )
+    except PDFInfoNotInstalledError as exc:
+        raise MissingDependency("poppler-utils (pdftoppm) is not installed") from exc
+    except (PDFPageCountError, PDFSyntaxError, OSError, ValueError) as exc:
+        raise BadInput(f"{path.name}: page {index + 1} cannot be rendered ({_short(exc)})") from exc
+    if not images:
+        raise BadInput(f"{path.name}: page {index + 1} rendered nothing")
+    image = _to_bgr(images[0])
+    text = _pdf_page_text(path, index) if has_fonts else None
+    return LoadedPage(index, image, dpi, text)
+
+
+def _pdf_page_facts(path: Path, index: int) -> tuple[int, bool]:
+    """(render dpi, page has fonts). A page that is one scanned image renders at its native dpi."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            page = pdf.pages[index]
+            box = [float(v) for v in page.mediabox]
+            unit = float(page.obj.get("/UserUnit", 1))
+            width_in = abs(box[2] - box[0]) * unit / 72
+            height_in = abs(box[3] - box[1]) * unit / 72
+            images = list(page.get_images().values())
+            resources = page.obj.get("/Resources", {})
+            has_fonts = bool(resources.get("/Font")) if resources else False
+            sizes = [(int(im.get("/Width", 0)), int(im.get("/Height", 0))) for im in images]
+    except pikepdf.PasswordError as exc:
+        raise BadInput(f"{path.name}: encrypted PDF (password required)") from exc
+    except (pikepdf.PdfError, OSError, ValueError, RuntimeError, KeyError) as exc:
+        raise BadInput(f"{path.name}: page {index + 1} unreadable ({_short(exc)})") from exc
+    if len(sizes) != 1 or width_in <= 0 or height_in <= 0:
+        return DEFAULT_DPI, has_fonts
+    px_w, px_h = sizes[0]
+    # area ratio: independent of whether the image is drawn rotated on the page
+    native = ((px_w * px_h) / (width_in * height_in)) ** 0.5
+    return _snap_dpi(native), has_fonts
+
+
+def _snap_dpi(dpi: float) -> int:
+    """Scanners use round resolutions; snap within 3 % so 299.7 renders at 300."""
+    for common in (75, 96, 100, 150, 200, 240, 300, 400, 600):
+        if abs(dpi - common) <= 0.03 * common:
+            return common
+    return int(min(MAX_RENDER_DPI, max(MIN_RENDER_DPI, round(dpi))))
+
+
+def _pdf_page_text(path: Path, index: int) -> str | None:
+    page = str(index + 1)
+    try:
+        done = subprocess.run(
+            ["pdftotext", "-f", page, "-l", page, "-layout", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise MissingDependency("poppler-utils (pdftotext) is not installed") from exc
+    except subprocess.TimeoutExpired:
+        return None
+    text = done.stdout.decode("utf-8", errors="replace").replace("\f", "").strip()
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------------
+# images
+
+
+def _decode_image_file(path: Path, frame: int) -> tuple[np.ndarray, int]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # EXIF/TIFF tag warnings are not our business
+            with Image.open(path) as img:
+                if frame:
+                    img.seek(frame)
+                img.load()
+                dpi = _image_dpi(img)
+                if frame == 0:
+                    img = ImageOps.exif_transpose(img)
+                return _to_bgr(img), dpi
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
+
+
+def _image_dpi(img: Image.Image) -> int:
+    """Resolution from metadata when it is believable, else estimated as an A4 page.
+
+    Phones write 72 dpi (or nothing) whatever the photo; a real page at that resolution would be
+    a 55-inch sheet, so metadata is trusted only when it implies a page of sensible size.
+    """
+    width, height = img.size
+    raw = img.info.get("dpi")
+    dpi = 0.0
+    if isinstance(raw, tuple) and raw:
+        try:
+            dpi = float(raw[0])
+        except (TypeError, ValueError):
+            dpi = 0.0
+    long_inches = max(width, height) / dpi if dpi > 0 else 0
+    if 100 <= dpi <= 2400 and 2.5 <= long_inches <= 24:
+        return _snap_dpi(dpi) if dpi <= MAX_RENDER_DPI else round(dpi)
+    aspect = max(width, height) / max(1, min(width, height))
+    if 1.2 <= aspect <= 1.6:  # page-shaped: assume A4
+        return max(MIN_RENDER_DPI, min(1200, round(max(width, height) / A4_LONG_INCHES)))
+    if 100 <= dpi <= 2400:
+        return round(dpi)
+    return DEFAULT_DPI
+
+
+def _to_bgr(img: Image.Image) -> np.ndarray:
+    """Any Pillow mode as BGR uint8; transparent areas become white paper."""
+    mode = img.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img)
+        arr = _to_uint8(arr)
+        gray = arr
+        return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
+    if mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    elif mode == "PA":
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    if img.mode in ("1", "L"):
+        gray = np.asarray(img.convert("L"))
+        return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
+    rgb = np.asarray(img.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def _to_uint8(arr: np.ndarray) -> np.ndarray:
+    """16-bit (or 12-bit data in 16-bit containers) and float images down to 0..255."""
+    if arr.dtype == np.uint8:
+        return arr
+    if np.issubdtype(arr.dtype, np.floating):
+        top = float(arr.max()) if arr.size else 1.0
+        scale = 255.0 if top <= 1.0 else 255.0 / max(top, 1.0)
+        return np.clip(arr * scale, 0, 255).astype(np.uint8)
+    top = int(arr.max()) if arr.size else 0
+    if top > 4095:
+        return (arr.astype(np.uint32) >> 8).astype(np.uint8)
+    if top > 255:
+        return (arr.astype(np.uint32) >> 4).astype(np.uint8)
+    return arr.astype(np.uint8)
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
