@@ -1,0 +1,98 @@
+"""The ingest flow: every new scan in the inbox is recognised, stored and recorded.
+
+One task per scan (never per page: pages run in the shared process pool inside the task), so the
+Prefect UI shows one row per file with its outcome. Bad input is quarantined inside the task and
+is not an error of the run; infrastructure errors are retried, then leave the scan in the inbox.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.discover import ScanUnit, discover
+from flows.scan import IngestContext, Outcome, ingest_scan
+from sohoa.runtime import open_database
+from sohoa.settings import Settings, get_settings
+from storage.objects import ObjectStore
+
+
+@dataclass
+class IngestSummary:
+    inbox: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+
+@task(
+    name="process-scan",
+    task_run_name="scan {unit.relative}",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    cache_policy=NO_CACHE,
+)
+def process_scan(unit: ScanUnit, ctx: IngestContext) -> Outcome:
+    return ingest_scan(unit, ctx, get_run_logger())
+
+
+@flow(name="ingest-inbox", flow_run_name="ingest {inbox}", validate_parameters=False)
+def ingest_inbox(inbox: str | None = None, stable_seconds: float = 0.0) -> IngestSummary:
+    """Process every (stable) scan under `inbox`; returns what happened to each."""
+    settings = get_settings()
+    folder = Path(inbox) if inbox else settings.inbox_dir
+    units = discover(folder, stable_seconds=stable_seconds)
+    return run_units(units, settings, label=str(folder))
+
+
+def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> IngestSummary:
+    """Run `process_scan` over units with one store, one database and one page pool."""
+    log = get_run_logger()
+    summary = IngestSummary(inbox=label)
+    log.info("%d scan(s) to process in %s", len(units), label)
+    if not units:
+        return summary
+    with ExitStack() as stack:
+        store = stack.enter_context(ObjectStore.from_settings(settings))
+        store.ensure_bucket()
+        engine = open_database(settings)
+        pool = stack.enter_context(
+            ProcessPoolExecutor(
+                max_workers=settings.workers, mp_context=multiprocessing.get_context("forkserver")
+            )
+        )
+        ctx = IngestContext(settings=settings, store=store, engine=engine, executor=pool)
+        for unit in units:
+            state = process_scan(unit, ctx, return_state=True)
+            if state.is_completed():
+                summary.outcomes.append(state.result())
+            else:
+                reason = str(state.message or state.name)
+                summary.failed.append({"source": str(unit.relative), "error": reason})
+                log.error("%s: failed, left in place: %s", unit.relative, reason)
+        engine.dispose()
+    _publish(summary)
+    return summary
+
+
+def _publish(summary: IngestSummary) -> None:
+    rows = [
+        {k: v for k, v in asdict(o).items() if k in ("source", "status", "dossier_code", "pages", "reason")}
+        for o in summary.outcomes
+    ] + [{"source": f["source"], "status": "failed", "reason": f["error"]} for f in summary.failed]
+    create_table_artifact(
+        key="ingest-last-run",
+        table=rows,
+        description=f"Ingest of {summary.inbox}: {summary.count('stored')} stored, "
+        f"{summary.count('skipped')} skipped, {summary.count('quarantined')} quarantined, "
+        f"{len(summary.failed)} failed",
+    )

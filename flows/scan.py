@@ -1,0 +1,173 @@
+"""One scan from inbox to stored record: hash, recognise, store objects, record rows, file away.
+
+Order matters for consistency: objects are written first (originals write-once, verified), the
+manifest after them, the database row last. A crash in between leaves stored objects without a row
+(`sohoa verify` reports and repairs orphans), never a dossier counted whose files are missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import tempfile
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from flows.discover import ScanUnit
+from flows.filing import archive, quarantine
+from models import repository
+from models.codes import parse_dossier_code
+from models.db import session_scope
+from ocr.errors import BadInput
+from ocr.load import sha256_of
+from ocr.pipeline import process
+from ocr.result import OcrResult
+from sohoa.settings import Settings
+from storage import keys
+from storage.manifest import build_manifest
+from storage.objects import ObjectStore
+
+
+@dataclass
+class IngestContext:
+    settings: Settings
+    store: ObjectStore
+    engine: Engine
+    executor: Executor | None = None
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # stored | skipped | quarantined
+    sha256: str | None = None
+    office_code: str | None = None
+    dossier_code: str | None = None
+    pages: int = 0
+    documents: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+
+def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: logging.Logger | logging.LoggerAdapter) -> Outcome:
+    source = str(unit.relative)
+    try:
+        sha = sha256_of(unit.path)
+        if not unit.files:
+            raise BadInput("folder holds no page images")
+    except (BadInput, OSError) as exc:
+        return _quarantine(unit, ctx, None, f"unreadable: {exc}", log)
+    with session_scope(ctx.engine) as session:
+        if repository.scan_exists(session, sha):
+            archive(unit, ctx.settings.archive_dir / "duplicates")
+            log.info("%s: already ingested (sha256 %s…), skipped", source, sha[:12])
+            return Outcome(source, "skipped", sha)
+    with tempfile.TemporaryDirectory(prefix="sohoa-") as tmp:
+        out_dir = Path(tmp)
+        try:
+            result = process(
+                unit.path, workers=ctx.settings.workers, out_dir=out_dir, executor=ctx.executor
+            )
+        except BadInput as exc:
+            return _quarantine(unit, ctx, sha, str(exc), log)
+        office, dossier, received = _identity(unit, result)
+        stored = _store_objects(ctx.store, unit, result, out_dir, office, dossier, received)
+    with session_scope(ctx.engine) as session:
+        repository.record_scan(
+            session,
+            sha256=sha,
+            source_name=source,
+            office_code=office,
+            dossier_code=dossier,
+            received_at=received,
+            page_count=result.page_count,
+            original_key=stored["original"],
+            digitized_prefix=stored["prefix"],
+            manifest_key=stored["manifest"],
+            pages=[_page_row(p) for p in result.to_json()["pages"]],
+            documents=[d for d in result.to_json()["documents"]],
+            tool_versions=result.tool_versions,
+        )
+    archive(unit, ctx.settings.archive_dir)
+    types = [d.doc_type for d in result.documents]
+    log.info("%s: stored %d pages as %s (%s)", source, result.page_count, dossier or "?", ", ".join(types))
+    return Outcome(source, "stored", sha, office, dossier, result.page_count, types)
+
+
+def _identity(unit: ScanUnit, result: OcrResult) -> tuple[str | None, str | None, date | None]:
+    """Dossier from the scan's own code first (it is printed on the receipt), else from the path."""
+    dossier = result.dossier_code or unit.dossier_hint
+    parsed = parse_dossier_code(dossier) if dossier else None
+    office = (parsed[0] if parsed else None) or result.office_code or unit.office_hint
+    received = parsed[1] if parsed else None
+    return office, dossier, received
+
+
+def _store_objects(
+    store: ObjectStore,
+    unit: ScanUnit,
+    result: OcrResult,
+    out_dir: Path,
+    office: str | None,
+    dossier: str | None,
+    received: date | None,
+) -> dict[str, str]:
+    when = received or datetime.now(UTC).date()
+    sha = result.sha256
+    objects = []
+    if unit.path.is_dir():
+        original = keys.original_key(office, when, dossier, sha, "d")
+        for page in unit.files:
+            key = keys.original_page_key(office, when, dossier, sha, page.name)
+            objects.append(store.put_file(key, page, content_type=_mime(page), write_once=True))
+    else:
+        ext = unit.path.suffix.lower().lstrip(".") or "bin"
+        original = keys.original_key(office, when, dossier, sha, ext)
+        objects.append(
+            store.put_file(original, unit.path, content_type=_mime(unit.path), write_once=True)
+        )
+    prefix = keys.digitized_prefix(office, when, dossier, sha)
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(out_dir).as_posix()
+        objects.append(store.put_file(prefix + rel, path, content_type=_mime(path)))
+    manifest = build_manifest(
+        objects,
+        source=str(unit.relative),
+        sha256=sha,
+        office_code=office,
+        dossier_code=dossier,
+        page_types=[p.doc_type for p in result.pages],
+        documents=[
+            {"doc_type": d.doc_type, "pages": d.pages, "fields": d.fields} for d in result.documents
+        ],
+        tool_versions=result.tool_versions,
+    )
+    manifest_key = prefix + "manifest.json"
+    store.put_bytes(manifest_key, manifest, content_type="application/json")
+    return {"original": original, "prefix": prefix, "manifest": manifest_key}
+
+
+def _quarantine(unit: ScanUnit, ctx: IngestContext, sha: str | None, reason: str, log) -> Outcome:
+    reason = reason.replace("\n", " ").strip()
+    target = quarantine(unit, ctx.settings.quarantine_dir, reason)
+    with session_scope(ctx.engine) as session:
+        repository.record_quarantine(
+            session, sha256=sha, source_name=str(unit.relative), reason=reason,
+            quarantine_path=str(target),
+        )
+    log.warning("%s: quarantined: %s", unit.relative, reason)
+    return Outcome(str(unit.relative), "quarantined", sha, reason=reason)
+
+
+def _page_row(page: dict) -> dict:
+    return {k: page[k] for k in (
+        "number", "doc_type", "doc_type_confidence", "mean_confidence", "rotation",
+        "skew_degrees", "blank", "text",
+    )}
+
+
+def _mime(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
