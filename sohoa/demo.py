@@ -1,0 +1,53 @@
+"""`make demo`: sample dossiers → inbox → ingest flow → rates, on the embedded defaults.
+
+Deterministic: the same seed generates the same scans, so a second run finds every scan already
+stored (by SHA-256) and changes no rate.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sohoa.settings import Settings
+
+
+def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
+    from rich.console import Console
+
+    console = Console()
+    samples_dir = settings.data_dir / "samples" / f"seed-{seed}"
+    if not (samples_dir / "register.csv").exists():
+        from sohoa.samples import generate
+
+        console.print(f"generating {dossiers} sample dossiers in {samples_dir}")
+        generate(samples_dir, seed=seed, dossiers=dossiers)
+    copied = drop_into_inbox(samples_dir / "inbox", settings.inbox_dir)
+    console.print(f"{copied} scan file(s) dropped into {settings.inbox_dir}")
+
+    from models.repository import import_register
+    from sohoa.runtime import open_database, prefect_ready
+
+    engine = open_database(settings)
+    console.print(str(import_register(engine, samples_dir / "register.csv")))
+
+    prefect_ready(settings)
+    from flows.ingest import ingest_inbox
+    from sohoa.report import print_ingest_summary, print_rates
+
+    print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
+    from models import rates
+
+    print_rates(rates.rates_for_cli(engine))
+
+
+def drop_into_inbox(source: Path, inbox: Path) -> int:
+    """Copy the sample inbox like counter staff would: same layout, file by file."""
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            target = inbox / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            count += 1
+    return count

@@ -1,0 +1,51 @@
+"""Human-readable terminal output (rich tables) for the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def print_ocr_summary(result: Any) -> None:
+    code = result.dossier_code or "no dossier code found"
+    console.print(f"[bold]{result.source}[/bold]: {result.page_count} pages, {code}")
+    table = Table("pages", "type", "confidence", "fields", "review")
+    for doc in result.documents:
+        pages = f"{doc.pages[0]}-{doc.pages[-1]}" if len(doc.pages) > 1 else str(doc.pages[0])
+        fields = ", ".join(f"{k}={v}" for k, v in list(doc.fields.items())[:4])
+        review = "; ".join(doc.review_reasons) if doc.needs_review else ""
+        table.add_row(pages, doc.doc_type, f"{doc.confidence:.2f}", fields, review)
+    console.print(table)
+
+
+def print_ingest_summary(summary: Any) -> None:
+    table = Table("scan", "outcome", "dossier", "pages", "reason", title="Ingest")
+    for o in summary.outcomes:
+        table.add_row(o.source, o.status, o.dossier_code or "", str(o.pages or ""), o.reason or "")
+    for f in summary.failed:
+        table.add_row(f["source"], "failed", "", "", f["error"])
+    console.print(table)
+
+
+def print_rates(rows: Sequence[Any]) -> None:
+    table = Table(
+        "office", "name", "level", "period", "received", "digitized", "rate",
+        "e-result", "reuse", "points", title="Digitization rates",
+    )
+    for r in rows:
+        table.add_row(
+            r.office_code, r.office_name or "", r.level or "", str(r.period),
+            str(r.received), str(r.digitized), _pct(r.digitized_rate),
+            _pct(r.e_result_rate), _pct(r.reuse_rate),
+            "" if r.points is None else f"{r.points:.2f}",
+        )
+    console.print(table)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f}%"
