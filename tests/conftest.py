@@ -1,0 +1,32 @@
+"""Shared test set-up: real services, isolated data dirs, one Tesseract thread per process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+_HERE = Path(__file__).parent
+pytest_plugins = [
+    f"tests.{name}" for name in ("fixtures_s3", "fixtures_db") if (_HERE / f"{name}.py").exists()
+]
+
+
+@pytest.fixture
+def settings_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Point every `SOHOA_*` setting at a fresh data dir and return the resulting Settings."""
+    from sohoa.settings import get_settings
+
+    data = tmp_path / "var"
+    data.mkdir()
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(data))
+    monkeypatch.setenv("SOHOA_OCR_WORKERS", "2")
+    for name in ("SOHOA_INBOX", "SOHOA_DATABASE_URL", "SOHOA_S3_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
