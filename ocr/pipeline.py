@@ -1,0 +1,359 @@
+"""The recognition of one input: pages in parallel processes, then documents, then outputs.
+
+Each worker process opens the input itself and loads only its page (the parent never holds page
+images, so memory stays flat on long PDFs), prepares it (OpenCV), recognises it (Tesseract, one
+thread), reads QR codes and writes the page's artifacts (one-page searchable PDF, ALTO, hOCR,
+text) into a work dir. The parent gets back `Page`s, runs `understand` over them and assembles the
+document outputs. One pool can serve many files (`make_executor`, `process(..., executor=)`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import cv2
+
+from ocr import recognize as rec
+from ocr.errors import BadInput, MissingDependency
+from ocr.outputs import pdf as pdfout
+from ocr.outputs.alto import page_alto
+from ocr.outputs.hocr import page_hocr
+from ocr.qr import decode_qr
+from ocr.result import Document, OcrResult, Page, Word
+
+# An embedded PDF text layer is used instead of OCR when it has this many letters and little junk.
+MIN_EMBEDDED_LETTERS = 40
+MIN_EMBEDDED_CLEAN_SHARE = 0.85
+
+
+@dataclass(frozen=True)
+class Options:
+    """How every page of one input is processed (pickled to the workers)."""
+
+    lang: str = "vie"
+    tessdata_dir: Path | None = None
+    steps: tuple[str, ...] | None = None
+    psm: int = rec.DEFAULT_PSM
+    order: str = "layout"
+    correct: bool = rec.DEFAULT_CORRECT
+    qr: bool = True
+    workdir: Path | None = None  # where page artifacts go; None: write none
+
+
+def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool for page jobs (forkserver: workers start clean, with ocr/ preloaded)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["ocr.pipeline"])
+    return ProcessPoolExecutor(max_workers=workers or _default_workers(), mp_context=ctx)
+
+
+def process(
+    path: Path,
+    *,
+    workers: int | None = None,
+    out_dir: Path | None = None,
+    steps: Iterable[str] | None = None,
+    lang: str | None = None,
+    tessdata_dir: Path | None = None,
+    executor: Executor | None = None,
+    **overrides: Any,
+) -> OcrResult:
+    """Recognise one input (PDF, TIFF, image, folder of images); with `out_dir` write outputs.
+
+    Raises BadInput (unreadable input) or MissingDependency (tesseract/model missing).
+    `overrides` set other `Options` fields (psm, order, correct, qr) for benchmarks.
+    """
+    from ocr.load import open_source, sha256_of
+    from ocr.tessdata import resolve_tessdata_dir
+
+    path = Path(path)
+    rec.tesseract_exe()  # MissingDependency before any work
+    source = open_source(path)
+    digest = sha256_of(path)
+    settings_lang, tessdata = _defaults(lang, tessdata_dir, resolve_tessdata_dir)
+    work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if out_dir is not None else None
+    opts = Options(
+        lang=settings_lang,
+        tessdata_dir=tessdata,
+        steps=tuple(steps) if steps is not None else None,
+        workdir=work,
+        **overrides,
+    )
+    try:
+        pages = _run_pages(str(path), source.page_count, opts, workers, executor)
+        result = _assemble(path, digest, pages, opts)
+        if out_dir is not None and work is not None:
+            write_outputs(result, work, Path(out_dir))
+        return result
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _defaults(lang, tessdata_dir, resolve) -> tuple[str, Path | None]:
+    from sohoa.settings import get_settings
+
+    settings = get_settings()
+    return lang or settings.ocr_lang, tessdata_dir if tessdata_dir is not None else resolve()
+
+
+def _default_workers() -> int:
+    from sohoa.settings import get_settings
+
+    return get_settings().workers
+
+
+def _run_pages(
+    path: str, count: int, opts: Options, workers: int | None, executor: Executor | None
+) -> list[Page]:
+    workers = workers or _default_workers()
+    if count == 1 or (workers == 1 and executor is None):
+        return [process_page(path, i, opts) for i in range(count)]
+    own = executor is None
+    pool = executor or make_executor(min(workers, count))
+    try:
+        futures = [pool.submit(process_page, path, i, opts) for i in range(count)]
+        return [f.result() for f in futures]
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# one page (runs in a worker process)
+
+_SOURCES: dict[str, Any] = {}
+
+
+def _source(path: str):
+    from ocr.load import open_source
+
+    if path not in _SOURCES:
+        _SOURCES.clear()
+        _SOURCES[path] = open_source(Path(path))
+    return _SOURCES[path]
+
+
+def process_page(path: str, index: int, opts: Options) -> Page:
+    """Load, prepare, recognise page `index` of `path`; write its artifacts into opts.workdir."""
+    loaded = _source(path).load_page(index)
+    number = index + 1
+    if good_text_layer(loaded.embedded_text):
+        return _embedded_page(path, loaded, opts)
+    prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
+    del loaded
+    pdf_image = prepared.pdf_image
+    ocr_h, ocr_w = prepared.ocr_image.shape[:2]
+    scale = pdf_image.shape[1] / ocr_w  # ocr_image may be an upscaled copy
+    pdf_dpi = max(1, round(prepared.dpi * scale))
+    page = Page(
+        number=number,
+        rotation=int(prepared.rotation),
+        skew_degrees=round(float(prepared.skew_degrees), 2),
+        blank=bool(prepared.blank),
+        width=pdf_image.shape[1],
+        height=pdf_image.shape[0],
+        dpi=pdf_dpi,
+    )
+    words: list[Word] = []
+    if not prepared.blank:
+        result = rec.recognize(
+            prepared.ocr_image,
+            dpi=prepared.dpi,
+            lang=opts.lang,
+            psm=opts.psm,
+            tessdata_dir=opts.tessdata_dir,
+            order=opts.order,
+            correct=opts.correct,
+        )
+        words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
+        page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
+        if opts.qr:
+            page.qr_codes = decode_qr(pdf_image, pdf_dpi)
+    if opts.workdir is not None:
+        _write_page_artifacts(opts.workdir, page, pdf_image, words)
+    return page
+
+
+def _prepare(image, dpi: int, steps):
+    try:
+        from ocr.preprocess import prepare
+    except ImportError:  # preprocessing not installed yet: identity
+        return _IdentityPrepared(image, dpi)
+    return prepare(image, dpi, steps=steps)
+
+
+@dataclass
+class _IdentityPrepared:
+    pdf_image: Any
+    dpi: int
+    rotation: int = 0
+    skew_degrees: float = 0.0
+    blank: bool = False
+
+    @property
+    def ocr_image(self):
+        return cv2.cvtColor(self.pdf_image, cv2.COLOR_BGR2GRAY)
+
+
+def _scaled(word: Word, scale: float) -> Word:
+    box = tuple(int(round(v * scale)) for v in word.box)
+    return replace(word, box=box)  # type: ignore[arg-type]
+
+
+def good_text_layer(text: str | None) -> bool:
+    """Is a PDF's own text layer worth trusting (enough letters, little junk)?"""
+    if not text:
+        return False
+    chars = [c for c in unicodedata.normalize("NFC", text) if not c.isspace()]
+    letters = sum(c.isalpha() for c in chars)
+    clean = sum(c.isalnum() or c in ".,:;-/()%'\"" for c in chars)
+    return letters >= MIN_EMBEDDED_LETTERS and clean >= MIN_EMBEDDED_CLEAN_SHARE * len(chars)
+
+
+def _embedded_page(path: str, loaded, opts: Options) -> Page:
+    """A page whose PDF text layer is used as is: its original PDF page is the output page."""
+    import pikepdf
+
+    height, width = loaded.image.shape[:2]
+    text = unicodedata.normalize("NFC", loaded.embedded_text or "")
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    page = Page(
+        number=loaded.index + 1,
+        text=text,
+        mean_confidence=1.0,
+        width=width,
+        height=height,
+        dpi=loaded.dpi,
+        text_source="pdf",
+    )
+    if opts.qr:
+        page.qr_codes = decode_qr(loaded.image, loaded.dpi)
+    if opts.workdir is not None:
+        target = _artifact(opts.workdir, "pdf", page.number)
+        with pikepdf.open(path) as src:
+            one = pikepdf.new()
+            one.pages.append(src.pages[loaded.index])
+            one.save(target)
+        _write_text_artifacts(opts.workdir, page, [])
+    return page
+
+
+def _artifact(workdir: Path, kind: str, number: int) -> Path:
+    suffix = {"pdf": "pdf", "alto": "xml", "hocr": "hocr", "txt": "txt"}[kind]
+    folder = Path(workdir) / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{number:04d}.{suffix}"
+
+
+def _write_page_artifacts(workdir: Path, page: Page, image, words: list[Word]) -> None:
+    _artifact(workdir, "pdf", page.number).write_bytes(pdfout.page_pdf(image, words, page.dpi))
+    _write_text_artifacts(workdir, page, words)
+
+
+def _write_text_artifacts(workdir: Path, page: Page, words: list[Word]) -> None:
+    size = {"width": page.width, "height": page.height, "number": page.number}
+    _artifact(workdir, "alto", page.number).write_text(page_alto(words, **size), "utf-8")
+    _artifact(workdir, "hocr", page.number).write_text(page_hocr(words, **size), "utf-8")
+    _artifact(workdir, "txt", page.number).write_text(page.text, "utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# the whole input
+
+
+def _assemble(path: Path, digest: str, pages: list[Page], opts: Options) -> OcrResult:
+    understood = _understand(pages)
+    return OcrResult(
+        source=str(path),
+        sha256=digest,
+        page_count=len(pages),
+        pages=understood.pages,
+        documents=understood.documents,
+        dossier_code=understood.dossier_code,
+        office_code=understood.office_code,
+        tool_versions=tool_versions(opts.tessdata_dir),
+    )
+
+
+@dataclass
+class _Understood:
+    pages: list[Page]
+    documents: list[Document]
+    dossier_code: str | None = None
+    office_code: str | None = None
+
+
+def _understand(pages: list[Page]):
+    try:
+        from ocr.understand import understand
+    except ImportError:  # classification not installed yet: every page its own 'khac' document
+        docs = [Document("khac", [p.number], 0.0) for p in pages if not p.blank]
+        return _Understood(pages, docs)
+    return understand(pages)
+
+
+def tool_versions(tessdata_dir: Path | None) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ocr.tessdata import variant_of
+
+    try:
+        sohoa_version = version("sohoa")
+    except PackageNotFoundError:
+        sohoa_version = "0+unknown"
+    return {
+        "tesseract": rec.tesseract_version(),
+        "tesseract_model": variant_of(tessdata_dir),
+        "opencv": cv2.__version__,
+        "sohoa": sohoa_version,
+    }
+
+
+def write_outputs(result: OcrResult, work: Path, out_dir: Path) -> None:
+    """searchable.pdf, text.txt, pages/, alto/, hocr/, documents/, result.json under out_dir."""
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for kind, folder in (("txt", "pages"), ("alto", "alto"), ("hocr", "hocr")):
+        target = out_dir / folder
+        target.mkdir(exist_ok=True)
+        for page in result.pages:
+            src = _artifact(work, kind, page.number)
+            shutil.copyfile(src, target / src.name)
+    (out_dir / "text.txt").write_text("\f".join(p.text for p in result.pages), "utf-8")
+    page_files = [_artifact(work, "pdf", p.number) for p in result.pages]
+    title = Path(result.source).name
+    pdfout.write_merged(page_files, out_dir / "searchable.pdf", title=title)
+    docs_dir = out_dir / "documents"
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    docs_dir.mkdir()
+    for n, doc in enumerate(result.documents, start=1):
+        files = [page_files[p - 1] for p in doc.pages if 1 <= p <= len(page_files)]
+        if files:
+            name = f"{n:02d}-{doc.doc_type}.pdf"
+            pdfout.write_merged(files, docs_dir / name, title=f"{title} {name}")
+    data = result.to_json(words=True)
+    (out_dir / "result.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+
+
+__all__ = [
+    "BadInput",
+    "MissingDependency",
+    "Options",
+    "good_text_layer",
+    "make_executor",
+    "process",
+    "process_page",
+    "tool_versions",
+    "write_outputs",
+]

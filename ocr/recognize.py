@@ -1,0 +1,357 @@
+"""Tesseract on one prepared page: words with boxes and confidences, in the order a person reads.
+
+One `tesseract` process per page (OMP_THREAD_LIMIT=1; parallelism comes from page processes),
+reading TSV: every word with its box, confidence and block/paragraph/line ids. The archival
+outputs (searchable PDF text layer, ALTO, hOCR) are rendered from these words by `ocr.outputs`, so
+they always carry the same, post-corrected text in the same reading order.
+
+Reading order: Tesseract's own block order gets the two-column national header and the signature
+block wrong (it reads across the columns or jumps between them). `order_lines` splits Tesseract
+lines at wide gaps into segments, groups segments into rows, reads two-column zones (the header:
+issuing body left, "CỘNG HÒA ..." right; the signature block) column by column and everything
+else (body, tables) row by row, left to right. bench/ocr.py measures it against the generator's
+truth order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ocr.errors import MissingDependency
+from ocr.result import Word
+
+# psm 3 (automatic layout) vs 4 (single column) vs 6 (uniform block): measured in bench/ocr.py.
+DEFAULT_PSM = 3
+# Post-correction with ocr.vietnamese: applied only where bench/ocr.py shows it lowers CER.
+DEFAULT_CORRECT = True
+# Words Tesseract itself barely believes and that carry no letter or digit: stamp/seal residue.
+GARBAGE_CONFIDENCE = 0.30
+
+
+@dataclass
+class Recognition:
+    """What one page's recognition yields (words in reading order)."""
+
+    words: list[Word] = field(default_factory=list)
+    text: str = ""
+    mean_confidence: float = 0.0
+    width: int = 0
+    height: int = 0
+
+
+@dataclass
+class _Line:
+    words: list[Word]
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return _union(w.box for w in self.words)
+
+
+def tesseract_env() -> dict[str, str]:
+    """The environment every tesseract call gets: one thread (we parallelise by process)."""
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+@lru_cache
+def tesseract_exe() -> str:
+    exe = shutil.which("tesseract")
+    if exe is None:
+        raise MissingDependency("tesseract is not installed (apt-get install tesseract-ocr)")
+    return exe
+
+
+@lru_cache
+def tesseract_version() -> str:
+    out = subprocess.run(
+        [tesseract_exe(), "--version"], capture_output=True, text=True, env=tesseract_env()
+    )
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0].split()[-1] if text else "unknown"
+
+
+def run_tesseract(
+    image: np.ndarray,
+    *,
+    dpi: int,
+    lang: str = "vie",
+    psm: int = DEFAULT_PSM,
+    tessdata_dir: Path | None = None,
+    configs: Sequence[str] = ("tsv",),
+    extra: Sequence[str] = (),
+) -> dict[str, bytes]:
+    """One tesseract process on `image`; returns {config: output bytes} (e.g. "tsv", "hocr")."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
+        # Uncompressed PNM: written and read much faster than PNG, dpi passed explicitly.
+        src = Path(tmp) / ("page.pgm" if image.ndim == 2 else "page.ppm")
+        if not cv2.imwrite(str(src), image):
+            raise ValueError("could not write the page image for tesseract")
+        base = Path(tmp) / "out"
+        cmd = [tesseract_exe(), str(src), str(base), "--dpi", str(int(dpi)), "-l", lang]
+        cmd += ["--psm", str(psm)]
+        if tessdata_dir is not None:
+            cmd += ["--tessdata-dir", str(tessdata_dir)]
+        # outputs as -c flags (not config files): works with any --tessdata-dir layout
+        cmd += ["-c", "tessedit_do_invert=0", *extra]
+        for config in configs:
+            cmd += ["-c", f"tessedit_create_{config}=1"]
+        proc = subprocess.run(cmd, capture_output=True, env=tesseract_env())
+        if proc.returncode != 0:
+            message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            reason = message[-1] if message else f"exit code {proc.returncode}"
+            if "load" in reason.lower() and ("language" in reason.lower() or "tessdata" in reason):
+                raise MissingDependency(f"tesseract: {reason}")
+            raise RuntimeError(f"tesseract failed: {reason}")
+        suffix = {"tsv": "tsv", "hocr": "hocr", "pdf": "pdf", "alto": "xml", "txt": "txt"}
+        outputs = {c: base.with_suffix("." + suffix[c]) for c in configs}
+        missing = [c for c, p in outputs.items() if not p.is_file()]
+        if missing:
+            raise RuntimeError(f"tesseract wrote no {', '.join(missing)} output")
+        return {c: p.read_bytes() for c, p in outputs.items()}
+
+
+def recognize(
+    image: np.ndarray,
+    *,
+    dpi: int = 300,
+    lang: str = "vie",
+    psm: int = DEFAULT_PSM,
+    tessdata_dir: Path | None = None,
+    order: str = "layout",
+    correct: bool = DEFAULT_CORRECT,
+    drop_garbage: bool = True,
+) -> Recognition:
+    """Recognise one prepared page (gray or BGR). `order`: "layout" (ours) or "tesseract"."""
+    height, width = image.shape[:2]
+    out = run_tesseract(image, dpi=dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir)
+    words = parse_tsv(out["tsv"].decode("utf-8", "replace"))
+    if drop_garbage:
+        words = [w for w in words if not is_garbage(w)]
+    lines = group_lines(words)
+    blocks = order_lines(lines, width) if order == "layout" else [[ln] for ln in lines]
+    ordered = _number(blocks)
+    if correct:
+        ordered = apply_correction(ordered)
+    return Recognition(
+        words=ordered,
+        text=words_text(ordered),
+        mean_confidence=mean_confidence(ordered),
+        width=width,
+        height=height,
+    )
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    """Tesseract TSV -> words (level 5) with block/line ids unique over the page."""
+    words: list[Word] = []
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if not header:
+        return words
+    col = {name: i for i, name in enumerate(header)}
+    for row in reader:
+        if len(row) < len(header) or row[col["level"]] != "5":
+            continue
+        text = unicodedata.normalize("NFC", row[col["text"]]).strip()
+        conf = float(row[col["conf"]])
+        if not text or conf < 0:
+            continue
+        x, y = int(row[col["left"]]), int(row[col["top"]])
+        w, h = int(row[col["width"]]), int(row[col["height"]])
+        block = int(row[col["block_num"]])
+        line_key = (block, int(row[col["par_num"]]), int(row[col["line_num"]]))
+        words.append(
+            Word(
+                text=text,
+                confidence=round(conf / 100.0, 4),
+                box=(x, y, x + w, y + h),
+                block=block,
+                line=hash(line_key),
+            )
+        )
+    return words
+
+
+def is_garbage(word: Word) -> bool:
+    """Low-confidence words with no letter or digit: seal rings, signature strokes, specks."""
+    if word.confidence >= GARBAGE_CONFIDENCE:
+        return False
+    return not any(ch.isalnum() for ch in word.text)
+
+
+def group_lines(words: list[Word]) -> list[_Line]:
+    """Tesseract's lines, in its order."""
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    return [_Line(sorted(ws, key=lambda w: w.box[0])) for ws in lines.values()]
+
+
+def order_lines(lines: list[_Line], page_width: int) -> list[list[_Line]]:
+    """Reading order: blocks (lists of line segments) top to bottom.
+
+    Segments: lines cut where the gap between words is wider than GAP_SPLIT line heights.
+    Rows: segments whose vertical extents overlap. A two-column zone starts at a row of two
+    segments; it goes on while rows have one or two segments that stay on their side of a common
+    gutter (the header: issuing body | motto; the signature block). It is read left column then
+    right column. Everything else (body lines, table rows) is read row by row, left to right.
+    """
+    segments = [seg for line in lines for seg in _split_at_gaps(line)]
+    blocks: list[tuple[str, list[_Line]]] = []  # (kind, segments); kind "rows" or "column"
+    zone: list[list[_Line]] = []
+    gutter = [0.0, 0.0]
+
+    def add_rows(segs: list[_Line]) -> None:
+        if blocks and blocks[-1][0] == "rows":
+            blocks[-1][1].extend(segs)
+        else:
+            blocks.append(("rows", list(segs)))
+
+    def flush_zone() -> None:
+        middle = (gutter[0] + gutter[1]) / 2
+        left = [s for r in zone for s in r if _center_x(s) < middle]
+        right = [s for r in zone for s in r if _center_x(s) >= middle]
+        blocks.extend(("column", b) for b in (left, right) if b)
+        zone.clear()
+
+    for row in _rows(segments):
+        if zone and _fits_gutter(row, gutter):
+            zone.append(row)
+            continue
+        if zone:
+            flush_zone()
+        if len(row) == 2 and row[1].box[0] > row[0].box[2]:
+            gutter[:] = [row[0].box[2], row[1].box[0]]
+            zone.append(row)
+        else:
+            add_rows(row)
+    if zone:
+        flush_zone()
+    return [segs for _, segs in blocks]
+
+
+GAP_SPLIT = 1.5  # word gap, in line heights, that separates two columns on one Tesseract line
+MIN_GUTTER = 8  # px
+
+
+def _fits_gutter(row: list[_Line], gutter: list[float]) -> bool:
+    """Does `row` keep to its side of the zone's gutter? Narrows the gutter when it does."""
+    g0, g1 = gutter
+    if len(row) == 2:
+        a, b = max(g0, row[0].box[2]), min(g1, row[1].box[0])
+        if b - a < MIN_GUTTER:
+            return False
+        gutter[:] = [a, b]
+        return True
+    if len(row) != 1:
+        return False
+    x0, _, x1, _ = row[0].box
+    if x1 <= g1 - MIN_GUTTER:  # left side
+        gutter[0] = max(g0, x1)
+        return True
+    if x0 >= g0 + MIN_GUTTER:  # right side
+        gutter[1] = min(g1, x0)
+        return True
+    return False
+
+
+def _split_at_gaps(line: _Line) -> list[_Line]:
+    x0, y0, x1, y1 = line.box
+    limit = max(GAP_SPLIT * (y1 - y0), 20)
+    parts: list[list[Word]] = [[line.words[0]]]
+    for prev, word in zip(line.words, line.words[1:], strict=False):
+        if word.box[0] - prev.box[2] > limit:
+            parts.append([])
+        parts[-1].append(word)
+    return [_Line(p) for p in parts]
+
+
+def _rows(segments: list[_Line]) -> list[list[_Line]]:
+    """Group segments into rows by vertical overlap, rows top to bottom, segments left to right."""
+    rows: list[tuple[list[int], list[_Line]]] = []  # ([top, bottom], segments)
+    for seg in sorted(segments, key=lambda s: (s.box[1] + s.box[3]) / 2):
+        _, top, _, bottom = seg.box
+        if rows:
+            extent, members = rows[-1]
+            overlap = min(bottom, extent[1]) - max(top, extent[0])
+            if overlap > 0.5 * min(bottom - top, extent[1] - extent[0]):
+                members.append(seg)
+                extent[0], extent[1] = min(extent[0], top), max(extent[1], bottom)
+                continue
+        rows.append(([top, bottom], [seg]))
+    return [sorted(members, key=lambda s: s.box[0]) for _, members in rows]
+
+
+def _center_x(seg: _Line) -> float:
+    return (seg.box[0] + seg.box[2]) / 2
+
+
+def _number(blocks: list[list[_Line]]) -> list[Word]:
+    """Flatten blocks to words, renumbering block and line ids 1.. in reading order."""
+    words: list[Word] = []
+    line_no = 0
+    for block_no, block in enumerate(blocks, start=1):
+        for seg in block:
+            line_no += 1
+            for word in seg.words:
+                words.append(
+                    Word(word.text, word.confidence, word.box, block=block_no, line=line_no)
+                )
+    return words
+
+
+def apply_correction(words: list[Word]) -> list[Word]:
+    """Vietnamese post-correction (ocr.vietnamese), when that module is present."""
+    try:
+        from ocr.vietnamese import correct_words
+    except ImportError:
+        return words
+    fixed = correct_words([(w.text, w.confidence) for w in words])
+    return [
+        Word(text, w.confidence, w.box, w.block, w.line)
+        for w, text in zip(words, fixed, strict=True)
+        if text
+    ]
+
+
+def words_text(words: list[Word]) -> str:
+    """Lines joined by newlines, blocks separated by a blank line."""
+    out: list[str] = []
+    prev: Word | None = None
+    for word in words:
+        if prev is not None:
+            if word.block != prev.block:
+                out.append("\n\n")
+            elif word.line != prev.line:
+                out.append("\n")
+            else:
+                out.append(" ")
+        out.append(word.text)
+        prev = word
+    return "".join(out)
+
+
+def mean_confidence(words: list[Word]) -> float:
+    """Word-length-weighted mean confidence in 0..1 (0 for a page without words)."""
+    total = sum(len(w.text) for w in words)
+    if not total:
+        return 0.0
+    return round(sum(w.confidence * len(w.text) for w in words) / total, 4)
+
+
+def _union(boxes) -> tuple[int, int, int, int]:
+    arr = np.array(list(boxes))
+    return int(arr[:, 0].min()), int(arr[:, 1].min()), int(arr[:, 2].max()), int(arr[:, 3].max())
