@@ -1,0 +1,332 @@
+"""Repair Tesseract's Vietnamese diacritic errors with the syllable set, a noisy-channel edit
+model and syllable-bigram context.
+
+Each alphabetic token gets candidates: itself when it is a valid syllable, the valid syllables with
+the same base letters (other tone/vowel marks, đ/d), and for tokens that are not valid or not known
+also one-letter edits and the known multi-letter confusions (ư for "tr", l for "đ"). A Viterbi pass
+over each run of tokens maximises  log P(syllable) + bigram bonus - k(confidence) * edit cost.
+Known syllables can only be changed by bigram context, so clean text stays as it is; numbers,
+codes, abbreviations, mixed-case tokens and punctuation are never touched, and an unchanged token
+is returned byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import UNSEEN_LOGP, Lexicon, lexicon
+from .syllables import (
+    all_syllables,
+    canonical,
+    is_new_style,
+    nfc_lower,
+    skeleton,
+    split_tone,
+)
+
+DEFAULT_CONFIDENCE = 0.9  # for plain text without Tesseract's per-word confidence
+MAX_COST = 4.0  # raw edit cost beyond which a candidate is not considered
+TOP_K = 6  # candidates per token kept for the Viterbi pass
+KNOWN_CHANGE_PENALTY = 0.3  # extra cost for changing a syllable the lexicon knows
+UNKNOWN_CHANGE_PENALTY = 0.3  # ... a valid syllable the lexicon does not know
+INVALID_KEEP_LOGP = UNSEEN_LOGP - 3.0  # keeping a token that is not a syllable
+STYLE_PENALTY = 0.1  # tone placement not in the document's style ("hòa" vs "hoà")
+
+# Costs of what the OCR read given what was printed.
+MARK_LOST, MARK_ADDED, MARK_CHANGED = 1.0, 1.2, 1.0  # â ă ê ô ơ ư and đ's stroke
+SUB_CONFUSABLE, SUB_OTHER, INDEL = 1.6, 3.0, 2.5
+TONE_LOST, TONE_ADDED, TONE_OTHER, TONE_MOVED = 1.0, 1.2, 1.4, 0.7
+TONE_PAIRS = {  # (read, printed): cost; symmetric look-up
+    frozenset(("\u0309", "\u0301")): 0.8,  # hỏi / sắc (ẩ/ấ)
+    frozenset(("\u0309", "\u0303")): 1.0,  # hỏi / ngã
+    frozenset(("\u0303", "\u0301")): 1.1,  # ngã / sắc
+    frozenset(("\u0300", "\u0309")): 1.2,  # huyền / hỏi
+}
+CONFUSABLE = {
+    "l": "itđ",
+    "i": "lt",
+    "t": "lif",
+    "n": "uhm",
+    "u": "nv",
+    "h": "bnk",
+    "b": "h",
+    "c": "eoa",
+    "e": "co",
+    "o": "ace",
+    "a": "o",
+    "m": "n",
+    "v": "uy",
+    "y": "v",
+    "r": "t",
+    "f": "t",
+    "g": "q",
+    "q": "g",
+    "k": "h",
+}
+INSERTABLE = "hngiurt"
+# Multi-letter confusions at the start of a syllable: (read, printed, cost).
+PREFIX_CONFUSIONS = (("ư", "tr", 1.0), ("l", "đ", 1.0), ("u", "tr", 1.8), ("rn", "m", 1.2))
+
+_CHUNK = re.compile(r"([^\w]*)([^\W\d_]+)([^\w]*)")
+_SPACE = re.compile(r"(\s+)")
+
+
+@lru_cache(maxsize=4096)
+def _letter(ch: str) -> tuple[str, str]:
+    """(base letter, vowel/stroke mark) of a toneless letter: "ư" -> ("u", horn)."""
+    if ch == "đ":
+        return "d", "stroke"
+    parts = unicodedata.normalize("NFD", ch)
+    return parts[0], parts[1:]
+
+
+def _sub_cost(read: str, printed: str) -> float:
+    if read == printed:
+        return 0.0
+    (rb, rm), (pb, pm) = _letter(read), _letter(printed)
+    if rb == pb:
+        return MARK_LOST if not rm else MARK_ADDED if not pm else MARK_CHANGED
+    base = SUB_CONFUSABLE if pb in CONFUSABLE.get(rb, "") else SUB_OTHER
+    return base + (0.0 if rm == pm else 0.5)
+
+
+def _letters_cost(read: str, printed: str) -> float:
+    """Weighted edit distance between toneless spellings (prefix confusions included)."""
+    best = MAX_COST * 2
+    for r, p, cost in PREFIX_CONFUSIONS:
+        if read.startswith(r) and printed.startswith(p):
+            rest_r, rest_p = read[len(r) :], printed[len(p) :]
+            if len(rest_r) == len(rest_p):
+                best = min(best, cost + _letters_cost(rest_r, rest_p))
+    if len(read) == len(printed):
+        return min(best, sum(_sub_cost(a, b) for a, b in zip(read, printed, strict=True)))
+    n, m = len(read), len(printed)
+    row = [j * INDEL for j in range(m + 1)]
+    for i in range(1, n + 1):
+        prev, row[0] = row[0], i * INDEL
+        for j in range(1, m + 1):
+            swap = prev + _sub_cost(read[i - 1], printed[j - 1])
+            cur = min(row[j] + INDEL, row[j - 1] + INDEL, swap)
+            prev, row[j] = row[j], cur
+    return min(best, row[m])
+
+
+def _tone_cost(read: str, printed: str) -> float:
+    if read == printed:
+        return 0.0
+    if read == "?":
+        return TONE_LOST
+    if not read:
+        return TONE_LOST
+    if not printed:
+        return TONE_ADDED
+    return TONE_PAIRS.get(frozenset((read, printed)), TONE_OTHER)
+
+
+def edit_cost(read: str, printed: str) -> float:
+    """How unlikely it is that OCR read `read` where `printed` (a valid syllable) was printed."""
+    r_letters, r_tone, r_where = split_tone(read)
+    p_letters, p_tone, p_where = split_tone(printed)
+    cost = _letters_cost(r_letters, p_letters) + _tone_cost(r_tone, p_tone)
+    if r_tone == p_tone and r_tone and len(read) == len(printed) and r_where != p_where:
+        cost += TONE_MOVED
+    return cost
+
+
+def _neighbour_skeletons(skel: str) -> set[str]:
+    """Skeletons one OCR-like edit away, including the multi-letter prefix confusions."""
+    out = set()
+    for i, ch in enumerate(skel):
+        for sub in CONFUSABLE.get(ch, ""):
+            out.add(skel[:i] + skeleton(sub) + skel[i + 1 :])
+        out.add(skel[:i] + skel[i + 1 :])
+    for i in range(len(skel) + 1):
+        for ins in INSERTABLE:
+            out.add(skel[:i] + ins + skel[i:])
+    for read, printed, _ in PREFIX_CONFUSIONS:
+        if skel.startswith(skeleton(read)):
+            out.add(skeleton(printed) + skel[len(skeleton(read)) :])
+    out.discard(skel)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def candidates(word: str, *, wide: bool) -> tuple[tuple[str, float], ...]:
+    """Valid syllables that OCR may have read as `word` (lower-case NFC), with edit costs.
+
+    `wide` adds one-letter edits and prefix confusions to the same-base-letter variants."""
+    by_skeleton = lexicon().by_skeleton
+    skel = skeleton(word)
+    pool = set(by_skeleton.get(skel, ()))
+    if wide:
+        for other in _neighbour_skeletons(skel):
+            pool.update(by_skeleton.get(other, ()))
+    pool.discard(word)
+    scored = ((c, edit_cost(word, c)) for c in pool)
+    return tuple(sorted((c, cost) for c, cost in scored if cost <= MAX_COST))
+
+
+@dataclass
+class _Token:
+    prefix: str
+    core: str  # the letters as read
+    suffix: str
+    confidence: float
+
+
+def _case_of(core: str) -> str:
+    if core == core.lower():
+        return "lower"
+    if core == core.upper():
+        return "upper" if len(core) > 1 else "title"
+    if core[0].isupper() and core[1:] == core[1:].lower():
+        return "title"
+    return "mixed"
+
+
+def _apply_case(word: str, case: str) -> str:
+    if case == "upper":
+        return word.upper()
+    if case == "title":
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _weight(confidence: float) -> float:
+    """Edit costs count more for words Tesseract is sure of."""
+    return 0.5 + 2.0 * min(1.0, max(0.0, confidence))
+
+
+def _options(token: _Token, lex: Lexicon, new_style: bool) -> list[tuple[str, float]]:
+    """(lower-case candidate, score) for one token; a single option means it stays as read."""
+    word = nfc_lower(token.core)
+    case = _case_of(token.core)
+    syllables = all_syllables()
+    fixed = [(word, lex.unigram(word))]
+    if case == "mixed" or len(word) < 2 or not any(ch in "aeiouy" for ch in skeleton(word)):
+        return fixed
+    k = _weight(token.confidence)
+    valid = word in syllables
+    if not valid and word in lex.known_words:
+        return fixed
+    protected = valid and (lex.is_known(word) or case == "title")
+    if protected:
+        base = lex.unigram(word)
+        pool = [c for c in candidates(word, wide=False) if canonical(c[0]) in lex.context_vocab]
+        scored = [(c, base - k * (cost + KNOWN_CHANGE_PENALTY)) for c, cost in pool]
+    else:
+        wide = not (case == "upper" and not valid)  # all-caps non-syllables: marks only
+        penalty = UNKNOWN_CHANGE_PENALTY if valid else 0.0
+        pool = list(candidates(word, wide=wide))
+        scored = [(c, lex.unigram(c) - k * (cost + penalty)) for c, cost in pool]
+        if not valid:
+            fixed = [(word, INVALID_KEEP_LOGP)]
+    styled = []
+    for c, score in scored:
+        style = is_new_style(c)
+        if style is not None and style != new_style:
+            score -= k * STYLE_PENALTY
+        styled.append((c, score))
+    styled.sort(key=lambda item: -item[1])
+    return fixed + styled[:TOP_K]
+
+
+def _bonus(lex: Lexicon, prev: str, cur: str) -> float:
+    following = lex.bonus.get(canonical(prev))
+    return following.get(canonical(cur), 0.0) if following else 0.0
+
+
+def _viterbi(nodes: list[list[tuple[str, float]]], lex: Lexicon) -> list[str]:
+    best = [score for _, score in nodes[0]]
+    back: list[list[int]] = []
+    for i in range(1, len(nodes)):
+        prev_opts, cur_opts = nodes[i - 1], nodes[i]
+        row, ptr = [], []
+        for cand, score in cur_opts:
+            top, arg = -1e18, 0
+            for j, (prev, _) in enumerate(prev_opts):
+                value = best[j] + _bonus(lex, prev, cand)
+                if value > top:
+                    top, arg = value, j
+            row.append(top + score)
+            ptr.append(arg)
+        best = row
+        back.append(ptr)
+    index = max(range(len(best)), key=best.__getitem__)
+    path = [index]
+    for ptr in reversed(back):
+        index = ptr[index]
+        path.append(index)
+    path.reverse()
+    return [nodes[i][j][0] for i, j in enumerate(path)]
+
+
+def _document_style(tokens: list[_Token]) -> bool:
+    """True when the text places tones the new way ("hoà", "thuỷ"); old style by default."""
+    votes = [is_new_style(t.core) for t in tokens]
+    return votes.count(True) > votes.count(False)
+
+
+def _correct_tokens(tokens: list[_Token | None]) -> list[str | None]:
+    """Corrected core for each token (None: a breaker such as a number or code)."""
+    lex = lexicon()
+    words = [t for t in tokens if t is not None]
+    new_style = _document_style(words)
+    out: list[str | None] = [None] * len(tokens)
+    run: list[int] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        nodes = [_options(tokens[i], lex, new_style) for i in run]  # type: ignore[arg-type]
+        if any(len(n) > 1 for n in nodes):
+            for i, choice in zip(run, _viterbi(nodes, lex), strict=True):
+                token = tokens[i]
+                assert token is not None
+                if choice != nfc_lower(token.core):
+                    out[i] = _apply_case(choice, _case_of(token.core))
+        run.clear()
+
+    for i, token in enumerate(tokens):
+        if token is None:
+            flush()
+            continue
+        if token.prefix:
+            flush()
+        run.append(i)
+        if token.suffix:
+            flush()
+    flush()
+    return out
+
+
+def _tokenize(chunk: str, confidence: float) -> _Token | None:
+    match = _CHUNK.fullmatch(chunk)
+    if match is None:
+        return None
+    return _Token(match.group(1), match.group(2), match.group(3), confidence)
+
+
+def correct_words(words: list[tuple[str, float]]) -> list[str]:
+    """Corrected text of each Tesseract word (text, confidence 0..1), in the same order.
+
+    Words are read as one running text; low-confidence words are corrected more eagerly."""
+    tokens = [_tokenize(text, conf) if text else None for text, conf in words]
+    fixed = _correct_tokens(tokens)
+    out = []
+    for (text, _), token, core in zip(words, tokens, fixed, strict=True):
+        out.append(text if core is None or token is None else token.prefix + core + token.suffix)
+    return out
+
+
+def correct_text(text: str, confidence: float = DEFAULT_CONFIDENCE) -> str:
+    """`text` with Vietnamese diacritic errors repaired; whitespace and line breaks preserved."""
+    parts = _SPACE.split(text)
+    chunks = [(i, p) for i, p in enumerate(parts) if p and not p.isspace()]
+    fixed = correct_words([(p, confidence) for _, p in chunks])
+    for (i, _), new in zip(chunks, fixed, strict=True):
+        parts[i] = new
+    return "".join(parts)
