@@ -1,0 +1,546 @@
+"""OCR benchmark: sohoa vs raw `tesseract -l vie` vs OCRmyPDF on generated scanned pages.
+
+One run measures, on the same page image files and with the same number of processes:
+character and word error rates (NFC, whitespace collapsed) per defect level, pages per second,
+rotation and blank-page detection, the Tesseract model variants, psm / reading order /
+post-correction variants, a per-preprocessing-step ablation and the peak memory of a 300-page PDF.
+
+    .venv/bin/python bench/ocr.py              # full run (>= 160 pages), ~30 min on 2 cores
+    .venv/bin/python bench/ocr.py --quick      # smoke run
+    .venv/bin/python bench/ocr.py --pages 40 --only main
+
+Writes bench/out/ocr.json. The corpus is cached in bench/out/corpus-<seed>-<pages>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "bench" / "out"
+LEVELS = ("clean", "mild", "medium", "hard")
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus
+
+
+@dataclass
+class TruthPage:
+    file: Path
+    text: str
+    level: str
+    rotation: int = 0
+    blank: bool = False
+
+
+@dataclass
+class Corpus:
+    folder: Path  # page images only, in name order
+    pages: list[TruthPage]
+
+    def subset(self, levels: tuple[str, ...], limit: int | None = None) -> Corpus:
+        """A folder of hard links to the pages of `levels` (first `limit`)."""
+        chosen = [p for p in self.pages if p.level in levels][:limit]
+        name = "subset-" + "-".join(levels) + (f"-{limit}" if limit else "")
+        folder = self.folder.parent / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        pages = []
+        for p in chosen:
+            target = folder / p.file.name
+            os.link(p.file, target)
+            pages.append(TruthPage(target, p.text, p.level, p.rotation, p.blank))
+        return Corpus(folder, pages)
+
+
+def build_corpus(seed: int, n_pages: int) -> Corpus:
+    """Generate (or reuse) `n_pages` pages spread over the defect levels."""
+    from sohoa import samples
+
+    base = OUT / f"corpus-{seed}-{n_pages}"
+    done = base / "corpus.json"
+    if not done.is_file():
+        if base.exists():
+            shutil.rmtree(base)
+        raw = base / "generated"
+        truth = samples.generate_pages(raw, seed=seed, n_pages=n_pages, levels=LEVELS)
+        _flatten(raw, base / "pages", truth, done)
+    data = json.loads(done.read_text("utf-8"))
+    pages = [
+        TruthPage(base / "pages" / p["file"], p["text"], p["level"], p["rotation"], p["blank"])
+        for p in data["pages"]
+    ]
+    return Corpus(base / "pages", pages)
+
+
+def _flatten(raw: Path, folder: Path, truth, done: Path) -> None:
+    """Copy the generated page images into one folder (p0001.png ...), truth beside it."""
+    folder.mkdir(parents=True)
+    pages = []
+    for n, page in enumerate(_truth_pages(raw, truth), start=1):
+        src = Path(page["file"])
+        name = f"p{n:04d}{src.suffix.lower()}"
+        shutil.copyfile(src, folder / name)
+        pages.append(
+            {
+                "file": name,
+                "text": page["text"],
+                "level": page["level"],
+                "rotation": int(page.get("rotation", 0)),
+                "blank": bool(page.get("blank", False)),
+            }
+        )
+    done.write_text(json.dumps({"pages": pages}, ensure_ascii=False, indent=1), "utf-8")
+
+
+def _truth_pages(raw: Path, truth) -> list[dict]:
+    """The generator's per-page truth records with absolute image paths."""
+    records = truth if isinstance(truth, list) else None
+    if records is None:
+        found = sorted(raw.rglob("*.json"))
+        records = []
+        for path in found:
+            data = json.loads(path.read_text("utf-8"))
+            records += data["pages"] if isinstance(data, dict) and "pages" in data else data
+    out = []
+    for rec in records:
+        rec = dict(rec)
+        file = Path(rec.get("file") or rec.get("image") or rec.get("path"))
+        rec["file"] = str(file if file.is_absolute() else raw / file)
+        out.append(rec)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# scoring
+
+
+def norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def errors(truth: str, hyp: str) -> tuple[int, int, int, int]:
+    """(char edits, truth chars, word edits, truth words)."""
+    t, h = norm(truth), norm(hyp)
+    tw, hw = t.split(), h.split()
+    return Levenshtein.distance(t, h), len(t), Levenshtein.distance(tw, hw), len(tw)
+
+
+@dataclass
+class Run:
+    name: str
+    texts: list[str]
+    seconds: float
+    rotations: list[int] | None = None
+    blanks: list[bool] | None = None
+    extra: dict = field(default_factory=dict)
+
+    def pages_per_second(self) -> float:
+        return len(self.texts) / self.seconds if self.seconds else 0.0
+
+
+def score(corpus: Corpus, run: Run) -> dict:
+    """CER/WER overall and per level (pooled edits / pooled length; plus median page CER)."""
+    by_level: dict[str, list[tuple[int, int, int, int]]] = {}
+    for page, text in zip(corpus.pages, run.texts, strict=True):
+        if page.blank:
+            continue
+        by_level.setdefault(page.level, []).append(errors(page.text, text))
+        by_level.setdefault("all", []).append(errors(page.text, text))
+    out: dict = {"pages_per_second": round(run.pages_per_second(), 3), "seconds": run.seconds}
+    for level, rows in by_level.items():
+        ce, cn, we, wn = (sum(r[i] for r in rows) for i in range(4))
+        out[level] = {
+            "cer": round(ce / max(cn, 1), 4),
+            "wer": round(we / max(wn, 1), 4),
+            "median_page_cer": round(statistics.median(r[0] / max(r[1], 1) for r in rows), 4),
+            "pages": len(rows),
+        }
+    if run.rotations is not None:
+        rotated = [
+            (p.rotation, r)
+            for p, r in zip(corpus.pages, run.rotations, strict=True)
+            if p.rotation and not p.blank
+        ]
+        upright = [r for p, r in zip(corpus.pages, run.rotations, strict=True) if not p.rotation]
+        out["rotation"] = {
+            "rotated_pages": len(rotated),
+            "correct": sum(t == r for t, r in rotated),
+            "accuracy": round(sum(t == r for t, r in rotated) / max(len(rotated), 1), 4),
+            "upright_pages_turned": sum(1 for r in upright if r),
+        }
+    if run.blanks is not None:
+        pairs = list(zip(corpus.pages, run.blanks, strict=True))
+        out["blank"] = {
+            "blank_pages": sum(p.blank for p, _ in pairs),
+            "found": sum(p.blank and b for p, b in pairs),
+            "text_pages_called_blank": sum((not p.blank) and b for p, b in pairs),
+        }
+    out.update(run.extra)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# systems
+
+
+def run_sohoa(
+    corpus: Corpus, *, workers: int, out_dir: Path | None, name: str = "sohoa", **kwargs
+) -> Run:
+    from ocr.pipeline import process
+
+    start = time.perf_counter()
+    result = process(corpus.folder, workers=workers, out_dir=out_dir, **kwargs)
+    seconds = time.perf_counter() - start
+    pages = result.pages
+    return Run(
+        name,
+        [p.text for p in pages],
+        seconds,
+        rotations=[p.rotation for p in pages],
+        blanks=[p.blank for p in pages],
+        extra={"tool_versions": result.tool_versions},
+    )
+
+
+def run_raw_tesseract(corpus: Corpus, *, workers: int) -> Run:
+    """`tesseract FILE stdout -l vie` per page (system model, default psm), `workers` at once."""
+
+    def one(page: TruthPage) -> str:
+        done = subprocess.run(
+            ["tesseract", str(page.file), "stdout", "-l", "vie"],
+            capture_output=True,
+            env=ENV,
+            check=True,
+        )
+        return done.stdout.decode("utf-8", "replace")
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        texts = list(pool.map(one, corpus.pages))
+    return Run("tesseract", texts, time.perf_counter() - start)
+
+
+def run_ocrmypdf(corpus: Corpus, *, workers: int) -> Run | None:
+    """OCRmyPDF --rotate-pages --deskew --clean -l vie -j workers on the pages wrapped losslessly
+    into one PDF (img2pdf), then pdftotext per page. Timed: the ocrmypdf run only."""
+    exe = shutil.which("ocrmypdf") or str(Path(sys.executable).parent / "ocrmypdf")
+    if not Path(exe).exists():
+        return None
+    with tempfile.TemporaryDirectory(prefix="bench-ocrmypdf-") as tmp:
+        src, dst = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        import img2pdf
+
+        src.write_bytes(img2pdf.convert([str(p.file) for p in corpus.pages]))
+        cmd = [exe, "--rotate-pages", "--deskew", "--clean", "-l", "vie", "-j", str(workers)]
+        start = time.perf_counter()
+        done = subprocess.run([*cmd, str(src), str(dst)], capture_output=True, env=ENV)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            print("ocrmypdf failed:", done.stderr.decode()[-800:], file=sys.stderr)
+            return None
+        texts = []
+        for i in range(1, len(corpus.pages) + 1):
+            out = subprocess.run(
+                ["pdftotext", "-f", str(i), "-l", str(i), "-enc", "UTF-8", str(dst), "-"],
+                capture_output=True,
+            )
+            texts.append(out.stdout.decode("utf-8", "replace"))
+    return Run("ocrmypdf", texts, seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# memory
+
+
+class PeakRss:
+    """Peak resident memory of this process and all its descendants, sampled from /proc."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+            self._stop.wait(self.interval)
+
+
+def tree_rss(root: int) -> int:
+    """Sum of VmRSS (bytes) of `root` and its descendants."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        for line in status.splitlines():
+            if line.startswith("PPid:"):
+                parents[pid] = int(line.split()[1])
+            elif line.startswith("VmRSS:"):
+                rss[pid] = int(line.split()[1]) * 1024
+    tree, frontier = {root}, [root]
+    while frontier:
+        current = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == current and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
+    """Process one `n_pages`-page image PDF (corpus pages repeated) with outputs; peak RSS."""
+    import img2pdf
+
+    from ocr.pipeline import process
+
+    text_pages = [p.file for p in corpus.pages if not p.blank]
+    files = [str(text_pages[i % len(text_pages)]) for i in range(n_pages)]
+    with tempfile.TemporaryDirectory(prefix="bench-mem-") as tmp:
+        pdf = Path(tmp) / f"{n_pages}.pdf"
+        pdf.write_bytes(img2pdf.convert(files))
+        start = time.perf_counter()
+        with PeakRss() as peak:
+            result = process(pdf, workers=workers, out_dir=Path(tmp) / "out")
+        seconds = time.perf_counter() - start
+        size = (Path(tmp) / "out" / "searchable.pdf").stat().st_size
+    return {
+        "pages": result.page_count,
+        "peak_rss_mb": round(peak.peak / 2**20, 1),
+        "seconds": round(seconds, 1),
+        "pages_per_second": round(n_pages / seconds, 3),
+        "input_mb": round(pdf_size_mb(files), 1),
+        "searchable_pdf_mb": round(size / 2**20, 1),
+    }
+
+
+def pdf_size_mb(files: list[str]) -> float:
+    return sum(Path(f).stat().st_size for f in files) / 2**20
+
+
+# ---------------------------------------------------------------------------------------------
+# report
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    print(f"\n{title}")
+    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+
+
+def level_table(title: str, scores: dict[str, dict]) -> None:
+    header = ["system", "pages/s"] + [f"CER {lv}" for lv in (*LEVELS, "all")] + ["WER all"]
+    rows = []
+    for name, s in scores.items():
+        rows.append(
+            [name, s["pages_per_second"]]
+            + [s.get(lv, {}).get("cer", "-") for lv in (*LEVELS, "all")]
+            + [s.get("all", {}).get("wer", "-")]
+        )
+    table(title, header, rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=160)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="24 pages, small memory check")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["main", "models", "variants", "ablation", "memory"],
+        help="run only these sections (repeatable)",
+    )
+    parser.add_argument("--memory-pages", type=int, default=300)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.pages, args.memory_pages = min(args.pages, 24), 20
+    sections = set(args.only or ["main", "models", "variants", "ablation", "memory"])
+    OUT.mkdir(parents=True, exist_ok=True)
+    report_path = OUT / "ocr.json"
+    report: dict = {"pages": args.pages, "seed": args.seed, "workers": args.workers}
+    if report_path.is_file() and args.only:  # keep the other sections of an earlier run
+        report = {**json.loads(report_path.read_text()), **report}
+
+    corpus = build_corpus(args.seed, args.pages)
+    counts = {lv: sum(p.level == lv for p in corpus.pages) for lv in LEVELS}
+    print(f"corpus: {len(corpus.pages)} pages {counts}, {args.workers} processes per system")
+    w = args.workers
+
+    if "main" in sections:
+        report["main"] = section_main(corpus, w)
+    if "models" in sections:
+        report["models"] = section_models(corpus, w)
+    if "variants" in sections:
+        report["variants"] = section_variants(corpus, w)
+    if "ablation" in sections:
+        report["ablation"] = section_ablation(corpus, w)
+    if "memory" in sections:
+        mem = memory_check(corpus, args.memory_pages, w)
+        report["memory"] = mem
+        table(
+            f"memory: {mem['pages']}-page PDF, {w} processes, outputs written",
+            ["peak RSS MB", "seconds", "pages/s", "searchable.pdf MB"],
+            [[mem["peak_rss_mb"], mem["seconds"], mem["pages_per_second"],
+              mem["searchable_pdf_mb"]]],
+        )  # fmt: skip
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    print(f"\nwrote {report_path}")
+    return 0
+
+
+def section_main(corpus: Corpus, workers: int) -> dict:
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="bench-sohoa-") as tmp:
+        runs.append(run_sohoa(corpus, workers=workers, out_dir=Path(tmp) / "out"))
+    runs.append(run_raw_tesseract(corpus, workers=workers))
+    ocrmypdf = run_ocrmypdf(corpus, workers=workers)
+    if ocrmypdf:
+        runs.append(ocrmypdf)
+    scores = {run.name: score(corpus, run) for run in runs}
+    level_table("CER by defect level (pooled), pages/s with the same processes", scores)
+    so, raw = scores["sohoa"], scores["tesseract"]
+    ratios = {
+        lv: round(so[lv]["cer"] / raw[lv]["cer"], 3) if raw.get(lv, {}).get("cer") else None
+        for lv in (*LEVELS, "all")
+        if lv in so
+    }
+    ratios["throughput"] = round(so["pages_per_second"] / raw["pages_per_second"], 3)
+    table("sohoa / raw tesseract", list(ratios), [list(ratios.values())])
+    rot, blank = so["rotation"], so["blank"]
+    table(
+        "sohoa page facts",
+        ["rotated pages", "rotation correct", "upright turned", "blank pages", "blank found",
+         "text pages called blank"],
+        [[rot["rotated_pages"], rot["accuracy"], rot["upright_pages_turned"],
+          blank["blank_pages"], blank["found"], blank["text_pages_called_blank"]]],
+    )  # fmt: skip
+    _dump_texts(corpus, runs)
+    return {"scores": scores, "sohoa_vs_raw": ratios}
+
+
+def _dump_texts(corpus: Corpus, runs: list[Run]) -> None:
+    """Per-page texts of each system, for looking at what went wrong."""
+    folder = OUT / "texts"
+    folder.mkdir(exist_ok=True)
+    for i, page in enumerate(corpus.pages):
+        parts = [f"=== truth ({page.level}, rot {page.rotation})\n{page.text}"]
+        parts += [f"=== {run.name}\n{run.texts[i]}" for run in runs]
+        (folder / f"{page.file.stem}.txt").write_text("\n".join(parts), "utf-8")
+
+
+def section_models(corpus: Corpus, workers: int) -> dict:
+    from ocr.tessdata import ALL_VARIANTS, resolve_tessdata_dir
+
+    scores = {}
+    for variant in ALL_VARIANTS:
+        tessdata = resolve_tessdata_dir(variant)
+        if variant != "fast" and tessdata is None:
+            print(f"model {variant}: not installed (python -m ocr.tessdata install var/tessdata)")
+            continue
+        with tempfile.TemporaryDirectory(prefix="bench-model-") as tmp:
+            run = run_sohoa(
+                corpus,
+                workers=workers,
+                out_dir=Path(tmp) / "out",
+                name=variant,
+                tessdata_dir=tessdata or _system_dir(),
+            )
+        scores[variant] = score(corpus, run)
+    level_table("Tesseract model (sohoa pipeline, outputs written)", scores)
+    return scores
+
+
+def _system_dir() -> Path:
+    from ocr.tessdata import system_tessdata_dir
+
+    return system_tessdata_dir()
+
+
+def section_variants(corpus: Corpus, workers: int) -> dict:
+    """psm, reading order, post-correction, language: one change at a time from the default."""
+    variants: dict[str, dict] = {
+        "default": {},
+        "psm 4": {"psm": 4},
+        "psm 6": {"psm": 6},
+        "tesseract order": {"order": "tesseract"},
+        "no post-correction": {"correct": False},
+        "vie+eng": {"lang": "vie+eng"},
+    }
+    scores = {}
+    for name, kwargs in variants.items():
+        run = run_sohoa(corpus, workers=workers, out_dir=None, name=name, **kwargs)
+        scores[name] = score(corpus, run)
+    level_table("recognition variants (sohoa pipeline, no outputs written)", scores)
+    return scores
+
+
+def section_ablation(corpus: Corpus, workers: int) -> dict:
+    """Each preprocessing step off in turn, on the medium and hard pages."""
+    from ocr import preprocess
+
+    subset = corpus.subset(("medium", "hard"))
+    steps: tuple[str, ...] = tuple(getattr(preprocess, "STEPS", ()))
+    default = tuple(getattr(preprocess, "DEFAULT_STEPS", steps))
+    configs: dict[str, tuple[str, ...] | None] = {"all default steps": None}
+    configs.update({f"without {s}": tuple(x for x in default if x != s) for s in default})
+    configs.update({f"with {s}": (*default, s) for s in steps if s not in default})
+    configs["no preprocessing"] = ()
+    scores, rows = {}, []
+    for name, steps_on in configs.items():
+        run = run_sohoa(subset, workers=workers, out_dir=None, name=name, steps=steps_on)
+        s = score(subset, run)
+        scores[name] = s
+        ms = 1000 * workers / max(s["pages_per_second"], 1e-9)
+        rot = s.get("rotation", {}).get("accuracy", "-")
+        rows.append(
+            [name, s.get("medium", {}).get("cer", "-"), s.get("hard", {}).get("cer", "-"),
+             rot, round(ms)]
+        )  # fmt: skip
+    table(
+        f"preprocessing ablation on {len(subset.pages)} medium+hard pages",
+        ["configuration", "CER medium", "CER hard", "rotation ok", "ms/page (1 core)"],
+        rows,
+    )
+    return scores
+
+
+if __name__ == "__main__":
+    sys.exit(main())
