@@ -13,6 +13,7 @@ that is unknown. Unknown office or dossier codes become `_unknown`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 UNKNOWN = "_unknown"
@@ -25,11 +26,11 @@ def segment(value: str | None) -> str:
     """One safe path segment: letters, digits, `.`, `_`, `-`; never empty, `.`, `..`, or hidden.
 
     Office and dossier codes (`000.00.24.H18`, `000.00.24.H18-231015-0042`) pass unchanged;
-    anything else (a `/`, spaces, Vietnamese letters) becomes `_`."""
+    Vietnamese letters lose their marks (`Sở` -> `So`); anything else (`/`, spaces) becomes `_`."""
     if value is None:
         return UNKNOWN
-    cleaned = _SEGMENT_UNSAFE.sub("_", value.strip()).strip("_")
-    cleaned = cleaned.lstrip(".")  # no `.`/`..`, no hidden names
+    cleaned = _SEGMENT_UNSAFE.sub("_", _ascii(value.strip())).strip("_")
+    cleaned = cleaned.lstrip("._")  # no `.`/`..`, no hidden names
     if not cleaned:
         return UNKNOWN
     return cleaned[:_MAX_SEGMENT]
@@ -94,6 +95,12 @@ def _base(
 ) -> str:
     when = received or ingested or date.today()
     return f"{root}/{segment(office)}/{when.year:04d}/{when.month:02d}/{segment(dossier)}"
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _hash(sha256: str) -> str:

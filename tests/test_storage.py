@@ -365,3 +365,33 @@ def test_unreachable_store_fails_with_storage_error(s3_server) -> None:
     with pytest.raises(StorageError, match="stat k"):
         store.stat("k")
     assert time.monotonic() - began < 15
+
+
+def test_concurrent_starts_share_one_server(tmp_path: Path) -> None:
+    code = (
+        "import sys, time\n"
+        "from storage import embedded\n"
+        f"info = embedded.acquire({str(tmp_path)!r})\n"
+        "print(info.endpoint, info.pid, flush=True)\n"
+        "sys.stdin.read()\n"  # hold the lease until the test lets go
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        seen = {proc.stdout.readline().strip() for proc in procs}
+        assert len(seen) == 1, f"one server for one data dir, got {seen}"
+        pid = int(seen.pop().split()[1])
+        assert len(list((tmp_path / "s3" / "leases").iterdir())) == 3
+    finally:
+        for proc in procs:
+            proc.communicate("", timeout=30)
+    assert not embedded._alive(pid), "the last of the three stopped it"
