@@ -28,6 +28,7 @@ from .syllables import (
 )
 
 DEFAULT_CONFIDENCE = 0.9  # for plain text without Tesseract's per-word confidence
+SURE_CONFIDENCE = 0.97  # a valid syllable read at least this sure is never changed
 MAX_COST = 4.0  # raw edit cost beyond which a candidate is not considered
 TOP_K = 6  # candidates per token kept for the Viterbi pass
 KNOWN_CHANGE_PENALTY = 0.3  # extra cost for changing a syllable the lexicon knows
@@ -83,6 +84,7 @@ def _letter(ch: str) -> tuple[str, str]:
     return parts[0], parts[1:]
 
 
+@lru_cache(maxsize=65536)
 def _sub_cost(read: str, printed: str) -> float:
     if read == printed:
         return 0.0
@@ -130,27 +132,40 @@ def edit_cost(read: str, printed: str) -> float:
     """How unlikely it is that OCR read `read` where `printed` (a valid syllable) was printed."""
     r_letters, r_tone, r_where = split_tone(read)
     p_letters, p_tone, p_where = split_tone(printed)
-    cost = _letters_cost(r_letters, p_letters) + _tone_cost(r_tone, p_tone)
+    cost = _tone_cost(r_tone, p_tone)
+    if len(r_letters) != len(p_letters) and cost + PREFIX_CONFUSIONS[0][2] > MAX_COST:
+        return cost + PREFIX_CONFUSIONS[0][2]  # a cheap lower bound: too far anyway
+    cost += _letters_cost(r_letters, p_letters)
     if r_tone == p_tone and r_tone and len(read) == len(printed) and r_where != p_where:
         cost += TONE_MOVED
     return cost
 
 
-def _neighbour_skeletons(skel: str) -> set[str]:
-    """Skeletons one OCR-like edit away, including the multi-letter prefix confusions."""
-    out = set()
+# An edit of the read skeleton: (new skeleton, cost, letters cut from the read word at `at`,
+# letters cut from the printed word at `at`); the rest is compared letter by letter.
+_Edit = tuple[str, float, int, int, int]
+
+
+def _edits(skel: str, letters: str) -> list[_Edit]:
+    """Skeletons one OCR-like edit away: confusable letters, a lost or extra letter, and the
+    multi-letter prefix confusions."""
+    out: list[_Edit] = []
     for i, ch in enumerate(skel):
         for sub in CONFUSABLE.get(ch, ""):
-            out.add(skel[:i] + skeleton(sub) + skel[i + 1 :])
-        out.add(skel[:i] + skel[i + 1 :])
+            out.append((skel[:i] + skeleton(sub) + skel[i + 1 :], 0.0, 0, 0, 0))
+        out.append((skel[:i] + skel[i + 1 :], INDEL, i, 1, 0))
     for i in range(len(skel) + 1):
         for ins in INSERTABLE:
-            out.add(skel[:i] + ins + skel[i:])
-    for read, printed, _ in PREFIX_CONFUSIONS:
-        if skel.startswith(skeleton(read)):
-            out.add(skeleton(printed) + skel[len(skeleton(read)) :])
-    out.discard(skel)
+            out.append((skel[:i] + ins + skel[i:], INDEL, i, 0, 1))
+    for read, printed, cost in PREFIX_CONFUSIONS:
+        if letters.startswith(read):
+            new = skeleton(printed) + skel[len(read) :]
+            out.append((new, cost, 0, len(read), len(printed)))
     return out
+
+
+def _aligned_cost(read: str, printed: str) -> float:
+    return sum(_sub_cost(a, b) for a, b in zip(read, printed, strict=True))
 
 
 @lru_cache(maxsize=50_000)
@@ -160,13 +175,20 @@ def candidates(word: str, *, wide: bool) -> tuple[tuple[str, float], ...]:
     `wide` adds one-letter edits and prefix confusions to the same-base-letter variants."""
     by_skeleton = lexicon().by_skeleton
     skel = skeleton(word)
-    pool = set(by_skeleton.get(skel, ()))
-    if wide:
-        for other in _neighbour_skeletons(skel):
-            pool.update(by_skeleton.get(other, ()))
-    pool.discard(word)
-    scored = ((c, edit_cost(word, c)) for c in pool)
-    return tuple(sorted((c, cost) for c, cost in scored if cost <= MAX_COST))
+    letters, tone, _ = split_tone(word)
+    scored = {c: edit_cost(word, c) for c in by_skeleton.get(skel, ()) if c != word}
+    if len(letters) == len(skel):  # else stray combining marks: no letter alignment
+        for new, op_cost, at, cut_read, cut_printed in _edits(skel, letters) if wide else ():
+            read = letters[:at] + letters[at + cut_read :]
+            for c in by_skeleton.get(new, ()):
+                c_letters, c_tone, _ = split_tone(c)
+                cost = op_cost + _tone_cost(tone, c_tone)
+                if cost > MAX_COST or c == word:
+                    continue
+                cost += _aligned_cost(read, c_letters[:at] + c_letters[at + cut_printed :])
+                if cost < scored.get(c, MAX_COST + 1):
+                    scored[c] = cost
+    return tuple(sorted((c, cost) for c, cost in scored.items() if cost <= MAX_COST))
 
 
 @dataclass
@@ -200,57 +222,92 @@ def _weight(confidence: float) -> float:
     return 0.5 + 2.0 * min(1.0, max(0.0, confidence))
 
 
-def _options(token: _Token, lex: Lexicon, new_style: bool) -> list[tuple[str, float]]:
-    """(lower-case candidate, score) for one token; a single option means it stays as read."""
-    word = nfc_lower(token.core)
-    case = _case_of(token.core)
-    syllables = all_syllables()
-    fixed = [(word, lex.unigram(word))]
+@dataclass(frozen=True)
+class _Option:
+    text: str  # lower-case syllable
+    key: str  # its canonical spelling (bigram key)
+    logp: float  # unigram log-probability
+    cost: float  # edit cost from what was read
+    style: bool | None  # new-style tone placement (None: style makes no difference)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one lower-case token could stand for; independent of confidence, so cached."""
+
+    word: _Option
+    kind: str  # "fixed", "protected" (known syllable), "unknown" (valid, rare), "invalid"
+    alternatives: tuple[_Option, ...]
+
+
+def _option(lex: Lexicon, text: str, cost: float) -> _Option:
+    return _Option(text, canonical(text), lex.unigram(text), cost, is_new_style(text))
+
+
+@lru_cache(maxsize=50_000)
+def _reading(word: str, case: str) -> _Reading:
+    lex = lexicon()
+    itself = _option(lex, word, 0.0)
+    valid = word in all_syllables()
+    fixed = _Reading(itself, "fixed", ())
     if case == "mixed" or len(word) < 2 or not any(ch in "aeiouy" for ch in skeleton(word)):
         return fixed
-    k = _weight(token.confidence)
-    valid = word in syllables
     if not valid and word in lex.known_words:
-        return fixed
-    protected = valid and (lex.is_known(word) or case == "title")
-    if protected:
-        base = lex.unigram(word)
-        pool = [c for c in candidates(word, wide=False) if canonical(c[0]) in lex.context_vocab]
-        scored = [(c, base - k * (cost + KNOWN_CHANGE_PENALTY)) for c, cost in pool]
+        return fixed  # a loanword or abbreviation wordfreq has seen
+    if valid and (lex.is_known(word) or case == "title"):
+        pool = [
+            _option(lex, c, cost)
+            for c, cost in candidates(word, wide=False)
+            if canonical(c) in lex.context_vocab
+        ]
+        return _Reading(itself, "protected", tuple(pool))
+    wide = valid or case != "upper"  # all-caps non-syllables (abbreviations): marks only
+    pool = [_option(lex, c, cost) for c, cost in candidates(word, wide=wide)]
+    pool.sort(key=lambda o: o.cost - o.logp / 4)  # a rough pre-order; scores decide
+    return _Reading(itself, "unknown" if valid else "invalid", tuple(pool[: 4 * TOP_K]))
+
+
+def _options(token: _Token, new_style: bool) -> list[tuple[_Option, float]]:
+    """(option, score) for one token; the first is the token as read."""
+    reading = _reading(nfc_lower(token.core), _case_of(token.core))
+    itself = reading.word
+    if reading.kind == "fixed" or not reading.alternatives:
+        return [(itself, itself.logp)]
+    if reading.kind != "invalid" and token.confidence >= SURE_CONFIDENCE:
+        return [(itself, itself.logp)]
+    k = _weight(token.confidence)
+    if reading.kind == "protected":
+        scored = [
+            (o, itself.logp - k * (o.cost + KNOWN_CHANGE_PENALTY)) for o in reading.alternatives
+        ]
+        keep = itself.logp
     else:
-        wide = not (case == "upper" and not valid)  # all-caps non-syllables: marks only
-        penalty = UNKNOWN_CHANGE_PENALTY if valid else 0.0
-        pool = list(candidates(word, wide=wide))
-        scored = [(c, lex.unigram(c) - k * (cost + penalty)) for c, cost in pool]
-        if not valid:
-            fixed = [(word, INVALID_KEEP_LOGP)]
-    styled = []
-    for c, score in scored:
-        style = is_new_style(c)
-        if style is not None and style != new_style:
-            score -= k * STYLE_PENALTY
-        styled.append((c, score))
+        penalty = UNKNOWN_CHANGE_PENALTY if reading.kind == "unknown" else 0.0
+        scored = [(o, o.logp - k * (o.cost + penalty)) for o in reading.alternatives]
+        keep = itself.logp if reading.kind == "unknown" else INVALID_KEEP_LOGP
+    styled = [
+        (o, score - k * STYLE_PENALTY if o.style is not None and o.style != new_style else score)
+        for o, score in scored
+    ]
     styled.sort(key=lambda item: -item[1])
-    return fixed + styled[:TOP_K]
+    return [(itself, keep), *styled[:TOP_K]]
 
 
-def _bonus(lex: Lexicon, prev: str, cur: str) -> float:
-    following = lex.bonus.get(canonical(prev))
-    return following.get(canonical(cur), 0.0) if following else 0.0
-
-
-def _viterbi(nodes: list[list[tuple[str, float]]], lex: Lexicon) -> list[str]:
+def _viterbi(nodes: list[list[tuple[_Option, float]]], lex: Lexicon) -> list[str]:
+    bonus = lex.bonus
     best = [score for _, score in nodes[0]]
     back: list[list[int]] = []
     for i in range(1, len(nodes)):
-        prev_opts, cur_opts = nodes[i - 1], nodes[i]
+        prev_follow = [bonus.get(o.key) for o, _ in nodes[i - 1]]
+        top_prev = max(range(len(best)), key=best.__getitem__)
         row, ptr = [], []
-        for cand, score in cur_opts:
-            top, arg = -1e18, 0
-            for j, (prev, _) in enumerate(prev_opts):
-                value = best[j] + _bonus(lex, prev, cand)
-                if value > top:
-                    top, arg = value, j
+        for cand, score in nodes[i]:
+            top, arg = best[top_prev], top_prev
+            for j, follow in enumerate(prev_follow):
+                if follow is not None and cand.key in follow:
+                    value = best[j] + follow[cand.key]
+                    if value > top:
+                        top, arg = value, j
             row.append(top + score)
             ptr.append(arg)
         best = row
@@ -261,7 +318,7 @@ def _viterbi(nodes: list[list[tuple[str, float]]], lex: Lexicon) -> list[str]:
         index = ptr[index]
         path.append(index)
     path.reverse()
-    return [nodes[i][j][0] for i, j in enumerate(path)]
+    return [nodes[i][j][0].text for i, j in enumerate(path)]
 
 
 def _document_style(tokens: list[_Token]) -> bool:
@@ -281,7 +338,7 @@ def _correct_tokens(tokens: list[_Token | None]) -> list[str | None]:
     def flush() -> None:
         if not run:
             return
-        nodes = [_options(tokens[i], lex, new_style) for i in run]  # type: ignore[arg-type]
+        nodes = [_options(tokens[i], new_style) for i in run]  # type: ignore[arg-type]
         if any(len(n) > 1 for n in nodes):
             for i, choice in zip(run, _viterbi(nodes, lex), strict=True):
                 token = tokens[i]

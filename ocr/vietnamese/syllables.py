@@ -52,6 +52,7 @@ def nfc_lower(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
+@lru_cache(maxsize=65536)
 def split_tone(syllable: str) -> tuple[str, str, int]:
     """(toneless NFC text, tone mark or "", index of the letter carrying it or -1).
 
@@ -172,6 +173,7 @@ def is_valid_syllable(text: str) -> bool:
     return nfc_lower(text) in all_syllables()
 
 
+@lru_cache(maxsize=65536)
 def canonical(syllable: str) -> str:
     """The old-style spelling ("hoà" -> "hòa"), used as the lexicon key; unchanged if invalid."""
     s = nfc_lower(syllable)
@@ -181,6 +183,7 @@ def canonical(syllable: str) -> str:
     return place_tone(info.toneless, info.tone, info.old_index)
 
 
+@lru_cache(maxsize=65536)
 def is_new_style(syllable: str) -> bool | None:
     """True for "hoà"-style placement, False for "hòa"-style, None when both styles agree."""
     s = nfc_lower(syllable)
