@@ -1,18 +1,23 @@
 """SQLModel tables: the schema at Alembic head (the migrations in models/migrations create it).
 
-| table | what a row is |
-| --- | --- |
-| `office` | a one-stop office or body, by identifier code (`000.00.24.H18`, `H44.45`); `level` one of LEVELS, `parent_code` the office above it (roll-ups follow it), `province_code` its level-1 unit (`H18`, `G09`) |
-| `dossier` | a dossier (hồ sơ) by its code; register columns from the one-stop export (`source='register'`) or only what a scan showed (`source='scan'`); digitization facts kept up to date by `models.repository` and recomputable by `refresh_facts` |
-| `scan` | one input file by SHA-256: stored (objects written), quarantined or failed, with its object keys |
-| `document` | a document found in a stored scan: type, pages, fields, and the fields search and reuse use as indexed columns |
-| `page` | a recognised page with its text (full-text indexed: SQLite FTS5 table `page_fts`, PostgreSQL GIN index on `to_tsvector('simple', text)`) |
-| `reuse_link` | a document that matches an earlier digitized document of another dossier |
-| `event` | append-only log: what happened to which scan, by which tool version, with what outcome (UPDATE/DELETE refused by triggers) |
+- `office`: a one-stop office or body by identifier code (`000.00.24.H18`, `H44.45`); `level` one
+  of LEVELS; `parent_code` the office above it (roll-ups follow it); `province_code` its level-1
+  unit (`H18`, `G09`).
+- `dossier`: a dossier (hồ sơ) by its code. Register columns come from the one-stop export
+  (`source='register'`), or only what a scan showed (`source='scan'`). Digitization facts:
+  `components_digitized` (at least one stored scan), `result_digitized` (a stored result
+  document, RESULT_DOC_TYPES), `reused` (a reuse link from one of its documents); kept current by
+  `models.repository`, recomputable from scans/documents/links by `repository.refresh_facts`.
+- `scan`: one input file by SHA-256, stored (objects written), quarantined or failed, with keys.
+- `document`: a document found in a stored scan: type, pages, fields, plus the fields search and
+  reuse need as indexed columns (`citizen_id`, `gcn_serial`, `parcel_number`, `map_sheet`).
+- `page`: a recognised page and its text. Full-text index: SQLite FTS5 table `page_fts`
+  (external content, kept by triggers), PostgreSQL GIN index on `to_tsvector('simple', text)`.
+- `reuse_link`: a document that matches an earlier digitized document of another dossier.
+- `event`: append-only log (UPDATE/DELETE refused by triggers): what happened to which scan, by
+  which tool version, with what outcome.
 
-Dossier facts: `components_digitized` (at least one stored scan), `result_digitized` (a stored
-result document: RESULT_DOC_TYPES), `reused` (a reuse link from one of its documents). Times are
-naive UTC.
+Times are timezone-aware UTC (SQLite stores them as UTC text).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ RESULT_DOC_TYPES = ("giay_chung_nhan_qsdd", "quyet_dinh", "giay_phep_moi_truong"
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 def _json(**kw: Any) -> Any:

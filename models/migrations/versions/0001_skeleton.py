@@ -21,13 +21,13 @@ def upgrade() -> None:
         "office",
         sa.Column("code", sa.String(40), primary_key=True),
         sa.Column("name", sa.String(), nullable=False, server_default=""),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
         "dossier",
         sa.Column("code", sa.String(60), primary_key=True),
         sa.Column("office_code", sa.String(40), sa.ForeignKey("office.code"), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_dossier_office_code", "dossier", ["office_code"])
     op.create_table(
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("digitized_prefix", sa.String(), nullable=True),
         sa.Column("manifest_key", sa.String(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("ingested_at", sa.DateTime(), nullable=False),
+        sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("tool_versions", sa.JSON(), nullable=True),
     )
     op.create_index("ix_scan_dossier_code", "scan", ["dossier_code"])

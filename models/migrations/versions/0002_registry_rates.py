@@ -107,7 +107,7 @@ def _dossier_columns() -> None:
     add(sa.Column("source", sa.String(10), nullable=False, server_default="scan"))
     for fact in ("components_digitized", "result_digitized", "reused"):
         add(sa.Column(fact, sa.Boolean(), nullable=False, server_default=sa.false()))
-    add(sa.Column("updated_at", sa.DateTime(), nullable=True))
+    add(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_dossier_received_office", "dossier", ["received_at", "office_code"])
 
 
@@ -118,7 +118,7 @@ def _document_columns() -> None:
     add(sa.Column("needs_review", sa.Boolean(), nullable=False, server_default=sa.false()))
     add(sa.Column("review_reasons", sa.JSON(), nullable=True))
     add(sa.Column("reviewed_by", sa.String(), nullable=True))
-    add(sa.Column("reviewed_at", sa.DateTime(), nullable=True))
+    add(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
     add(sa.Column("is_result", sa.Boolean(), nullable=False, server_default=sa.false()))
     for name in ("citizen_id", "gcn_serial", "parcel_number", "map_sheet"):
         add(sa.Column(name, sa.String(), nullable=True))
@@ -137,7 +137,7 @@ def _new_tables(dialect: str) -> None:
             "earlier_document_id", sa.Integer(), sa.ForeignKey("document.id"), nullable=False
         ),
         sa.Column("reason", sa.String(20), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("document_id", "earlier_document_id", name="uq_reuse_link_pair"),
     )
     op.create_index("ix_reuse_link_document_id", "reuse_link", ["document_id"])
@@ -145,7 +145,7 @@ def _new_tables(dialect: str) -> None:
     op.create_table(
         "event",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("scan_sha256", sa.String(64), nullable=True),
         sa.Column("dossier_code", sa.String(60), nullable=True),
         sa.Column("action", sa.String(), nullable=False),
@@ -208,10 +208,10 @@ def _backfill_offices() -> None:
         sa.column("level"),
         sa.column("parent_code"),
         sa.column("province_code"),
-        sa.column("created_at", sa.DateTime()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
     )
     codes = {row.code for row in bind.execute(sa.select(office.c.code))}
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     for code in sorted(codes):
         units = _units(code)
@@ -227,7 +227,7 @@ def _backfill_offices() -> None:
                     if top.endswith(units[0]) and units[0].startswith("H")
                     else "ministry",
                     province_code=units[0],
-                    created_at=datetime.now(),
+                    created_at=datetime.now(UTC),
                 )
             )
             codes.add(top)
