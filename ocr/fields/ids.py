@@ -1,0 +1,136 @@
+"""Numbers that identify things: dossier codes, citizen IDs, certificate serials and register
+numbers, document numbers (`Số: 123/QĐ-UBND`) and form numbers (`Mẫu số 01/LPTB`)."""
+
+from __future__ import annotations
+
+import re
+
+from ocr import identifiers
+from ocr.fields.text import DocText, Found, Line, fold, value_after
+
+# Abbreviations that carry a Đ, which OCR often reads as D: restored in document/form numbers.
+_D_WORDS = {
+    "qd": "QĐ", "dk": "ĐK", "vpdk": "VPĐK", "td": "TĐ", "bds": "BĐS", "dkmt": "ĐKMT",
+    "hdgd": "HĐGD", "nd": "NĐ", "hdnd": "HĐND", "ubnd": "UBND", "gpmt": "GPMT",
+}  # fmt: skip
+
+
+def canonical_code(raw: str) -> str:
+    """`123 / qd-ubnd` → `123/QĐ-UBND`: no spaces, letters upper-case, Đ restored."""
+    s = re.sub(r"\s+", "", raw).strip(".,;:")
+    parts = re.split(r"([/\-])", s)
+    out = []
+    for part in parts:
+        key = fold(part)
+        if key in _D_WORDS:
+            out.append(_D_WORDS[key])
+        elif re.fullmatch(r"[0-9OoIl]+", part) and any(c.isdigit() for c in part):
+            out.append(part.translate(str.maketrans("OoIl", "0011")))
+        elif re.fullmatch(r"\d+[a-zA-Z]", part):  # 04a
+            out.append(part[:-1] + part[-1].lower())
+        else:
+            out.append(part.upper())
+    return "".join(out)
+
+
+def dossier_code(doc: DocText, qr_codes: list[str] | None = None) -> Found | None:
+    """Mã hồ sơ: from a decoded QR payload first, else the text near "Mã hồ sơ", else any."""
+    for payload in qr_codes or []:
+        codes = identifiers.find_dossier_codes(payload)
+        if codes:
+            page = doc.pages[0].number if doc.pages else 1
+            return Found(codes[0].code, payload, page, 1.0)
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if re.search(r"m[a4]\s*h[o0]\s*s[o0]", line.folded):
+            window = " ".join(ln.text for ln in lines[i : i + 2])
+            codes = identifiers.find_dossier_codes(window)
+            if codes:
+                return doc.found(codes[0].code, codes[0].code, line, 1.0)
+    for line in lines:
+        codes = identifiers.find_dossier_codes(line.text)
+        if codes:
+            return doc.found(codes[0].code, codes[0].code, line, 0.8)
+    return None
+
+
+_ID_LABELS = ("so cccd", "cccd so", "can cuoc", "so dinh danh", "cmnd", "so cmnd", "ma so thue")
+
+
+def cccd_in(doc: DocText, lines: list[Line]) -> Found | None:
+    """First valid 12-digit ID in these lines, preferring ones after an ID label."""
+    for line in lines:
+        if any(lbl in line.folded for lbl in ("cccd", "can cuoc", "dinh danh", "cmnd", "so:")):
+            ids = identifiers.find_cccds(line.text)
+            if ids:
+                return doc.found(ids[0], ids[0], line)
+    for line in lines:
+        ids = identifiers.find_cccds(line.text)
+        if ids:
+            return doc.found(ids[0], ids[0], line, 0.9)
+    return None
+
+
+def citizen_id(doc: DocText) -> Found | None:
+    return cccd_in(doc, doc.lines)
+
+
+def _serial(text: str):
+    found = identifiers.find_serials(text)
+    return (found[0], found[0]) if found else None
+
+
+def gcn_serial(doc: DocText) -> Found | None:
+    return value_after(doc, ("so phat hanh", "so seri", "serial"), _serial, next_line=False)
+
+
+def _book(text: str):
+    m = re.match(r"\s*([A-Za-z]{1,3}\s?-?\s?[0-9OoIl]{3,7})(?![0-9])", text)
+    if not m:
+        return None
+    raw = m.group(1)
+    letters = re.match(r"[A-Za-z]+", raw.replace(" ", "")).group(0).upper()
+    digits = re.sub(r"[^0-9OoIl]", "", raw[len(letters) :].replace(" ", ""))
+    digits = digits.translate(str.maketrans("OoIl", "0011"))
+    return f"{letters}{digits}", raw
+
+
+def gcn_book_number(doc: DocText) -> Found | None:
+    return value_after(
+        doc, ("so vao so cap gcn", "so vao so cap giay chung nhan", "so vao so"), _book,
+        next_line=False,
+    )  # fmt: skip
+
+
+_NUMBER = re.compile(r"\s*([0-9OoIl]{1,5}\s?/\s?[^\W_]{1,8}(?:\s?-\s?[^\W_]{1,10})*)")
+
+
+def _doc_number(text: str):
+    m = _NUMBER.match(text)
+    if not m or not any(c.isdigit() for c in m.group(1)[:3]):
+        return None
+    return canonical_code(m.group(1)), m.group(1).strip()
+
+
+def document_number(doc: DocText) -> Found | None:
+    """`Số: 123/QĐ-UBND` in the header (first page, top lines)."""
+    head = [ln for ln in doc.lines if ln.page == doc.pages[0].number][:15] if doc.pages else []
+    for line in head:
+        m = re.search(r"(?:^|\s)s[o0o6ố]\s*[:;.]\s*", line.folded)
+        if m:
+            result = _doc_number(line.text[m.end() :])
+            if result:
+                return doc.found(result[0], result[1], line)
+    return None
+
+
+_FORM = re.compile(r"\s*([0-9OoIl]{1,2}[a-z]?\s?/\s?[A-Za-zĐđ]{1,6}(?:\s?-\s?[A-Za-zĐđ]{1,6})?)")
+
+
+def _form(text: str):
+    m = _FORM.match(text)
+    return (canonical_code(m.group(1)), m.group(1)) if m else None
+
+
+def form_number(doc: DocText) -> Found | None:
+    return value_after(doc, ("mau so", "mau"), _form, min_score=0.9, next_line=False)

@@ -1,0 +1,71 @@
+"""The parcel: Thửa đất số, Tờ bản đồ số, Diện tích (m²), and the transfer price.
+
+Values are validated as numbers; labels are matched on folded text, fuzzily, and also inside
+running text ("... thửa đất số 123, tờ bản đồ số 4, diện tích 120,5 m² ...") wrapped over lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr.fields.numbers import parse_area, parse_int, parse_number
+from ocr.fields.text import DocText, Found, fold, value_after
+
+_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def _small_number(text: str):
+    m = re.match(r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}[a-zA-Z]?)(?![0-9]|[.,][0-9])", text)
+    if not m or not any(c.isdigit() for c in m.group(1)):
+        return None
+    raw = m.group(1)
+    value = raw.translate(_FIX)
+    if not re.fullmatch(r"\d{1,5}[a-z]?", value, flags=re.I):
+        return None
+    return value.lstrip("0") or "0", raw
+
+
+def parcel_number(doc: DocText) -> Found | None:
+    return value_after(doc, ("thua dat so", "thua so", "so thua"), _small_number)
+
+
+def map_sheet(doc: DocText) -> Found | None:
+    return value_after(doc, ("to ban do so", "to ban do"), _small_number)
+
+
+def _area(text: str):
+    text = re.sub(r"^\s*\((?:m²|m2)\)\s*:?", "", text)
+    found = parse_area(text)
+    if found:
+        return found
+    m = re.match(r"\s*([0-9][0-9.,]*)", text)  # table cells: "Diện tích (m²)  1.234,5"
+    if m:
+        value = parse_number(m.group(1))
+        if value and value > 0:
+            return round(value, 2), m.group(1)
+    return None
+
+
+def area_m2(doc: DocText) -> Found | None:
+    return value_after(doc, ("dien tich",), _area, min_score=0.88)
+
+
+def _price(text: str):
+    m = re.search(r"([0-9OoIl][0-9OoIl.,\s]{3,}[0-9OoIl])\s*(?:d[oô]ng|đ|vnd|vnđ)", text, re.I)
+    if not m:
+        return None
+    value = parse_int(m.group(1))
+    return (value, m.group(1)) if value and value >= 1000 else None
+
+
+def price_vnd(doc: DocText) -> Found | None:
+    """The transfer price in figures, after "Giá chuyển nhượng ... là:" (may wrap)."""
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if "gia chuyen nhuong" in line.folded or "gia tri chuyen nhuong" in line.folded:
+            window = " ".join(ln.text for ln in lines[i : i + 3])
+            cut = fold(window).find(" la")
+            result = _price(window[cut:] if cut >= 0 else window)
+            if result:
+                return doc.found(result[0], result[1].strip(), line)
+    return None

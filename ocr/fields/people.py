@@ -1,0 +1,160 @@
+"""People: the main party's name, the two parties of a contract or power of attorney, and the
+ID-card fields (date of birth, sex).
+
+A name is read as the run of capitalised words after its label ("Họ và tên:", "Ông:", "Bà:",
+"1.1. Tên (viết chữ in hoa):"); a name printed in capitals is given in title case, the way the
+register stores it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr.fields import ids
+from ocr.fields.dates import find_dates
+from ocr.fields.text import DocText, Found, Line, clean_name, fold, label_hits, value_after
+
+NAME_LABELS = (
+    "ho va ten",
+    "ho ten",
+    "ten (viet chu in hoa)",
+    "ong/ba",
+    "full name",
+)
+_STOP_PAIRS = {"sinh ngay", "so cccd", "dia chi", "gioi tinh", "quoc tich", "ngay sinh",
+               "dien thoai", "ma so", "nam sinh"}  # fmt: skip
+_STOP_WORDS = {"cccd", "cmnd"}
+_STOP_EXACT = {"tại", "là", "và", "số", "sinh", "của", "ngày"}
+_TITLES = {"ong", "ba", "ong/ba", "ong/", "/ba", "mr", "mrs"}
+
+
+def parse_name(text: str):
+    """Leading run of 2..6 capitalised words → (title-cased name, raw)."""
+    words = text.replace(",", " , ").replace(";", " ; ").split()
+    while words and fold(words[0]).strip(":.") in _TITLES | {"", "-"}:
+        words = words[1:]
+    taken: list[str] = []
+    for i, w in enumerate(words):
+        f = fold(w).strip(":")
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        pair = f + " " + fold(nxt).strip(":")
+        if pair in _STOP_PAIRS and not (pair == "nam sinh" and w.lower() == "nam"):
+            break
+        if (
+            f in _STOP_WORDS
+            or w.lower() in _STOP_EXACT
+            or not re.fullmatch(r"[^\W\d_]+", w)
+            or not w[0].isupper()
+        ):
+            break
+        taken.append(w)
+        if len(taken) == 6:
+            break
+    if len(taken) < 2:
+        return None
+    raw = " ".join(taken)
+    name = raw.title() if raw.isupper() else raw
+    return clean_name(name), raw
+
+
+def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
+    """ "Ông: Nguyễn Văn An" / "Bà Trần Thị Hoa" at the start of a line."""
+    for line in lines:
+        m = re.match(r"\s*(?:ong\s*/\s*ba|ong|ba)\s*[:.]?\s+", line.folded)
+        if m:
+            result = parse_name(line.text[m.end() :])
+            if result:
+                return doc.found(result[0], result[1], line)
+    return None
+
+
+def main_name(doc: DocText, labels: tuple[str, ...] = NAME_LABELS) -> Found | None:
+    found = value_after(doc, labels, parse_name, min_score=0.88)
+    return found or _title_line_name(doc, doc.lines)
+
+
+def card_name(doc: DocText) -> Found | None:
+    """On an ID card the name is printed in capitals and kept so."""
+    found = value_after(doc, NAME_LABELS, lambda t: _raw_name(t), min_score=0.88)
+    return found
+
+
+def _raw_name(text: str):
+    parsed = parse_name(text)
+    return (clean_name(parsed[1]), parsed[1]) if parsed else None
+
+
+def section_lines(lines: list[Line], start: tuple[str, ...], stop: tuple[str, ...],
+                  limit: int = 9) -> list[Line]:  # fmt: skip
+    """Lines after a short heading matching `start`, up to a `stop` heading or `limit` lines."""
+    for i, line in enumerate(lines):
+        head = line.folded.strip()
+        if len(head) > 60 or not any(s in head for s in start):
+            continue
+        if any(s in head for s in stop):
+            continue
+        out = []
+        for nxt in lines[i + 1 : i + 1 + limit]:
+            f = nxt.folded.strip()
+            if len(f) < 60 and any(s in f for s in stop):
+                break
+            out.append(nxt)
+        return out
+    return []
+
+
+def party(
+    doc: DocText, start: tuple[str, ...], stop: tuple[str, ...]
+) -> tuple[Found | None, Found | None]:
+    """(name, citizen ID) of the party whose section heading matches `start`."""
+    lines = section_lines(doc.lines, start, stop)
+    if not lines:
+        return None, None
+    name = _title_line_name(doc, lines) or value_after(doc, NAME_LABELS, parse_name, lines=lines)
+    return name, ids.cccd_in(doc, lines)
+
+
+PARTY_A = ("ben chuyen nhuong", "ben tang cho", "ben a)", "(ben a", "ben uy quyen",
+           "nguoi uy quyen", "ben the chap")  # fmt: skip
+PARTY_B = ("ben nhan chuyen nhuong", "ben duoc tang cho", "ben b)", "(ben b",
+           "ben duoc uy quyen", "nguoi duoc uy quyen", "ben nhan the chap")  # fmt: skip
+
+
+def parties(doc: DocText) -> dict[str, Found | None]:
+    a_name, a_id = party(doc, PARTY_A, PARTY_B)
+    b_name, b_id = party(doc, PARTY_B, PARTY_A + ("dieu 1", "hai ben"))
+    return {"a_name": a_name, "a_id": a_id, "b_name": b_name, "b_id": b_id}
+
+
+def _sex(text: str):
+    f = fold(text).strip()
+    m = re.match(r"(nam|nu|male|female)\b", f)
+    if not m:
+        return None
+    return ("Nam" if m.group(1) in ("nam", "male") else "Nữ"), text.strip().split()[0]
+
+
+def sex(doc: DocText) -> Found | None:
+    return value_after(doc, ("gioi tinh", "sex"), _sex, min_score=0.9)
+
+
+def _dob(text: str):
+    dates = find_dates(fold(text), lo=1900, hi=2030)
+    return (dates[0][0].isoformat(), text[dates[0][1] : dates[0][2]]) if dates else None
+
+
+def date_of_birth(doc: DocText) -> Found | None:
+    return value_after(doc, ("ngay sinh", "ngay, thang, nam sinh", "sinh ngay", "date of birth"),
+                       _dob, min_score=0.88)  # fmt: skip
+
+
+def receipt_applicant(doc: DocText) -> Found | None:
+    """ "Tiếp nhận hồ sơ của: <person or company>" (a company name is kept whole)."""
+    for hit in label_hits(doc.lines, ("tiep nhan ho so cua",), 0.88):
+        value = clean_name(re.split(r"\s{3,}|;", hit.after)[0])
+        if len(value) >= 4:
+            parsed = parse_name(value)
+            if parsed and parsed[1] == value:
+                value = parsed[0]
+            return doc.found(value, value, hit.line, hit.score)
+    return main_name(doc)

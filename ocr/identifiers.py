@@ -1,0 +1,193 @@
+"""Identifiers printed on dossiers: dossier codes, office codes, CCCD numbers, certificate serials.
+
+Dossier code (Circular 01/2018/TT-VPCP art. 19): office identifier, reception date, daily sequence,
+e.g. `000.00.24.H18-231015-0042`; systems also emit `G09.20-20260609-0092637` (short office code,
+8-digit date, longer sequence). OCR mangles them (O for 0, l for 1, spaces around separators,
+dropped dashes), so the finder is loose and every candidate is then parsed strictly and its date
+validated: a wrong read is dropped rather than reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# Characters OCR reads in place of digits (only applied where a digit is expected).
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "Q": "0",
+        "D": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "!": "1",
+        "S": "5",
+        "B": "8",
+        "Z": "2",
+    }
+)
+_D = r"[0-9OoQDIl|i!SBZ]"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212_~"
+
+OFFICE_FULL = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
+OFFICE_SHORT = re.compile(r"[A-Z]\d{2}(?:\.\d{1,3}){0,2}")
+_OFFICE = rf"(?:{OFFICE_FULL.pattern}|{OFFICE_SHORT.pattern})"
+_STRICT_CODE = re.compile(rf"(?P<office>{_OFFICE})-(?P<date>\d{{8}}|\d{{6}})-(?P<seq>\d{{4,8}})")
+
+# Loose: digit look-alikes, spaces around separators, missing separators before date / sequence.
+_SEP = r"\s*[.,]\s*"
+_DASH = rf"\s*[{_DASHES}]?\s*"
+_LOOSE_CODE = re.compile(
+    rf"(?<![0-9A-Za-z.])(?P<office>{_D}{{3}}{_SEP}{_D}{{2}}{_SEP}{_D}{{2}}{_SEP}[A-Z]{_D}{{2}}"
+    rf"|[A-Z]{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}})"
+    rf"{_DASH}(?P<rest>{_D}{{6,8}}(?:{_DASH}{_D}{{4,8}})?)(?![0-9])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DossierCode:
+    code: str  # canonical: office-date-sequence with the date as printed (6 or 8 digits)
+    office_code: str
+    received_date: date
+    sequence: str
+
+
+def _parse_date(digits: str) -> date | None:
+    """YYMMDD or YYYYMMDD, a real calendar date in 2000..2099."""
+    try:
+        if len(digits) == 6:
+            return date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+        if len(digits) == 8 and digits.startswith("20"):
+            return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_dossier_code(s: str) -> DossierCode | None:
+    """Strictly parse one dossier code (whole string, surrounding spaces allowed)."""
+    m = _STRICT_CODE.fullmatch(s.strip())
+    if not m:
+        return None
+    received = _parse_date(m["date"])
+    if received is None:
+        return None
+    return DossierCode(m.group(0), m["office"], received, m["seq"])
+
+
+def is_office_code(s: str) -> bool:
+    return bool(OFFICE_FULL.fullmatch(s) or OFFICE_SHORT.fullmatch(s))
+
+
+def _clean_office(raw: str) -> str:
+    """Map digit look-alikes in the digit positions; the level-1 letter stays a letter."""
+    parts = re.split(r"\s*[.,]\s*", raw.strip())
+    letter_at = 3 if len(parts) == 4 and len(parts[0]) == 3 else 0
+    out = []
+    for i, part in enumerate(parts):
+        if i == letter_at:
+            out.append(part[:1] + part[1:].translate(_DIGIT_LOOKALIKES))
+        else:
+            out.append(part.translate(_DIGIT_LOOKALIKES))
+    return ".".join(out)
+
+
+def _candidates_from_rest(rest: str) -> list[tuple[str, str]]:
+    """Split "date[-]sequence" into (date, sequence) options, separated ones first."""
+    pieces = [p for p in re.split(rf"\s*[{_DASHES}]\s*|\s+", rest) if p]
+    digits = "".join(pieces).translate(_DIGIT_LOOKALIKES)
+    options: list[tuple[str, str]] = []
+    if len(pieces) == 2:
+        day, seq = (p.translate(_DIGIT_LOOKALIKES) for p in pieces)
+        options.append((day, seq))
+    for n in (6, 8):
+        if 4 <= len(digits) - n <= 8:
+            options.append((digits[:n], digits[n:]))
+    return options
+
+
+def find_dossier_codes(text: str) -> list[DossierCode]:
+    """Every valid dossier code in OCR text, in reading order, without duplicates."""
+    found: list[DossierCode] = []
+    for m in _LOOSE_CODE.finditer(text):
+        office = _clean_office(m["office"])
+        if not is_office_code(office):
+            continue
+        for day, seq in _candidates_from_rest(m["rest"]):
+            code = parse_dossier_code(f"{office}-{day}-{seq}")
+            if code is not None:
+                if code not in found:
+                    found.append(code)
+                break
+    return found
+
+
+def office_code_of(dossier_code: str) -> str | None:
+    parsed = parse_dossier_code(dossier_code)
+    return parsed.office_code if parsed else None
+
+
+# --- CCCD -------------------------------------------------------------------------------------
+
+_CCCD_LOOSE = re.compile(rf"(?<![0-9A-Za-z])({_D}(?:[ .]?{_D}){{11}})(?![0-9])")
+
+
+def is_valid_cccd(s: str) -> bool:
+    """12 digits whose first three are a province code 001..096."""
+    return bool(re.fullmatch(r"\d{12}", s)) and 1 <= int(s[:3]) <= 96
+
+
+def normalize_cccd(s: str) -> str | None:
+    digits = re.sub(r"[ .]", "", s).translate(_DIGIT_LOOKALIKES)
+    return digits if is_valid_cccd(digits) else None
+
+
+def find_cccds(text: str) -> list[str]:
+    """Valid 12-digit citizen IDs in text (spaces/dots between digit groups tolerated)."""
+    out: list[str] = []
+    for m in _CCCD_LOOSE.finditer(text):
+        raw = m.group(1)
+        if sum(c.isdigit() for c in raw) < 10:  # mostly look-alikes: a word, not a number
+            continue
+        value = normalize_cccd(raw)
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def mask_id(s: str) -> str:
+    """For logs: keep only the last 4 digits."""
+    return "*" * max(0, len(s) - 4) + s[-4:]
+
+
+# --- Certificate serial -----------------------------------------------------------------------
+
+_SERIAL_LOOSE = re.compile(
+    rf"(?<![A-Za-z0-9])([A-Z]{{2}})\s?[-.]?\s?({_D}{{8}}|{_D}{{6}})(?![0-9])"
+)
+_LETTER_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"})
+
+
+def normalize_serial(s: str) -> str | None:
+    """`cs123456` / `CS  123456` → `CS 123456`; None unless 2 letters + 6 or 8 digits."""
+    m = re.fullmatch(rf"\s*([A-Za-z0-9]{{2}})\s*[-.]?\s*({_D}{{6}}|{_D}{{8}})\s*", s)
+    if not m:
+        return None
+    letters = m.group(1).upper().translate(_LETTER_LOOKALIKES)
+    digits = m.group(2).translate(_DIGIT_LOOKALIKES)
+    if not (letters.isalpha() and digits.isdigit()):
+        return None
+    return f"{letters} {digits}"
+
+
+def find_serials(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _SERIAL_LOOSE.finditer(text):
+        value = normalize_serial(m.group(1) + " " + m.group(2))
+        if value and value not in out:
+            out.append(value)
+    return out
