@@ -146,18 +146,26 @@ class ObjectStore:
 
     @classmethod
     def from_endpoint(
-        cls, endpoint: embedded.EndpointInfo, bucket: str, *, verify: VerifyMode = "stat"
+        cls,
+        endpoint: embedded.EndpointInfo,
+        bucket: str,
+        *,
+        verify: VerifyMode = "stat",
+        retries: int = 3,
+        backoff: float = 1.0,
     ) -> ObjectStore:
+        """A store on a known endpoint: `retries` per HTTP request (urllib3), and `attempts =
+        retries` for whole operations, waiting `backoff`, 2x`backoff`... between them."""
         client = Minio(
             endpoint.endpoint,
             access_key=endpoint.access_key or None,
             secret_key=endpoint.secret_key or None,
             secure=endpoint.secure,
             region=endpoint.region,
-            http_client=http_client(),
+            http_client=http_client(retries=retries),
         )
         log.debug("object store %s bucket %s", endpoint.url, bucket)  # never the keys
-        return cls(client, bucket, verify=verify)
+        return cls(client, bucket, verify=verify, attempts=max(retries, 1), backoff=backoff)
 
     def ensure_bucket(self) -> None:
         if self._retry("bucket_exists", self.client.bucket_exists, self.bucket):

@@ -47,6 +47,10 @@ def _listening(pid: int) -> list[tuple[str, str]]:
     return found
 
 
+def _ports_of(listening: list[tuple[str, str]]) -> set[int]:
+    return {int(address.split(":")[1], 16) for _, address in listening}
+
+
 def _python(code: str) -> str:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
@@ -65,17 +69,22 @@ def test_server_starts_fast_on_loopback_and_stops_with_last_lease(tmp_path: Path
         elapsed = time.monotonic() - began
         pid = endpoint.pid
         assert pid and endpoint.endpoint.startswith("127.0.0.1:")
-        listening = _listening(pid)
         ports = json.loads((tmp_path / "s3" / "ports.json").read_text())
+        deadline = time.monotonic() + 10  # the admin server comes up last, after S3 answers
+        while ports["admin"] not in _ports_of(listening := _listening(pid)):
+            assert time.monotonic() < deadline, f"admin never listened: {listening}"
+            time.sleep(0.1)
         creds = tmp_path / "s3" / "credentials.json"
         assert creds.stat().st_mode & 0o777 == 0o600
         assert list((tmp_path / "s3" / "log").glob("weed.*INFO*")), "logs go to the data dir"
-    assert elapsed < 2.0, f"start took {elapsed:.2f}s"
+    # 2 s on an idle machine; the budget grows with CPU contention (other tests, OCR workers)
+    budget = 2.0 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert elapsed < budget, f"start took {elapsed:.2f}s (budget {budget:.1f}s)"
     assert listening, "weed mini listens somewhere"
     for table, address in listening:
         assert table == "tcp" and address.startswith("0100007F:"), f"public listener {address}"
     # every port we chose is what it listens on: nothing on a default or random extra port
-    assert {int(a.split(":")[1], 16) for _, a in listening} <= set(ports.values())
+    assert _ports_of(listening) <= set(ports.values())
     assert not embedded._alive(pid), "the last lease holder stops the server"
     assert not (tmp_path / "s3" / "server.json").exists()
     leftovers = [p for p in Path("/tmp").glob("seaweedfs-*") if str(ports["s3_grpc"]) in p.name]
@@ -128,17 +137,24 @@ def test_start_keeps_server_for_other_processes_until_stop(tmp_path: Path) -> No
     assert embedded.stop(tmp_path) is False
 
 
-def test_data_and_ports_persist_across_restarts(tmp_path: Path) -> None:
+def test_data_and_ports_persist_across_restarts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     settings = Settings(data_dir=tmp_path, s3_bucket="persist")
     with ObjectStore.from_settings(settings) as store:
         first = store.put_bytes("a/kept.txt", "giữ lại".encode())
         endpoint = store.client._base_url.host
-        pid = embedded.status(tmp_path).pid
-    assert not embedded._alive(pid)
+        running = embedded.status(tmp_path)
+    assert not embedded._alive(running.pid)
     with ObjectStore.from_settings(settings) as store:
         assert store.client._base_url.host == endpoint
         assert store.get_bytes("a/kept.txt") == "giữ lại".encode()
         assert store.stat("a/kept.txt") == first
+    # credentials are never logged nor shown
+    _, secret = embedded.credentials(tmp_path)
+    assert "started weed mini" in caplog.text
+    assert secret not in caplog.text and secret not in repr(running)
 
 
 def test_stale_state_file_is_replaced(tmp_path: Path) -> None:
@@ -149,17 +165,6 @@ def test_stale_state_file_is_replaced(tmp_path: Path) -> None:
     (tmp_path / "s3" / "server.json").write_text(json.dumps(state))
     with embedded.EmbeddedServer(tmp_path) as endpoint:
         assert endpoint.pid != dead.pid and endpoint.endpoint != "127.0.0.1:1"
-
-
-def test_credentials_are_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    settings = Settings(data_dir=tmp_path)
-    with ObjectStore.from_settings(settings) as store:
-        store.put_bytes("x", b"x")
-        _, secret = embedded.credentials(tmp_path)
-        assert secret not in repr(embedded.status(tmp_path))
-    assert "started weed mini" in caplog.text
-    assert secret not in caplog.text
 
 
 # ---------------------------------------------------------------- ObjectStore
@@ -346,8 +351,7 @@ def test_transient_connection_failures_are_retried(s3_server, s3_prefix) -> None
         via_proxy = embedded.EndpointInfo(
             proxy.endpoint, s3_server.access_key, s3_server.secret_key
         )
-        store = ObjectStore.from_endpoint(via_proxy, "sohoa-test")
-        store.backoff = 0.05
+        store = ObjectStore.from_endpoint(via_proxy, "sohoa-test", backoff=0.05)
         stored = store.put_bytes(s3_prefix + "flaky.txt", b"survives")
         assert store.get_bytes(s3_prefix + "flaky.txt") == b"survives"
         assert stored.size == 8 and proxy.dropped == 3
@@ -359,12 +363,11 @@ def test_unreachable_store_fails_with_storage_error(s3_server) -> None:
     with socket.create_server(("127.0.0.1", 0)) as sock:
         port = sock.getsockname()[1]  # closed again below: nothing listens there
     nowhere = embedded.EndpointInfo(f"127.0.0.1:{port}", "a", "b")
-    store = ObjectStore.from_endpoint(nowhere, "sohoa-test")
-    store.backoff = 0.01
+    store = ObjectStore.from_endpoint(nowhere, "sohoa-test", retries=2, backoff=0.01)
     began = time.monotonic()
     with pytest.raises(StorageError, match="stat k"):
         store.stat("k")
-    assert time.monotonic() - began < 15
+    assert time.monotonic() - began < 5
 
 
 def test_concurrent_starts_share_one_server(tmp_path: Path) -> None:
