@@ -1,0 +1,97 @@
+"""Find the sheet in a phone photo (paper on a darker desk) and warp it flat to A4 proportions.
+
+Only acts when a bright quadrilateral is clearly there: it covers 20-97 % of the photo, is much
+brighter than what surrounds it, and its corners are not simply the image corners (a flatbed
+scan, where the paper *is* the image, is never touched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+A4_RATIO = 297 / 210
+A4_LONG_INCHES = 11.69
+MIN_AREA, MAX_AREA = 0.2, 0.97
+MIN_CONTRAST = 35  # paper vs surroundings, gray levels
+
+
+@dataclass
+class Sheet:
+    corners: np.ndarray  # 4x2 float32, full-size pixels: top-left, top-right, bottom-right, b-l
+    size: tuple[int, int]  # (width, height) of the flattened page
+
+
+def find_sheet(gray_small: np.ndarray, scale: float) -> Sheet | None:
+    """The paper quadrilateral, in full-size coordinates (`scale` = small px per full px)."""
+    h, w = gray_small.shape
+    blurred = cv2.GaussianBlur(gray_small, (5, 5), 0)
+    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    k = max(3, (min(h, w) // 60) | 1)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(contour) / (h * w)
+    if not MIN_AREA <= area <= MAX_AREA:
+        return None
+    hull = cv2.convexHull(contour)
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    if len(quad) != 4:
+        return None
+    corners = _order(quad.reshape(4, 2).astype(np.float32))
+    if _is_image_frame(corners, w, h) or not _contrasted(gray_small, corners):
+        return None
+    corners /= scale
+    return Sheet(corners, _flat_size(corners))
+
+
+def _order(points: np.ndarray) -> np.ndarray:
+    s = points.sum(axis=1)
+    d = np.diff(points, axis=1).ravel()
+    return np.array(
+        [points[np.argmin(s)], points[np.argmin(d)], points[np.argmax(s)], points[np.argmax(d)]],
+        np.float32,
+    )
+
+
+def _is_image_frame(corners: np.ndarray, w: int, h: int) -> bool:
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    return bool(np.all(np.abs(corners - frame) <= 0.03 * max(w, h)))
+
+
+def _contrasted(gray: np.ndarray, corners: np.ndarray) -> bool:
+    inside = np.zeros(gray.shape, np.uint8)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 1)
+    ring = cv2.dilate(inside, np.ones((15, 15), np.uint8)) - inside
+    if not ring.any() or not inside.any():
+        return False
+    return float(np.median(gray[inside > 0])) - float(np.median(gray[ring > 0])) >= MIN_CONTRAST
+
+
+def _flat_size(c: np.ndarray) -> tuple[int, int]:
+    """Output size: the longer measured sides, with the aspect snapped to A4 when close."""
+    width = max(np.linalg.norm(c[1] - c[0]), np.linalg.norm(c[2] - c[3]))
+    height = max(np.linalg.norm(c[3] - c[0]), np.linalg.norm(c[2] - c[1]))
+    long, short = max(width, height), min(width, height)
+    if 1.2 <= long / max(short, 1) <= 1.65:
+        short = long / A4_RATIO
+    if width >= height:
+        return round(long), round(short)
+    return round(short), round(long)
+
+
+def flatten_sheet(image: np.ndarray, sheet: Sheet) -> np.ndarray:
+    w, h = sheet.size
+    target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(sheet.corners, target)
+    fill = (255,) * (image.shape[2] if image.ndim == 3 else 1)
+    return cv2.warpPerspective(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+def sheet_dpi(sheet: Sheet) -> int:
+    """Resolution of the flattened page, taking it for an A4 sheet."""
+    return max(1, round(max(sheet.size) / A4_LONG_INCHES))

@@ -1,0 +1,51 @@
+"""A small binarised copy of the page that every analysis step measures on.
+
+Full pages are 8-9 Mpx; analysing a ~100 dpi copy is ten times cheaper and still sees text lines,
+seals, borders and the paper outline. Steps measure here and then edit the full-size image once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+VIEW_DPI = 100
+
+
+@dataclass
+class View:
+    gray: np.ndarray  # uint8, ~VIEW_DPI
+    ink: np.ndarray  # uint8 0/1, dark marks against the local background
+    scale: float  # view pixels per full-size pixel
+    dpi: float  # resolution of the view
+
+
+def make_view(gray: np.ndarray, dpi: int, target_dpi: int = VIEW_DPI) -> View:
+    scale = min(1.0, target_dpi / max(dpi, 1))
+    if scale < 1.0:
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    else:
+        small = gray
+    return View(small, ink_mask(small, dpi * scale), scale, dpi * scale)
+
+
+def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Pixels clearly darker than their neighbourhood (local mean over ~1/3 inch).
+
+    A fixed margin below the local mean (not Otsu) keeps paper grain, faint bleed-through and
+    uneven light out of the mask, so a blank page stays empty.
+    """
+    block = int(dpi / 3) | 1
+    mask = cv2.adaptiveThreshold(
+        gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, max(block, 11), 25
+    )
+    return mask
+
+
+def percentile(gray: np.ndarray, q: float) -> float:
+    """Percentile of a uint8 image from its histogram (np.percentile sorts: 30x slower)."""
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    cumulative = np.cumsum(hist)
+    return float(np.searchsorted(cumulative, q / 100 * cumulative[-1]))
