@@ -416,7 +416,8 @@ def _text_hits(session: Session, query: str, limit: int) -> set[tuple[int, int]]
             "SELECT p.scan_id, p.number FROM page_fts JOIN page p ON p.id = page_fts.rowid "
             "WHERE page_fts MATCH :q LIMIT :n"
         )
-        params = {"q": " ".join(f'"{w}"' for w in words), "n": limit}
+        folded = (w.replace("đ", "d").replace("Đ", "D") for w in words)  # as the index does
+        params = {"q": " ".join(f'"{w}"' for w in folded), "n": limit}
     return {(row[0], row[1]) for row in session.execute(sql, params)}
 
 

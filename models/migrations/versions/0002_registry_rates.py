@@ -175,24 +175,30 @@ def _new_tables(dialect: str) -> None:
 
 def _search_index(dialect: str) -> None:
     if dialect == "sqlite":
+        # unicode61 folds diacritics but not đ (a letter of its own): fold it in the triggers
+        # (and in queries) so "quyet dinh" finds "QUYẾT ĐỊNH". Index and delete must see the
+        # same folded text, hence no 'rebuild' (it would read the unfolded page.text).
+        fold = lambda col: f"replace(replace({col}, 'đ', 'd'), 'Đ', 'D')"  # noqa: E731
         op.execute(
             "CREATE VIRTUAL TABLE page_fts USING fts5(text, content='page', content_rowid='id', "
             "tokenize='unicode61 remove_diacritics 2')"
         )
         op.execute(
             "CREATE TRIGGER page_fts_ai AFTER INSERT ON page BEGIN "
-            "INSERT INTO page_fts(rowid, text) VALUES (new.id, new.text); END"
+            f"INSERT INTO page_fts(rowid, text) VALUES (new.id, {fold('new.text')}); END"
         )
         op.execute(
             "CREATE TRIGGER page_fts_ad AFTER DELETE ON page BEGIN "
-            "INSERT INTO page_fts(page_fts, rowid, text) VALUES ('delete', old.id, old.text); END"
+            "INSERT INTO page_fts(page_fts, rowid, text) "
+            f"VALUES ('delete', old.id, {fold('old.text')}); END"
         )
         op.execute(
             "CREATE TRIGGER page_fts_au AFTER UPDATE OF text ON page BEGIN "
-            "INSERT INTO page_fts(page_fts, rowid, text) VALUES ('delete', old.id, old.text); "
-            "INSERT INTO page_fts(rowid, text) VALUES (new.id, new.text); END"
+            "INSERT INTO page_fts(page_fts, rowid, text) "
+            f"VALUES ('delete', old.id, {fold('old.text')}); "
+            f"INSERT INTO page_fts(rowid, text) VALUES (new.id, {fold('new.text')}); END"
         )
-        op.execute("INSERT INTO page_fts(page_fts) VALUES ('rebuild')")
+        op.execute(f"INSERT INTO page_fts(rowid, text) SELECT id, {fold('text')} FROM page")
     elif dialect == "postgresql":
         op.execute("CREATE INDEX ix_page_text_fts ON page USING gin (to_tsvector('simple', text))")
 
