@@ -43,6 +43,13 @@ VerifyMode = Literal["stat", "full"]
 T = TypeVar("T")
 
 _TRANSIENT_S3_CODES = {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout"}
+# connection trouble; a local OSError (file vanished, disk full) is not retried
+_TRANSIENT_ERRORS = (
+    minio_error.ServerError,
+    urllib3.exceptions.HTTPError,
+    ConnectionError,
+    TimeoutError,
+)
 _BUCKET_EXISTS = {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}
 _MISSING_S3_CODES = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
 _CONTENT_TYPES = {
@@ -122,6 +129,15 @@ class ObjectStore:
         self.verify = verify
         self.attempts = attempts
         self.backoff = backoff
+        self.endpoint: embedded.EndpointInfo | None = None  # set by from_endpoint
+        self._retries = attempts
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable (for process-pool tasks): the child rebuilds its own client."""
+        if self.endpoint is None:
+            raise TypeError("only an ObjectStore made by from_endpoint/from_settings pickles")
+        options = {"verify": self.verify, "retries": self._retries, "backoff": self.backoff}
+        return (_rebuild, (self.endpoint, self.bucket, options))
 
     # ------------------------------------------------------------ construction
 
@@ -165,7 +181,9 @@ class ObjectStore:
             http_client=http_client(retries=retries),
         )
         log.debug("object store %s bucket %s", endpoint.url, bucket)  # never the keys
-        return cls(client, bucket, verify=verify, attempts=max(retries, 1), backoff=backoff)
+        store = cls(client, bucket, verify=verify, attempts=max(retries, 1), backoff=backoff)
+        store.endpoint = endpoint
+        return store
 
     def ensure_bucket(self) -> None:
         if self._retry("bucket_exists", self.client.bucket_exists, self.bucket):
@@ -390,7 +408,7 @@ class ObjectStore:
                 if error.code not in _TRANSIENT_S3_CODES or attempt == self.attempts:
                     raise StorageError(f"{what}: {error.code}: {error.message}") from error
                 reason = error.code
-            except (minio_error.ServerError, urllib3.exceptions.HTTPError, OSError) as error:
+            except _TRANSIENT_ERRORS as error:
                 if attempt == self.attempts:
                     raise StorageError(f"{what}: {type(error).__name__}: {error}") from error
                 reason = type(error).__name__
@@ -405,6 +423,10 @@ class ObjectStore:
             time.sleep(delay)
             delay *= 2
         raise AssertionError("unreachable")
+
+
+def _rebuild(endpoint: embedded.EndpointInfo, bucket: str, options: dict[str, Any]) -> ObjectStore:
+    return ObjectStore.from_endpoint(endpoint, bucket, **options)
 
 
 def _metadata(metadata: Mapping[str, str] | None, sha256: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -260,6 +261,13 @@ def test_listing_stat_delete_and_missing(s3_store, s3_prefix) -> None:
         s3_store.get_bytes(s3_prefix + "nothing")
 
 
+def test_store_pickles_for_process_pool_tasks(s3_store, s3_prefix) -> None:
+    s3_store.put_bytes(s3_prefix + "p.txt", b"pickled")
+    copy = pickle.loads(pickle.dumps(s3_store))
+    assert copy is not s3_store and copy.client is not s3_store.client
+    assert copy.get_bytes(s3_prefix + "p.txt") == b"pickled"
+
+
 def test_presigned_url_downloads_without_credentials(s3_store, s3_prefix) -> None:
     s3_store.put_bytes(s3_prefix + "doc.pdf", b"%PDF-1.7 presigned")
     url = s3_store.presigned_get_url(s3_prefix + "doc.pdf", timedelta(minutes=5))
@@ -303,12 +311,14 @@ def test_env_fixture_points_settings_at_session_server(s3_env, s3_server, tmp_pa
 
 
 class FlakyProxy:
-    """TCP proxy to the real server that drops its first `drops` connections unanswered."""
+    """TCP proxy to the real server whose first `drops` connections fail: closed unanswered
+    (`how="drop"`) or answered `503 Service Unavailable` (`how="503"`)."""
 
-    def __init__(self, target: str, drops: int):
+    def __init__(self, target: str, drops: int, how: str = "drop"):
         host, port = target.split(":")
         self.target = (host, int(port))
         self.drops = drops
+        self.how = how
         self.dropped = 0
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.endpoint = f"127.0.0.1:{self.listener.getsockname()[1]}"
@@ -323,6 +333,11 @@ class FlakyProxy:
             if self.dropped < self.drops:
                 self.dropped += 1
                 client.recv(65536)
+                if self.how == "503":
+                    client.sendall(
+                        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                        b"Connection: close\r\n\r\n"
+                    )
                 client.close()
                 continue
             upstream = socket.create_connection(self.target)
@@ -345,8 +360,9 @@ class FlakyProxy:
         self.listener.close()
 
 
-def test_transient_connection_failures_are_retried(s3_server, s3_prefix) -> None:
-    proxy = FlakyProxy(s3_server.endpoint, drops=3)
+@pytest.mark.parametrize("how", ["drop", "503"])
+def test_transient_failures_are_retried(s3_server, s3_prefix, how: str) -> None:
+    proxy = FlakyProxy(s3_server.endpoint, drops=3, how=how)
     try:
         via_proxy = embedded.EndpointInfo(
             proxy.endpoint, s3_server.access_key, s3_server.secret_key
