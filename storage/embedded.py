@@ -52,6 +52,7 @@ HOST = "127.0.0.1"
 REGION = "us-east-1"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
+HUNG_AFTER = 10.0  # a running server that answers nothing this long is replaced
 PORT_NAMES = (
     "s3",
     "s3_grpc",
@@ -380,11 +381,12 @@ def _running_state(layout: _Layout) -> dict[str, Any] | None:
         return None
     access_key, secret_key = _credentials(layout)
     client = _probe_client(state["endpoint"], access_key, secret_key)
-    for _ in range(20):  # a busy server gets a second chance before it is replaced
+    deadline = time.monotonic() + HUNG_AFTER  # a busy server gets time before it is replaced
+    while time.monotonic() < deadline:
         if _answers(client):
             return state
         time.sleep(0.1)
-    log.warning("embedded S3 pid %s does not answer; restarting it", pid)
+    log.warning("embedded S3 pid %s has not answered for %ss; restarting it", pid, HUNG_AFTER)
     _stop_locked(layout, state)
     return None
 
