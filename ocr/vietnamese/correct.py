@@ -25,6 +25,7 @@ from .syllables import (
     nfc_lower,
     skeleton,
     split_tone,
+    split_words,
 )
 
 DEFAULT_CONFIDENCE = 0.9  # for plain text without Tesseract's per-word confidence
@@ -47,8 +48,8 @@ TONE_PAIRS = {  # (read, printed): cost; symmetric look-up
     frozenset(("\u0300", "\u0309")): 1.2,  # huyền / hỏi
 }
 CONFUSABLE = {
-    "l": "itđ",
-    "i": "lt",
+    "l": "itđh",
+    "i": "lth",
     "t": "lif",
     "n": "uhm",
     "u": "nv",
@@ -70,6 +71,15 @@ CONFUSABLE = {
 INSERTABLE = "hngiurt"
 # Multi-letter confusions at the start of a syllable: (read, printed, cost).
 PREFIX_CONFUSIONS = (("ư", "tr", 1.0), ("l", "đ", 1.0), ("u", "tr", 1.8), ("rn", "m", 1.2))
+
+FAMILY_NAMES = frozenset(
+    split_words(
+        "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn vương "
+        "trịnh trương lâm phùng mai tô hà tạ đinh lương cao lưu quách châu thái kiều đàm chu giang "
+        "tăng mạc lại khổng triệu thân hứa lã tôn từ nghiêm âu doãn lò quàng"
+    )
+)
+ADDRESS_WORDS = frozenset(split_words("ông bà anh chị cô chú bác em cháu cụ"))
 
 _CHUNK = re.compile(r"([^\w]*)([^\W\d_]+)([^\w]*)")
 _SPACE = re.compile(r"(\s+)")
@@ -197,6 +207,7 @@ class _Token:
     core: str  # the letters as read
     suffix: str
     confidence: float
+    name: bool = False  # inside a personal or place name: kept when it is a valid syllable
 
 
 def _case_of(core: str) -> str:
@@ -273,7 +284,7 @@ def _options(token: _Token, new_style: bool) -> list[tuple[_Option, float]]:
     itself = reading.word
     if reading.kind == "fixed" or not reading.alternatives:
         return [(itself, itself.logp)]
-    if reading.kind != "invalid" and token.confidence >= SURE_CONFIDENCE:
+    if reading.kind != "invalid" and (token.confidence >= SURE_CONFIDENCE or token.name):
         return [(itself, itself.logp)]
     k = _weight(token.confidence)
     if reading.kind == "protected":
@@ -327,9 +338,41 @@ def _document_style(tokens: list[_Token]) -> bool:
     return votes.count(True) > votes.count(False)
 
 
+def _mark_names(tokens: list[_Token | None]) -> None:
+    """Flag runs of capitalised words that are names: they start with a family name
+    ("Đỗ Thị Hòa", "Hà Nội") or follow a form of address ("ông", "bà Trần Thị Lịnh")."""
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    for token in [*tokens, None]:
+        if token is None or token.prefix or _case_of(token.core) != "title":
+            runs.append(current)
+            current = []
+        if token is not None and _case_of(token.core) == "title":
+            current.append(token)
+            if token.suffix:
+                runs.append(current)
+                current = []
+    by_id = {id(t): i for i, t in enumerate(tokens) if t is not None}
+    for run in runs:
+        if not run:
+            continue
+        first = nfc_lower(run[0].core)
+        before = tokens[by_id[id(run[0])] - 1] if by_id[id(run[0])] else None
+        addressed = (
+            before is not None and not before.suffix and nfc_lower(before.core) in ADDRESS_WORDS
+        )
+        if first in ADDRESS_WORDS and len(run) > 1:
+            run = run[1:]
+            addressed = True
+        if addressed or (len(run) > 1 and canonical(nfc_lower(run[0].core)) in FAMILY_NAMES):
+            for token in run:
+                token.name = True
+
+
 def _correct_tokens(tokens: list[_Token | None]) -> list[str | None]:
     """Corrected core for each token (None: a breaker such as a number or code)."""
     lex = lexicon()
+    _mark_names(tokens)
     words = [t for t in tokens if t is not None]
     new_style = _document_style(words)
     out: list[str | None] = [None] * len(tokens)

@@ -18,16 +18,16 @@ ONSETS = (
 )  # fmt: skip
 
 
-def _words(text: str) -> tuple[str, ...]:
+def split_words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-OPEN_RHYMES = _words(
+OPEN_RHYMES = split_words(
     "a ai ao au ay âu ây e eo ê êu i ia iu y iêu yêu o oi ô ôi ơ ơi u ua ui uôi ư ưa ưi ưu ươi "
     "ươu oa oai oay oao oe oeo uê uy uya uyu uơ uây"
 )
 
-CLOSED_RHYMES = _words(
+CLOSED_RHYMES = split_words(
     "ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât ec em en eng ep et "
     "êch êm ên ênh êp êt ich im in inh ip it oc om on ong op ot ooc oong ôc ôm ôn ông ôp ôt "
     "ơm ơn ơp ơt uc um un ung up ut ưc ưm ưn ưng ưt iêc iêm iên iêng iêp iêt yêm yên yêt "
