@@ -35,7 +35,9 @@ class ScanUnit:
         return [self.path]
 
 
-def discover(inbox: Path, *, stable_seconds: float = 0.0, now: float | None = None) -> list[ScanUnit]:
+def discover(
+    inbox: Path, *, stable_seconds: float = 0.0, now: float | None = None
+) -> list[ScanUnit]:
     """Scan units under `inbox`, oldest layout first; units still being written are left alone."""
     inbox = inbox.resolve()
     if not inbox.is_dir():

@@ -5,6 +5,7 @@ Nothing is ever deleted: a name that is taken gets a numbered suffix instead of 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,5 @@ def _free_path(path: Path) -> Path:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass

@@ -86,7 +86,11 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
 
 def _publish(summary: IngestSummary) -> None:
     rows = [
-        {k: v for k, v in asdict(o).items() if k in ("source", "status", "dossier_code", "pages", "reason")}
+        {
+            k: v
+            for k, v in asdict(o).items()
+            if k in ("source", "status", "dossier_code", "pages", "reason")
+        }
         for o in summary.outcomes
     ] + [{"source": f["source"], "status": "failed", "reason": f["error"]} for f in summary.failed]
     create_table_artifact(

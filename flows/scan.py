@@ -8,7 +8,6 @@ manifest after them, the database row last. A crash in between leaves stored obj
 from __future__ import annotations
 
 import logging
-import mimetypes
 import tempfile
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -28,8 +27,10 @@ from ocr.pipeline import process
 from ocr.result import OcrResult
 from sohoa.settings import Settings
 from storage import keys
-from storage.manifest import build_manifest
+from storage.manifest import build_manifest, store_manifest, upload_folder
 from storage.objects import ObjectStore
+
+Logger = logging.Logger | logging.LoggerAdapter
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Outcome:
     reason: str | None = None
 
 
-def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: logging.Logger | logging.LoggerAdapter) -> Outcome:
+def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
     source = str(unit.relative)
     try:
         sha = sha256_of(unit.path)
@@ -93,7 +94,13 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: logging.Logger | loggin
         )
     archive(unit, ctx.settings.archive_dir)
     types = [d.doc_type for d in result.documents]
-    log.info("%s: stored %d pages as %s (%s)", source, result.page_count, dossier or "?", ", ".join(types))
+    log.info(
+        "%s: stored %d pages as %s (%s)",
+        source,
+        result.page_count,
+        dossier or "?",
+        ", ".join(types),
+    )
     return Outcome(source, "stored", sha, office, dossier, result.page_count, types)
 
 
@@ -115,59 +122,75 @@ def _store_objects(
     dossier: str | None,
     received: date | None,
 ) -> dict[str, str]:
-    when = received or datetime.now(UTC).date()
+    """Originals (write-once), then recognised outputs, then the manifest that lists them all."""
     sha = result.sha256
+    today = datetime.now(UTC).date()
     objects = []
     if unit.path.is_dir():
-        original = keys.original_key(office, when, dossier, sha, "d")
-        for page in unit.files:
-            key = keys.original_page_key(office, when, dossier, sha, page.name)
-            objects.append(store.put_file(key, page, content_type=_mime(page), write_once=True))
+        original = keys.original_folder_prefix(office, received, dossier, sha, ingested=today)
+        for number, page in enumerate(unit.files, start=1):
+            key = keys.original_page_key(
+                office, received, dossier, sha, number, _ext(page), ingested=today
+            )
+            objects.append(store.put_file(key, page, write_once=True))
     else:
-        ext = unit.path.suffix.lower().lstrip(".") or "bin"
-        original = keys.original_key(office, when, dossier, sha, ext)
-        objects.append(
-            store.put_file(original, unit.path, content_type=_mime(unit.path), write_once=True)
+        original = keys.original_key(
+            office, received, dossier, sha, _ext(unit.path), ingested=today
         )
-    prefix = keys.digitized_prefix(office, when, dossier, sha)
-    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(out_dir).as_posix()
-        objects.append(store.put_file(prefix + rel, path, content_type=_mime(path)))
+        objects.append(store.put_file(original, unit.path, write_once=True))
+    prefix = keys.digitized_prefix(office, received, dossier, sha, ingested=today)
+    objects += upload_folder(store, out_dir, prefix)
     manifest = build_manifest(
         objects,
-        source=str(unit.relative),
-        sha256=sha,
-        office_code=office,
-        dossier_code=dossier,
-        page_types=[p.doc_type for p in result.pages],
-        documents=[
-            {"doc_type": d.doc_type, "pages": d.pages, "fields": d.fields} for d in result.documents
-        ],
-        tool_versions=result.tool_versions,
+        source={"name": str(unit.relative), "sha256": sha, "key": original},
+        metadata={
+            "office_code": office,
+            "dossier_code": dossier,
+            "page_count": result.page_count,
+            "pages": [
+                {"number": p.number, "doc_type": p.doc_type, "blank": p.blank} for p in result.pages
+            ],
+            "documents": [
+                {"doc_type": d.doc_type, "pages": d.pages, "fields": d.fields}
+                for d in result.documents
+            ],
+            "tool_versions": result.tool_versions,
+        },
     )
-    manifest_key = prefix + "manifest.json"
-    store.put_bytes(manifest_key, manifest, content_type="application/json")
+    manifest_key = store_manifest(store, prefix, manifest).key
     return {"original": original, "prefix": prefix, "manifest": manifest_key}
 
 
-def _quarantine(unit: ScanUnit, ctx: IngestContext, sha: str | None, reason: str, log) -> Outcome:
-    reason = reason.replace("\n", " ").strip()
+def _quarantine(
+    unit: ScanUnit, ctx: IngestContext, sha: str | None, reason: str, log: Logger
+) -> Outcome:
+    """Move a bad scan to quarantine with its reason; the row (when hashable) lets staff find it."""
+    reason = " ".join(reason.split())
     target = quarantine(unit, ctx.settings.quarantine_dir, reason)
-    with session_scope(ctx.engine) as session:
-        repository.record_quarantine(
-            session, sha256=sha, source_name=str(unit.relative), reason=reason,
-            quarantine_path=str(target),
-        )
-    log.warning("%s: quarantined: %s", unit.relative, reason)
+    if sha is not None:
+        with session_scope(ctx.engine) as session:
+            repository.record_quarantine(
+                session, sha256=sha, source_name=str(unit.relative), reason=reason
+            )
+    log.warning("%s: quarantined to %s: %s", unit.relative, target, reason)
     return Outcome(str(unit.relative), "quarantined", sha, reason=reason)
 
 
 def _page_row(page: dict) -> dict:
-    return {k: page[k] for k in (
-        "number", "doc_type", "doc_type_confidence", "mean_confidence", "rotation",
-        "skew_degrees", "blank", "text",
-    )}
+    return {
+        k: page[k]
+        for k in (
+            "number",
+            "doc_type",
+            "doc_type_confidence",
+            "mean_confidence",
+            "rotation",
+            "skew_degrees",
+            "blank",
+            "text",
+        )
+    }
 
 
-def _mime(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+def _ext(path: Path) -> str:
+    return path.suffix.lower().lstrip(".") or "bin"

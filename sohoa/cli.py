@@ -80,20 +80,24 @@ def rates(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     office: Annotated[str | None, typer.Option(help="Office code")] = None,
     level: Annotated[str | None, typer.Option(help="ministry/province/department/...")] = None,
-    period: Annotated[str | None, typer.Option(help="2023-Q3, 2023-09, 2023, 2023-01..2023-09")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="2023-Q3, 2023-09, 2023, 2023-01..2023-09")
+    ] = None,
     compare_previous_year: Annotated[bool, typer.Option("--compare-previous-year")] = False,
     csv: Annotated[Path | None, typer.Option(help="Also export CSV here")] = None,
     xlsx: Annotated[Path | None, typer.Option(help="Also export XLSX here")] = None,
 ) -> None:
     """Per-office digitization rates and points, rolled up by level."""
+    from models import rates as rates_model
     from sohoa.report import print_rates
     from sohoa.runtime import open_database
 
-    from models import rates as rates_model
-
     engine = open_database(get_settings())
     rows = rates_model.rates_for_cli(
-        engine, office=office, level=level, period=period,
+        engine,
+        office=office,
+        level=level,
+        period=period,
         compare_previous_year=compare_previous_year,
     )
     if csv:
