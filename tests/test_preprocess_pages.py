@@ -3,7 +3,7 @@
 Pages are drawn with PIL (Liberation Serif, Vietnamese administrative text) and then damaged with
 OpenCV in exactly known ways: rotation by a multiple of 90 degrees, skew by a known angle (the
 sign of cv2.getRotationMatrix2D), a red seal, speckle noise, uneven light. Other test files import
-`render_page` and friends from here (pytest puts tests/ on sys.path).
+`render_page` and friends from here (`from tests.test_preprocess_pages import ...`).
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def _flat_size(c: np.ndarray) -> tuple[int, int]:
     width = max(np.linalg.norm(c[1] - c[0]), np.linalg.norm(c[2] - c[3]))
     height = max(np.linalg.norm(c[3] - c[0]), np.linalg.norm(c[2] - c[1]))
     long, short = max(width, height), min(width, height)
-    if 1.2 <= long / max(short, 1) <= 1.65:
+    if 1.15 <= long / max(short, 1) <= 1.75:  # keystone distorts the measured aspect
         short = long / A4_RATIO
     if width >= height:
         return round(long), round(short)
