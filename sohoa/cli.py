@@ -92,20 +92,22 @@ def rates(
     from sohoa.report import print_rates
     from sohoa.runtime import open_database
 
-    engine = open_database(get_settings())
-    rows = rates_model.rates_for_cli(
-        engine,
-        office=office,
-        level=level,
-        period=period,
-        compare_previous_year=compare_previous_year,
-    )
+    from models.db import session_scope
+
+    with session_scope(open_database(get_settings())) as session:
+        rows = rates_model.compute_rates(
+            session,
+            office=office,
+            level=level,
+            period=period,
+            compare_previous_year=compare_previous_year,
+        )
     if csv:
         rates_model.export_csv(rows, csv)
     if xlsx:
         rates_model.export_xlsx(rows, xlsx)
     if as_json:
-        typer.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
+        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
     else:
         print_rates(rows)
 

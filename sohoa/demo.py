@@ -36,9 +36,11 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     from sohoa.report import print_ingest_summary, print_rates
 
     print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
-    from models import rates
+    from models.db import session_scope
+    from models.rates import compute_rates
 
-    print_rates(rates.rates_for_cli(engine))
+    with session_scope(engine) as session:
+        print_rates(compute_rates(session))
 
 
 def drop_into_inbox(source: Path, inbox: Path) -> int:
