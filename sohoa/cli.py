@@ -89,10 +89,9 @@ def rates(
 ) -> None:
     """Per-office digitization rates and points, rolled up by level."""
     from models import rates as rates_model
+    from models.db import session_scope
     from sohoa.report import print_rates
     from sohoa.runtime import open_database
-
-    from models.db import session_scope
 
     with session_scope(open_database(get_settings())) as session:
         rows = rates_model.compute_rates(
