@@ -18,25 +18,28 @@ def archive(unit: ScanUnit, archive_dir: Path) -> Path:
     return _move(unit, archive_dir)
 
 
-def quarantine(unit: ScanUnit, quarantine_dir: Path, reason: str) -> Path:
-    """Move the unit to quarantine and write `<name>.reason.txt` beside it."""
-    target = _move(unit, quarantine_dir)
+def quarantine(unit: ScanUnit, quarantine_dir: Path, reason: str, *, move: bool = True) -> Path:
+    """Move (or, for a backfill source that must stay intact, copy) the unit to quarantine and
+    write `<name>.reason.txt` beside it."""
+    target = _move(unit, quarantine_dir, copy=not move)
     note = target.with_name(target.name + ".reason.txt")
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     note.write_text(f"{stamp}\t{unit.relative}\t{reason}\n", encoding="utf-8")
     return target
 
 
-def _move(unit: ScanUnit, root: Path) -> Path:
+def _move(unit: ScanUnit, root: Path, *, copy: bool = False) -> Path:
     target = _free_path(root / unit.relative)
     target.parent.mkdir(parents=True, exist_ok=True)
+    transfer = shutil.copy2 if copy else shutil.move
     if unit.path.is_dir():
         target.mkdir(parents=True)
         for page in unit.files:
-            shutil.move(str(page), target / page.name)
-        _remove_if_empty(unit.path)
+            transfer(str(page), target / page.name)
+        if not copy:
+            _remove_if_empty(unit.path)
     else:
-        shutil.move(str(unit.path), target)
+        transfer(str(unit.path), target)
     return target
 
 

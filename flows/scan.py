@@ -39,6 +39,7 @@ class IngestContext:
     store: ObjectStore
     engine: Engine
     executor: Executor | None = None
+    keep_source: bool = False  # backfill: the source is an archive, read it and leave it be
 
 
 @dataclass
@@ -63,7 +64,8 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         return _quarantine(unit, ctx, None, f"unreadable: {exc}", log)
     with session_scope(ctx.engine) as session:
         if repository.scan_exists(session, sha):
-            archive(unit, ctx.settings.archive_dir / "duplicates")
+            if not ctx.keep_source:
+                archive(unit, ctx.settings.archive_dir / "duplicates")
             log.info("%s: already ingested (sha256 %s…), skipped", source, sha[:12])
             return Outcome(source, "skipped", sha)
     with tempfile.TemporaryDirectory(prefix="sohoa-") as tmp:
@@ -92,7 +94,8 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
             documents=[d for d in result.to_json()["documents"]],
             tool_versions=result.tool_versions,
         )
-    archive(unit, ctx.settings.archive_dir)
+    if not ctx.keep_source:
+        archive(unit, ctx.settings.archive_dir)
     types = [d.doc_type for d in result.documents]
     log.info(
         "%s: stored %d pages as %s (%s)",
@@ -166,7 +169,7 @@ def _quarantine(
 ) -> Outcome:
     """Move a bad scan to quarantine with its reason; the row (when hashable) lets staff find it."""
     reason = " ".join(reason.split())
-    target = quarantine(unit, ctx.settings.quarantine_dir, reason)
+    target = quarantine(unit, ctx.settings.quarantine_dir, reason, move=not ctx.keep_source)
     if sha is not None:
         with session_scope(ctx.engine) as session:
             repository.record_quarantine(
