@@ -617,9 +617,10 @@ def test_shell_scripts_pass_shellcheck() -> None:
 # PostgreSQL init
 
 
-def _psql(sql: str, dbname: str = "postgres") -> str:
-    result = _run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", dbname, "-Atc", sql])
-    assert result.returncode == 0, result.stderr
+def _psql(sql: str, dbname: str = "postgres", *, check: bool = True) -> str:
+    cmd = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", dbname, "-Atc", sql]
+    result = _run(cmd)
+    assert result.returncode == 0 or not check, result.stderr
     return result.stdout.strip()
 
 
@@ -627,78 +628,37 @@ def test_postgres_init_creates_both_databases() -> None:
     if shutil.which("psql") is None or _run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode:
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
     tag = uuid.uuid4().hex[:8]
-    names = {
-        "SOHOA_DB_NAME": f"sohoa_t{tag}",
-        "SOHOA_DB_USER": f"sohoa_u{tag}",
-        "PREFECT_DB_NAME": f"prefect_t{tag}",
-        "PREFECT_DB_USER": f"prefect_u{tag}",
-    }
+    owners = {f"sohoa_t{tag}": f"sohoa_u{tag}", f"prefect_t{tag}": f"prefect_u{tag}"}
+    (sohoa_db, sohoa_user), (prefect_db, prefect_user) = owners.items()
     env = {
         **os.environ,
-        **names,
         "PGHOST": "127.0.0.1",
         "POSTGRES_USER": "postgres",
         "POSTGRES_DB": "postgres",
+        "SOHOA_DB_NAME": sohoa_db,
+        "SOHOA_DB_USER": sohoa_user,
         "SOHOA_DB_PASSWORD": "pw-" + tag,
+        "PREFECT_DB_NAME": prefect_db,
+        "PREFECT_DB_USER": prefect_user,
         "PREFECT_DB_PASSWORD": "pw2-" + tag,
         "SOHOA_INIT_SQL": str(DEPLOY / "postgres" / "init-databases.sql"),
     }
+    script = ["bash", str(DEPLOY / "postgres" / "init-databases.sh")]
     try:
-        result = _run(["bash", str(DEPLOY / "postgres" / "init-databases.sh")], env=env)
+        result = _run(script, env=env)
         assert result.returncode == 0, result.stderr
-        for db, owner in (
-            ("SOHOA_DB_NAME", "SOHOA_DB_USER"),
-            ("PREFECT_DB_NAME", "PREFECT_DB_USER"),
-        ):
-            got = _psql(
-                f"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{names[db]}'"
-            )
-            assert got == names[owner]
-            assert (
-                _psql(
-                    "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'public'", names[db]
-                )
-                == names[owner]
-            )
-            assert (
-                _psql(
-                    f"SELECT rolcanlogin AND rolpassword IS NOT NULL FROM pg_authid WHERE rolname = '{names[owner]}'"
-                )
-                == "t"
-            )
-        # A second start must not be silently "fine": the image runs it on an empty data dir only.
-        assert (
-            _run(["bash", str(DEPLOY / "postgres" / "init-databases.sh")], env=env).returncode != 0
-        )
+        for db, owner in owners.items():
+            assert _psql(f"SELECT datdba::regrole FROM pg_database WHERE datname = '{db}'") == owner
+            public = "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'public'"
+            assert _psql(public, db) == owner
+            login = "SELECT rolcanlogin AND rolpassword IS NOT NULL FROM pg_authid WHERE rolname"
+            assert _psql(f"{login} = '{owner}'") == "t"
+        # The image runs it on an empty data dir only; a second run fails instead of half-working.
+        assert _run(script, env=env).returncode != 0
     finally:
-        for key in ("SOHOA_DB_NAME", "PREFECT_DB_NAME"):
-            _run(
-                [
-                    "psql",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-d",
-                    "postgres",
-                    "-c",
-                    f"DROP DATABASE IF EXISTS {names[key]}",
-                ]
-            )
-        for key in ("SOHOA_DB_USER", "PREFECT_DB_USER"):
-            _run(
-                [
-                    "psql",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-d",
-                    "postgres",
-                    "-c",
-                    f"DROP ROLE IF EXISTS {names[key]}",
-                ]
-            )
+        for db, owner in owners.items():
+            _psql(f"DROP DATABASE IF EXISTS {db}", check=False)
+            _psql(f"DROP ROLE IF EXISTS {owner}", check=False)
 
 
 # ---------------------------------------------------------------------------------------------
