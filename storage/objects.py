@@ -139,6 +139,16 @@ class ObjectStore:
         options = {"verify": self.verify, "retries": self._retries, "backoff": self.backoff}
         return (_rebuild, (self.endpoint, self.bucket, options))
 
+    def for_bucket(self, bucket: str) -> ObjectStore:
+        """The same server and credentials on another bucket (e.g. a backfill source)."""
+        if bucket == self.bucket:
+            return self
+        other = ObjectStore(
+            self.client, bucket, verify=self.verify, attempts=self.attempts, backoff=self.backoff
+        )
+        other.endpoint = self.endpoint
+        return other
+
     # ------------------------------------------------------------ construction
 
     @classmethod

@@ -1,0 +1,281 @@
+"""`backfill`: digitize an archive (a folder or an S3 prefix) in resumable, parallel chunks.
+
+Resumable by construction: what is finished is in the database (scan rows by SHA-256), so a
+backfill stopped at any point and started again hashes the source, skips what is stored or
+quarantined, and carries on. Chunks run in this flow run (`distributed=False`), or as flow runs
+of the `backfill-chunk` deployment that any number of workers pull from a work pool. A chunk whose
+worker dies stops making progress; after `stall_seconds` without progress its unfinished items
+are dispatched again (a scan stored twice is impossible: rows are unique by SHA-256 and objects
+are content-addressed and write-once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import select as sql_select
+from sqlalchemy.engine import Engine
+
+from flows.scan import IngestContext, Outcome, ingest_scan
+from flows.sources import Item, is_s3, list_items, select, split_s3, staged
+from models.db import session_scope
+from models.tables import Scan
+from ocr.load import sha256_of
+from sohoa.runtime import open_database
+from sohoa.settings import Settings, get_settings
+from storage.objects import ObjectStore
+
+CHUNK_DEPLOYMENT = "backfill-chunk/backfill-chunk"
+FINAL_STATUSES = ("stored", "quarantined")
+
+
+@dataclass
+class BackfillSummary:
+    source: str
+    listed: int = 0
+    already_done: int = 0
+    outcomes: list[dict] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o["status"] == status for o in self.outcomes)
+
+
+@task(
+    name="backfill-scan",
+    task_run_name="scan {item.relative}",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    cache_policy=NO_CACHE,
+)
+def backfill_scan(item: Item, ctx: IngestContext) -> Outcome:
+    with (
+        tempfile.TemporaryDirectory(prefix="sohoa-stage-") as staging,
+        staged(item, ctx.store, Path(staging)) as unit,
+    ):
+        return ingest_scan(unit, ctx, get_run_logger())
+
+
+@flow(name="backfill-chunk", flow_run_name="chunk {label}", validate_parameters=False)
+def backfill_chunk(items: list[dict], label: str = "") -> list[dict]:
+    """One chunk of a backfill: scans in sequence, pages of each in parallel processes."""
+    settings = get_settings()
+    outcomes: list[dict] = []
+    with _context(settings) as ctx:
+        for item in map(Item.from_param, items):
+            state = backfill_scan(item, ctx, return_state=True)
+            if state.is_completed():
+                outcomes.append(asdict(state.result()))
+            else:
+                outcomes.append(
+                    {"source": item.relative, "status": "failed", "reason": str(state.message)}
+                )
+    return outcomes
+
+
+@flow(name="backfill", flow_run_name="backfill {source}", validate_parameters=False)
+def backfill(
+    source: str,
+    office: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    batch_size: int = 20,
+    distributed: bool = False,
+    max_passes: int = 3,
+    stall_seconds: float = 900.0,
+) -> BackfillSummary:
+    """List the source, skip finished scans, process the rest in chunks of `batch_size`."""
+    log = get_run_logger()
+    settings = get_settings()
+    summary = BackfillSummary(source=source)
+    with ExitStack() as stack:
+        store = stack.enter_context(ObjectStore.from_settings(settings))
+        engine = open_database(settings)
+        items = select(
+            list_items(source, store),
+            office=office,
+            since=date.fromisoformat(since) if since else None,
+            until=date.fromisoformat(until) if until else None,
+        )
+        summary.listed = len(items)
+        hashes = _Hashes(store)
+        pending = _pending(items, hashes, engine)
+        summary.already_done = len(items) - len(pending)
+        log.info(
+            "%d scan(s) listed, %d already done, %d to process",
+            len(items),
+            summary.already_done,
+            len(pending),
+        )
+        progress = create_progress_artifact(
+            progress=_percent(items, pending),
+            key="backfill-progress",
+            description=f"Backfill of {source}",
+        )
+        for attempt in range(1, max_passes + 1):
+            if not pending:
+                break
+            chunks = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
+            log.info("pass %d: %d chunk(s)", attempt, len(chunks))
+            if distributed:
+                summary.outcomes += _run_distributed(
+                    chunks,
+                    hashes,
+                    engine,
+                    stall_seconds,
+                    on_progress=lambda left: update_progress_artifact(
+                        progress, _percent(items, left)
+                    ),
+                )
+            else:
+                with _context(settings, store=store, engine=engine) as ctx:
+                    for chunk in chunks:
+                        for item in chunk:
+                            state = backfill_scan(item, ctx, return_state=True)
+                            if state.is_completed():
+                                summary.outcomes.append(asdict(state.result()))
+                        update_progress_artifact(
+                            progress, _percent(items, _pending(items, hashes, engine))
+                        )
+            pending = _pending(items, hashes, engine)
+        summary.unfinished = [i.relative for i in pending]
+        update_progress_artifact(progress, _percent(items, pending))
+        engine.dispose()
+    _publish(summary)
+    return summary
+
+
+class _context(ExitStack):
+    """Store, database and page-process pool for a run of scans, closed together."""
+
+    def __init__(
+        self, settings: Settings, *, store: ObjectStore | None = None, engine: Engine | None = None
+    ):
+        super().__init__()
+        self.settings, self.store, self.engine = settings, store, engine
+
+    def __enter__(self) -> IngestContext:
+        super().__enter__()
+        store = self.store or self.enter_context(ObjectStore.from_settings(self.settings))
+        engine = self.engine or open_database(self.settings)
+        pool = self.enter_context(
+            ProcessPoolExecutor(
+                max_workers=self.settings.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+            )
+        )
+        return IngestContext(self.settings, store, engine, pool, keep_source=True)
+
+
+class _Hashes:
+    """SHA-256 of each item, computed once per backfill run (the same rule as `sha256_of`)."""
+
+    def __init__(self, store: ObjectStore):
+        self.store, self.known = store, {}
+
+    def __call__(self, item: Item) -> str | None:
+        if item.relative not in self.known:
+            self.known[item.relative] = self._hash(item)
+        return self.known[item.relative]
+
+    def _hash(self, item: Item) -> str | None:
+        try:
+            if not is_s3(item.source):
+                return sha256_of(Path(item.source) / item.relative)
+            bucket = self.store.for_bucket(split_s3(item.source)[0])
+            digests = [bucket.rehash(k) for k in item.keys]
+            if len(item.keys) == 1:
+                return digests[0]
+            return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+        except Exception:  # unreadable: the chunk will quarantine it with the reason
+            return None
+
+
+def _pending(items: list[Item], hashes: _Hashes, engine: Engine) -> list[Item]:
+    shas = {item.relative: hashes(item) for item in items}
+    wanted = [s for s in shas.values() if s]
+    done: set[str] = set()
+    with session_scope(engine) as session:
+        for i in range(0, len(wanted), 500):
+            rows = session.execute(
+                sql_select(Scan.sha256).where(
+                    Scan.sha256.in_(wanted[i : i + 500]), Scan.status.in_(FINAL_STATUSES)
+                )
+            )
+            done.update(r[0] for r in rows)
+    return [item for item in items if shas[item.relative] not in done]
+
+
+def _run_distributed(chunks, hashes, engine, stall_seconds, on_progress) -> list[dict]:
+    """Dispatch chunks as flow runs for the work pool's workers; wait while they progress."""
+    from prefect.deployments import run_deployment
+
+    from flows.runs import final_state_of, mark_crashed
+
+    log = get_run_logger()
+    runs: dict[UUID, list[Item]] = {}
+    for n, chunk in enumerate(chunks, start=1):
+        run = run_deployment(
+            CHUNK_DEPLOYMENT,
+            parameters={"items": [i.to_param() for i in chunk], "label": f"{n}/{len(chunks)}"},
+            timeout=0,
+            as_subflow=True,
+        )
+        runs[run.id] = chunk
+    outcomes: list[dict] = []
+    last_left, last_change = None, time.monotonic()
+    while runs:
+        time.sleep(2)
+        for run_id in list(runs):
+            state = final_state_of(run_id)
+            if state is not None:
+                log.info("chunk run %s ended %s", run_id, state)
+                del runs[run_id]
+        left = sum(len(_pending(chunk, hashes, engine)) for chunk in runs.values())
+        if left != last_left:
+            last_left, last_change = left, time.monotonic()
+            on_progress(_pending([i for c in chunks for i in c], hashes, engine))
+        elif time.monotonic() - last_change > stall_seconds:
+            for run_id in runs:
+                mark_crashed(run_id, f"no progress for {stall_seconds:.0f} s: worker lost?")
+            log.warning("%d chunk run(s) stalled; their scans go to the next pass", len(runs))
+            break
+    return outcomes
+
+
+def _percent(items: list[Item], pending: list[Item]) -> float:
+    return 100.0 if not items else round(100.0 * (len(items) - len(pending)) / len(items), 1)
+
+
+def _publish(summary: BackfillSummary) -> None:
+    reasons: dict[str, int] = {}
+    for o in summary.outcomes:
+        if o["status"] == "quarantined":
+            reasons[o.get("reason") or "?"] = reasons.get(o.get("reason") or "?", 0) + 1
+    table = [
+        {"what": "listed", "count": summary.listed},
+        {"what": "already done before this run", "count": summary.already_done},
+        {"what": "stored", "count": summary.count("stored")},
+        {"what": "skipped (duplicate)", "count": summary.count("skipped")},
+        {"what": "quarantined", "count": summary.count("quarantined")},
+        {"what": "unfinished", "count": len(summary.unfinished)},
+    ] + [{"what": f"quarantined: {r}", "count": n} for r, n in sorted(reasons.items())]
+    create_table_artifact(
+        key="backfill-summary", table=table, description=f"Backfill of {summary.source}"
+    )
