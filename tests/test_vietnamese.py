@@ -198,11 +198,12 @@ def test_corrected_cer_well_below_corrupted_cer(seed: int) -> None:
 
 
 def test_fast_enough_for_a_page() -> None:
-    page = corrupt(PARAGRAPH, rate=0.15, seed=11)
-    correct_text(page)  # lexicon loaded once per process
+    """CPU time (not wall time: other processes share the machine) per 2,000 characters of
+    damaged text; the budget is 20 ms, the bound leaves room for slower machines."""
+    correct_text(corrupt(PARAGRAPH, rate=0.15, seed=11))  # lexicon loaded once per process
     pages = [corrupt(PARAGRAPH, rate=0.15, seed=s) for s in range(20, 30)]
-    start = time.perf_counter()
+    start = time.process_time()
     for text in pages:
         correct_text(text)
-    per_2000 = (time.perf_counter() - start) / len(pages) * 2000 / len(PARAGRAPH)
+    per_2000 = (time.process_time() - start) / len(pages) * 2000 / len(PARAGRAPH)
     assert per_2000 < 0.05, per_2000

@@ -34,6 +34,7 @@ MAX_COST = 4.0  # raw edit cost beyond which a candidate is not considered
 TOP_K = 6  # candidates per token kept for the Viterbi pass
 KNOWN_CHANGE_PENALTY = 0.3  # extra cost for changing a syllable the lexicon knows
 UNKNOWN_CHANGE_PENALTY = 0.3  # ... a valid syllable the lexicon does not know
+PRIOR_WEIGHT = 0.35  # how much a known syllable yields to a more frequent look-alike
 INVALID_KEEP_LOGP = UNSEEN_LOGP - 3.0  # keeping a token that is not a syllable
 STYLE_PENALTY = 0.1  # tone placement not in the document's style ("hòa" vs "hoà")
 
@@ -41,6 +42,7 @@ STYLE_PENALTY = 0.1  # tone placement not in the document's style ("hòa" vs "ho
 MARK_LOST, MARK_ADDED, MARK_CHANGED = 1.0, 1.2, 1.0  # â ă ê ô ơ ư and đ's stroke
 SUB_CONFUSABLE, SUB_OTHER, INDEL = 1.6, 3.0, 2.5
 TONE_LOST, TONE_ADDED, TONE_OTHER, TONE_MOVED = 1.0, 1.2, 1.4, 0.7
+ACCENT_AS_CIRCUMFLEX = 1.0  # a grave/acute read as a circumflex on a bare vowel
 TONE_PAIRS = {  # (read, printed): cost; symmetric look-up
     frozenset(("\u0309", "\u0301")): 0.8,  # hỏi / sắc (ẩ/ấ)
     frozenset(("\u0309", "\u0303")): 1.0,  # hỏi / ngã
@@ -146,6 +148,10 @@ def edit_cost(read: str, printed: str) -> float:
     if len(r_letters) != len(p_letters) and cost + PREFIX_CONFUSIONS[0][2] > MAX_COST:
         return cost + PREFIX_CONFUSIONS[0][2]  # a cheap lower bound: too far anyway
     cost += _letters_cost(r_letters, p_letters)
+    if not r_tone and p_tone and len(r_letters) == len(p_letters) and p_where >= 0:
+        read_mark = _letter(r_letters[p_where])[1]
+        if read_mark == "\u0302" and not _letter(p_letters[p_where])[1]:
+            cost -= MARK_ADDED + TONE_LOST - ACCENT_AS_CIRCUMFLEX  # "Hôa" for "Hòa"
     if r_tone == p_tone and r_tone and len(read) == len(printed) and r_where != p_where:
         cost += TONE_MOVED
     return cost
@@ -266,11 +272,8 @@ def _reading(word: str, case: str) -> _Reading:
     if not valid and word in lex.known_words:
         return fixed  # a loanword or abbreviation wordfreq has seen
     if valid and (lex.is_known(word) or case == "title"):
-        pool = [
-            _option(lex, c, cost)
-            for c, cost in candidates(word, wide=False)
-            if canonical(c) in lex.context_vocab
-        ]
+        pool = [_option(lex, c, cost) for c, cost in candidates(word, wide=False)]
+        pool = [o for o in pool if o.key in lex.context_vocab or o.logp > itself.logp + 1.0]
         return _Reading(itself, "protected", tuple(pool))
     wide = valid or case != "upper"  # all-caps non-syllables (abbreviations): marks only
     pool = [_option(lex, c, cost) for c, cost in candidates(word, wide=wide)]
@@ -289,7 +292,13 @@ def _options(token: _Token, new_style: bool) -> list[tuple[_Option, float]]:
     k = _weight(token.confidence)
     if reading.kind == "protected":
         scored = [
-            (o, itself.logp - k * (o.cost + KNOWN_CHANGE_PENALTY)) for o in reading.alternatives
+            (
+                o,
+                itself.logp
+                + PRIOR_WEIGHT * (o.logp - itself.logp)
+                - k * (o.cost + KNOWN_CHANGE_PENALTY),
+            )
+            for o in reading.alternatives
         ]
         keep = itself.logp
     else:
