@@ -103,3 +103,31 @@ def session(engine):
 
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_engine(request, pg_admin, tmp_path_factory):
+    """A migrated database shared by one test module (for tests that only read what a module
+    fixture built once). Same two backends as `engine`."""
+    from sqlalchemy import text
+
+    from models.db import make_engine, migrate
+
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'sohoa.db'}"
+    else:
+        admin, reason = pg_admin
+        if admin is None:
+            pytest.skip(reason)
+        schema = f"t_{_SESSION}_{next(_counter)}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = pg_schema_url(schema)
+    eng = make_engine(url)
+    migrate(eng)
+    yield eng
+    eng.dispose()
+    if schema:
+        with pg_admin[0].connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
