@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 import unicodedata
 
@@ -183,6 +184,32 @@ def test_clean_text_is_left_alone_and_correction_is_idempotent() -> None:
 def test_preserves_case_patterns() -> None:
     assert correct_text("QUYÊT ĐỊNH") == "QUYẾT ĐỊNH"
     assert correct_text("Quyêt định") == "Quyết định"
+
+
+def test_follows_the_documents_tone_style() -> None:
+    new = correct_text("Uỷ ban nhân dân xã, thuỷ lợi. Cộng hoa xã hội chủ nghĩa")
+    old = correct_text("Ủy ban nhân dân xã, thủy lợi. Cộng hoa xã hội chủ nghĩa")
+    assert new.endswith("Cộng hoà xã hội chủ nghĩa")
+    assert old.endswith("Cộng hòa xã hội chủ nghĩa")
+
+
+def test_names_after_a_form_of_address_or_family_name_are_kept() -> None:
+    text = "Người sử dụng đất: bà Đỗ Thị Lịnh và ông Hà Văn Đô cùng anh Lê Văn Thừa"
+    assert correct_text(text, confidence=0.5) == text
+
+
+def test_arbitrary_input_never_crashes_and_keeps_whitespace() -> None:
+    rng = random.Random(3)
+    alphabet = (
+        "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữự"
+        'ỳýỷỹỵ AĂÂĐÊÔƠƯ0123456789.,;:/-()"\n\t中文ﬁ😀\u0301\u0323'
+    )
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        out = correct_text(text, confidence=rng.random())
+        assert re.findall(r"\s+", out) == re.findall(r"\s+", text)
+    weird = [("", float("nan")), ("đất", -1.0), ("x" * 200, 2.0), ("\u0301", 0.5)]
+    assert len(correct_words(weird)) == len(weird)
 
 
 # --- measured on a synthetic corruption of the paragraph -------------------------------------
