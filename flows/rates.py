@@ -18,9 +18,20 @@ from sohoa.runtime import open_database
 from sohoa.settings import get_settings
 
 TABLE_COLUMNS = (
-    "office_code", "office_name", "level", "period", "received", "components_digitized",
-    "digitized", "digitized_rate", "e_result_rate", "reuse_rate", "points", "points_change", "rank",
-)  # fmt: skip
+    "office_code",
+    "office_name",
+    "level",
+    "period",
+    "received",
+    "components_digitized",
+    "digitized",
+    "digitized_rate",
+    "e_result_rate",
+    "reuse_rate",
+    "points",
+    "points_change",
+    "rank",
+)
 
 
 @flow(name="rates-refresh", validate_parameters=False)
@@ -57,8 +68,12 @@ def movers_markdown(rows: list[RateRow], *, period: str, top: int = 10) -> str:
     ranked = sorted(offices, key=lambda r: r.points_change or 0.0)
     lines = [f"# Digitization points, {period}, against a year earlier", ""]
     for title, part in (("Up most", ranked[::-1][:top]), ("Down most", ranked[:top])):
-        lines += [f"## {title}", "", "| office | points | change | digitized | e-result |",
-                  "| --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+        lines += [
+            f"## {title}",
+            "",
+            "| office | points | change | digitized | e-result |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         lines += [
             f"| {r.office_code} {r.office_name} | {r.points or 0:.2f} | {r.points_change:+.2f} | "
             f"{_pct(r.digitized_rate)} ({_pct_change(r.digitized_rate_change)}) | "

@@ -25,14 +25,23 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def deployments() -> list:
     return [
-        inbox_watch.to_deployment(name="inbox-watch", interval=60,
-                                  description="Process stable scans in the inbox every minute"),
+        inbox_watch.to_deployment(
+            name="inbox-watch",
+            interval=60,
+            description="Process stable scans in the inbox every minute",
+        ),
         backfill.to_deployment(name="backfill", description="Digitize an archive in chunks"),
-        rates_refresh.to_deployment(name="rates-refresh", cron="0 1 * * *",
-                                    description="Nightly rates and dashboard artifacts"),
-        fixity_check.to_deployment(name="fixity-check", cron="0 3 * * 0",
-                                   description="Weekly re-hash of every stored object"),
-    ]  # fmt: skip
+        rates_refresh.to_deployment(
+            name="rates-refresh",
+            cron="0 1 * * *",
+            description="Nightly rates and dashboard artifacts",
+        ),
+        fixity_check.to_deployment(
+            name="fixity-check",
+            cron="0 3 * * 0",
+            description="Weekly re-hash of every stored object",
+        ),
+    ]
 
 
 def register_chunk_deployment(pool: str, *, limit: int | None = None) -> None:

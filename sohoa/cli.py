@@ -20,7 +20,9 @@ offices_app = typer.Typer(no_args_is_help=True, help="The office registry.")
 app.add_typer(db_app, name="db")
 app.add_typer(s3_app, name="s3")
 app.add_typer(register_app, name="register")
+review_app = typer.Typer(help="Documents the machine was unsure of: list, show, correct.")
 app.add_typer(offices_app, name="offices")
+app.add_typer(review_app, name="review")
 
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_DEPENDENCY = 3
@@ -133,6 +135,190 @@ def demo(
     from sohoa.demo import run_demo
 
     run_demo(get_settings(), seed=seed, dossiers=dossiers)
+
+
+@app.command()
+def backfill(
+    source: Annotated[str, typer.Argument(help="A folder, or s3://bucket/prefix")],
+    office: Annotated[
+        str | None, typer.Option(help="Only this office (and those below it)")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Received on or after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="Received on or before YYYY-MM-DD")] = None,
+    batch_size: Annotated[int, typer.Option(help="Scans per chunk")] = 20,
+    distributed: Annotated[
+        bool, typer.Option(help="Send chunks to work-pool workers (needs `sohoa serve --pool`)")
+    ] = False,
+) -> None:
+    """Digitize an archive: resumable, skips what is already stored."""
+    from sohoa.runtime import prefect_ready
+
+    prefect_ready()
+    from flows.backfill import backfill as backfill_flow
+
+    summary = backfill_flow(
+        source,
+        office=office,
+        since=since,
+        until=until,
+        batch_size=batch_size,
+        distributed=distributed,
+    )
+    typer.echo(
+        f"{summary.listed} listed, {summary.already_done} already done, "
+        f"{summary.count('stored')} stored, {summary.count('skipped')} duplicates, "
+        f"{summary.count('quarantined')} quarantined, {len(summary.unfinished)} unfinished"
+    )
+    if summary.unfinished:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    quick: Annotated[bool, typer.Option(help="Compare sizes/metadata, do not re-hash")] = False,
+    repair: Annotated[bool, typer.Option(help="Delete orphaned derived objects")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fixity: re-hash stored objects against the database; report missing, corrupt, orphans."""
+    from dataclasses import asdict
+
+    from flows.verify import verify as run_verify
+    from sohoa.runtime import open_database
+    from storage.objects import ObjectStore
+
+    settings = get_settings()
+    with ObjectStore.from_settings(settings) as store:
+        report = run_verify(store, open_database(settings), full=not quick, repair=repair)
+    if as_json:
+        typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(f"{report.scans_checked} scans, {report.objects_checked} objects checked")
+        for f in report.findings:
+            typer.echo(f"{f.kind:8} {f.key}  {f.detail}")
+    if report.findings and not repair:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    text: Annotated[str | None, typer.Argument(help="Full-text query")] = None,
+    dossier: Annotated[str | None, typer.Option(help="Dossier code")] = None,
+    citizen_id: Annotated[str | None, typer.Option(help="12-digit citizen ID")] = None,
+    serial: Annotated[str | None, typer.Option(help="Certificate serial, e.g. 'CS 123456'")] = None,
+    parcel: Annotated[str | None, typer.Option(help="Parcel number (Thửa đất số)")] = None,
+    map_sheet: Annotated[str | None, typer.Option(help="Map sheet (Tờ bản đồ số)")] = None,
+    limit: Annotated[int, typer.Option()] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Find stored documents; prints short-lived download links."""
+    from sohoa.search import run_search
+
+    hits = run_search(
+        get_settings(),
+        text=text,
+        dossier=dossier,
+        citizen_id=citizen_id,
+        serial=serial,
+        parcel=parcel,
+        map_sheet=map_sheet,
+        limit=limit,
+    )
+    if as_json:
+        typer.echo(json.dumps(hits, ensure_ascii=False, indent=1, default=str))
+        return
+    for hit in hits:
+        typer.echo(
+            f"{hit['dossier_code'] or '-'}  {hit['doc_type']}  pages {hit['pages']}  {hit['url']}"
+        )
+    if not hits:
+        typer.echo("no documents found")
+
+
+@app.command()
+def serve(
+    pool: Annotated[
+        str | None, typer.Option(help="Also register backfill-chunk on this process work pool")
+    ] = "sohoa-process",
+) -> None:
+    """Serve the deployments (inbox-watch, backfill, rates-refresh, fixity-check)."""
+    from sohoa.runtime import prefect_ready
+
+    prefect_ready()
+    from flows.serve import serve_all
+
+    serve_all(pool)
+
+
+@app.command()
+def train(
+    seed: Annotated[int, typer.Option()] = 7,
+    out: Annotated[Path | None, typer.Option(help="Model file (default: the shipped one)")] = None,
+    with_corrections: Annotated[
+        bool, typer.Option(help="Add staff corrections from the database")
+    ] = True,
+) -> None:
+    """Retrain the page classifier (reproducible by seed), with staff corrections if any."""
+    from ocr.train import DEFAULT_MODEL_PATH
+    from ocr.train import train as train_model
+
+    corrections = None
+    if with_corrections:
+        from sohoa.review import corrections_for_training
+
+        corrections = corrections_for_training(get_settings())
+    report = train_model(seed=seed, out_path=out or DEFAULT_MODEL_PATH, corrections=corrections)
+    typer.echo(str(report))
+
+
+@review_app.callback(invoke_without_command=True)
+def review_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option()] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List documents waiting for review (the default action)."""
+    if ctx.invoked_subcommand:
+        return
+    from sohoa.review import pending
+
+    rows = pending(get_settings(), limit=limit)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+        return
+    for r in rows:
+        typer.echo(
+            f"#{r['id']}  {r['dossier_code'] or '-'}  {r['doc_type']} ({r['confidence']:.2f})  "
+            f"pages {r['pages']}  {'; '.join(r['reasons'] or [])}"
+        )
+    typer.echo(f"{len(rows)} document(s) to review")
+
+
+@review_app.command("show")
+def review_show(document_id: int) -> None:
+    """Show a document's type, fields with their pages and confidence, and its text."""
+    from sohoa.review import show
+
+    typer.echo(
+        json.dumps(show(get_settings(), document_id), ensure_ascii=False, indent=1, default=str)
+    )
+
+
+@review_app.command("set")
+def review_set(
+    document_id: int,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Correct document type")] = None,
+    field: Annotated[list[str] | None, typer.Option(help="key=value, repeatable")] = None,
+    by: Annotated[str, typer.Option(help="Reviewer name")] = "staff",
+) -> None:
+    """Correct a document's type and/or fields; the correction becomes training data."""
+    from sohoa.review import correct
+
+    fields = dict(f.split("=", 1) for f in field or [])
+    try:
+        row = correct(get_settings(), document_id, doc_type=doc_type, fields=fields, reviewer=by)
+    except (LookupError, ValueError) as exc:
+        _fail(EXIT_BAD_INPUT, str(exc))
+    typer.echo(f"#{row['id']} is now {row['doc_type']}, reviewed by {row['reviewed_by']}")
 
 
 @db_app.command("upgrade")

@@ -35,16 +35,33 @@ def print_ingest_summary(summary: Any) -> None:
 def print_rates(rows: Sequence[Any]) -> None:
     """Received dossiers; scanned = components digitized; digitized = components and result."""
     table = Table(
-        "office", "name", "level", "period", "received", "scanned", "digitized", "rate",
-        "e-result", "reuse", "points", title="Digitization rates",
-    )  # fmt: skip
+        "office",
+        "name",
+        "level",
+        "period",
+        "received",
+        "scanned",
+        "digitized",
+        "rate",
+        "e-result",
+        "reuse",
+        "points",
+        title="Digitization rates",
+    )
     for r in rows:
         table.add_row(
-            r.office_code, r.office_name or "", r.level or "", str(r.period),
-            str(r.received), str(r.components_digitized), str(r.digitized),
-            _pct(r.digitized_rate), _pct(r.e_result_rate), _pct(r.reuse_rate),
+            r.office_code,
+            r.office_name or "",
+            r.level or "",
+            str(r.period),
+            str(r.received),
+            str(r.components_digitized),
+            str(r.digitized),
+            _pct(r.digitized_rate),
+            _pct(r.e_result_rate),
+            _pct(r.reuse_rate),
             "" if r.points is None else f"{r.points:.2f}/{r.points_max:g}",
-        )  # fmt: skip
+        )
     console.print(table)
 
 

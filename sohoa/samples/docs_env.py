@@ -623,7 +623,7 @@ def quyet_dinh(ctx: Ctx, variant: str, *, result: bool = False) -> DocumentSpec:
     head += title("QUYẾT ĐỊNH")
     head += [Line(t, align="center", bold=True) for t in wrap(f"Về việc {subject}", 64)]
     if variant != "b":
-        head += [Space(0.4), Line(issuer.signer[0].split(". ", 1)[-1], align="center", bold=True)]
+        head += [Space(0.4), Line(issuer.body.upper(), align="center", bold=True)]
     body: list[Block] = [ln for t in bases for ln in para(t, indent=2, italic=variant != "b")]
     body += para(
         f"Xét đề nghị của {'Chủ dự án' if env else a.title.lower() + ' ' + a.name} và "

@@ -1,0 +1,137 @@
+"""Staff review of what the machine was unsure of: list, correct, and feed corrections back.
+
+A correction overwrites the document's type/fields, marks it reviewed (who, when), and is logged
+as an event with the old values; `corrections_for_training` turns reviewed documents' pages into
+training examples for the next `sohoa train`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from models.db import session_scope
+from models.repository import log_event
+from models.tables import Document, Page, Scan, utcnow
+from sohoa.runtime import open_database
+from sohoa.settings import Settings
+
+DOC_TYPES = (
+    "phieu_tiep_nhan",
+    "don_dang_ky_dat_dai",
+    "don_dang_ky_bien_dong",
+    "giay_chung_nhan_qsdd",
+    "hop_dong_chuyen_nhuong",
+    "trich_luc_ban_do",
+    "to_khai_thue",
+    "quyet_dinh",
+    "bao_cao_dtm",
+    "giay_phep_moi_truong",
+    "dang_ky_moi_truong",
+    "can_cuoc",
+    "giay_uy_quyen",
+    "khac",
+)
+
+
+def pending(settings: Settings, limit: int = 100) -> list[dict[str, Any]]:
+    """Documents marked `needs_review` and not yet reviewed, oldest first."""
+    with session_scope(open_database(settings)) as session:
+        rows = session.exec(
+            select(Document, Scan)
+            .join(Scan, Scan.id == Document.scan_id)
+            .where(Document.needs_review, Document.reviewed_at.is_(None))
+            .order_by(Document.id)
+            .limit(limit)
+        ).all()
+        return [_summary(doc, scan) for doc, scan in rows]
+
+
+def show(settings: Settings, document_id: int) -> dict[str, Any]:
+    with session_scope(open_database(settings)) as session:
+        doc = _document(session, document_id)
+        scan = session.get(Scan, doc.scan_id)
+        texts = _page_texts(session, doc)
+        return {**_summary(doc, scan), "field_details": doc.field_details, "texts": texts}
+
+
+def correct(
+    settings: Settings,
+    document_id: int,
+    *,
+    doc_type: str | None = None,
+    fields: dict[str, Any] | None = None,
+    reviewer: str,
+) -> dict[str, Any]:
+    """Apply a staff correction and log it; values given replace the machine's."""
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown document type {doc_type!r}; one of: {', '.join(DOC_TYPES)}")
+    with session_scope(open_database(settings)) as session:
+        doc = _document(session, document_id)
+        before = {"doc_type": doc.doc_type, "fields": dict(doc.fields or {})}
+        if doc_type is not None:
+            doc.doc_type = doc_type
+        if fields:
+            doc.fields = {**(doc.fields or {}), **fields}
+        doc.needs_review = False
+        doc.reviewed_by, doc.reviewed_at = reviewer, utcnow()
+        session.add(doc)
+        scan = session.get(Scan, doc.scan_id)
+        log_event(
+            session,
+            action="review",
+            outcome="corrected",
+            scan_sha256=scan.sha256 if scan else None,
+            dossier_code=doc.dossier_code,
+            tool="sohoa review",
+            tool_version=None,
+            detail={
+                "document_id": doc.id,
+                "by": reviewer,
+                "before": before,
+                "after": {"doc_type": doc.doc_type, "fields": doc.fields},
+            },
+        )
+        return _summary(doc, scan)
+
+
+def corrections_for_training(settings: Settings) -> list[dict[str, str]]:
+    """Every page of a reviewed document as a training example `{"text", "doc_type"}`."""
+    with session_scope(open_database(settings)) as session:
+        docs = session.exec(select(Document).where(Document.reviewed_at.is_not(None))).all()
+        return [
+            {"text": text, "doc_type": doc.doc_type}
+            for doc in docs
+            for text in _page_texts(session, doc)
+            if text.strip()
+        ]
+
+
+def _document(session, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise LookupError(f"no document {document_id}")
+    return doc
+
+
+def _page_texts(session, doc: Document) -> list[str]:
+    pages = session.exec(
+        select(Page).where(Page.scan_id == doc.scan_id, Page.number.in_(doc.pages or []))
+    ).all()
+    return [p.text for p in sorted(pages, key=lambda p: p.number)]
+
+
+def _summary(doc: Document, scan: Scan | None) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "dossier_code": doc.dossier_code,
+        "source": scan.source_name if scan else None,
+        "doc_type": doc.doc_type,
+        "confidence": round(doc.confidence, 3),
+        "pages": doc.pages,
+        "fields": doc.fields,
+        "needs_review": doc.needs_review,
+        "reasons": doc.review_reasons,
+        "reviewed_by": doc.reviewed_by,
+    }

@@ -1,0 +1,390 @@
+"""Generate sample inboxes and page sets: render, degrade, write scans, truth and register.
+
+    generate(out_dir, seed=1, dossiers=6)          # inbox/, truth/, register.csv
+    generate_pages(out_dir, seed=1, n_pages=150)    # pages/NNNN.jpg + pages.json (OCR bench)
+    sample_page(seed, doc_type="quyet_dinh", rotation=90, skew=2.5)  # one image + its truth
+
+Everything is deterministic by seed: each dossier and page draws from its own generator, so
+results do not depend on the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+from collections.abc import Collection, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sohoa.samples.content import (
+    DOC_TYPES,
+    VariantFilter,
+    allowed_variants,
+    iter_documents,
+    make_dossier,
+)
+from sohoa.samples.defects import LEVELS, SPECS, degrade
+from sohoa.samples.layout import PageSpec
+from sohoa.samples.render import font_path, render_page
+from sohoa.samples.truth import DocumentTruth, DossierTruth, PageTruth, dumps, write_truth
+from sohoa.samples.write import (
+    TIFF_MODES,
+    write_jpeg_folder,
+    write_page_image,
+    write_pdf,
+    write_tiff,
+)
+
+FORMATS = ("pdf", "tiff", "jpeg")
+REGISTER_HEADER = (
+    "dossier_code",
+    "procedure_code",
+    "received_at",
+    "channel",
+    "resolved_at",
+    "result_kind",
+)
+
+
+@dataclass(frozen=True)
+class _Job:
+    out_dir: Path
+    seed: int
+    index: int
+    fmt: str
+    level: str
+    levels: tuple[str, ...]
+    dpi: int
+    variants: VariantFilter
+    mixed: float
+
+
+def _check(levels: Collection[str], formats: Collection[str]) -> None:
+    bad = [lv for lv in levels if lv not in LEVELS] + [f for f in formats if f not in FORMATS]
+    if bad or not levels or not formats:
+        raise ValueError(
+            f"unknown or empty levels/formats: {bad or 'empty'}; "
+            f"levels are {LEVELS}, formats {FORMATS}"
+        )
+
+
+def page_truth(number: int, page: PageSpec, applied, *, blank: bool | None = None) -> PageTruth:
+    return PageTruth(
+        number=number,
+        doc_type=page.doc_type,
+        text=page.text,
+        rotation=applied.rotation,
+        skew_degrees=applied.skew_degrees,
+        blank=page.blank if blank is None else blank,
+        level=applied.level,
+        dpi=applied.dpi,
+        defects=list(applied.defects),
+        variant=page.variant,
+        qr_codes=list(page.qr_codes),
+        font=page.font,
+        has_title=page.has_title,
+    )
+
+
+def _scan_dpi(rng: random.Random, level: str, dpi: int) -> int:
+    """A scanner setting for the whole dossier: some offices scan at 200 dpi."""
+    return 200 if dpi > 200 and rng.random() < SPECS[level].low_dpi_p else dpi
+
+
+def _render_dossier(job: _Job) -> DossierTruth:
+    rng = random.Random(job.seed)
+    spec = make_dossier(random.Random(rng.getrandbits(64)), variants=job.variants)
+    return _write_dossier(job, spec, rng)
+
+
+def _write_dossier(job: _Job, spec, rng: random.Random) -> DossierTruth:
+    scan_dpi = _scan_dpi(rng, job.level, job.dpi)
+    images: list[np.ndarray] = []
+    pages: list[PageTruth] = []
+    previous: np.ndarray | None = None
+    bold = font_path("serif", True)
+    for number, page in enumerate(spec.pages, start=1):
+        level = job.level
+        if rng.random() < job.mixed:
+            level = rng.choice(job.levels)
+        page_seed = rng.getrandbits(64)
+        rendered = render_page(
+            page, dpi=scan_dpi, seed=page_seed, bleed_from=previous if page.blank else None
+        )
+        image, applied = degrade(
+            rendered.image,
+            level,
+            random.Random(page_seed ^ 0x5EED),
+            dpi=scan_dpi,
+            low_dpi=False,
+            blank=page.blank,
+            font=bold,
+        )
+        if scan_dpi < job.dpi:
+            applied.defects.insert(0, f"dpi_{scan_dpi}")
+        previous = rendered.image
+        images.append(image)
+        pages.append(page_truth(number, page, applied))
+    folder = Path("inbox") / spec.office_code / spec.dossier_code
+    out = job.out_dir / folder
+    if job.fmt == "pdf":
+        scan_path = folder / "scan.pdf"
+        write_pdf(job.out_dir / scan_path, images, [p.dpi for p in pages])
+    elif job.fmt == "tiff":
+        scan_path = folder / "scan.tif"
+        mode = rng.choice(sorted(TIFF_MODES))
+        write_tiff(job.out_dir / scan_path, images, scan_dpi, mode)
+        for p in pages:
+            p.defects.append(f"tiff_{mode}")
+    else:
+        scan_path = folder / "pages"
+        orientations = [rng.choice([3, 6, 8]) if rng.random() < 0.1 else 1 for _ in images]
+        write_jpeg_folder(out / "pages", images, scan_dpi, orientations)
+        for p, o in zip(pages, orientations, strict=True):
+            if o != 1:
+                p.defects.append(f"exif_orientation_{o}")
+    documents, start = [], 1
+    for doc in spec.documents:
+        numbers = list(range(start, start + len(doc.pages)))
+        start += len(doc.pages)
+        documents.append(DocumentTruth(doc.doc_type, numbers, dict(doc.fields), doc.variant))
+    truth = DossierTruth(
+        dossier_code=spec.dossier_code,
+        office_code=spec.office_code,
+        scan_path=scan_path.as_posix(),
+        format=job.fmt,
+        pages=pages,
+        documents=documents,
+        procedure_code=spec.procedure_code,
+        received_at=spec.received.isoformat(),
+        channel=spec.channel,
+        resolved_at=spec.resolved.isoformat() if spec.resolved else "",
+        result_kind=spec.result_kind,
+        seed=job.seed,
+    )
+    write_truth(job.out_dir, truth)
+    return truth
+
+
+def generate(
+    out_dir: Path | str,
+    *,
+    seed: int = 0,
+    dossiers: int = 6,
+    levels: Sequence[str] = LEVELS,
+    formats: Sequence[str] = FORMATS,
+    dpi: int = 300,
+    unscanned: int | None = None,
+    variants: VariantFilter = None,
+    mixed_levels: float = 0.25,
+    workers: int = 1,
+) -> list[DossierTruth]:
+    """Write a sample inbox with truth and a one-stop register; returns the truths (in order).
+
+    Dossier i gets format `formats[i % len(formats)]` and base level `levels[i % len(levels)]`;
+    each page switches to another of `levels` with chance `mixed_levels` (recorded per page).
+    `unscanned` extra dossiers (default: a third of `dossiers`, at least 1) appear only in
+    `register.csv`, so digitization rates stay below 100%."""
+    _check(levels, formats)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    seeds = _unique_seeds(rng, dossiers, variants)
+    jobs = [
+        _Job(
+            out,
+            s,
+            i,
+            formats[i % len(formats)],
+            levels[i % len(levels)],
+            tuple(levels),
+            dpi,
+            variants,
+            mixed_levels,
+        )
+        for i, s in enumerate(seeds)
+    ]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            truths = list(pool.map(_render_dossier, jobs))
+    else:
+        truths = [_render_dossier(job) for job in jobs]
+    extra = max(1, math.ceil(dossiers / 3)) if unscanned is None else unscanned
+    write_register(
+        out / "register.csv", truths, _unscanned(rng, extra, {t.dossier_code for t in truths})
+    )
+    return truths
+
+
+def _unique_seeds(rng: random.Random, n: int, variants: VariantFilter) -> list[int]:
+    """Dossier seeds whose dossier codes are all different."""
+    seeds, codes = [], set()
+    while len(seeds) < n:
+        s = rng.getrandbits(63)
+        code = make_dossier(
+            random.Random(random.Random(s).getrandbits(64)), variants=variants
+        ).dossier_code
+        if code not in codes:
+            codes.add(code)
+            seeds.append(s)
+    return seeds
+
+
+def _unscanned(rng: random.Random, n: int, taken: set[str]) -> list[dict[str, str]]:
+    rows = []
+    while len(rows) < n:
+        spec = make_dossier(random.Random(rng.getrandbits(64)))
+        if spec.dossier_code in taken:
+            continue
+        taken.add(spec.dossier_code)
+        rows.append(
+            _register_row(
+                spec.dossier_code,
+                spec.procedure_code,
+                spec.received.isoformat(),
+                spec.channel,
+                spec.resolved.isoformat() if spec.resolved else "",
+                spec.result_kind,
+            )
+        )
+    return rows
+
+
+def _register_row(*values: str) -> dict[str, str]:
+    return dict(zip(REGISTER_HEADER, values, strict=True))
+
+
+def write_register(path: Path, truths: list[DossierTruth], unscanned: list[dict[str, str]]) -> None:
+    """The one-stop register export: every received dossier, scanned or not, by date."""
+    rows = [
+        _register_row(
+            t.dossier_code, t.procedure_code, t.received_at, t.channel, t.resolved_at, t.result_kind
+        )
+        for t in truths
+    ] + unscanned
+    rows.sort(key=lambda r: (r["received_at"], r["dossier_code"]))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=REGISTER_HEADER, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_register(path: Path | str) -> list[dict[str, str]]:
+    with Path(path).open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+# --- single pages ------------------------------------------------------------------------------
+
+
+def _blank_page() -> PageSpec:
+    return PageSpec("khac", "a", [], blank=True)
+
+
+def _page_job(args: tuple[Path, int, int, str, str, int, PageSpec, str]) -> dict:
+    out_dir, number, page_seed, level, ext, dpi, page, bleed_text = args
+    rng = random.Random(page_seed)
+    scan_dpi = _scan_dpi(rng, level, dpi)
+    rendered = render_page(page, dpi=scan_dpi, seed=page_seed)
+    image, applied = degrade(
+        rendered.image,
+        level,
+        rng,
+        dpi=scan_dpi,
+        low_dpi=False,
+        blank=page.blank,
+        font=font_path("serif", True),
+    )
+    if scan_dpi < dpi:
+        applied.defects.insert(0, f"dpi_{scan_dpi}")
+    name = f"pages/{number:04d}.{ext}"
+    write_page_image(out_dir / name, image, applied.dpi)
+    truth = page_truth(number, page, applied)
+    return {"file": name, **truth.__dict__}
+
+
+def generate_pages(
+    out_dir: Path | str,
+    seed: int = 0,
+    n_pages: int = 150,
+    levels: Sequence[str] = LEVELS,
+    *,
+    dpi: int = 300,
+    fmt: str = "jpg",
+    variants: VariantFilter = None,
+    doc_types: Collection[str] | None = None,
+    workers: int = 1,
+) -> list[PageTruth]:
+    """Single page images (`pages/0001.jpg` ...) and `pages.json` (truth list, with "file").
+
+    Pages come from documents of every type (first and continuation pages, some blank pages);
+    page i gets level `levels[i % len(levels)]`."""
+    _check(levels, FORMATS)
+    if fmt not in ("jpg", "png"):
+        raise ValueError(f"fmt must be 'jpg' or 'png', got {fmt!r}")
+    out = Path(out_dir)
+    rng = random.Random(seed)
+    specs: list[PageSpec] = []
+    for doc in iter_documents(rng.getrandbits(32), n_pages, variants=variants, doc_types=doc_types):
+        for page in doc.pages:
+            specs.append(page)
+            if rng.random() < 0.04:
+                specs.append(_blank_page())
+        if len(specs) >= n_pages:
+            break
+    specs = specs[:n_pages]
+    jobs = [
+        (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page, "")
+        for i, page in enumerate(specs)
+    ]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            records = list(pool.map(_page_job, jobs, chunksize=4))
+    else:
+        records = [_page_job(job) for job in jobs]
+    (out / "pages.json").write_text(dumps(records), encoding="utf-8")
+    return [PageTruth(**{k: v for k, v in r.items() if k != "file"}) for r in records]
+
+
+def sample_page(
+    seed: int = 0,
+    doc_type: str | None = None,
+    level: str = "clean",
+    rotation: int = 0,
+    skew: float = 0.0,
+    stamp: bool = False,
+    dpi: int = 300,
+    variant: str | None = None,
+    page_index: int = 0,
+) -> tuple[np.ndarray, PageTruth]:
+    """One page image (BGR) with exactly the given rotation, skew and stamp, and its truth.
+
+    `level` adds that level's other defects (noise, blur, ...) but never its rotation, skew,
+    stamp or 200 dpi choice: those are the arguments. `page_index` picks a continuation page of a
+    multi-page document when it has one."""
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown doc_type {doc_type!r}")
+    variants = {doc_type: (variant,)} if doc_type and variant else None
+    if variant and doc_type and not allowed_variants(doc_type, variants):
+        raise ValueError(f"{doc_type} has no variant {variant!r}")
+    doc = next(
+        iter_documents(seed, 1, variants=variants, doc_types=[doc_type] if doc_type else None)
+    )
+    page = doc.pages[min(page_index, len(doc.pages) - 1)]
+    rendered = render_page(page, dpi=dpi, seed=seed)
+    image, applied = degrade(
+        rendered.image,
+        level,
+        random.Random(seed),
+        dpi=dpi,
+        rotation=rotation,
+        skew=skew,
+        stamp=stamp,
+        low_dpi=False,
+        font=font_path("serif", True),
+    )
+    return image, page_truth(page_index + 1, page, applied)

@@ -1,0 +1,68 @@
+"""`sohoa search`: stored documents by identifier or full text, with presigned download links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from models.db import session_scope
+from models.repository import search_documents
+from sohoa.runtime import open_database
+from sohoa.settings import Settings
+from storage.objects import ObjectStore
+
+LINK_LIFETIME = timedelta(minutes=15)
+
+
+def run_search(
+    settings: Settings,
+    *,
+    text: str | None = None,
+    dossier: str | None = None,
+    citizen_id: str | None = None,
+    serial: str | None = None,
+    parcel: str | None = None,
+    map_sheet: str | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    with session_scope(open_database(settings)) as session:
+        found = search_documents(
+            session,
+            dossier_code=dossier,
+            citizen_id=citizen_id,
+            gcn_serial=serial,
+            parcel_number=parcel,
+            map_sheet=map_sheet,
+            text_query=text,
+            limit=limit,
+        )
+        hits = [
+            {
+                "document_id": doc.id,
+                "dossier_code": doc.dossier_code,
+                "doc_type": doc.doc_type,
+                "pages": doc.pages,
+                "fields": doc.fields,
+                "prefix": scan.digitized_prefix,
+                "original_key": scan.original_key,
+            }
+            for doc, scan in found
+        ]
+    if not hits:
+        return hits
+    with ObjectStore.from_settings(settings) as store:
+        for hit in hits:
+            key = _document_pdf_key(store, hit)
+            hit["key"] = key
+            hit["url"] = store.presigned_get_url(key, LINK_LIFETIME)
+    return hits
+
+
+def _document_pdf_key(store: ObjectStore, hit: dict[str, Any]) -> str:
+    """The per-document searchable PDF when the scan has one, else the whole scan's."""
+    prefix = hit["prefix"] or ""
+    first = (hit["pages"] or [1])[0]
+    for obj in store.list(prefix + "documents/"):
+        if f"-p{first:04d}" in obj.key or obj.key.endswith(f"-{hit['doc_type']}.pdf"):
+            return obj.key
+    return prefix + "searchable.pdf"
