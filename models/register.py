@@ -52,10 +52,11 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    try:
-        return date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else None
-    except ValueError:
-        pass
+    if len(text) >= 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            raise ValueError(text) from None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
