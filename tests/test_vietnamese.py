@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 import time
 import unicodedata
 
@@ -234,3 +235,28 @@ def test_fast_enough_for_a_page() -> None:
         correct_text(text)
     per_2000 = (time.process_time() - start) / len(pages) * 2000 / len(PARAGRAPH)
     assert per_2000 < 0.05, per_2000
+
+
+@pytest.fixture
+def without_wordfreq(monkeypatch: pytest.MonkeyPatch):
+    """The lexicon rebuilt as if wordfreq were not installed (domain phrases only)."""
+    from ocr.vietnamese import correct as corrector
+    from ocr.vietnamese.lexicon import lexicon
+
+    def clear() -> None:
+        lexicon.cache_clear()
+        corrector.candidates.cache_clear()
+        corrector._reading.cache_clear()
+
+    monkeypatch.setitem(sys.modules, "wordfreq", None)
+    clear()
+    yield lexicon()
+    monkeypatch.undo()
+    clear()
+
+
+def test_works_without_wordfreq(without_wordfreq) -> None:
+    assert without_wordfreq.source.startswith("phrases only")
+    assert Levenshtein.distance(PARAGRAPH, correct_text(PARAGRAPH)) / len(PARAGRAPH) < 0.005
+    damaged = corrupt(PARAGRAPH, rate=0.15, seed=1)
+    assert cer(PARAGRAPH, correct_text(damaged)) < 0.5 * cer(PARAGRAPH, damaged)

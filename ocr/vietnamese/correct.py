@@ -271,9 +271,11 @@ def _reading(word: str, case: str) -> _Reading:
         return fixed
     if not valid and word in lex.known_words:
         return fixed  # a loanword or abbreviation wordfreq has seen
-    if valid and (lex.is_known(word) or case == "title"):
-        pool = [_option(lex, c, cost) for c, cost in candidates(word, wide=False)]
-        pool = [o for o in pool if o.key in lex.context_vocab or o.logp > itself.logp + 1.0]
+    if valid and (lex.is_known(word) or case == "title" or not lex.broad):
+        wide = not lex.is_known(word)  # unseen: also other letters, but only into context
+        pool = [_option(lex, c, cost) for c, cost in candidates(word, wide=wide)]
+        more_frequent = itself.logp + 1.0 if lex.broad else 0.0  # no broad counts: context only
+        pool = [o for o in pool if o.key in lex.context_vocab or o.logp > more_frequent]
         return _Reading(itself, "protected", tuple(pool))
     wide = valid or case != "upper"  # all-caps non-syllables (abbreviations): marks only
     pool = [_option(lex, c, cost) for c, cost in candidates(word, wide=wide)]
@@ -291,12 +293,11 @@ def _options(token: _Token, new_style: bool) -> list[tuple[_Option, float]]:
         return [(itself, itself.logp)]
     k = _weight(token.confidence)
     if reading.kind == "protected":
+        prior = PRIOR_WEIGHT if lexicon().broad else 0.0
         scored = [
             (
                 o,
-                itself.logp
-                + PRIOR_WEIGHT * (o.logp - itself.logp)
-                - k * (o.cost + KNOWN_CHANGE_PENALTY),
+                itself.logp + prior * (o.logp - itself.logp) - k * (o.cost + KNOWN_CHANGE_PENALTY),
             )
             for o in reading.alternatives
         ]

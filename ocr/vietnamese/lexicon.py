@@ -34,6 +34,7 @@ class Lexicon:
     context_vocab: frozenset[str]  # syllables that occur in some bigram
     by_skeleton: dict[str, tuple[str, ...]]  # skeleton -> valid syllables (both tone styles)
     source: str
+    broad: bool  # False without wordfreq: then an unseen syllable is not evidence of an error
 
     def unigram(self, syllable: str) -> float:
         return self.logp.get(canonical(syllable), UNSEEN_LOGP)
@@ -108,4 +109,5 @@ def lexicon() -> Lexicon:
         context_vocab=context_vocab,
         by_skeleton={k: tuple(v) for k, v in by_skeleton.items()},
         source=source,
+        broad=bool(known_words),
     )
