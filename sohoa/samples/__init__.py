@@ -4,6 +4,8 @@ Text level (fast, no images): `iter_documents`, `iter_dossiers`, `make_dossier`.
 Images and files: see `sohoa.samples.generate` (`generate`, `generate_pages`, `sample_page`).
 """
 
+import importlib
+
 from sohoa.samples.content import (
     DOC_TYPES,
     VARIANTS,
@@ -18,6 +20,19 @@ from sohoa.samples.docs_common import DocumentSpec
 from sohoa.samples.layout import PageSpec
 from sohoa.samples.truth import DocumentTruth, DossierTruth, PageTruth, load_truth
 
+_RENDERING = {"generate_pages", "sample_page", "read_register"}
+
+
+def __getattr__(name: str):
+    """Rendering helpers load on first use, so text-only users never import OpenCV or PIL.
+
+    (`generate` itself is `sohoa.samples.generate.generate`: the submodule owns that name.)"""
+    if name in _RENDERING:
+        module = importlib.import_module("sohoa.samples.generate")
+        return getattr(module, name)
+    raise AttributeError(name)
+
+
 __all__ = [
     "DOC_TYPES",
     "VARIANTS",
@@ -28,6 +43,9 @@ __all__ = [
     "PageSpec",
     "PageTruth",
     "allowed_variants",
+    "generate_pages",
+    "read_register",
+    "sample_page",
     "iter_documents",
     "iter_dossiers",
     "load_truth",

@@ -1,4 +1,4 @@
-"""Generate sample inboxes and page sets: render, degrade, write scans, truth and register.
+"""Sample inboxes and page sets: render, degrade, write scans, truth and register.
 
     generate(out_dir, seed=1, dossiers=6)          # inbox/, truth/, register.csv
     generate_pages(out_dir, seed=1, n_pages=150)    # pages/NNNN.jpg + pages.json (OCR bench)
@@ -15,7 +15,7 @@ import math
 import random
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -285,8 +285,8 @@ def _blank_page() -> PageSpec:
     return PageSpec("khac", "a", [], blank=True)
 
 
-def _page_job(args: tuple[Path, int, int, str, str, int, PageSpec, str]) -> dict:
-    out_dir, number, page_seed, level, ext, dpi, page, bleed_text = args
+def _page_job(args: tuple[Path, int, int, str, str, int, PageSpec]) -> dict:
+    out_dir, number, page_seed, level, ext, dpi, page = args
     rng = random.Random(page_seed)
     scan_dpi = _scan_dpi(rng, level, dpi)
     rendered = render_page(page, dpi=scan_dpi, seed=page_seed)
@@ -304,7 +304,8 @@ def _page_job(args: tuple[Path, int, int, str, str, int, PageSpec, str]) -> dict
     name = f"pages/{number:04d}.{ext}"
     write_page_image(out_dir / name, image, applied.dpi)
     truth = page_truth(number, page, applied)
-    return {"file": name, **truth.__dict__}
+    truth.file = name
+    return asdict(truth)
 
 
 def generate_pages(
@@ -338,7 +339,7 @@ def generate_pages(
             break
     specs = specs[:n_pages]
     jobs = [
-        (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page, "")
+        (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page)
         for i, page in enumerate(specs)
     ]
     if workers > 1:
@@ -347,7 +348,7 @@ def generate_pages(
     else:
         records = [_page_job(job) for job in jobs]
     (out / "pages.json").write_text(dumps(records), encoding="utf-8")
-    return [PageTruth(**{k: v for k, v in r.items() if k != "file"}) for r in records]
+    return [PageTruth(**r) for r in records]
 
 
 def sample_page(

@@ -16,7 +16,7 @@ A blank page has `text == ""` and belongs to the document whose sheet it is the 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,14 @@ class PageTruth:
     qr_codes: list[str] = field(default_factory=list)
     font: str = "serif"
     has_title: bool = False
+    file: str = ""  # image path relative to the output dir (`generate_pages` only)
+
+    # Mapping protocol, so `dict(page)` and `page["text"]` work like the JSON records.
+    def keys(self) -> list[str]:
+        return [f.name for f in fields(self)]
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
 
 
 @dataclass
@@ -62,7 +70,10 @@ class DossierTruth:
     seed: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for page in data["pages"]:
+            page.pop("file", None)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DossierTruth:
@@ -96,4 +107,4 @@ def load_truth(out_dir: Path | str) -> list[DossierTruth]:
 def load_page_truth(path: Path | str) -> list[PageTruth]:
     """The page list written by `generate_pages` (`pages.json`)."""
     items = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [PageTruth(**{k: v for k, v in item.items() if k != "file"}) for item in items]
+    return [PageTruth(**item) for item in items]

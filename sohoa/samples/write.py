@@ -44,7 +44,7 @@ def write_pdf(path: Path, images: list[np.ndarray], dpis: list[int], quality: in
     """Image-only PDF, one JPEG per page, page size from the pixel size and dpi (A4 stays A4)."""
     pages = [jpeg_bytes(img, dpi, quality) for img, dpi in zip(images, dpis, strict=True)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(img2pdf.convert(pages))
+    path.write_bytes(img2pdf.convert(pages, nodate=True))  # no timestamps: same seed, same bytes
 
 
 def write_tiff(path: Path, images: list[np.ndarray], dpi: int, mode: str = "color-lzw") -> None:
@@ -103,9 +103,9 @@ def write_jpeg_folder(
 
 
 def write_page_image(path: Path, image: np.ndarray, dpi: int) -> None:
-    """One page as PNG (lossless) or JPEG (quality 95), dpi recorded."""
+    """One page as PNG (lossless) or JPEG (quality 92), dpi recorded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".png":
         _pil(image).save(path, "PNG", dpi=(dpi, dpi), compress_level=1)
     else:
-        path.write_bytes(jpeg_bytes(image, dpi, 95, exif_for(dpi)))
+        path.write_bytes(jpeg_bytes(image, dpi, 92, exif_for(dpi)))
