@@ -39,6 +39,8 @@ DEFAULT_STEPS: frozenset[str] = frozenset(ALL_STEPS)
 UPSCALE_BELOW_DPI = 200
 UPSCALE_TO_DPI = 300
 MIN_SKEW = 0.05  # degrees; smaller angles are not worth a resampling pass
+SPARSE_POINTS = 15_000  # text-line edge points in the view below which the angle is refined
+FINE_VIEW_DPI = 200  # ... on an ink mask at this resolution
 SURE_AXIS = 1.04  # line-structure ratio between the two axes below which OSD is asked
 
 
@@ -67,48 +69,44 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
 
     with _timed(timings, "view"):
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        view = make_view(gray, dpi)
+        look = _look(image, dpi, steps)
 
     if "perspective" in steps:
         with _timed(timings, "perspective"):
-            sheet = perspective.find_sheet(view.gray, view.scale)
+            sheet = perspective.find_sheet(look.view.gray, look.view.scale)
             if sheet is not None:
                 image = perspective.flatten_sheet(image, sheet)
                 dpi = perspective.sheet_dpi(sheet)
-                gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-                view = make_view(gray, dpi)
+                look = _look(image, dpi, steps)
                 applied.append("perspective")
+    view = look.view
 
     with _timed(timings, "blank"):
-        is_blank = blank.is_blank(view)
+        is_blank = blank.is_blank(view, illumination.background(view))
     if is_blank:
-        return _finish(Prepared(gray, image, 0, 0.0, True, dpi, timings, applied), start)
+        return _finish(Prepared(look.gray, image, 0, 0.0, True, dpi, timings, applied), start)
 
-    rotation, skew = _orientation_and_skew(view, gray, steps, timings, applied)
+    rotation, skew = _orientation_and_skew(view, look.gray, dpi, steps, timings, applied)
 
     with _timed(timings, "straighten"):
-        sample = _sample(image)
-        if _is_colour(sample):
+        if look.colour:
             pdf_image = deskew.straighten(image, rotation, skew)
-            gray = cv2.cvtColor(pdf_image, cv2.COLOR_BGR2GRAY)
+            ocr = _recognition_gray(pdf_image, look.stamped)
         else:  # a gray page in a BGR array: warp one channel, not three
-            gray = deskew.straighten(gray, rotation, skew)
-            pdf_image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-        small = deskew.straighten(view.gray, rotation, skew)
-        view = View(small, ink_mask(small, view.dpi), view.scale, view.dpi)
-    ocr = gray
+            ocr = deskew.straighten(look.gray, rotation, skew)
+            pdf_image = cv2.cvtColor(ocr, cv2.COLOR_GRAY2BGR)
+        if rotation or skew:
+            small = deskew.straighten(view.gray, rotation, skew)
+            view = View(small, ink_mask(small, view.dpi), view.scale, view.dpi)
+    if look.stamped:
+        applied.append("stamps")
 
-    if "stamps" in steps:
-        with _timed(timings, "stamps"):
-            if stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE:
-                ocr = stamps_step.suppress(pdf_image)
-                view = make_view(ocr, dpi)
-                applied.append("stamps")
-
-    if "illumination" in steps:
+    paper = None
+    if {"illumination", "borders"} & steps:
         with _timed(timings, "illumination"):
             paper = illumination.background(view)
+    if "illumination" in steps:
+        with _timed(timings, "illumination"):
             if illumination.needs_flattening(paper):
                 ocr = illumination.flatten(ocr, paper)
                 applied.append("illumination")
@@ -121,7 +119,7 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
 
     if "borders" in steps:
         with _timed(timings, "borders"):
-            mask = borders.artefact_mask(view)
+            mask = borders.artefact_mask(view, paper)
             if mask is not None:
                 ocr = borders.whiten(ocr, mask)
                 applied.append("borders")
@@ -140,12 +138,19 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
 
 
 def _orientation_and_skew(
-    view: View, gray: np.ndarray, steps: frozenset[str], timings: dict, applied: list[str]
+    view: View,
+    gray: np.ndarray,
+    dpi: int,
+    steps: frozenset[str],
+    timings: dict,
+    applied: list[str],
 ) -> tuple[int, float]:
     if not {"orientation", "deskew"} & steps:
         return 0, 0.0
     with _timed(timings, "lines"):
         angle = deskew.text_angle(view.ink)
+        if angle is not None and angle.points < SPARSE_POINTS and view.scale < 1.0:
+            angle = deskew.refine(make_view(gray, dpi, FINE_VIEW_DPI).ink, angle)
     rotation = 0
     if "orientation" in steps:
         with _timed(timings, "orientation"):
@@ -167,6 +172,28 @@ def _orientation_and_skew(
         skew = round(angle.degrees, 3)
         applied.append("deskew")
     return rotation, skew
+
+
+@dataclass
+class _Look:
+    gray: np.ndarray  # full-size gray the analysis saw (seal ink already removed if stamped)
+    view: View
+    colour: bool  # the page has colour at all (else it is warped as one channel)
+    stamped: bool  # red/blue seal ink present and the "stamps" step on
+
+
+def _look(image: np.ndarray, dpi: int, steps: frozenset[str]) -> _Look:
+    """Gray copy and analysis view; seals are removed first so they cannot mislead the angle."""
+    sample = _sample(image)
+    colour = _is_colour(sample)
+    stamped = colour and "stamps" in steps
+    stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
+    gray = _recognition_gray(image, stamped)
+    return _Look(gray, make_view(gray, dpi), colour, stamped)
+
+
+def _recognition_gray(image: np.ndarray, stamped: bool) -> np.ndarray:
+    return stamps_step.suppress(image) if stamped else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
 def _half(gray: np.ndarray, view: View) -> np.ndarray:

@@ -10,22 +10,22 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr.preprocess.view import View, percentile
+from ocr.preprocess.view import View
 
 MM_PER_INCH = 25.4
-INK_DARKNESS = 90  # a mark must be this much darker than the paper somewhere
+INK_RATIO = 0.6  # a mark must somewhere be this dark relative to the paper around it
 MIN_LETTER_MM, MAX_LETTER_MM = 1.0, 12.0
 BIG_MARK_MM = 12.0
 BIG_INK_SHARE = 0.0015  # of the page area, in big dark marks (drawings, tables, photos)
 
 
-def is_blank(view: View) -> bool:
-    paper = percentile(view.gray, 90)
-    dark = (view.gray < paper - INK_DARKNESS).astype(np.uint8)
+def is_blank(view: View, paper: np.ndarray) -> bool:
+    """`paper`: the local paper brightness of the view (illumination.background)."""
+    dark = view.gray.astype(np.float32) < INK_RATIO * paper
     count, labels, stats, _ = cv2.connectedComponentsWithStats(view.ink, connectivity=8)
     if count <= 1:
         return True
-    dark_pixels = np.bincount(labels[dark > 0], minlength=count)
+    dark_pixels = np.bincount(labels[dark], minlength=count)
     px_per_mm = view.dpi / MM_PER_INCH
     h, w = view.ink.shape
     x, y, bw, bh = (stats[:, i] for i in range(4))

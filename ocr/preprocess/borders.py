@@ -10,45 +10,57 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr.preprocess.view import View, percentile
+from ocr.preprocess.view import View
 
 MM_PER_INCH = 25.4
 MARGIN_SHARE = 0.15  # punch holes lie within this share of the width/height from an edge
+DARK_RATIO = 0.55  # darker than this share of the local paper brightness
+BORDER_MIN_MM = 15  # dark runs at least this long along an edge make a border
 
 
-def artefact_mask(view: View) -> np.ndarray | None:
-    """0/255 mask (view size) of borders and punch holes, or None when there are none."""
-    gray = view.gray
+def artefact_mask(view: View, paper: np.ndarray) -> np.ndarray | None:
+    """0/255 mask (view size) of borders and punch holes, or None when there are none.
+
+    `paper` is the local paper brightness (illumination.background): darkness is judged against
+    it, so a shadow in a phone photo is not a border.
+    """
     px_per_mm = view.dpi / MM_PER_INCH
-    dark = (gray < percentile(gray, 90) * 0.55).astype(np.uint8)
-    # text strokes are < 1 mm thick: an opening of ~1.5 mm leaves only solid regions
-    k = max(3, round(1.5 * px_per_mm) | 1)
-    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    dark = (view.gray.astype(np.float32) < DARK_RATIO * paper).astype(np.uint8)
+    mask = np.zeros_like(dark)
+    long = max(5, round(BORDER_MIN_MM * px_per_mm))
+    for kernel in (np.ones((long, 1), np.uint8), np.ones((1, long), np.uint8)):
+        lines = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)  # only long dark runs survive
+        mask |= _edge_regions(lines)
+    k = max(3, round(1.5 * px_per_mm) | 1)  # text strokes are < 1.5 mm thick, holes are not
+    solid = cv2.morphologyEx(
+        dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    )
+    mask |= _holes(solid, px_per_mm)
+    if not mask.any():
+        return None
+    grow = max(1, round(px_per_mm))
+    return cv2.dilate(mask * 255, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
+
+
+def _edge_regions(lines: np.ndarray) -> np.ndarray:
+    """Dark regions touching an image edge and lying along it over a quarter of its length."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    h, w = lines.shape
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    sides = (x == 0) | (x + bw == w)
+    ends = (y == 0) | (y + bh == h)
+    keep = (sides & (bh >= 0.25 * h)) | (ends & (bw >= 0.25 * w))
+    keep[0] = False
+    return keep[labels].astype(np.uint8) if keep.any() else np.zeros_like(lines)
+
+
+def _holes(solid: np.ndarray, px: float) -> np.ndarray:
+    """Round filled regions of 4-9 mm in the outer margin."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
     if count <= 1:
-        return None
-    h, w = dark.shape
+        return np.zeros_like(solid)
+    h, w = solid.shape
     x, y, bw, bh, area = (stats[:, i].astype(np.int64) for i in range(5))
-    keep = _borders(x, y, bw, bh, area, w, h, px_per_mm) | _holes(
-        x, y, bw, bh, area, w, h, px_per_mm
-    )
-    keep[0] = False
-    if not keep.any():
-        return None
-    mask = (keep[labels] * 255).astype(np.uint8)
-    grow = max(1, round(px_per_mm))
-    return cv2.dilate(mask, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
-
-
-def _borders(x, y, bw, bh, area, w: int, h: int, px: float) -> np.ndarray:
-    """Solid dark regions lying along an image edge over a quarter of its length."""
-    left, top, right, bottom = x == 0, y == 0, x + bw == w, y + bh == h
-    along = ((left | right) & (bh >= 0.25 * h)) | ((top | bottom) & (bw >= 0.25 * w))
-    return along & (area >= (3 * px) ** 2)
-
-
-def _holes(x, y, bw, bh, area, w: int, h: int, px: float) -> np.ndarray:
-    """Round filled regions of 4-9 mm in the outer margin."""
     big, small = np.maximum(bw, bh), np.minimum(bw, bh)
     diameter = big / px
     round_ = (small >= 0.75 * big) & (area >= 0.6 * bw * bh)
@@ -56,7 +68,9 @@ def _holes(x, y, bw, bh, area, w: int, h: int, px: float) -> np.ndarray:
     margin = (np.minimum(cx, w - cx) < MARGIN_SHARE * w) | (
         np.minimum(cy, h - cy) < MARGIN_SHARE * h
     )
-    return round_ & (diameter >= 4) & (diameter <= 9) & margin
+    keep = round_ & (diameter >= 4) & (diameter <= 9) & margin
+    keep[0] = False
+    return keep[labels].astype(np.uint8)
 
 
 def whiten(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:

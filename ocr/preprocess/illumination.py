@@ -1,7 +1,7 @@
 """Flatten uneven light (phone photos, curled pages) and stretch the contrast.
 
 The paper's brightness is estimated on the analysis view by a morphological closing (which
-erases dark marks thinner than ~5 mm) and a median blur; the full page is divided by it, so the
+erases dark marks thinner than ~8 mm) and a blur; the full page is divided by it, so the
 paper becomes evenly white and the text keeps its darkness relative to the paper around it.
 Flat, well-exposed scans are left alone: dividing them only adds noise.
 """
@@ -20,10 +20,11 @@ DIM_PAPER = 185  # paper darker than this is also corrected (grey photocopies, d
 def background(view: View) -> np.ndarray:
     """The paper brightness of the view (same size), text removed.
 
-    Max-filter over ~5 mm erases the text; the rest runs at a quarter of the view's size, where
-    a closing and a blur over ~2 cm smooth the estimate for a few milliseconds.
+    Max-filter over ~8 mm erases text, punch holes and thin scanner borders; the rest runs at a
+    quarter of the view's size, where an erosion and a blur smooth the estimate, in a few ms.
+    Other steps judge darkness against this (a shadowed corner is not ink).
     """
-    size = max(3, int(view.dpi * 5 / 25.4) | 1)
+    size = max(3, int(view.dpi * 8 / 25.4) | 1)
     lifted = cv2.dilate(view.gray, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     h, w = lifted.shape
     small = cv2.resize(lifted, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_NEAREST)

@@ -1,10 +1,11 @@
 """Red and blue seal stamps out of the recognition image, black text kept.
 
-A red seal is bright in the red channel, a blue one in the blue channel, while black (or dark
-grey) print is dark in every channel, also where it runs under the seal ink. So the recognition
-image takes, per pixel, the brighter of the red and blue channels: seals fade to paper, their
-anti-aliased edges included, and black strokes stay black. Used only when the page carries
-saturated red or blue ink at all (checked on a sparse sample), so plain pages keep luminance.
+Seal ink is coloured; print is black or grey, also where it runs under the seal (inks multiply,
+so black stays black). The recognition image is the luminance lifted by the pixel's chroma
+(max - min channel): full-strength seal ink and its faint anti-aliased edges lift to paper white,
+grey and black strokes (chroma ~0) are unchanged. A small chroma dead zone keeps JPEG colour
+fringes around black letters from lightening them. Used only when the page carries saturated red
+or blue ink at all (checked on a sparse sample), so plain pages keep plain luminance.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ def colour_ink_share(sample: np.ndarray) -> float:
     return float((coloured & (red | blue)).mean())
 
 
+LIFT = 1.6  # gray levels added per unit of chroma: blue seal ink (chroma ~140) reaches white
+DEAD_ZONE = 16  # chroma below this is JPEG noise, not ink
+
+
 def suppress(bgr: np.ndarray) -> np.ndarray:
-    """Gray recognition image where red and blue ink read as paper."""
-    blue, _green, red = cv2.split(bgr)
-    return cv2.max(red, blue)
+    """Gray recognition image where coloured (seal) ink reads as paper."""
+    blue, green, red = cv2.split(bgr)
+    chroma = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
+    chroma = cv2.subtract(chroma, DEAD_ZONE)
+    lum = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    return cv2.addWeighted(lum, 1.0, chroma, LIFT, 0.0)
