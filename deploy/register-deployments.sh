@@ -1,6 +1,6 @@
 #!/bin/sh
 # Registers sohoa with a Prefect server (the one-shot `deployments` service, or by hand with
-# PREFECT_API_URL set): the work pool, the `ocr` global concurrency limit, and the four
+# PREFECT_API_URL set): the work pool, the `ocr` global concurrency limit, and the
 # deployments of deploy/prefect.yaml. Safe to run again: each step updates what exists.
 #
 #   SOHOA_WORK_POOL          work pool the deployments go to (default sohoa-process)

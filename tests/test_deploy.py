@@ -4,7 +4,7 @@
   `docker compose` plugin is absent) accepts it, and rejects broken copies and missing secrets;
 - Kubernetes manifests and the work pool's base job template pass the API schemas
   (kubernetes-validate ships them), also as rendered by `kubectl kustomize`;
-- prefect.yaml validates with Prefect's own models, names the four deployments, and registers
+- prefect.yaml validates with Prefect's own models, names the deployments, and registers
   them on a real Prefect server through deploy/register-deployments.sh (slow);
 - the Dockerfile lints clean (hadolint) and installs every Debian package the Makefile installs;
 - the PostgreSQL init script makes both databases on the local server;
@@ -38,9 +38,12 @@ DOCKERFILE = DEPLOY / "Dockerfile"
 MAKEFILE = ROOT / "Makefile"
 
 SERVICES = {"minio", "minio-init", "postgres", "prefect-server", "migrate", "deployments", "worker"}
+# The four of issue 6, and the chunks a distributed backfill sends to the workers
+# (flows/backfill.py CHUNK_DEPLOYMENT).
 DEPLOYMENTS = {
     "inbox-watch": "flows/inbox.py:inbox_watch",
     "backfill": "flows/backfill.py:backfill",
+    "backfill-chunk": "flows/backfill.py:backfill_chunk",
     "rates-refresh": "flows/rates.py:rates_refresh",
     "fixity-check": "flows/fixity.py:fixity_check",
 }
@@ -206,6 +209,18 @@ def test_env_example_names_every_compose_variable() -> None:
     used = set(re.findall(r"\$\{([A-Z0-9_]+)", COMPOSE_FILE.read_text()))
     documented = set(env_file_values(ENV_EXAMPLE))
     assert used - documented == set()
+
+
+def test_readme_documents_every_variable() -> None:
+    """The README's table names every sohoa setting and every variable of .env.example."""
+    from sohoa.settings import Settings
+
+    readme = (DEPLOY / "README.md").read_text()
+    table = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", readme))
+    settings = {f"SOHOA_{name.upper()}" for name in Settings.model_fields}
+    assert settings - table == set()
+    assert set(env_file_values(ENV_EXAMPLE)) - table == set()
+    assert "TBD (bench/backfill.py)" in readme  # the sizing table awaits measured numbers
 
 
 def env_file_values(path: Path) -> dict[str, str]:
@@ -758,19 +773,22 @@ def _api(url: str, path: str, body: dict | None = None):
 
 
 def _app_tree(tmp_path: Path) -> Path:
-    """The source tree the script deploys from: the repository once flows/ has all four
-    entrypoints, else a copy of deploy/ beside stand-in flows with the same entrypoint names."""
+    """The source tree the script deploys from: the repository once flows/ has every
+    entrypoint, else a copy of deploy/ beside stand-in flows with the same names and parameters."""
     if all((ROOT / e.split(":")[0]).is_file() for e in DEPLOYMENTS.values()):
         return ROOT
     app = tmp_path / "app"
     shutil.copytree(DEPLOY, app / "deploy")
-    for name, entrypoint in DEPLOYMENTS.items():
-        path, function = entrypoint.split(":")
-        (app / path).parent.mkdir(parents=True, exist_ok=True)
-        (app / path).write_text(
-            f"from prefect import flow\n\n\n@flow(name={name!r})\n"
-            f"def {function}(source: str | None = None) -> None:\n    pass\n"
-        )
+    (app / "flows").mkdir()
+    for deployment in prefect_deployments():
+        path, function = deployment["entrypoint"].split(":")
+        params = ["source: str | None = None"]
+        params += [f"{k}: {type(v).__name__} = {v!r}" for k, v in deployment["parameters"].items()]
+        with (app / path).open("a") as stub:
+            stub.write(
+                f"from prefect import flow\n\n\n@flow(name={deployment['name']!r})\n"
+                f"def {function}({', '.join(params)}) -> None:\n    pass\n\n\n"
+            )
     return app
 
 
