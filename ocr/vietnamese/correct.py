@@ -5,10 +5,10 @@ Each alphabetic token gets candidates: itself when it is a valid syllable, the v
 the same base letters (other tone/vowel marks, đ/d), and for tokens that are not valid or not known
 also one-letter edits and the known multi-letter confusions (ư for "tr", l for "đ"). A Viterbi pass
 over each run of tokens maximises  log P(syllable) + bigram bonus - k(confidence) * edit cost.
-Known syllables can only be changed by bigram context, so clean text stays as it is; numbers,
-codes, abbreviations, mixed-case tokens and punctuation are never touched, and an unchanged token
-is returned byte for byte.
-"""
+A syllable the lexicon knows changes only for bigram context or a much more frequent look-alike
+(its unigram ratio counts at PRIOR_WEIGHT); a valid syllable read with SURE_CONFIDENCE and the words
+of personal and place names are kept; numbers, codes, abbreviations, mixed-case tokens and
+punctuation are never touched, and an unchanged token is returned byte for byte."""
 
 from __future__ import annotations
 
