@@ -119,32 +119,32 @@ def import_offices_csv(session: Session, path: str | Path) -> OfficeImport:
                 report.bad.append(BadRow(line, f"level {level!r} not one of {', '.join(LEVELS)}"))
             else:
                 rows.append((line, {**clean, "level": level}))
-    file_codes = {r["code"] for _, r in rows}
-    for _, r in rows:  # pass 1: every office exists (no parents yet)
-        office = session.get(Office, r["code"])
+    existing = {o.code: o for o in session.exec(select(Office)).all()}
+    new_rows = []
+    for _, r in rows:  # pass 1: every office exists (parents come in pass 2)
+        office = existing.get(r["code"])
         if office is None:
-            report.created += 1
-            insert_ignore(
-                session,
-                Office,
-                [
-                    dict(
-                        code=r["code"],
-                        name=r.get("name", ""),
-                        level=r["level"],
-                        province_code=codes.level1_of(r["code"]),
-                    )
-                ],
+            new_rows.append(
+                dict(
+                    code=r["code"],
+                    name=r.get("name", ""),
+                    level=r["level"],
+                    province_code=codes.level1_of(r["code"]),
+                )
             )
         else:
             report.updated += 1
             office.name = r.get("name") or office.name
             office.level = r["level"]
+    for start in range(0, len(new_rows), 500):
+        insert_ignore(session, Office, new_rows[start : start + 500])
+    report.created = len(new_rows)
     session.flush()
+    offices = {o.code: o for o in session.exec(select(Office)).all()}
     for line, r in rows:  # pass 2: parents
-        office = session.get(Office, r["code"])
+        office = offices[r["code"]]
         parent = r.get("parent_code") or None
-        if parent and parent not in file_codes and session.get(Office, parent) is None:
+        if parent and parent not in offices:
             report.bad.append(BadRow(line, f"parent_code {parent!r} is not a registered office"))
             parent = None
         if parent is None and r["level"] not in ("province", "ministry"):

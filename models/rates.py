@@ -25,9 +25,10 @@ office row holds its subtree (itself and every office below it, following `paren
 `own_received`/`own_components_digitized` its own dossiers. Group rows: `VN` (nation, level
 `nation`), `G` (central bodies, level `ministries`), `H` (provinces, level `localities`), by the
 level-1 letter of the office code. Offices with no dossier received in the period (nor, with
-`compare_previous_year`, in the previous one) have no row. Rank: by points within level, ties
-share a rank (1, 2, 2, 4). SQL returns integer counts only; rates and points are derived from them
-in Python by one function, so both databases give identical figures.
+`compare_previous_year`, in the previous one) have no row. Rank: by points within level; ties
+(equal to 9 decimals) share a rank (1, 2, 2, 4). SQL returns integer counts only; rates and
+points are derived from them in Python by one function, so both databases give identical
+figures.
 """
 
 from __future__ import annotations
@@ -290,14 +291,16 @@ def _rows(figures: dict, offices: dict[str, tuple], period: Period) -> dict[str,
 
 
 def _rank(rows: list[RateRow]) -> None:
+    """Competition ranking by points within level; points equal to 9 decimals tie (sums of the
+    same terms in another order differ in the last bit)."""
     by_level: dict[str, list[RateRow]] = {}
     for r in rows:
         if r.level not in ("nation", "ministries", "localities") and r.points is not None:
             by_level.setdefault(r.level, []).append(r)
     for group in by_level.values():
-        group.sort(key=lambda r: -r.points)
+        group.sort(key=lambda r: -round(r.points, 9))
         for i, r in enumerate(group):
-            same = i and group[i - 1].points == r.points
+            same = i and round(group[i - 1].points, 9) == round(r.points, 9)
             r.rank = group[i - 1].rank if same else i + 1
 
 

@@ -321,13 +321,10 @@ def link_reuse(session: Session, document: Document) -> list[ReuseLink]:
         ]
     if not rows:
         return []
-    seen: set[int] = set()
-    rows = [
-        r
-        for r in rows
-        if not (r["earlier_document_id"] in seen or seen.add(r["earlier_document_id"]))
-    ]
-    insert_ignore(session, ReuseLink, rows)
+    first_reason: dict[int, dict] = {}  # one link per earlier document (the first rule wins)
+    for r in rows:
+        first_reason.setdefault(r["earlier_document_id"], r)
+    insert_ignore(session, ReuseLink, list(first_reason.values()))
     session.execute(
         update(Dossier).where(Dossier.code == document.dossier_code).values(reused=True)
     )
@@ -373,7 +370,8 @@ def search_documents(
     limit: int = 50,
 ) -> list[tuple[Document, Scan]]:
     """Stored documents matching every given criterion, newest first. `text_query` searches
-    page text (SQLite FTS5 without diacritics; PostgreSQL `simple` text search)."""
+    page text, with or without Vietnamese diacritics (SQLite FTS5 with folded đ; PostgreSQL
+    text search over `sohoa_fold(text)`)."""
     q = select(Document, Scan).join(Scan, Scan.id == Document.scan_id)
     q = q.where(Scan.status == "stored")
     for column, value in (
@@ -407,8 +405,8 @@ def _text_hits(session: Session, query: str, limit: int) -> set[tuple[int, int]]
         return set()
     if session.get_bind().dialect.name == "postgresql":
         sql = text(
-            "SELECT scan_id, number FROM page WHERE to_tsvector('simple', text) @@ "
-            "plainto_tsquery('simple', :q) LIMIT :n"
+            "SELECT scan_id, number FROM page WHERE to_tsvector('simple', sohoa_fold(text)) @@ "
+            "plainto_tsquery('simple', sohoa_fold(:q)) LIMIT :n"
         )
         params = {"q": " ".join(words), "n": limit}
     else:

@@ -20,6 +20,10 @@ depends_on = None
 
 # Frozen copies of the rules at the time of this migration (models/ may change later).
 RESULT_DOC_TYPES = ("giay_chung_nhan_qsdd", "quyet_dinh", "giay_phep_moi_truong")
+INDEXED = ("citizen_id", "gcn_serial", "parcel_number", "map_sheet")
+VIET_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+PLAIN_LETTERS = "a" * 17 + "e" * 11 + "i" * 5 + "o" * 17 + "u" * 11 + "y" * 5 + "d"
+assert len(VIET_LETTERS) == len(PLAIN_LETTERS)
 _FULL = re.compile(r"(\d{3})\.(\d{2})\.(\d{2})\.([A-Z]\d{2})")
 _SHORT = re.compile(r"([A-Z]\d{2})((?:\.\d{1,3}){0,2})")
 _DOSSIER = re.compile(r"(.+)-(\d{8}|\d{6})-(\d{4,8})")
@@ -200,7 +204,17 @@ def _search_index(dialect: str) -> None:
         )
         op.execute(f"INSERT INTO page_fts(rowid, text) SELECT id, {fold('text')} FROM page")
     elif dialect == "postgresql":
-        op.execute("CREATE INDEX ix_page_text_fts ON page USING gin (to_tsvector('simple', text))")
+        # No Vietnamese text-search configuration ships with PostgreSQL, and `unaccent` is an
+        # extension a hosted server may not allow: fold the letters with a plain SQL function.
+        src, dst = VIET_LETTERS + VIET_LETTERS.upper(), PLAIN_LETTERS + PLAIN_LETTERS.upper()
+        op.execute(
+            "CREATE FUNCTION sohoa_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE "
+            f"PARALLEL SAFE AS $$ SELECT lower(translate(t, '{src}', '{dst}')) $$"
+        )
+        op.execute(
+            "CREATE INDEX ix_page_text_fts ON page "
+            "USING gin (to_tsvector('simple', sohoa_fold(text)))"
+        )
 
 
 def _backfill_offices() -> None:
@@ -259,12 +273,14 @@ def _backfill_offices() -> None:
 def _backfill_dossiers() -> None:
     bind = op.get_bind()
     dossier = sa.table("dossier", sa.column("code"), sa.column("received_at", sa.Date()))
-    for (code,) in bind.execute(sa.select(dossier.c.code)).all():
-        received = _received(code)
-        if received:
-            bind.execute(
-                dossier.update().where(dossier.c.code == code).values(received_at=received)
-            )
+    params = [
+        {"c": code, "r": received}
+        for (code,) in bind.execute(sa.select(dossier.c.code)).all()
+        if (received := _received(code)) is not None
+    ]
+    if params:
+        stmt = dossier.update().where(dossier.c.code == sa.bindparam("c"))
+        bind.execute(stmt.values(received_at=sa.bindparam("r")), params)
 
 
 def _backfill_documents() -> None:
@@ -277,10 +293,7 @@ def _backfill_documents() -> None:
         sa.column("fields", sa.JSON()),
         sa.column("dossier_code"),
         sa.column("is_result"),
-        sa.column("citizen_id"),
-        sa.column("gcn_serial"),
-        sa.column("parcel_number"),
-        sa.column("map_sheet"),
+        *(sa.column(k) for k in INDEXED),
     )
     scan = sa.table("scan", sa.column("id"), sa.column("dossier_code"))
     rows = bind.execute(
@@ -288,20 +301,25 @@ def _backfill_documents() -> None:
             scan, scan.c.id == document.c.scan_id
         )
     ).all()
+    params = []
     for row in rows:
         fields = row.fields or {}
-        bind.execute(
-            document.update()
-            .where(document.c.id == row.id)
-            .values(
-                dossier_code=row.dossier_code,
-                is_result=row.doc_type in RESULT_DOC_TYPES,
+        params.append(
+            {
+                "i": row.id,
+                "d": row.dossier_code,
+                "r": row.doc_type in RESULT_DOC_TYPES,
                 **{
-                    k: (str(fields[k]) if fields.get(k) not in (None, "") else None)
-                    for k in ("citizen_id", "gcn_serial", "parcel_number", "map_sheet")
+                    f"v_{k}": str(fields[k]) if fields.get(k) not in (None, "") else None
+                    for k in INDEXED
                 },
-            )
+            }
         )
+    if params:
+        stmt = document.update().where(document.c.id == sa.bindparam("i"))
+        values = {k: sa.bindparam(f"v_{k}") for k in INDEXED}
+        values.update(dossier_code=sa.bindparam("d"), is_result=sa.bindparam("r"))
+        bind.execute(stmt.values(**values), params)
 
 
 def _backfill_facts() -> None:
@@ -321,6 +339,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {trig}")
     else:
         op.execute("DROP INDEX IF EXISTS ix_page_text_fts")
+        op.execute("DROP FUNCTION IF EXISTS sohoa_fold(text)")
     op.drop_table("event")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS event_append_only()")
