@@ -97,7 +97,7 @@ def engine(db_url):
 
 
 @pytest.fixture
-def session(engine):
+def db_session(engine):
     """A session on the migrated database; commit explicitly when a test needs it."""
     from sqlmodel import Session
 

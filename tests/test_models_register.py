@@ -44,18 +44,18 @@ def dossiers(s) -> dict[str, Dossier]:
     return {d.code: d for d in s.exec(select(Dossier)).all()}
 
 
-def test_csv_import_reports_bad_rows_and_imports_the_rest(session, tmp_path):
+def test_csv_import_reports_bad_rows_and_imports_the_rest(db_session, tmp_path):
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    repo.seed_provinces(session)
-    report = repo.import_register(session, path)
-    session.commit()
+    repo.seed_provinces(db_session)
+    report = repo.import_register(db_session, path)
+    db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == BAD
     assert (report.rows, report.inserted, report.updated) == (4, 4, 0)
     # offices seen only in dossier codes: created and reported (G09's body created with it)
     assert report.offices_created == ["000.00.24.H18", "000.46.24.H44", "G09.20"]
-    assert session.get(Office, "000.46.24.H44").parent_code == "000.00.00.H44"
-    rows = dossiers(session)
+    assert db_session.get(Office, "000.46.24.H44").parent_code == "000.00.00.H44"
+    rows = dossiers(db_session)
     assert set(rows) == {
         "000.00.24.H18-231015-0042",
         "000.00.24.H18-231015-0043",
@@ -79,14 +79,14 @@ def test_csv_import_reports_bad_rows_and_imports_the_rest(session, tmp_path):
     assert rows["000.46.24.H44-231020-0001"].attributes == {"officer": "multi\nline note"}
 
 
-def test_reimport_is_idempotent_and_keeps_facts(session, tmp_path):
+def test_reimport_is_idempotent_and_keeps_facts(db_session, tmp_path):
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    repo.import_register(session, path)
-    session.commit()
+    repo.import_register(db_session, path)
+    db_session.commit()
     # a scan digitizes one of the dossiers
     repo.record_scan(
-        session,
+        db_session,
         sha256="a" * 64,
         source_name="a.pdf",
         dossier_code="000.00.24.H18-231015-0042",
@@ -98,13 +98,15 @@ def test_reimport_is_idempotent_and_keeps_facts(session, tmp_path):
         pages=[{"number": 1, "text": ""}],
         documents=[{"doc_type": "giay_chung_nhan_qsdd", "pages": [1], "confidence": 0.9}],
     )
-    session.commit()
-    before = {c: (d.received_at, d.result_kind, d.attributes) for c, d in dossiers(session).items()}
+    db_session.commit()
+    before = {
+        c: (d.received_at, d.result_kind, d.attributes) for c, d in dossiers(db_session).items()
+    }
 
-    again = repo.import_register(session, path)
-    session.commit()
+    again = repo.import_register(db_session, path)
+    db_session.commit()
     assert (again.inserted, again.updated, again.offices_created) == (0, 4, [])
-    after = dossiers(session)
+    after = dossiers(db_session)
     assert {c: (d.received_at, d.result_kind, d.attributes) for c, d in after.items()} == before
     kept = after["000.00.24.H18-231015-0042"]
     assert (kept.components_digitized, kept.result_digitized) == (True, True)
@@ -114,13 +116,13 @@ def test_reimport_is_idempotent_and_keeps_facts(session, tmp_path):
         REGISTER.replace("2023-11-01,paper,Nguyễn Văn A", "2023-11-01,electronic,Nguyễn Văn A"),
         encoding="utf-8",
     )
-    repo.import_register(session, path)
-    session.commit()
-    changed = dossiers(session)["000.00.24.H18-231015-0042"]
+    repo.import_register(db_session, path)
+    db_session.commit()
+    changed = dossiers(db_session)["000.00.24.H18-231015-0042"]
     assert (changed.result_kind, changed.components_digitized) == ("electronic", True)
 
 
-def test_xlsx_import(session, tmp_path):
+def test_xlsx_import(db_session, tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(
@@ -150,10 +152,10 @@ def test_xlsx_import(session, tmp_path):
     ws.append(["000.00.24.H18-231016-0001", "1.004227", None, None, None, None, None])
     path = tmp_path / "register.xlsx"
     wb.save(path)
-    report = repo.import_register(session, path)
-    session.commit()
+    report = repo.import_register(db_session, path)
+    db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == [(3, "received_at 'bad date' is not a date")]
-    rows = dossiers(session)
+    rows = dossiers(db_session)
     a = rows["000.00.24.H18-231015-0042"]
     assert (a.received_at, a.resolved_at, a.result_kind, a.attributes) == (
         date(2023, 10, 15),
@@ -165,14 +167,14 @@ def test_xlsx_import(session, tmp_path):
     assert (b.received_at, b.result_kind, b.channel) == (date(2023, 10, 16), "unknown", None)
 
 
-def test_missing_column_is_refused(session, tmp_path):
+def test_missing_column_is_refused(db_session, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("code,date\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no 'dossier_code' column"):
-        repo.import_register(session, path)
+        repo.import_register(db_session, path)
 
 
-def test_offices_csv(session, tmp_path):
+def test_offices_csv(db_session, tmp_path):
     path = tmp_path / "offices.csv"
     path.write_text(
         "code,name,level,parent_code\n"
@@ -183,22 +185,22 @@ def test_offices_csv(session, tmp_path):
         ",nameless,commune,\n",
         encoding="utf-8",
     )
-    repo.seed_provinces(session)
-    report = repo.import_offices_csv(session, path)
-    session.commit()
+    repo.seed_provinces(db_session)
+    report = repo.import_offices_csv(db_session, path)
+    db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == [
         (4, "level 'agency' not one of ministry, province, department, district, commune, unknown"),
         (5, "parent_code '000.00.99.H99' is not a registered office"),
         (6, "code is empty"),
     ]
     assert (report.created, report.updated) == (3, 0)
-    get = lambda c: session.get(Office, c)  # noqa: E731
+    get = lambda c: db_session.get(Office, c)  # noqa: E731
     assert (get("000.12.07.H26").parent_code, get("000.12.07.H26").level) == (
         "000.00.07.H26",
         "commune",
     )
     assert get("000.00.07.H26").parent_code == "000.00.00.H26"
     assert get("000.00.16.H26").parent_code == "000.00.00.H26"  # bad parent: from the code
-    again = repo.import_offices_csv(session, path)
+    again = repo.import_offices_csv(db_session, path)
     assert (again.created, again.updated) == (0, 3)
-    assert session.exec(select(func.count()).select_from(Office)).one() == 34 + 3
+    assert db_session.exec(select(func.count()).select_from(Office)).one() == 34 + 3

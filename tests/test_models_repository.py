@@ -32,8 +32,8 @@ def record(s, sha: str, dossier: str | None, docs: list[dict], office: str | Non
     )
 
 
-def test_record_scan_creates_office_dossier_and_facts(session):
-    s = session
+def test_record_scan_creates_office_dossier_and_facts(db_session):
+    s = db_session
     assert repo.seed_provinces(s) == 34
     assert repo.seed_provinces(s) == 0
     assert not repo.scan_exists(s, "a".ljust(64, "0"))
@@ -76,8 +76,8 @@ def test_record_scan_creates_office_dossier_and_facts(session):
     assert len(s.exec(select(Scan)).all()) == 1
 
 
-def test_ensure_office_finds_nearest_ancestor(session):
-    s = session
+def test_ensure_office_finds_nearest_ancestor(db_session):
+    s = db_session
     repo.ensure_office(s, "000.00.24.H44", name="UBND huyện")
     office, created = repo.ensure_office(s, "000.46.24.H44")
     assert created and office.parent_code == "000.00.24.H44"
@@ -93,8 +93,8 @@ def test_ensure_office_finds_nearest_ancestor(session):
     assert repo.ensure_dossier(s, "HS-2023-001", "G09.20").office_code == "G09.20"
 
 
-def test_quarantine_then_success(session):
-    s = session
+def test_quarantine_then_success(db_session):
+    s = db_session
     repo.ensure_dossier(s, "000.00.24.H18-231015-0001")
     q = repo.record_quarantine(
         s,
@@ -129,8 +129,8 @@ def test_quarantine_then_success(session):
     assert outcomes == ["quarantined", "quarantined", "ok"]
 
 
-def test_reuse_links(session):
-    s = session
+def test_reuse_links(db_session):
+    s = db_session
     a, b, c = (f"000.00.24.H18-2310{n:02d}-0001" for n in (1, 2, 3))
     record(s, "a", a, [{"doc_type": CERT, "fields": {"gcn_serial": "CS 123456"}}])
     record(
@@ -189,8 +189,8 @@ def test_reuse_links(session):
     } == kept
 
 
-def test_search(session, engine):
-    s = session
+def test_search(db_session, engine):
+    s = db_session
     record(
         s,
         "a",
