@@ -32,7 +32,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 
-from flows.scan import IngestContext, Outcome, ingest_scan
+from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from flows.sources import Item, is_s3, list_items, select, split_s3, staged
 from models.db import session_scope
 from models.tables import Scan
@@ -62,6 +62,7 @@ class BackfillSummary:
     task_run_name="scan {item.relative}",
     retries=2,
     retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
 def backfill_scan(item: Item, ctx: IngestContext) -> Outcome:

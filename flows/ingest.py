@@ -18,7 +18,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.discover import ScanUnit, discover
-from flows.scan import IngestContext, Outcome, ingest_scan
+from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from sohoa.runtime import open_database
 from sohoa.settings import Settings, get_settings
 from storage.objects import ObjectStore
@@ -39,6 +39,7 @@ class IngestSummary:
     task_run_name="scan {unit.relative}",
     retries=2,
     retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
 def process_scan(unit: ScanUnit, ctx: IngestContext) -> Outcome:
@@ -52,6 +53,14 @@ def ingest_inbox(inbox: str | None = None, stable_seconds: float = 0.0) -> Inges
     folder = Path(inbox) if inbox else settings.inbox_dir
     units = discover(folder, stable_seconds=stable_seconds)
     return run_units(units, settings, label=str(folder))
+
+
+def refresh_dashboards(summary: IngestSummary) -> None:
+    """New scans move the rates: republish the dashboard artifacts after a run that stored any."""
+    if summary.count("stored"):
+        from flows.rates import rates_refresh
+
+        rates_refresh()
 
 
 def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> IngestSummary:
@@ -81,6 +90,7 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
                 log.error("%s: failed, left in place: %s", unit.relative, reason)
         engine.dispose()
     _publish(summary)
+    refresh_dashboards(summary)
     return summary
 
 

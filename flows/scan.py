@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
@@ -27,6 +28,7 @@ from ocr.pipeline import process
 from ocr.result import OcrResult
 from sohoa.settings import Settings
 from storage import keys
+from storage.errors import StorageError, WriteOnceError
 from storage.manifest import build_manifest, store_manifest, upload_folder
 from storage.objects import ObjectStore
 
@@ -85,7 +87,6 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
             source_name=source,
             office_code=office,
             dossier_code=dossier,
-            received_at=received,
             page_count=result.page_count,
             original_key=stored["original"],
             digitized_prefix=stored["prefix"],
@@ -105,6 +106,23 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         ", ".join(types),
     )
     return Outcome(source, "stored", sha, office, dossier, result.page_count, types)
+
+
+TRANSIENT_ERRORS = (StorageError, OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+def retry_if_transient(task, task_run, state) -> bool:
+    """Prefect retry condition: retry object-store and database outages, not our own bugs or
+    bad input (those would fail the same way again, after re-reading every page)."""
+    try:
+        state.result()
+    except WriteOnceError:
+        return False
+    except TRANSIENT_ERRORS:
+        return True
+    except Exception:
+        return False
+    return False
 
 
 def _identity(unit: ScanUnit, result: OcrResult) -> tuple[str | None, str | None, date | None]:

@@ -120,7 +120,7 @@ def samples(
     dossiers: Annotated[int, typer.Option()] = 6,
 ) -> None:
     """Generate synthetic scanned dossiers with their truth (deterministic by seed)."""
-    from sohoa.samples import generate
+    from sohoa.samples.generate import generate
 
     truths = generate(out, seed=seed, dossiers=dossiers)
     typer.echo(f"{len(truths)} dossiers written to {out}")

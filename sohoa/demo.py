@@ -18,7 +18,7 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     console = Console()
     samples_dir = settings.data_dir / "samples" / f"seed-{seed}"
     if not (samples_dir / "register.csv").exists():
-        from sohoa.samples import generate
+        from sohoa.samples.generate import generate
 
         console.print(f"generating {dossiers} sample dossiers in {samples_dir}")
         generate(samples_dir, seed=seed, dossiers=dossiers)

@@ -44,7 +44,8 @@ def write_pdf(path: Path, images: list[np.ndarray], dpis: list[int], quality: in
     """Image-only PDF, one JPEG per page, page size from the pixel size and dpi (A4 stays A4)."""
     pages = [jpeg_bytes(img, dpi, quality) for img, dpi in zip(images, dpis, strict=True)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(img2pdf.convert(pages, nodate=True))  # no timestamps: same seed, same bytes
+    # internal engine and no dates: no time-based /ID, so the same seed gives the same bytes
+    path.write_bytes(img2pdf.convert(pages, nodate=True, engine=img2pdf.Engine.internal))
 
 
 def write_tiff(path: Path, images: list[np.ndarray], dpi: int, mode: str = "color-lzw") -> None:
