@@ -22,7 +22,7 @@ import numpy as np
 
 from ocr.preprocess import blank, borders, denoise, deskew, illumination, orientation, perspective
 from ocr.preprocess import stamps as stamps_step
-from ocr.preprocess.view import View, ink_mask, make_view
+from ocr.preprocess.view import View, ink_mask, make_view, text_ink
 
 ALL_STEPS: tuple[str, ...] = (
     "perspective",  # find the sheet in a phone photo and warp it flat
@@ -148,14 +148,16 @@ def _orientation_and_skew(
     if not {"orientation", "deskew"} & steps:
         return 0, 0.0
     with _timed(timings, "lines"):
-        angle = deskew.text_angle(view.ink)
+        ink = text_ink(view.ink, view.dpi)
+        angle = deskew.text_angle(ink)
         if angle is not None and angle.points < SPARSE_POINTS and view.scale < 1.0:
-            angle = deskew.refine(make_view(gray, dpi, FINE_VIEW_DPI).ink, angle)
+            fine = make_view(gray, dpi, FINE_VIEW_DPI)
+            angle = deskew.refine(text_ink(fine.ink, fine.dpi), angle)
     rotation = 0
     if "orientation" in steps:
         with _timed(timings, "orientation"):
             if angle is not None:
-                found = orientation.orientation_from_lines(view.ink, angle)
+                found = orientation.orientation_from_lines(ink, angle)
                 rotation = found.rotation
                 unsure = found.score < orientation.SURE or angle.ratio < SURE_AXIS
             else:

@@ -27,10 +27,10 @@ def background(view: View) -> np.ndarray:
     size = max(3, int(view.dpi * 8 / 25.4) | 1)
     lifted = cv2.dilate(view.gray, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     h, w = lifted.shape
-    small = cv2.resize(lifted, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_NEAREST)
+    small = cv2.resize(lifted, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     k = max(3, (size // 4) | 1)
     small = cv2.erode(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    small = cv2.GaussianBlur(small, (0, 0), sigmaX=2 * k)
+    small = cv2.blur(small, (2 * k + 1, 2 * k + 1))
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
