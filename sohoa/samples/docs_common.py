@@ -108,7 +108,16 @@ def polygon_area(points: tuple[tuple[float, float], ...]) -> float:
 
 def make_parcel(rng: random.Random, place: Place, on: date) -> Parcel:
     """A parcel whose printed area is the area of its boundary polygon (to 0.1 m²)."""
-    target = rng.choice([rng.uniform(45, 250), rng.uniform(150, 900), rng.uniform(800, 4500)])
+    urban = place.commune.startswith(("phường", "thị trấn"))
+    use = rng.choice([u for u in LAND_USES if (u[1] == "ODT") == urban or u[1] == "CLN"])
+    low, high, price_low, price_high = {  # m², and VND per m² (millions)
+        "ODT": (40, 300, 20, 90),
+        "ONT": (80, 800, 2, 12),
+        "CLN": (300, 5000, 0.3, 1.5),
+        "LUC": (300, 5000, 0.1, 0.5),
+        "BHK": (300, 5000, 0.1, 0.5),
+    }[use[1]]
+    target = rng.uniform(low, high)
     ratio = rng.uniform(0.35, 0.9)
     width = math.sqrt(target * ratio)
     depth = target / width
@@ -120,16 +129,12 @@ def make_parcel(rng: random.Random, place: Place, on: date) -> Parcel:
         for x, y in corners
     )
     area = round(polygon_area(points), 1)
-    letters = rng.choice(["CS", "CT", "CX", "CY", "CĐ", "BY", "BX", "AA", "DB", "DK"])
-    serial = f"{letters} {rng.randrange(10**6):06d}"
-    if letters in ("AA", "DB", "DK"):
-        serial = f"{letters} {rng.randrange(10**8):08d}"
-    if "Đ" in serial:
-        serial = serial.replace("Đ", "D")
+    letters = rng.choice(["CS", "CT", "CX", "CY", "CH", "BY", "BX", "AA", "DB", "DK"])
+    digits = 8 if letters in ("AA", "DB", "DK") else 6  # the 2024 forms use 8 digits
+    serial = f"{letters} {rng.randrange(10**digits):0{digits}d}"
     gcn_date = date(rng.randint(2008, on.year - 1), rng.randint(1, 12), rng.randint(1, 28))
-    use = rng.choice(LAND_USES)
-    per_m2 = {"ONT": 4, "ODT": 25, "CLN": 1, "LUC": 0.4, "BHK": 0.5}[use[1]] * 1_000_000
-    price = max(50_000_000, round(area * per_m2 * rng.uniform(1, 4) / 10_000_000) * 10_000_000)
+    per_m2 = rng.uniform(price_low, price_high) * 1_000_000
+    price = max(50_000_000, round(area * per_m2 / 10_000_000) * 10_000_000)
     return Parcel(
         number=str(rng.randint(1, 1500)),
         sheet=str(rng.randint(1, 85)),

@@ -162,7 +162,19 @@ class _Canvas:
         return sum(self.lh(ln.size) for ln in lines) + (self.lh() * 3.3 if col.signed else 0.0)
 
     def fit(self, blocks: list[Block], footer: bool) -> None:
-        """Shrink the font when the blocks would overflow the page (never enlarge)."""
+        """Shrink the page font (never enlarge) so the widest body line and all blocks fit.
+
+        One size for the whole page, as a word processor would print it; only lines in narrow
+        columns (header, signatures) may still shrink on their own."""
+        room_w = self.x1 - self.x0
+        widest = 0.0
+        for block in blocks:
+            if isinstance(block, Line) and block.text.strip():
+                font = self.font(block.bold, block.italic, self.px * block.size)
+                indent = block.indent * self.px * block.size * 0.5
+                widest = max(widest, font.getlength(block.text) / (room_w - indent))
+        if widest > 1.0:
+            self.px /= widest * 1.005
         room = self.bottom - self.top - (self.lh() * 1.5 if footer else 0.0)
         need = sum(self.height_of(b) for b in blocks)
         if need > room:
