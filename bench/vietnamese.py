@@ -237,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             "WER raw",
             "WER fixed",
             "changed",
-            "tess s",
-            "fix ms",
+            "tess cpu s",
+            "fix cpu ms",
             "fix/tess",
         ],  # fmt: skip
         [
