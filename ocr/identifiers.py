@@ -151,7 +151,7 @@ def find_cccds(text: str) -> list[str]:
     out: list[str] = []
     for m in _CCCD_LOOSE.finditer(text):
         raw = m.group(1)
-        if sum(c.isdigit() for c in raw) < 10:  # mostly look-alikes: a word, not a number
+        if sum(c.isdigit() for c in raw) < 8:  # mostly look-alikes: a word, not a number
             continue
         value = normalize_cccd(raw)
         if value and value not in out:

@@ -25,6 +25,7 @@ class PageScores:
     p_start: float
     blank: bool = False
     forced_start: bool = False
+    weight: float = 1.0  # how much this page's type counts (a title page more than a continuation)
 
 
 @dataclass
@@ -40,6 +41,7 @@ def _viterbi(scores: list[PageScores]) -> tuple[list[int], list[bool]]:
     """Most probable (type index, starts?) per page."""
     n, k = len(scores), len(DOC_TYPES)
     log_t = np.log(np.clip(np.stack([s.type_probs for s in scores]), _EPS, 1.0))
+    log_t *= np.array([s.weight for s in scores])[:, None]
     p_start = np.array(
         [1.0 if s.forced_start else min(max(s.p_start, _EPS), 1 - _EPS) for s in scores]
     )

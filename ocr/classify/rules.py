@@ -136,32 +136,56 @@ def _is_header(folded: str) -> bool:
     return any(fuzz.partial_ratio(h, folded) >= 85 for h in HEADER_LINES) and len(folded) < 60
 
 
-def title_candidates(text: str) -> list[str]:
-    """Folded capitalised lines near the top, plus runs of 2-3 consecutive ones (wrapped titles)."""
+def title_candidates(text: str) -> list[tuple[int, str]]:
+    """(line index, folded text) of capitalised lines near the top, plus runs of 2-3 consecutive
+    ones (wrapped titles)."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:TOP_LINES]
     caps = [(i, fold(ln)) for i, ln in enumerate(lines) if _is_caps(ln)]
     caps = [(i, f) for i, f in caps if not _is_header(f)]
-    out = [f for _, f in caps]
+    out = list(caps)
     for k in (2, 3):
         for j in range(len(caps) - k + 1):
             run = caps[j : j + k]
             if run[-1][0] - run[0][0] == k - 1:
-                out.append(" ".join(f for _, f in run))
+                out.append((run[0][0], " ".join(f for _, f in run)))
     return out
 
 
-def title_score(candidate: str, title: str) -> float:
-    """How well a folded candidate line reads as this title (0..1).
+_ISSUER = re.compile(
+    r"^(?:uy ban|ubnd|so |van phong|chi nhanh|cong ty|tong cong ty|bo |cuc |tm\.|kt\.|chu tich"
+    r"|pho |giam doc|noi nhan|ben |dieu |chuong|phan |quyet dinh:|xac nhan:|mo dau|ket luan)"
+)
 
-    The title must start near the beginning of the line: "ĐƠN ĐĂNG KÝ, CẤP GIẤY CHỨNG NHẬN..."
-    contains the certificate's title but is not a certificate.
-    """
-    cand = " ".join(re.sub(r"[^a-z0-9/ ]+", " ", candidate).split())
-    ttl = " ".join(re.sub(r"[^a-z0-9/ ]+", " ", title).split())
+
+def generic_title(text: str) -> bool:
+    """Some capitalised title near the top that is not an issuer or signature line."""
+    return any(
+        len(f.split()) >= 2 and not _ISSUER.match(f.strip()) and i <= 12
+        for i, f in title_candidates(text)
+    )
+
+
+def _clean(s: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9/ ]+", " ", s).split())
+
+
+_CLEAN_TITLES = {t: tuple(_clean(x) for x in titles) for t, titles in TITLES.items()}
+
+
+def title_score(candidate: str, title: str) -> float:
+    """How well a folded candidate line reads as this title (0..1)."""
+    return _score(_clean(candidate), _clean(title))
+
+
+def _score(cand: str, ttl: str) -> float:
+    """The title must start near the beginning of the line: "ĐƠN ĐĂNG KÝ, CẤP GIẤY CHỨNG
+    NHẬN..." contains the certificate's title but is not a certificate."""
     if not cand:
         return 0.0
     if len(cand) >= len(ttl):
-        al = fuzz.partial_ratio_alignment(ttl, cand)
+        al = fuzz.partial_ratio_alignment(ttl, cand, score_cutoff=60)
+        if al is None:
+            return 0.0
         score = al.score / 100
         if al.dest_start > 4:
             score *= 0.85
@@ -185,24 +209,28 @@ def form_cues(folded_text: str) -> dict[str, float]:
 
 
 def classify_page(text: str, qr_codes: list[str] | None = None) -> RuleResult:
-    """Score each type from the page's title, form number and receipt cues."""
-    candidates = title_candidates(text)
+    """Score each type from the page's title, form number and receipt cues.
+
+    Titles come before the body: when several types' titles match (a permit's body repeats
+    "QUYẾT ĐỊNH:"), the one printed first wins."""
     scores = {t: 0.0 for t in DOC_TYPES}
+    where = {t: TOP_LINES for t in DOC_TYPES}
     best_title: dict[str, str] = {}
-    for doc_type, titles in TITLES.items():
-        for cand in candidates:
-            for title in titles:
-                s = title_score(cand, title)
-                if s > scores[doc_type]:
-                    scores[doc_type] = s
-                    best_title[doc_type] = cand
+    for index, cand in title_candidates(text):
+        clean = _clean(cand)
+        for doc_type, titles in _CLEAN_TITLES.items():
+            s = max(_score(clean, title) for title in titles)
+            if s > scores[doc_type] + 0.02 or (s >= TITLE_THRESHOLD and index < where[doc_type]):
+                scores[doc_type] = max(s, scores[doc_type])
+                where[doc_type] = index
+                best_title[doc_type] = cand
     folded = fold(text)
     for doc_type in form_cues(folded):
         scores[doc_type] = min(1.0, scores[doc_type] + 0.1)
     if re.search(r"ma\s*h[o0]\s*s[o0]", folded[:800]) or qr_codes:
         scores["phieu_tiep_nhan"] = min(1.0, scores["phieu_tiep_nhan"] + 0.1)
-    best = max(scores, key=lambda t: scores[t])
-    has_title = scores[best] >= TITLE_THRESHOLD
-    if not has_title:
-        best = "khac"
-    return RuleResult(scores, best_title.get(best), has_title, best)
+    titled = [t for t in DOC_TYPES if scores[t] >= TITLE_THRESHOLD]
+    if titled:
+        best = min(titled, key=lambda t: (where[t], -scores[t]))
+        return RuleResult(scores, best_title.get(best), True, best)
+    return RuleResult(scores, None, False, "khac")

@@ -17,7 +17,7 @@ _D_WORDS = {
 
 def canonical_code(raw: str) -> str:
     """`123 / qd-ubnd` → `123/QĐ-UBND`: no spaces, letters upper-case, Đ restored."""
-    s = re.sub(r"\s+", "", raw).strip(".,;:")
+    s = re.sub(r"\s+", "", raw).strip(".,;:").replace("Ð", "Đ").replace("ð", "đ")
     parts = re.split(r"([/\-])", s)
     out = []
     for part in parts:

@@ -151,6 +151,8 @@ def date_of_birth(doc: DocText) -> Found | None:
 def receipt_applicant(doc: DocText) -> Found | None:
     """ "Tiếp nhận hồ sơ của: <person or company>" (a company name is kept whole)."""
     for hit in label_hits(doc.lines, ("tiep nhan ho so cua",), 0.88):
+        if hit.line.text.isupper():  # the title "GIẤY TIẾP NHẬN HỒ SƠ ..." is no label
+            continue
         value = clean_name(re.split(r"\s{3,}|;", hit.after)[0])
         if len(value) >= 4:
             parsed = parse_name(value)

@@ -10,24 +10,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from ocr.result import Page
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0]
-    return base.lower() if len(base.lower()) == 1 else c
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        if c in "đĐÐð":
+            out = "d"
+        else:
+            base = unicodedata.normalize("NFD", c)[0].lower()
+            out = base if len(base) == 1 else c
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Lowercase without diacritics, same length as the NFC input (đ → d)."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 def nfc(text: str) -> str:
@@ -35,8 +43,12 @@ def nfc(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """Names as printed: NFC, single spaces, no trailing punctuation."""
-    return re.sub(r"\s+", " ", nfc(text)).strip(" .,;:-_")
+    """Names as printed: NFC, single spaces, no trailing punctuation; words OCR glued together
+    ("NguyễnVăn") split again at the lower→upper case change."""
+    text = nfc(text).replace("Ð", "Đ")
+    out = [c if not (c.isupper() and i and text[i - 1].islower()) else " " + c
+           for i, c in enumerate(text)]  # fmt: skip
+    return re.sub(r"\s+", " ", "".join(out)).strip(" .,;:-_")
 
 
 @dataclass

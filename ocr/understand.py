@@ -1,0 +1,99 @@
+"""Know what each page is: classify pages, split the stack into documents, read their fields.
+
+    understanding = understand(pages)   # pages: list[ocr.result.Page] from recognition
+
+Every input page ends up in exactly one document. Documents whose type or key fields are doubtful
+are marked `needs_review` with the reasons, for staff to check in `sohoa review`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ocr import identifiers
+from ocr.classify import is_blank, load_model, rule_scores, score_pages
+from ocr.classify.model import PageModel
+from ocr.errors import MissingDependency
+from ocr.fields import KEY_FIELDS, extract
+from ocr.result import Document, Page
+from ocr.split import check_cover, split
+
+TYPE_REVIEW_THRESHOLD = 0.80  # document type confidence under this → review
+FIELD_REVIEW_THRESHOLD = 0.60  # key field confidence under this → review
+review_threshold = {"type": TYPE_REVIEW_THRESHOLD, "field": FIELD_REVIEW_THRESHOLD}
+
+
+@dataclass
+class Understanding:
+    pages: list[Page]
+    documents: list[Document] = field(default_factory=list)
+    dossier_code: str | None = None
+    office_code: str | None = None
+
+
+def _scores(pages: list[Page], model: PageModel | None, rules_only: bool):
+    if rules_only:
+        return rule_scores(pages)
+    try:
+        return score_pages(pages, model or load_model())
+    except MissingDependency:
+        return rule_scores(pages)  # no trained model shipped: title rules alone
+
+
+def _review(doc: Document, confidence_type: float) -> None:
+    reasons = []
+    if confidence_type < TYPE_REVIEW_THRESHOLD:
+        reasons.append(f"type confidence {confidence_type:.2f} < {TYPE_REVIEW_THRESHOLD}")
+    for key in KEY_FIELDS.get(doc.doc_type, ()):
+        if key not in doc.fields:
+            reasons.append(f"missing {key}")
+        elif doc.field_details[key]["confidence"] < FIELD_REVIEW_THRESHOLD:
+            reasons.append(f"low confidence {key}")
+    code = doc.fields.get("dossier_code")
+    if code is not None and identifiers.parse_dossier_code(str(code)) is None:
+        reasons.append("dossier code invalid")
+    doc.needs_review = bool(reasons)
+    doc.review_reasons = reasons
+
+
+def understand(
+    pages: list[Page], *, model: PageModel | None = None, rules_only: bool = False
+) -> Understanding:
+    """Classification, splitting and fields for one scanned stack (pages in scan order)."""
+    if not pages:
+        return Understanding(pages=[])
+    scores = _scores(pages, model, rules_only)
+    segments = split(scores)
+    check_cover(segments, len(pages))
+    documents: list[Document] = []
+    for seg in segments:
+        doc_pages = [pages[i] for i in seg.pages]
+        for i in seg.pages:
+            pages[i].doc_type = seg.doc_type
+            s = scores[i]
+            pages[i].doc_type_confidence = 0.0 if s.blank else round(float(s.type_probs.max()), 3)
+        content = [p for p in doc_pages if not is_blank(p)]
+        qr = [q for p in doc_pages for q in p.qr_codes]
+        fields, details = extract(seg.doc_type, content or doc_pages, qr)
+        doc = Document(
+            doc_type=seg.doc_type,
+            pages=[p.number for p in doc_pages],
+            confidence=round(seg.confidence, 3),
+            fields=fields,
+            field_details=details,
+        )
+        _review(doc, seg.type_confidence)
+        documents.append(doc)
+    dossier_code = office_code = None
+    for doc in documents:
+        if doc.doc_type == "phieu_tiep_nhan" and "dossier_code" in doc.fields:
+            dossier_code = doc.fields["dossier_code"]
+            office_code = doc.fields.get("office_code")
+            break
+    if dossier_code is None:  # no receipt recognised: any QR code carrying a dossier code
+        for page in pages:
+            codes = [c for q in page.qr_codes for c in identifiers.find_dossier_codes(q)]
+            if codes:
+                dossier_code, office_code = codes[0].code, codes[0].office_code
+                break
+    return Understanding(pages, documents, dossier_code, office_code)

@@ -1,0 +1,146 @@
+"""Field extraction on whole documents: printed lines, OCR-like noise, multi-page documents,
+and every field of the generator's documents on clean text."""
+
+from ocr.fields import KEY_FIELDS, extract
+from ocr.result import Page, Word
+
+RECEIPT = """ỦY BAN NHÂN DÂN
+HUYỆN ĐÔNG ANH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Đông Anh, ngày 15 tháng 10 năm 2023
+GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ
+Mã hồ sơ: 000.00.07.H26-231015-0042
+Tiếp nhận hồ sơ của: Nguyễn Văn An
+Số CCCD: 001085012345
+4. Thời gian nhận hồ sơ: 09 giờ 15 phút, ngày 15/10/2023
+5. Thời gian trả kết quả giải quyết hồ sơ: ngày 27/11/2023"""
+
+
+def test_receipt_fields():
+    fields, details = extract("phieu_tiep_nhan", [Page(number=1, text=RECEIPT)])
+    assert fields == {
+        "dossier_code": "000.00.07.H26-231015-0042",
+        "office_code": "000.00.07.H26",
+        "received_date": "2023-10-15",
+        "appointment_date": "2023-11-27",
+        "applicant_name": "Nguyễn Văn An",
+        "citizen_id": "001085012345",
+        "issue_date": "2023-10-15",
+    }
+    assert details["dossier_code"]["page"] == 1
+
+
+def test_receipt_code_from_qr_when_the_text_is_unreadable():
+    text = RECEIPT.replace("000.00.07.H26-231015-0042", "0O0.#@.07-H2G")
+    fields, details = extract(
+        "phieu_tiep_nhan", [Page(number=3, text=text)], ["000.00.07.H26-231015-0042"]
+    )
+    assert fields["dossier_code"] == "000.00.07.H26-231015-0042"
+    assert details["dossier_code"] == {
+        "page": 3,
+        "confidence": 1.0,
+        "raw": "000.00.07.H26-231015-0042",
+    }
+
+
+CONTRACT_P1 = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+HỢP ĐỒNG CHUYỂN NHƯỢNG QUYỀN SỬ DỤNG ĐẤT
+Hôm nay, ngày 07 tháng 10 năm 2023, tại Văn phòng công chứng Số 1, chúng
+tôi gồm có:
+BÊN CHUYỂN NHƯỢNG (Bên A):
+Bà: Nguyễn Thúy Thủy
+Sinh ngày: 13/06/1975 Số CCCD: 011175270506
+BÊN NHẬN CHUYỂN NHƯỢNG (Bên B):
+Ông: Phan Đức Hoàng
+Sinh ngày: 11/08/1969 Số CCCD: 011069839221"""
+CONTRACT_P2 = """Số phát hành: CX 521522
+Số vào sổ cấp GCN: CS67849
+Thửa đất số: 1335 Tờ bản đồ số: 69
+Diện tích: 1.054,5 m²
+Giá chuyển nhượng quyền sử dụng đất nêu tại Điều 1 là: 1.250.000.000
+đồng (Bằng chữ: Một tỷ hai trăm năm mươi triệu đồng)."""
+
+
+def test_contract_fields_come_from_all_pages_with_their_page():
+    pages = [Page(number=4, text=CONTRACT_P1), Page(number=5, text=CONTRACT_P2)]
+    fields, details = extract("hop_dong_chuyen_nhuong", pages)
+    assert fields["transferor_name"] == "Nguyễn Thúy Thủy"
+    assert fields["transferor_citizen_id"] == "011175270506"
+    assert fields["transferee_name"] == "Phan Đức Hoàng"
+    assert fields["transferee_citizen_id"] == "011069839221"
+    assert fields["citizen_id"] == "011175270506"
+    assert fields["issue_date"] == "2023-10-07"
+    assert fields["gcn_serial"] == "CX 521522" and fields["gcn_book_number"] == "CS67849"
+    assert (fields["parcel_number"], fields["map_sheet"]) == ("1335", "69")
+    assert fields["area_m2"] == 1054.5
+    assert fields["price_vnd"] == 1250000000
+    assert details["transferor_name"]["page"] == 4 and details["price_vnd"]["page"] == 5
+
+
+def test_ocr_noise_in_labels_and_values():
+    noisy = """Mau so 04a/DK
+CONG HOA XA HOI CHU NGHIA VIET NAM
+DON DANG KY DAT DAI, TAI SAN GAN LIEN VOI DAT
+Ho va tën: Lê Văn Hùng
+Nam sinh: 1980 So CCCD: O01O85O12345
+Tbüa dat sô: l2   Tờ bàn đồ sô: 4
+Diên tích: 1.2O4,5 m2
+Đông Anh, ngay 5 thang 3 nam 2024"""
+    fields, details = extract("don_dang_ky_dat_dai", [Page(number=1, text=noisy)])
+    assert fields["form_number"] == "04a/ĐK"
+    assert fields["citizen_id"] == "001085012345"
+    assert fields["parcel_number"] == "12" and fields["map_sheet"] == "4"
+    assert fields["area_m2"] == 1204.5
+    assert fields["issue_date"] == "2024-03-05"
+    assert fields["applicant_name"] == "Lê Văn Hùng"
+    assert details["parcel_number"]["confidence"] < 1.0  # fuzzy label match
+
+
+def test_confidence_uses_word_confidences():
+    text = "Thửa đất số: 12\nTờ bản đồ số: 4"
+    words = [Word("12", 0.35, (0, 0, 1, 1)), Word("4", 0.95, (0, 0, 1, 1))]
+    page = Page(number=1, text=text, words=words, mean_confidence=0.9)
+    _, details = extract("trich_luc_ban_do", [page])
+    assert details["parcel_number"]["confidence"] == 0.35
+    assert details["map_sheet"]["confidence"] == 0.95
+
+
+def test_decision_subject_and_number():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH NGHỆ AN
+Số: 2486/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Nghệ An, ngày 01 tháng 7 năm 2022
+QUYẾT ĐỊNH
+Về việc phê duyệt kết quả thẩm định báo cáo đánh giá tác động
+môi trường của Nhà máy gạch Nghi Long
+ỦY BAN NHÂN DÂN TỈNH NGHỆ AN
+Căn cứ Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020;"""
+    fields, _ = extract("quyet_dinh", [Page(number=1, text=text)])
+    assert fields["document_number"] == "2486/QĐ-UBND"
+    assert fields["issue_date"] == "2022-07-01"
+    assert fields["subject"] == (
+        "phê duyệt kết quả thẩm định báo cáo đánh giá tác động môi trường "
+        "của Nhà máy gạch Nghi Long"
+    )
+    assert fields["project_name"] == "Nhà máy gạch Nghi Long"
+
+
+def test_every_generated_field_on_clean_text():
+    """All TAXONOMY fields the generator prints are read back exactly from clean text."""
+    from sohoa.samples.content import iter_documents
+
+    misses = []
+    for doc in iter_documents(seed=21, n=70):
+        pages = [Page(number=i + 1, text=p.text, qr_codes=list(p.qr_codes))
+                 for i, p in enumerate(doc.pages)]  # fmt: skip
+        qr = [q for p in pages for q in p.qr_codes]
+        fields, details = extract(doc.doc_type, pages, qr)
+        for key, value in doc.fields.items():
+            if fields.get(key) != value:
+                misses.append((doc.doc_type, doc.variant, key, value, fields.get(key)))
+        assert set(details) == set(fields)
+        assert all(k in fields for k in KEY_FIELDS[doc.doc_type] if k in doc.fields)
+    assert misses == []
