@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import random
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -181,14 +182,15 @@ def generate(
     unscanned: int | None = None,
     variants: VariantFilter = None,
     mixed_levels: float = 0.25,
-    workers: int = 1,
+    workers: int = 0,
 ) -> list[DossierTruth]:
     """Write a sample inbox with truth and a one-stop register; returns the truths (in order).
 
     Dossier i gets format `formats[i % len(formats)]` and base level `levels[i % len(levels)]`;
     each page switches to another of `levels` with chance `mixed_levels` (recorded per page).
     `unscanned` extra dossiers (default: a third of `dossiers`, at least 1) appear only in
-    `register.csv`, so digitization rates stay below 100%."""
+    `register.csv`, so digitization rates stay below 100%. `workers=0` uses one process per core;
+    the output is the same for any number of workers."""
     _check(levels, formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -208,7 +210,8 @@ def generate(
         )
         for i, s in enumerate(seeds)
     ]
-    if workers > 1 and len(jobs) > 1:
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             truths = list(pool.map(_render_dossier, jobs))
     else:
@@ -318,7 +321,7 @@ def generate_pages(
     fmt: str = "jpg",
     variants: VariantFilter = None,
     doc_types: Collection[str] | None = None,
-    workers: int = 1,
+    workers: int = 0,
 ) -> list[PageTruth]:
     """Single page images (`pages/0001.jpg` ...) and `pages.json` (truth list, with "file").
 
@@ -342,6 +345,7 @@ def generate_pages(
         (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page)
         for i, page in enumerate(specs)
     ]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             records = list(pool.map(_page_job, jobs, chunksize=4))
