@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -36,6 +37,8 @@ K8S = DEPLOY / "k8s"
 PREFECT_YAML = DEPLOY / "prefect.yaml"
 DOCKERFILE = DEPLOY / "Dockerfile"
 MAKEFILE = ROOT / "Makefile"
+INIT_DB_SCRIPT = DEPLOY / "postgres" / "init-databases.sh"
+INIT_DB_SQL = DEPLOY / "postgres" / "init-databases.sql"
 
 SERVICES = {"minio", "minio-init", "postgres", "prefect-server", "migrate", "deployments", "worker"}
 # The four of issue 6, and the chunks a distributed backfill sends to the workers
@@ -639,9 +642,16 @@ def _psql(sql: str, dbname: str = "postgres", *, check: bool = True) -> str:
     return result.stdout.strip()
 
 
-def test_postgres_init_creates_both_databases() -> None:
-    if shutil.which("psql") is None or _run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode:
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+def postgres_available() -> bool:
+    return (
+        bool(shutil.which("psql")) and _run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0
+    )
+
+
+@contextlib.contextmanager
+def initialised_databases():
+    """Run postgres/init-databases.sh on the local server as the postgres image would, with
+    unique names; yields ({database: owner} for sohoa then prefect, the script's environment)."""
     tag = uuid.uuid4().hex[:8]
     owners = {f"sohoa_t{tag}": f"sohoa_u{tag}", f"prefect_t{tag}": f"prefect_u{tag}"}
     (sohoa_db, sohoa_user), (prefect_db, prefect_user) = owners.items()
@@ -656,12 +666,22 @@ def test_postgres_init_creates_both_databases() -> None:
         "PREFECT_DB_NAME": prefect_db,
         "PREFECT_DB_USER": prefect_user,
         "PREFECT_DB_PASSWORD": "pw2-" + tag,
-        "SOHOA_INIT_SQL": str(DEPLOY / "postgres" / "init-databases.sql"),
+        "SOHOA_INIT_SQL": str(INIT_DB_SQL),
     }
-    script = ["bash", str(DEPLOY / "postgres" / "init-databases.sh")]
     try:
-        result = _run(script, env=env)
+        result = _run(["bash", str(INIT_DB_SCRIPT)], env=env)
         assert result.returncode == 0, result.stderr
+        yield owners, env
+    finally:
+        for db, owner in owners.items():
+            _psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)", check=False)
+            _psql(f"DROP ROLE IF EXISTS {owner}", check=False)
+
+
+def test_postgres_init_creates_both_databases() -> None:
+    if not postgres_available():
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    with initialised_databases() as (owners, env):
         for db, owner in owners.items():
             assert _psql(f"SELECT datdba::regrole FROM pg_database WHERE datname = '{db}'") == owner
             public = "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'public'"
@@ -669,11 +689,7 @@ def test_postgres_init_creates_both_databases() -> None:
             login = "SELECT rolcanlogin AND rolpassword IS NOT NULL FROM pg_authid WHERE rolname"
             assert _psql(f"{login} = '{owner}'") == "t"
         # The image runs it on an empty data dir only; a second run fails instead of half-working.
-        assert _run(script, env=env).returncode != 0
-    finally:
-        for db, owner in owners.items():
-            _psql(f"DROP DATABASE IF EXISTS {db}", check=False)
-            _psql(f"DROP ROLE IF EXISTS {owner}", check=False)
+        assert _run(["bash", str(INIT_DB_SCRIPT)], env=env).returncode != 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -794,45 +810,51 @@ def _app_tree(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def prefect_server(tmp_path: Path):
-    """A Prefect server (SQLite) on a free loopback port; yields (api_url, environment)."""
+    """A Prefect server on a free loopback port, on the `prefect` database that
+    postgres/init-databases.sh makes (SQLite when there is no local PostgreSQL), owned by the
+    non-superuser role it makes, as in production. Yields (api_url, environment, the PostgreSQL
+    database or None)."""
+    with contextlib.ExitStack() as stack:
+        home = tmp_path / "prefect-home"
+        home.mkdir()
+        db = None
+        if postgres_available():
+            owners, _ = stack.enter_context(initialised_databases())
+            db, owner = list(owners.items())[1]
+            database_url = f"postgresql+asyncpg://{owner}@127.0.0.1:5432/{db}"
+        else:
+            database_url = f"sqlite+aiosqlite:///{home / 'prefect.db'}"
+        url, env = stack.enter_context(_running_prefect_server(tmp_path, home, database_url))
+        yield url, env, db
+
+
+@contextlib.contextmanager
+def _running_prefect_server(tmp_path: Path, home: Path, database_url: str):
     port = _free_port()
-    home = tmp_path / "prefect-home"
-    home.mkdir()
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+        "PREFECT_API_DATABASE_CONNECTION_URL": database_url,
     }
     env.pop("PREFECT_API_URL", None)
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(bin_dir) / "prefect"),
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-ui",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    prefect = str(Path(bin_dir) / "prefect")
+    command = [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
+    log_path = tmp_path / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 240
         while True:
             try:
                 urllib.request.urlopen(url + "/health", timeout=2)
                 break
             except OSError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "Prefect server did not start in 180 s"
+                assert server.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, "Prefect server did not start in 240 s"
                 time.sleep(1)
         env = {**env, "PREFECT_API_URL": url}
         env.pop("PREFECT_API_DATABASE_CONNECTION_URL")
@@ -843,13 +865,13 @@ def prefect_server(tmp_path: Path):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
+            server.wait()
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_register_deployments_on_a_prefect_server(prefect_server, tmp_path: Path) -> None:
-    url, env = prefect_server
+    url, env, prefect_db = prefect_server
     app = _app_tree(tmp_path)
     script = str(DEPLOY / "register-deployments.sh")
     env = {**env, "SOHOA_APP_DIR": str(app), "SOHOA_OCR_SLOTS": "3"}
@@ -874,3 +896,5 @@ def test_register_deployments_on_a_prefect_server(prefect_server, tmp_path: Path
     assert inbox_limit == 1
     assert _api(url, f"/work_pools/{PROCESS_POOL}")["type"] == "process"
     assert _api(url, "/v2/concurrency_limits/ocr")["limit"] == 5
+    if prefect_db is not None:  # the server really kept them in the init script's database
+        assert _psql("SELECT count(*) FROM deployment", prefect_db) == str(len(DEPLOYMENTS))
