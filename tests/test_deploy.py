@@ -143,6 +143,16 @@ def test_compose_start_order(compose_model: dict) -> None:
         assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
 
 
+def test_compose_builds_the_app_image_once(compose_model: dict) -> None:
+    services = compose_model["services"]
+    builders = {name for name, service in services.items() if "build" in service}
+    assert builders == {"migrate"}
+    assert Path(services["migrate"]["build"]["context"]) == ROOT
+    assert services["migrate"]["build"]["dockerfile"] == "deploy/Dockerfile"
+    app = {"prefect-server", "migrate", "deployments", "worker"}
+    assert {services[name]["image"] for name in app} == {services["migrate"]["image"]}
+
+
 def test_compose_prefect_server_uses_postgres(compose_model: dict) -> None:
     env = compose_model["services"]["prefect-server"]["environment"]
     url = env["PREFECT_API_DATABASE_CONNECTION_URL"]
