@@ -46,14 +46,15 @@ def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
 
 def text_ink(ink: np.ndarray, dpi: float) -> np.ndarray:
     """The ink mask without marks touching the image edge (scanner borders, skew wedges, desk)
-    or bigger than 4 cm both ways (photos, drawings): what text-line measurements should see."""
+    or over 12 mm both ways (signatures, seals, photos, drawings; letters are smaller and rules
+    are thin): what text-line measurements should see."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
         return ink
     h, w = ink.shape
     x, y, bw, bh = (stats[:, i] for i in range(4))
     edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
-    big = np.minimum(bw, bh) > 40 / 25.4 * dpi
+    big = np.minimum(bw, bh) > 12 / 25.4 * dpi
     drop = edge | big
     drop[0] = True  # background
     if not drop[1:].any():
