@@ -359,6 +359,11 @@ def bench_backend(name: str, url: str, w: World, period: Period, repeat: int, tm
     exp = expected(w, period)
     baseline = time.perf_counter() - t
     n, worst, problems = compare(rows, exp)
+    print(
+        f"[{name}] rates {statistics.median(runs):.3f} s (runs {[round(r, 3) for r in runs]}),"
+        f" python {baseline:.3f} s, {n:,} figures, {'match' if not problems else 'MISMATCH'}",
+        flush=True,
+    )
     return {
         "backend": name,
         **{k: round(v, 3) for k, v in timings.items()},
