@@ -48,10 +48,12 @@ class Options:
     workdir: Path | None = None  # where page artifacts go; None: write none
 
 
-def make_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool for page jobs (forkserver: workers start clean, with ocr/ preloaded)."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["ocr.pipeline"])
+def make_executor(workers: int | None = None, context: str = "forkserver") -> ProcessPoolExecutor:
+    """A process pool for page jobs (forkserver: workers start clean, with ocr/ preloaded;
+    "spawn" makes workers direct children, so getrusage(RUSAGE_CHILDREN) counts their CPU)."""
+    ctx = multiprocessing.get_context(context)
+    if context == "forkserver":
+        ctx.set_forkserver_preload(["ocr.pipeline"])
     return ProcessPoolExecutor(max_workers=workers or _default_workers(), mp_context=ctx)
 
 

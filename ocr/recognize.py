@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -39,6 +40,11 @@ DEFAULT_PSM = 3
 DEFAULT_CORRECT = True
 # Words Tesseract itself barely believes and that carry no letter or digit: stamp/seal residue.
 GARBAGE_CONFIDENCE = 0.30
+# A short segment whose every word is below this is a signature, seal or speck cluster.
+NOISE_SEGMENT_CONFIDENCE = 0.50
+NOISE_SEGMENT_WORDS = 3
+# Below this, a word that is neither a Vietnamese syllable nor a number is dropped.
+JUNK_WORD_CONFIDENCE = 0.20
 
 
 @dataclass
@@ -138,13 +144,31 @@ def recognize(
     height, width = image.shape[:2]
     out = run_tesseract(image, dpi=dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir)
     words = parse_tsv(out["tsv"].decode("utf-8", "replace"))
+    return finish_words(
+        words, width, height, order=order, correct=correct, drop_garbage=drop_garbage
+    )
+
+
+def finish_words(
+    words: list[Word],
+    width: int,
+    height: int,
+    *,
+    order: str = "layout",
+    correct: bool = DEFAULT_CORRECT,
+    drop_garbage: bool = True,
+) -> Recognition:
+    """Tesseract's words -> cleaned, ordered, corrected words and the page text."""
     if drop_garbage:
         words = [w for w in words if not is_garbage(w)]
     lines = group_lines(words)
-    blocks = order_lines(lines, width) if order == "layout" else [[ln] for ln in lines]
+    if drop_garbage:
+        lines = drop_noise(lines)
+    blocks = order_lines(lines, width) if order == "layout" else [[[ln]] for ln in lines]
     ordered = _number(blocks)
     if correct:
         ordered = apply_correction(ordered)
+    ordered = [w for w in (_normalise(w) for w in ordered) if w.text]
     return Recognition(
         words=ordered,
         text=words_text(ordered),
@@ -192,6 +216,39 @@ def is_garbage(word: Word) -> bool:
     return not any(ch.isalnum() for ch in word.text)
 
 
+def is_garbage_word(word: Word) -> bool:
+    """A word Tesseract barely believes that is neither a Vietnamese syllable nor a number."""
+    if word.confidence >= JUNK_WORD_CONFIDENCE:
+        return False
+    core = word.text.strip(".,;:!?()[]\"'“”-")
+    if any(ch.isdigit() for ch in core) and core.replace(".", "").replace(",", "").isdigit():
+        return False
+    return not _is_syllable(core)
+
+
+def _is_syllable(text: str) -> bool:
+    try:
+        from ocr.vietnamese import is_valid_syllable
+    except ImportError:
+        return text.isalpha()
+    return bool(text) and is_valid_syllable(text.lower())
+
+
+def drop_noise(lines: list[_Line]) -> list[_Line]:
+    """Segments made only of words Tesseract doubts (signatures, seals) and junk words."""
+    kept: list[_Line] = []
+    for line in lines:
+        for seg in _split_at_gaps(line):
+            if len(seg.words) <= NOISE_SEGMENT_WORDS and all(
+                w.confidence < NOISE_SEGMENT_CONFIDENCE for w in seg.words
+            ):
+                continue
+            words = [w for w in seg.words if not is_garbage_word(w)]
+            if words:
+                kept.append(_Line(words))
+    return kept
+
+
 def group_lines(words: list[Word]) -> list[_Line]:
     """Tesseract's lines, in its order."""
     lines: dict[int, list[Word]] = {}
@@ -200,51 +257,64 @@ def group_lines(words: list[Word]) -> list[_Line]:
     return [_Line(sorted(ws, key=lambda w: w.box[0])) for ws in lines.values()]
 
 
-def order_lines(lines: list[_Line], page_width: int) -> list[list[_Line]]:
-    """Reading order: blocks (lists of line segments) top to bottom.
+Row = list[_Line]  # segments side by side, left to right
+Block = list[Row]
 
-    Segments: lines cut where the gap between words is wider than GAP_SPLIT line heights.
-    Rows: segments whose vertical extents overlap. A two-column zone starts at a row of two
-    segments; it goes on while rows have one or two segments that stay on their side of a common
-    gutter (the header: issuing body | motto; the signature block). It is read left column then
-    right column. Everything else (body lines, table rows) is read row by row, left to right.
+
+def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
+    """Reading order: blocks of rows of line segments, top to bottom.
+
+    Segments: Tesseract lines cut where the gap between words is wider than GAP_SPLIT line
+    heights. Rows: segments whose vertical extents overlap, read left to right (body lines,
+    table rows). Two-column zones -- the national header at the top of the page and the signature
+    block at its foot -- are read left column then right column: a zone starts at a row of two
+    segments and goes on while rows keep to their side of a common gutter; it counts only when it
+    touches the first or the last rows of the page (mid-page, two segments are a table row or
+    'label: value   label: value').
     """
     segments = [seg for line in lines for seg in _split_at_gaps(line)]
-    blocks: list[tuple[str, list[_Line]]] = []  # (kind, segments); kind "rows" or "column"
-    zone: list[list[_Line]] = []
-    gutter = [0.0, 0.0]
+    rows = _rows(segments)
+    blocks: list[tuple[str, Block]] = []  # (kind, rows): kind "rows" or "column"
 
-    def add_rows(segs: list[_Line]) -> None:
+    def add_rows(new: list[Row]) -> None:
         if blocks and blocks[-1][0] == "rows":
-            blocks[-1][1].extend(segs)
+            blocks[-1][1].extend(new)
         else:
-            blocks.append(("rows", list(segs)))
+            blocks.append(("rows", list(new)))
 
-    def flush_zone() -> None:
-        middle = (gutter[0] + gutter[1]) / 2
-        left = [s for r in zone for s in r if _center_x(s) < middle]
-        right = [s for r in zone for s in r if _center_x(s) >= middle]
-        blocks.extend(("column", b) for b in (left, right) if b)
-        zone.clear()
-
-    for row in _rows(segments):
-        if zone and _fits_gutter(row, gutter):
-            zone.append(row)
-            continue
-        if zone:
-            flush_zone()
-        if len(row) == 2 and row[1].box[0] > row[0].box[2]:
-            gutter[:] = [row[0].box[2], row[1].box[0]]
-            zone.append(row)
+    i = 0
+    while i < len(rows):
+        end, gutter = _zone(rows, i)
+        at_edge = i <= EDGE_ROWS or end >= len(rows) - EDGE_ROWS
+        if end - i >= 2 and at_edge:
+            middle = (gutter[0] + gutter[1]) / 2
+            zone = [s for r in rows[i:end] for s in r]
+            left = [[s] for s in zone if _center_x(s) < middle]
+            right = [[s] for s in zone if _center_x(s) >= middle]
+            blocks.extend(("column", b) for b in (left, right) if b)
+            i = end
         else:
-            add_rows(row)
-    if zone:
-        flush_zone()
-    return [segs for _, segs in blocks]
+            add_rows([rows[i]])
+            i += 1
+    return [b for _, b in blocks]
 
 
-GAP_SPLIT = 1.5  # word gap, in line heights, that separates two columns on one Tesseract line
+def _zone(rows: list[Row], start: int) -> tuple[int, list[float]]:
+    """End (exclusive) and gutter of the two-column zone starting at rows[start] (end=start if
+    rows[start] is not two segments)."""
+    row = rows[start]
+    if len(row) != 2 or row[1].box[0] <= row[0].box[2]:
+        return start, [0.0, 0.0]
+    gutter = [float(row[0].box[2]), float(row[1].box[0])]
+    end = start + 1
+    while end < len(rows) and _fits_gutter(rows[end], gutter):
+        end += 1
+    return end, gutter
+
+
+GAP_SPLIT = 1.0  # word gap, in line heights, that separates two columns on one Tesseract line
 MIN_GUTTER = 8  # px
+EDGE_ROWS = 1  # a two-column zone must start within the first rows or end within the last
 
 
 def _fits_gutter(row: list[_Line], gutter: list[float]) -> bool:
@@ -299,18 +369,36 @@ def _center_x(seg: _Line) -> float:
     return (seg.box[0] + seg.box[2]) / 2
 
 
-def _number(blocks: list[list[_Line]]) -> list[Word]:
-    """Flatten blocks to words, renumbering block and line ids 1.. in reading order."""
+def _number(blocks: list[Block]) -> list[Word]:
+    """Flatten blocks to words, numbering blocks and lines (= rows) 1.. in reading order."""
     words: list[Word] = []
     line_no = 0
     for block_no, block in enumerate(blocks, start=1):
-        for seg in block:
+        for row in block:
             line_no += 1
-            for word in seg.words:
-                words.append(
-                    Word(word.text, word.confidence, word.box, block=block_no, line=line_no)
-                )
+            for seg in row:
+                for word in seg.words:
+                    words.append(
+                        Word(word.text, word.confidence, word.box, block=block_no, line=line_no)
+                    )
     return words
+
+
+# Letters Tesseract's Vietnamese model emits that Vietnamese never uses, and what was printed.
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ"})
+# The superscript of "m²"/"m³" is read as a caret, degree sign, quote or digit. Per day/year
+# it is a volume (wastewater m³/ngày), otherwise an area.
+_UNIT = re.compile(r"^m[\u02c6^\u00b2\u00b3\u00b0\u201d\"'23](/\w+)?([.,;:)]?)$")
+
+
+def _normalise(word: Word) -> Word:
+    text = word.text.translate(_LOOKALIKES)
+    unit = _UNIT.match(text)
+    if unit:
+        text = ("m³" if unit.group(1) else "m²") + (unit.group(1) or "") + unit.group(2)
+    if text == word.text:
+        return word
+    return Word(text, word.confidence, word.box, word.block, word.line)
 
 
 def apply_correction(words: list[Word]) -> list[Word]:
