@@ -26,6 +26,8 @@ from ocr.classify.model import DEFAULT_PATH, MODEL_VERSION, PageModel
 from ocr.classify.noise import LEVELS, add_noise
 from ocr.classify.rules import DOC_TYPES
 
+DEFAULT_MODEL_PATH = DEFAULT_PATH  # the shipped model, ocr/classify/model-v1.npz
+
 DEFAULT_CONFIG: dict = {
     "n_docs": 2400,
     "copies": 2,  # noisy copies per page
@@ -162,6 +164,16 @@ def correction_samples(corrections: list[dict] | None, weight: int) -> list[Samp
         start = c.get("is_start")
         out += [Sample(text, tuple(c.get("qr_codes") or ()), doc_type, start, "staff")] * weight
     return out
+
+
+def corrections_from_document(doc_type: str, page_texts: list[str]) -> list[dict]:
+    """Training corrections from one reviewed document: its pages in order, the first one
+    starting the document (so the start model learns from staff splits too)."""
+    return [
+        {"text": text, "doc_type": doc_type, "is_start": i == 0}
+        for i, text in enumerate(page_texts)
+        if text.strip()
+    ]
 
 
 def fit(samples: list[Sample], config: dict) -> tuple[PageModel, float, float]:
