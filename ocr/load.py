@@ -9,6 +9,7 @@ Unreadable inputs raise `BadInput("<file>: <reason>")` so the caller can quarant
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import subprocess
 import warnings
@@ -188,23 +189,36 @@ def _pdf_page_count(path: Path) -> int:
 
 
 def _load_pdf_page(path: Path, index: int) -> LoadedPage:
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
-
     dpi, has_fonts = _pdf_page_facts(path, index)
-    try:
-        images = convert_from_path(
-            path, dpi=dpi, first_page=index + 1, last_page=index + 1, fmt="ppm", thread_count=1
-        )
-    except PDFInfoNotInstalledError as exc:
-        raise MissingDependency("poppler-utils (pdftoppm) is not installed") from exc
-    except (PDFPageCountError, PDFSyntaxError, OSError, ValueError) as exc:
-        raise BadInput(f"{path.name}: page {index + 1} cannot be rendered ({_short(exc)})") from exc
-    if not images:
-        raise BadInput(f"{path.name}: page {index + 1} rendered nothing")
-    image = _to_bgr(images[0])
+    image = _to_bgr(_render_pdf_page(path, index, dpi))
     text = _pdf_page_text(path, index) if has_fonts else None
     return LoadedPage(index, image, dpi, text)
+
+
+def _render_pdf_page(path: Path, index: int, dpi: int) -> Image.Image:
+    """One page through pdftoppm, PPM on stdout (in memory, no PNG encode/decode).
+
+    Called directly rather than through pdf2image, which runs pdfinfo before every page.
+    """
+    page = str(index + 1)
+    command = ["pdftoppm", "-r", str(dpi), "-f", page, "-l", page, str(path)]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=300, check=False)
+    except FileNotFoundError as exc:
+        raise MissingDependency("poppler-utils (pdftoppm) is not installed") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise BadInput(f"{path.name}: page {index + 1} took over 300 s to render") from exc
+    if done.returncode != 0 or not done.stdout:
+        reason = _short(RuntimeError(done.stderr.decode("utf-8", errors="replace")))
+        raise BadInput(f"{path.name}: page {index + 1} cannot be rendered ({reason})")
+    try:
+        img = Image.open(io.BytesIO(done.stdout))
+        img.load()
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise BadInput(
+            f"{path.name}: page {index + 1} rendered unreadably ({_short(exc)})"
+        ) from exc
+    return img
 
 
 def _pdf_page_facts(path: Path, index: int) -> tuple[int, bool]:

@@ -206,3 +206,22 @@ def test_flatbed_scan_is_not_warped(page):
     result = prepare(page, 300)
     assert "perspective" not in result.applied
     assert result.ocr_image.shape == page.shape[:2]
+
+
+def test_shadowed_flatbed_scan_is_not_mistaken_for_a_photo(page):
+    h, w = page.shape[:2]
+    shade = np.ones((h, w), np.float32)
+    shade[:, : w // 5] = np.linspace(0.45, 1.0, w // 5)[None, :]  # soft shadow along one edge
+    shadowed = (page.astype(np.float32) * shade[:, :, None]).astype(np.uint8)
+    result = prepare(shadowed, 300)
+    assert "perspective" not in result.applied
+    assert result.ocr_image.shape == page.shape[:2]
+
+
+def test_skewed_scan_with_dark_corners_is_deskewed_not_warped(page):
+    h, w = page.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0, 1.0)
+    scanned = cv2.warpAffine(page, matrix, (w, h), borderValue=(40, 40, 40))  # dark lid corners
+    result = prepare(scanned, 300)
+    assert "perspective" not in result.applied
+    assert abs(result.skew_degrees - 4.0) <= 0.1
