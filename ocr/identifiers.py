@@ -40,9 +40,10 @@ _STRICT_CODE = re.compile(rf"(?P<office>{_OFFICE})-(?P<date>\d{{8}}|\d{{6}})-(?P
 
 # Loose: digit look-alikes, spaces around separators, missing separators before date / sequence.
 _SEP = r"\s*[.,]\s*"
+_SEP_OPT = r"\s*[.,]?\s*"  # a dot OCR dropped
 _DASH = rf"\s*[{_DASHES}]?\s*"
 _LOOSE_CODE = re.compile(
-    rf"(?<![0-9A-Za-z.])(?P<office>{_D}{{3}}{_SEP}{_D}{{2}}{_SEP}{_D}{{2}}{_SEP}[A-Z]{_D}{{2}}"
+    rf"(?<![0-9A-Za-z.])(?P<office>{_D}{{3}}{_SEP_OPT}{_D}{{2}}{_SEP_OPT}{_D}{{2}}{_SEP_OPT}[A-Z]{_D}{{2}}"
     rf"|[A-Z]{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}})"
     rf"{_DASH}(?P<rest>{_D}{{6,8}}(?:{_DASH}{_D}{{4,8}})?)(?![0-9])"
 )
@@ -85,7 +86,9 @@ def is_office_code(s: str) -> bool:
 
 def _clean_office(raw: str) -> str:
     """Map digit look-alikes in the digit positions; the level-1 letter stays a letter."""
-    parts = re.split(r"\s*[.,]\s*", raw.strip())
+    compact = re.sub(r"[\s.,]", "", raw)
+    full = re.fullmatch(r"(.{3})(.{2})(.{2})([A-Z].{2})", compact)
+    parts = list(full.groups()) if full else re.split(r"\s*[.,]\s*", raw.strip())
     letter_at = 3 if len(parts) == 4 and len(parts[0]) == 3 else 0
     out = []
     for i, part in enumerate(parts):

@@ -64,6 +64,7 @@ def test_invalid_codes_are_rejected(text):
         "Mã hồ sơ:000.00.24.H18231015-0042",  # dash before the date lost
         "Mã hồ sơ: 000.00.24.H18 2310150042",  # both dashes lost
         "Mã hồ sơ: 000.00.24.Hl8-23lO15-0042",  # l for 1 in the office and date
+        "Mã hồ sơ: 000.0024.H18-231015-0042",  # a dot lost
     ],
 )
 def test_finder_tolerates_ocr_noise(noisy):

@@ -34,7 +34,7 @@ def map_sheet(doc: DocText) -> Found | None:
 
 
 def _area(text: str):
-    text = re.sub(r"^\s*\((?:m²|m2)\)\s*:?", "", text)
+    text = re.sub(r"^\s*\((?:m²|m2|m°)\)\s*:?", "", text)
     found = parse_area(text)
     if found:
         return found
