@@ -37,15 +37,45 @@ class Segment:
     split_confidence: float
 
 
-def _viterbi(scores: list[PageScores]) -> tuple[list[int], list[bool]]:
-    """Most probable (type index, starts?) per page."""
-    n, k = len(scores), len(DOC_TYPES)
+def _potentials(scores: list[PageScores]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Log potentials: weighted log P(type) per page, log P(start), log P(continue)."""
     log_t = np.log(np.clip(np.stack([s.type_probs for s in scores]), _EPS, 1.0))
     log_t *= np.array([s.weight for s in scores])[:, None]
     p_start = np.array(
         [1.0 if s.forced_start else min(max(s.p_start, _EPS), 1 - _EPS) for s in scores]
     )
-    log_s, log_c = np.log(p_start), np.log(np.clip(1 - p_start, _EPS, 1.0))
+    log_c = np.log(np.clip(1 - p_start, _EPS, 1.0))
+    log_c[[i for i, s in enumerate(scores) if s.forced_start]] = -np.inf
+    return log_t, np.log(p_start), log_c
+
+
+def start_marginals(scores: list[PageScores]) -> np.ndarray:
+    """P(page i starts a document | the whole sequence), by forward-backward over the same
+    states as the Viterbi: the calibrated boundary probability, using context on both sides."""
+    n = len(scores)
+    log_t, log_s, log_c = _potentials(scores)
+    fwd = np.full((n, len(DOC_TYPES), 2), -np.inf)
+    fwd[0, :, 0] = log_t[0] + log_s[0]
+    for i in range(1, n):
+        prev = np.logaddexp(fwd[i - 1, :, 0], fwd[i - 1, :, 1])
+        fwd[i, :, 0] = np.logaddexp.reduce(prev) + log_t[i] + log_s[i]
+        fwd[i, :, 1] = prev + log_t[i] + log_c[i]
+    bwd = np.zeros((n, len(DOC_TYPES), 2))
+    for i in range(n - 2, -1, -1):
+        start_next = np.logaddexp.reduce(log_t[i + 1] + log_s[i + 1] + bwd[i + 1, :, 0])
+        cont_next = log_t[i + 1] + log_c[i + 1] + bwd[i + 1, :, 1]
+        bwd[i, :, 0] = bwd[i, :, 1] = np.logaddexp(start_next, cont_next)
+    joint = fwd + bwd
+    total = np.logaddexp.reduce(joint.reshape(n, -1), axis=1)
+    out = np.exp(np.logaddexp.reduce(joint[:, :, 0], axis=1) - total)
+    out[0] = 1.0
+    return out
+
+
+def _viterbi(scores: list[PageScores]) -> tuple[list[int], list[bool]]:
+    """Most probable (type index, starts?) per page."""
+    n, k = len(scores), len(DOC_TYPES)
+    log_t, log_s, log_c = _potentials(scores)
     # best[i, t, 0] ending page i in type t having started at i; best[i, t, 1] continuing.
     best = np.full((n, k, 2), -np.inf)
     back_start = np.zeros((n, k), dtype=int)  # previous state's flat index for a start
@@ -55,8 +85,7 @@ def _viterbi(scores: list[PageScores]) -> tuple[list[int], list[bool]]:
         j = int(np.argmax(prev))
         best[i, :, 0] = prev[j] + log_t[i] + log_s[i]
         back_start[i, :] = j
-        if not scores[i].forced_start:
-            best[i, :, 1] = prev + log_t[i] + log_c[i]
+        best[i, :, 1] = prev + log_t[i] + log_c[i]
     types, starts = [0] * n, [False] * n
     t = int(np.argmax(best[n - 1].max(axis=1)))
     for i in range(n - 1, -1, -1):
@@ -68,9 +97,11 @@ def _viterbi(scores: list[PageScores]) -> tuple[list[int], list[bool]]:
     return types, starts
 
 
-def _type_confidence(probs: list[np.ndarray]) -> np.ndarray:
-    """Type posterior of a run of pages: geometric mean of page posteriors, renormalised."""
-    logs = np.log(np.clip(np.stack(probs), _EPS, 1.0)).mean(axis=0)
+def _type_confidence(probs: list[np.ndarray], weights: list[float]) -> np.ndarray:
+    """Type posterior of a run of pages: weighted geometric mean of page posteriors (title pages
+    count more than continuations, as in the Viterbi), renormalised."""
+    w = np.array(weights)[:, None]
+    logs = (np.log(np.clip(np.stack(probs), _EPS, 1.0)) * w).sum(axis=0) / w.sum()
     p = np.exp(logs - logs.max())
     return p / p.sum()
 
@@ -83,6 +114,7 @@ def split(scores: list[PageScores]) -> list[Segment]:
     if not content:
         return [Segment("khac", list(range(len(scores))), 0.5, 0.5, 1.0)]
     types, starts = _viterbi([scores[i] for i in content])
+    marginal = start_marginals([scores[i] for i in content])
     runs: list[list[int]] = []
     for pos, is_start in enumerate(starts):
         if is_start:
@@ -92,12 +124,13 @@ def split(scores: list[PageScores]) -> list[Segment]:
     segments = []
     for r, run in enumerate(runs):
         t = types[run[0]]
-        post = _type_confidence([scores[content[p]].type_probs for p in run])
+        run_scores = [scores[content[p]] for p in run]
+        post = _type_confidence([x.type_probs for x in run_scores], [x.weight for x in run_scores])
         doc_type, type_conf = DOC_TYPES[t], float(post[t])  # Viterbi's t is the run's argmax
-        boundary = [1.0 if r == 0 else scores[content[run[0]]].p_start]
-        boundary += [1 - scores[content[p]].p_start for p in run[1:]]
+        boundary = [1.0 if r == 0 else marginal[run[0]]]
+        boundary += [1 - marginal[p] for p in run[1:]]
         if r + 1 < len(runs):
-            boundary.append(scores[content[runs[r + 1][0]]].p_start)
+            boundary.append(marginal[runs[r + 1][0]])
         split_conf = float(min(boundary))
         pages = [content[p] for p in run]
         segments.append(Segment(doc_type, pages, type_conf * split_conf, type_conf, split_conf))
