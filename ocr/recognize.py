@@ -116,10 +116,12 @@ def run_tesseract(
             cmd += ["-c", f"tessedit_create_{config}=1"]
         proc = subprocess.run(cmd, capture_output=True, env=tesseract_env())
         if proc.returncode != 0:
-            message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            stderr = proc.stderr.decode("utf-8", "replace")
+            message = stderr.strip().splitlines()
             reason = message[-1] if message else f"exit code {proc.returncode}"
-            if "load" in reason.lower() and ("language" in reason.lower() or "tessdata" in reason):
-                raise MissingDependency(f"tesseract: {reason}")
+            if "Failed loading language" in stderr or "Error opening data file" in stderr:
+                missing = next(m for m in message if "Failed loading" in m or "data file" in m)
+                raise MissingDependency(f"tesseract model not installed: {missing}")
             raise RuntimeError(f"tesseract failed: {reason}")
         suffix = {"tsv": "tsv", "hocr": "hocr", "pdf": "pdf", "alto": "xml", "txt": "txt"}
         outputs = {c: base.with_suffix("." + suffix[c]) for c in configs}
@@ -285,7 +287,7 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     i = 0
     while i < len(rows):
         end, gutter = _zone(rows, i)
-        at_edge = i <= EDGE_ROWS or end >= len(rows) - EDGE_ROWS
+        at_edge = i < EDGE_ROWS or end >= len(rows) - EDGE_ROWS
         if end - i >= 2 and at_edge:
             middle = (gutter[0] + gutter[1]) / 2
             zone = [s for r in rows[i:end] for s in r]
@@ -305,37 +307,61 @@ def _zone(rows: list[Row], start: int) -> tuple[int, list[float]]:
     row = rows[start]
     if len(row) != 2 or row[1].box[0] <= row[0].box[2]:
         return start, [0.0, 0.0]
-    gutter = [float(row[0].box[2]), float(row[1].box[0])]
+    zone = _Zone([float(row[0].box[2]), float(row[1].box[0])], _span(row[0]), _span(row[1]))
     end = start + 1
-    while end < len(rows) and _fits_gutter(rows[end], gutter):
+    while end < len(rows) and zone.take(rows[end]):
         end += 1
-    return end, gutter
+    return end, zone.gutter
 
 
 GAP_SPLIT = 1.0  # word gap, in line heights, that separates two columns on one Tesseract line
 MIN_GUTTER = 8  # px
-EDGE_ROWS = 1  # a two-column zone must start within the first rows or end within the last
+EDGE_ROWS = 1  # a two-column zone must start in the first row(s) or end in the last row(s)
 
 
-def _fits_gutter(row: list[_Line], gutter: list[float]) -> bool:
-    """Does `row` keep to its side of the zone's gutter? Narrows the gutter when it does."""
-    g0, g1 = gutter
-    if len(row) == 2:
-        a, b = max(g0, row[0].box[2]), min(g1, row[1].box[0])
-        if b - a < MIN_GUTTER:
+def _span(seg: _Line) -> list[float]:
+    return [float(seg.box[0]), float(seg.box[2])]
+
+
+@dataclass
+class _Zone:
+    """A two-column zone being grown row by row: the gutter and each column's extent."""
+
+    gutter: list[float]
+    left: list[float]
+    right: list[float]
+
+    def take(self, row: Row) -> bool:
+        """Add `row` if it keeps to the columns (narrowing the gutter); False ends the zone."""
+        g0, g1 = self.gutter
+        if len(row) == 2:
+            a, b = max(g0, row[0].box[2]), min(g1, row[1].box[0])
+            if b - a < MIN_GUTTER:
+                return False
+            self.gutter = [a, b]
+            self._widen(self.left, row[0])
+            self._widen(self.right, row[1])
+            return True
+        if len(row) != 1:
             return False
-        gutter[:] = [a, b]
-        return True
-    if len(row) != 1:
+        seg = row[0]
+        x0, _, x1, _ = seg.box
+        centre = (x0 + x1) / 2
+        # a lone line belongs to a column if it stays clear of the gutter and sits under that
+        # column (a centred title between the columns ends the zone)
+        if x1 <= g1 - MIN_GUTTER and self.left[0] <= centre <= self.left[1]:
+            self.gutter[0] = max(g0, x1)
+            self._widen(self.left, seg)
+            return True
+        if x0 >= g0 + MIN_GUTTER and self.right[0] <= centre <= self.right[1]:
+            self.gutter[1] = min(g1, x0)
+            self._widen(self.right, seg)
+            return True
         return False
-    x0, _, x1, _ = row[0].box
-    if x1 <= g1 - MIN_GUTTER:  # left side
-        gutter[0] = max(g0, x1)
-        return True
-    if x0 >= g0 + MIN_GUTTER:  # right side
-        gutter[1] = min(g1, x0)
-        return True
-    return False
+
+    @staticmethod
+    def _widen(extent: list[float], seg: _Line) -> None:
+        extent[0], extent[1] = min(extent[0], seg.box[0]), max(extent[1], seg.box[2])
 
 
 def _split_at_gaps(line: _Line) -> list[_Line]:

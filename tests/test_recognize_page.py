@@ -1,0 +1,175 @@
+"""Recognition of generated pages with real Tesseract, and the reading-order rules on their own."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import cv2
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from ocr import recognize as rec
+from ocr.result import Word
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _cer(truth: str, text: str) -> float:
+    return Levenshtein.distance(_norm(truth), _norm(text)) / len(_norm(truth))
+
+
+@pytest.fixture(scope="module")
+def decision_page():
+    from sohoa.samples.generate import sample_page
+
+    image, truth = sample_page(seed=1, doc_type="quyet_dinh", level="clean")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), truth
+
+
+@pytest.fixture(scope="module")
+def recognised(decision_page):
+    gray, _ = decision_page
+    return rec.recognize(gray, dpi=300)
+
+
+def test_clean_page_is_read_close_to_the_truth(decision_page, recognised) -> None:
+    _, truth = decision_page
+    assert _cer(truth.text, recognised.text) < 0.03
+
+
+def test_words_have_boxes_on_the_page_and_confidences_in_0_1(decision_page, recognised) -> None:
+    gray, _ = decision_page
+    height, width = gray.shape
+    assert len(recognised.words) > 50
+    for word in recognised.words:
+        x0, y0, x1, y1 = word.box
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+        assert 0.0 <= word.confidence <= 1.0
+    assert 0.7 < recognised.mean_confidence <= 1.0
+    assert (recognised.width, recognised.height) == (width, height)
+
+
+def test_national_header_is_read_left_column_then_right(decision_page, recognised) -> None:
+    _, truth = decision_page
+    text = _norm(recognised.text)
+    number = text.index("Số:")
+    motto = text.index("CỘNG HÒA")
+    title = text.index("QUYẾT ĐỊNH")
+    assert number < motto < title  # the whole left column comes before the right one
+    tesseract_order = rec.finish_words(
+        rec.parse_tsv(rec.run_tesseract(decision_page[0], dpi=300)["tsv"].decode("utf-8")),
+        *decision_page[0].shape[::-1],
+        order="tesseract",
+    )
+    ours, theirs = _cer(truth.text, recognised.text), _cer(truth.text, tesseract_order.text)
+    assert ours <= theirs
+
+
+def test_missing_language_is_a_missing_dependency() -> None:
+    from ocr.errors import MissingDependency
+
+    page = np.full((200, 400), 255, np.uint8)
+    with pytest.raises(MissingDependency):
+        rec.recognize(page, dpi=300, lang="xyz_not_installed")
+
+
+# --- reading order on hand-placed words (no Tesseract) -------------------------------------
+
+
+def _line(text: str, x: int, y: int, conf: float = 0.95, line_id: int | None = None) -> list[Word]:
+    words, cursor = [], x
+    for part in text.split():
+        width = 22 * len(part)
+        words.append(Word(part, conf, (cursor, y, cursor + width, y + 40), 1, line_id or y))
+        cursor += width + 14
+    return words
+
+
+def _read(words: list[Word], width: int = 2480) -> str:
+    return rec.finish_words(words, width, 3508, correct=False).text
+
+
+def test_header_zone_reads_left_column_first() -> None:
+    words = (
+        _line("UBND HUYỆN A", 300, 200)
+        + _line("CỘNG HÒA XÃ HỘI", 1300, 200)
+        + _line("PHÒNG TÀI NGUYÊN", 280, 260)
+        + _line("Độc lập Tự do", 1350, 260)
+        + _line("Số: 12/QĐ", 330, 320)
+        + _line("QUYẾT ĐỊNH", 1000, 500)
+        + _line("Điều 1. Cấp giấy chứng nhận cho ông An thửa đất số 5", 300, 600)
+    )
+    assert _read(words).split("\n") == [
+        "UBND HUYỆN A",
+        "PHÒNG TÀI NGUYÊN",
+        "Số: 12/QĐ",
+        "",
+        "CỘNG HÒA XÃ HỘI",
+        "Độc lập Tự do",
+        "",
+        "QUYẾT ĐỊNH",
+        "Điều 1. Cấp giấy chứng nhận cho ông An thửa đất số 5",
+    ]
+
+
+def test_two_segments_mid_page_are_one_row_and_table_rows_stay_rows() -> None:
+    words = (
+        _line("QUYẾT ĐỊNH", 1000, 200)
+        + _line("Thửa đất số: 427", 300, 400)
+        + _line("Tờ bản đồ số: 52", 1400, 400)
+        + _line("Diện tích: 120 m²", 300, 460)
+        + _line("1", 300, 520)
+        + _line("2360084,97", 700, 520)
+        + _line("547197,93", 1300, 520)
+        + _line("Trang 1/2", 1100, 3300)
+    )
+    lines = _read(words).split("\n")
+    assert lines[1:4] == [
+        "Thửa đất số: 427 Tờ bản đồ số: 52",
+        "Diện tích: 120 m²",
+        "1 2360084,97 547197,93",
+    ]
+
+
+def test_signature_zone_at_the_foot_reads_left_then_right() -> None:
+    words = (
+        _line("Điều 3. Quyết định này có hiệu lực kể từ ngày ký ban hành", 300, 2500)
+        + _line("Nơi nhận:", 300, 2700)
+        + _line("TM. ỦY BAN NHÂN DÂN", 1400, 2700)
+        + _line("Như Điều 3;", 300, 2760)
+        + _line("CHỦ TỊCH", 1500, 2760)
+        + _line("Lưu: VT.", 300, 2820)
+        + _line("Nguyễn Văn An", 1450, 3100)
+    )
+    assert _norm(_read(words)).endswith(
+        "Nơi nhận: Như Điều 3; Lưu: VT. TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Nguyễn Văn An"
+    )
+
+
+def test_signature_scribbles_and_seal_specks_are_not_text() -> None:
+    words = _line("Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024", 300, 600) + [
+        Word("vVv⁄", 0.02, (1500, 900, 1600, 950), 2, 900),
+        Word("`", 0.4, (1700, 900, 1720, 950), 2, 900),
+        Word("Ế", 0.18, (400, 300, 430, 340), 3, 300),
+        Word("eU", 0.0, (450, 300, 490, 340), 3, 300),
+    ]
+    assert _read(words) == "Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024"
+
+
+def test_units_and_lookalike_letters_are_repaired() -> None:
+    words = _line("Diện tích: 355,6 mˆ", 300, 600) + _line("Nước thải 47 m°/ngày", 300, 700)
+    words += _line("Số: 3817/TÐ-VPĐK", 300, 800)
+    assert _read(words).split("\n") == [
+        "Diện tích: 355,6 m²",
+        "Nước thải 47 m³/ngày",
+        "Số: 3817/TĐ-VPĐK",
+    ]
+
+
+def test_mean_confidence_weights_words_by_length() -> None:
+    words = [Word("a", 0.0, (0, 0, 1, 1)), Word("abcd", 1.0, (0, 0, 1, 1))]
+    assert rec.mean_confidence(words) == pytest.approx(0.8)
+    assert rec.mean_confidence([]) == 0.0
