@@ -12,6 +12,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
 	poppler-utils unpaper ghostscript fonts-liberation2 fonts-dejavu-core \
 	python3-venv npm
+# Only the test suite needs these (deploy/ script lint).
+TEST_APT_PACKAGES := shellcheck
 
 .PHONY: install system venv tessdata demo test test-fast lint bench model clean
 
@@ -19,7 +21,7 @@ install: system venv tessdata
 
 system: $(VENV)/.system-stamp
 $(VENV)/.system-stamp: Makefile
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "apt: installing $$missing"; \
 	  $(SUDO) apt-get update -qq && \

@@ -1,0 +1,135 @@
+"""The walking skeleton end to end (issue 2): generated dossiers and bad files in an inbox, the
+ingest flow on real Tesseract, the embedded S3 server and SQLite/PostgreSQL, rates against the
+generator's truth, and a second run that stores nothing twice."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from sohoa.demo import drop_into_inbox
+
+SEED = 11
+DOSSIERS = 2
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory) -> Path:
+    from sohoa.samples.generate import generate
+
+    out = tmp_path_factory.mktemp("samples")
+    generate(out, seed=SEED, dossiers=DOSSIERS, formats=("pdf", "jpeg"))
+    return out
+
+
+def bad_inputs(inbox: Path, good_pdf: Path) -> dict[str, str]:
+    """Broken files counter staff really produce, with a word their quarantine reason must name."""
+    bad = inbox / "bad"
+    bad.mkdir(parents=True)
+    (bad / "empty.pdf").write_bytes(b"")
+    data = good_pdf.read_bytes()
+    (bad / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    (bad / "notes.pdf").write_text("Danh sách hồ sơ cần bổ sung\n", encoding="utf-8")
+    with pikepdf.open(good_pdf) as pdf:
+        pdf.save(bad / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="secret"))
+    return {
+        "bad/empty.pdf": "empty",
+        "bad/truncated.pdf": "",
+        "bad/notes.pdf": "",
+        "bad/locked.pdf": "encrypt",
+    }
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request, settings_env, monkeypatch):
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("SOHOA_DATABASE_URL", url)
+    from sohoa.runtime import prefect_ready
+    from sohoa.settings import get_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    prefect_ready(settings)
+    return settings
+
+
+def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, env):
+    from flows.ingest import ingest_inbox
+    from models.db import session_scope
+    from models.rates import compute_rates
+    from models.repository import import_register
+    from models.tables import Scan
+    from sohoa.runtime import open_database
+    from sohoa.samples import load_truth
+    from storage.objects import ObjectStore
+
+    truths = load_truth(samples)
+    engine = open_database(env)
+    report = import_register(engine, samples / "register.csv")
+    assert not report.bad
+    drop_into_inbox(samples / "inbox", env.inbox_dir)
+    good_pdf = next((samples / "inbox").rglob("*.pdf"))
+    expected_bad = bad_inputs(env.inbox_dir, good_pdf)
+
+    summary = ingest_inbox(str(env.inbox_dir))
+
+    outcome = {o.source: o for o in summary.outcomes}
+    assert not summary.failed
+    for source, word in expected_bad.items():
+        assert outcome[source].status == "quarantined", source
+        assert word in outcome[source].reason.lower()
+        moved = env.quarantine_dir / source
+        assert moved.exists() and Path(f"{moved}.reason.txt").exists()
+    stored = [o for o in summary.outcomes if o.status == "stored"]
+    assert sorted(o.dossier_code for o in stored) == sorted(t.dossier_code for t in truths)
+    by_code = {o.dossier_code: o for o in stored}
+    for truth in truths:
+        assert by_code[truth.dossier_code].pages == len(truth.pages)
+    assert not any(p.is_file() for p in env.inbox_dir.rglob("*")), "inbox not emptied"
+
+    with ObjectStore.from_settings(env) as store, session_scope(engine) as session:
+        scans = session.query(Scan).filter(Scan.status == "stored").all()
+        assert len(scans) == len(truths)
+        for scan in scans:
+            manifest = json.loads(store.get_bytes(scan.manifest_key))
+            keys = {o["key"] for o in manifest["objects"]}
+            assert scan.digitized_prefix + "searchable.pdf" in keys
+            assert scan.digitized_prefix + "text.txt" in keys
+            assert all(o["sha256"] for o in manifest["objects"])
+            assert store.exists(scan.original_key) or any(store.list(scan.original_key)), (
+                "original missing"
+            )
+        objects_before = sorted(o.key for o in store.list(""))
+
+    def own_counts() -> dict[str, tuple[int, int]]:
+        with session_scope(engine) as session:
+            rows = compute_rates(session)
+        return {
+            r.office_code: (r.own_received, r.own_components_digitized)
+            for r in rows
+            if r.own_received
+        }
+
+    counts = own_counts()
+    register = Counter(
+        line.split(",")[0].rsplit("-", 2)[0]
+        for line in (samples / "register.csv").read_text().splitlines()[1:]
+    )
+    scanned = Counter(t.office_code for t in truths)
+    assert counts == {office: (n, scanned.get(office, 0)) for office, n in register.items()}
+
+    # counter staff drop the same scans again: nothing is stored twice, no rate moves
+    drop_into_inbox(samples / "inbox", env.inbox_dir)
+    again = ingest_inbox(str(env.inbox_dir))
+    assert {o.status for o in again.outcomes} == {"skipped"}
+    assert own_counts() == counts
+    with ObjectStore.from_settings(env) as store:
+        assert sorted(o.key for o in store.list("")) == objects_before
+    engine.dispose()
+    shutil.rmtree(env.data_dir / "archive", ignore_errors=True)
