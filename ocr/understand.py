@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ocr import identifiers
-from ocr.classify import is_blank, load_model, rule_scores, score_pages
+from ocr.classify import is_blank, is_unreadable, load_model, rule_scores, score_pages
 from ocr.classify.model import PageModel
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, extract
@@ -83,6 +83,10 @@ def understand(
             field_details=details,
         )
         _review(doc, seg.type_confidence)
+        unreadable = [p.number for p in doc_pages if is_unreadable(p)]
+        if unreadable:
+            doc.review_reasons.append(f"unreadable page(s) {unreadable}")
+            doc.needs_review = True
         documents.append(doc)
     dossier_code = office_code = None
     for doc in documents:

@@ -137,3 +137,11 @@ def test_understand_receipt_with_qr_form_and_blank(rules_only):
 def test_understand_empty_input():
     result = understand([])
     assert result.documents == [] and result.dossier_code is None
+
+
+def test_unreadable_page_attaches_to_its_neighbour_and_asks_for_review():
+    garbage = 'ueoJ qu©Ịxy 6Buon1\n"Vv.\n"1A :nn1 -\n9NO.M1.,0H1\n9NQO.XL Ò8 `1)\n\'c nạIQ nUN -'
+    pages = [Page(number=1, text=FORM), Page(number=2, text=garbage), Page(number=3, text=FORM_2)]
+    result = understand(pages)
+    assert [(d.doc_type, d.pages) for d in result.documents] == [("don_dang_ky_dat_dai", [1, 2, 3])]
+    assert "unreadable page(s) [2]" in result.documents[0].review_reasons

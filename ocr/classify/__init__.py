@@ -51,6 +51,24 @@ def is_blank(page: Page) -> bool:
     return page.blank or is_blank_text(page.text or "")
 
 
+def is_unreadable(page: Page) -> bool:
+    """OCR produced garbage (e.g. a page left upside down): few tokens are Vietnamese syllables.
+
+    Such a page carries no evidence of type or boundary; it is handled like a blank page
+    (attached to its neighbour) and its document goes to review."""
+    if is_blank(page):
+        return False
+    if 0 < page.mean_confidence < 0.35:
+        return True
+    from ocr.vietnamese import is_valid_syllable
+
+    tokens = [t for t in re.findall(r"[^\W\d_]+", page.text or "") if len(t) >= 2]
+    if len(tokens) < 5:
+        return False
+    valid = sum(is_valid_syllable(t.lower()) for t in tokens)
+    return valid / len(tokens) < 0.4
+
+
 def _receipt_start(page: Page) -> bool:
     """A QR code or a dossier code at the top: a receipt, which always starts a document."""
     if any(identifiers.find_dossier_codes(q) for q in page.qr_codes):
@@ -84,7 +102,7 @@ def rule_scores(pages: list[Page]) -> list[PageScores]:
             probs = np.full(len(DOC_TYPES), 0.01)
             probs[DOC_TYPES.index("phieu_tiep_nhan")] = 1.0
             probs /= probs.sum()
-        out.append(PageScores(probs, p_start, is_blank(page), forced))
+        out.append(PageScores(probs, p_start, is_blank(page) or is_unreadable(page), forced))
     return out
 
 
@@ -92,7 +110,7 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
     """Model page scores; a receipt (QR / dossier code header) is forced to start a document."""
     model = model or load_model()
     scores: list[PageScores] = []
-    content = [i for i, p in enumerate(pages) if not is_blank(p)]
+    content = [i for i, p in enumerate(pages) if not (is_blank(p) or is_unreadable(p))]
     probs, starts = model.predict([_page_input(pages[i]) for i in content])
     row = {i: k for k, i in enumerate(content)}
     for i, page in enumerate(pages):
@@ -115,7 +133,7 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
 
 RULE_BOOST = 3.0  # log-odds added to the type whose printed title the rules recognise
 UNTITLED_START_BOOST = 2.5  # log-odds for `khac` on a page that starts a document without title
-CONTINUATION_WEIGHT = 0.25
+CONTINUATION_WEIGHT = 0.15
 LETTER_KHAC_BOOST = 5.0
 LETTER_START = 0.85  # P(start) of a page opening like a letter (date line / "Kính gửi" on top)
 
