@@ -148,11 +148,11 @@ def _orientation_and_skew(
     if not {"orientation", "deskew"} & steps:
         return 0, 0.0
     with _timed(timings, "lines"):
-        ink = text_ink(view.ink, view.dpi)
+        ink = text_ink(view)
         angle = deskew.text_angle(ink)
         if angle is not None and angle.points < SPARSE_POINTS and view.scale < 1.0:
             fine = make_view(gray, dpi, FINE_VIEW_DPI)
-            angle = deskew.refine(text_ink(fine.ink, fine.dpi), angle)
+            angle = deskew.refine(text_ink(fine), angle)
     rotation = 0
     if "orientation" in steps:
         with _timed(timings, "orientation"):

@@ -22,7 +22,7 @@ BIG_INK_SHARE = 0.0015  # of the page area, in big dark marks (drawings, tables,
 def is_blank(view: View, paper: np.ndarray) -> bool:
     """`paper`: the local paper brightness of the view (illumination.background)."""
     dark = view.gray.astype(np.float32) < INK_RATIO * paper
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(view.ink, connectivity=8)
+    count, labels, stats = view.marks()
     if count <= 1:
         return True
     dark_pixels = np.bincount(labels[dark], minlength=count)

@@ -24,8 +24,14 @@ def artefact_mask(view: View, paper: np.ndarray) -> np.ndarray | None:
     `paper` is the local paper brightness (illumination.background): darkness is judged against
     it, so a shadow in a phone photo is not a border.
     """
-    px_per_mm = view.dpi / MM_PER_INCH
-    dark = (view.gray.astype(np.float32) < DARK_RATIO * paper).astype(np.uint8)
+    gray, dpi = view.gray, view.dpi
+    if dpi >= 80:  # borders and holes are big: half the view's resolution is plenty
+        size = (gray.shape[1] // 2, gray.shape[0] // 2)
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        paper = cv2.resize(paper, size, interpolation=cv2.INTER_AREA)
+        dpi = dpi * size[0] / view.gray.shape[1]
+    px_per_mm = dpi / MM_PER_INCH
+    dark = (gray.astype(np.float32) < DARK_RATIO * paper).astype(np.uint8)
     mask = np.zeros_like(dark)
     long = max(5, round(BORDER_MIN_MM * px_per_mm))
     for kernel in (np.ones((long, 1), np.uint8), np.ones((1, long), np.uint8)):

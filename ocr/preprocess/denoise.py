@@ -1,8 +1,9 @@
 """Speckle removal: isolated dark dots (dust, scanner noise) that Tesseract reads as punctuation.
 
-A 3x3 median removes dots smaller than a stroke but also nibbles thin diacritics, so it is
-applied only when the page really carries speckles: many tiny dark specks with nothing dark
-around them.
+Only the specks themselves are painted white: dark pixels with at most 3 other dark pixels in
+their 7x7 neighbourhood. Letters, even thin diacritics and i-dots, fill more of that window, so
+they are untouched (a 3x3 median, the usual tool, nibbles strokes at 200 dpi and measurably
+raised the error rate). Runs only when a cheap sample of bands finds specks at all.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def speckle_share(gray: np.ndarray, bands: int = 8, band_rows: int = 48) -> floa
 
 
 def despeckle(gray: np.ndarray) -> tuple[np.ndarray, bool]:
-    """(image, changed): the 3x3 median when the page is speckled, else the page unchanged."""
+    """(image, changed): specks painted white when the page is speckled, else unchanged."""
     if speckle_share(gray) < SPECKLE_SHARE:
         return gray, False
-    return cv2.medianBlur(gray, 3), True
+    dark = cv2.compare(gray, 128, cv2.CMP_LT) // 255
+    crowd = cv2.boxFilter(dark, -1, (7, 7), normalize=False)
+    specks = cv2.bitwise_and(cv2.compare(crowd, 4, cv2.CMP_LE), cv2.compare(dark, 0, cv2.CMP_GT))
+    out = gray.copy()
+    out[specks > 0] = 255
+    return out, True

@@ -18,6 +18,7 @@ MAX_SKEW = 16.0
 COARSE_STEP = 0.5
 FINE_STEP = 0.05
 MIN_INK_POINTS = 150
+SMOOTH = np.array([1, 4, 6, 4, 1]) / 16  # over neighbouring angles: +-2 steps
 
 
 @dataclass
@@ -74,10 +75,10 @@ def _fine(x: np.ndarray, y: np.ndarray, degrees: float, vertical: bool, span: fl
     """
     step = max(1, len(x) // 10_000)
     x, y = x[::step], y[::step]
-    for width, fine_step, bin_px in ((span, 0.1, 2.0), (0.2, FINE_STEP, 1.0)):
+    for width, fine_step, bin_px in ((span, 0.1, 2.0), (0.3, FINE_STEP, 1.0)):
         angles = np.arange(degrees - width, degrees + width + 1e-6, fine_step)
         scores = _peakiness(x, y, angles, vertical, bin_px=bin_px)
-        scores = np.convolve(np.pad(scores, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")
+        scores = np.convolve(np.pad(scores, 2, mode="edge"), SMOOTH, mode="valid")
         degrees = _parabola_peak(angles, scores)
     return degrees
 

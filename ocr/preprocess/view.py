@@ -6,7 +6,7 @@ seals, borders and the paper outline. Steps measure here and then edit the full-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -20,6 +20,14 @@ class View:
     ink: np.ndarray  # uint8 0/1, dark marks against the local background
     scale: float  # view pixels per full-size pixel
     dpi: float  # resolution of the view
+    _marks: tuple[int, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def marks(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """(count, labels, stats) of the ink's connected components, computed once."""
+        if self._marks is None:
+            count, labels, stats, _ = cv2.connectedComponentsWithStats(self.ink, connectivity=8)
+            self._marks = (count, labels, stats)
+        return self._marks
 
 
 def make_view(gray: np.ndarray, dpi: int, target_dpi: int = VIEW_DPI) -> View:
@@ -44,11 +52,12 @@ def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
     return mask
 
 
-def text_ink(ink: np.ndarray, dpi: float) -> np.ndarray:
+def text_ink(view: View) -> np.ndarray:
     """The ink mask without marks touching the image edge (scanner borders, skew wedges, desk)
     or over 12 mm both ways (signatures, seals, photos, drawings; letters are smaller and rules
     are thin): what text-line measurements should see."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    ink, dpi = view.ink, view.dpi
+    count, labels, stats = view.marks()
     if count <= 1:
         return ink
     h, w = ink.shape
