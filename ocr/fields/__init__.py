@@ -32,7 +32,9 @@ EXTRACTORS: dict[str, dict[str, Extractor]] = {
         "citizen_id": ids.citizen_id,
         "issue_date": dates.issue_date,
         "received_date": lambda d: dates.labelled_date(d, r"(?:nhan|tiep nhan) ho so|ngay nhan"),
-        "appointment_date": lambda d: dates.labelled_date(d, r"hen tra|tra ket qua"),
+        "appointment_date": lambda d: dates.labelled_date(
+            d, r"hen tr.|.r. ket qua|thoi gian tr. ket"
+        ),
     },
     "don_dang_ky_dat_dai": {
         "form_number": ids.form_number,
