@@ -89,7 +89,9 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     rotation, skew = _orientation_and_skew(view, look.gray, dpi, steps, timings, applied)
 
     with _timed(timings, "straighten"):
-        if look.colour:
+        if not rotation and not skew:
+            pdf_image, ocr = image, look.gray
+        elif look.colour:
             pdf_image = deskew.straighten(image, rotation, skew)
             ocr = _recognition_gray(pdf_image, look.stamped)
         else:  # a gray page in a BGR array: warp one channel, not three

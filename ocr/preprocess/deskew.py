@@ -137,8 +137,11 @@ def straighten(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
         return turned
     h, w = turned.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    colour = turned.ndim == 3 and turned.shape[2] == 3
+    if colour:  # OpenCV's 4-channel warp is vectorised; 3-channel is ~1.4x slower
+        turned = cv2.cvtColor(turned, cv2.COLOR_BGR2BGRA)
     fill = (255,) * (turned.shape[2] if turned.ndim == 3 else 1)
-    return cv2.warpAffine(
+    out = cv2.warpAffine(
         turned,
         matrix,
         (w, h),
@@ -146,6 +149,7 @@ def straighten(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=fill,
     )
+    return cv2.cvtColor(out, cv2.COLOR_BGRA2BGR) if colour else out
 
 
 def _rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
