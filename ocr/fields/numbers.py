@@ -48,7 +48,9 @@ def parse_int(raw: str) -> int | None:
 
 def parse_area(text: str) -> tuple[float, str] | None:
     """First `<number> m²/m2/m 2` in a printed string → (value, raw)."""
-    m = re.search(r"(?<![0-9A-Za-z])([0-9][0-9Ol|]*(?:[.,][0-9Ol|]+)*)\s*(?:m²|m2|m°|mº|m\s2|m\^2)", text)
+    m = re.search(
+        r"(?<![0-9A-Za-z])([0-9][0-9Ol|]*(?:[.,][0-9Ol|]+)*)\s*(?:m²|m2|m°|mº|m\s2|m\^2)", text
+    )
     if not m:
         return None
     raw = m.group(1).strip()
