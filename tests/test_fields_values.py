@@ -56,6 +56,8 @@ def test_money_takes_the_amount_in_figures():
         ("Hà Nội, ngày 15 tháng 10 năm 2023", date(2023, 10, 15)),
         ("Điện Biên, ngày 05 tháng 3 năm 2024", date(2024, 3, 5)),
         ("Ha Noi, ngay 15 thang l0 nam 2O23", date(2023, 10, 15)),  # OCR: no diacritics, l/O
+        ("Nghệ An, ngày 26 thúng 4 năm 2021", date(2021, 4, 26)),  # Tesseract's "thúng"
+        ("ngay 5 tbang 3 narn 2024", date(2024, 3, 5)),
         ("ngày 15/10/2023", date(2023, 10, 15)),
         ("Cấp ngày: 01-02-2019", date(2019, 2, 1)),
         ("Kỳ tính thuế: Ngày 22.11.2024", date(2024, 11, 22)),

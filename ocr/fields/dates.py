@@ -14,9 +14,9 @@ _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 # "ngay 15 thang 10 nam 2023" with OCR variants of the words (thang → tbang, nam → narn).
 _WORDS = re.compile(
-    rf"(?:ngay|ngav|nqay|ngáy)?\s*(?P<d>{_D}{{1,2}})\s*[,.]?\s*"
-    rf"(?:thang|tbang|thanq|th4ng|thamg)\s*(?P<m>{_D}{{1,2}})\s*[,.]?\s*"
-    rf"(?:nam|narn|nåm|nain|năm)\s*(?P<y>{_D}{{4}})"
+    rf"(?:ngay|ngav|nqay)?\s*(?P<d>{_D}{{1,2}})\s*[,.]?\s*"
+    rf"(?:thang|t[hb][a-z4]{{1,2}}[gq])\s*(?P<m>{_D}{{1,2}})\s*[,.]?\s*"  # thúng, tbang, thanq
+    rf"(?:nam|narn|n[a-z]{{1,2}}m)\s*(?P<y>{_D}{{4}})"  # narn (rn for m), nåm
 )
 _NUMERIC = re.compile(
     rf"(?<![0-9])(?P<d>{_D}{{1,2}})\s?[/.\-]\s?(?P<m>{_D}{{1,2}})\s?[/.\-]\s?(?P<y>{_D}{{4}})(?![0-9])"

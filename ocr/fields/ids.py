@@ -127,9 +127,22 @@ def document_number(doc: DocText) -> Found | None:
 _FORM = re.compile(r"\s*([0-9OoIl]{1,2}[a-z]?\s?/\s?[A-Za-zĐđ]{1,6}(?:\s?-\s?[A-Za-zĐđ]{1,6})?)")
 
 
+# Form numbers in use (TAXONOMY.md and the forms of Decrees 43/2014, 101/2024, 151/2025).
+KNOWN_FORMS = ("04a/ĐK", "04b/ĐK", "04/ĐK", "09/ĐK", "11/ĐK", "15/ĐK", "18/ĐK", "01/LPTB",
+               "02/LPTB", "03/BĐS-TNCN", "11/KK-TNCN")  # fmt: skip
+
+
 def _form(text: str):
     m = _FORM.match(text)
-    return (canonical_code(m.group(1)), m.group(1)) if m else None
+    if not m:
+        return None
+    value = canonical_code(m.group(1))
+    if value not in KNOWN_FORMS:  # one misread digit ("19/ĐK") snaps to the known form
+        near = [k for k in KNOWN_FORMS if len(k) == len(value)
+                and sum(a != b for a, b in zip(k, value, strict=True)) == 1]  # fmt: skip
+        if len(near) == 1:
+            value = near[0]
+    return value, m.group(1)
 
 
 def form_number(doc: DocText) -> Found | None:
