@@ -25,10 +25,19 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     copied = drop_into_inbox(samples_dir / "inbox", settings.inbox_dir)
     console.print(f"{copied} scan file(s) dropped into {settings.inbox_dir}")
 
-    from models.repository import import_register
+    from models.db import session_scope
+    from models.repository import import_offices_csv, import_register, seed_provinces
     from sohoa.runtime import open_database, prefect_ready
+    from sohoa.samples.offices import write_offices_csv
 
     engine = open_database(settings)
+    write_offices_csv(samples_dir / "offices.csv")
+    with session_scope(engine) as session:
+        seed_provinces(session)
+        offices = import_offices_csv(session, samples_dir / "offices.csv")
+    console.print(
+        f"offices: {offices.created} created, {offices.updated} updated, bad {offices.bad}"
+    )
     console.print(str(import_register(engine, samples_dir / "register.csv")))
 
     prefect_ready(settings)
@@ -36,7 +45,6 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     from sohoa.report import print_ingest_summary, print_rates
 
     print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
-    from models.db import session_scope
     from models.rates import compute_rates
 
     with session_scope(engine) as session:

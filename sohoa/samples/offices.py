@@ -298,3 +298,46 @@ def office_locality(office: Office, rng: random.Random) -> Place:
     district = office.district or rng.choice(sorted(province.districts))
     commune = office.commune or rng.choice(province.districts[district])
     return Place(province, district, commune)
+
+
+_KIND_LEVEL = {"land": "department", "dept": "department", "ministry": "ministry"}
+
+
+def office_name(office: Office) -> str:
+    """A readable name for the registry (the generator's offices are plausible, not official)."""
+    province = office.province.name
+    if office.kind == "ministry":
+        return "Bộ Nông nghiệp và Môi trường"
+    if office.kind == "land":
+        where = _bare(office.district) if office.district else province
+        return f"Chi nhánh Văn phòng đăng ký đất đai {where}"
+    if office.kind == "dept":
+        return f"Sở Nông nghiệp và Môi trường {province}"
+    if office.commune:
+        return f"UBND {office.commune}"
+    return f"UBND {office.district}" if office.district else f"UBND {province}"
+
+
+def office_level(office: Office) -> str:
+    if office.kind == "pc":
+        return "commune" if office.commune else "district" if office.district else "province"
+    return _KIND_LEVEL[office.kind]
+
+
+def write_offices_csv(path) -> None:
+    """`code,name,level,parent_code` for every sample office, for `sohoa offices import`."""
+    import csv
+
+    from models.codes import province_office_code
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code", "name", "level", "parent_code"])
+        for office in OFFICES:
+            level = office_level(office)
+            parent = (
+                "" if level in ("province", "ministry") else province_office_code(office.h_code)
+            )
+            if office.code == parent:
+                parent = ""
+            writer.writerow([office.code, office_name(office), level, parent])
