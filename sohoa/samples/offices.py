@@ -340,4 +340,21 @@ def write_offices_csv(path) -> None:
             )
             if office.code == parent:
                 parent = ""
+            parent = _district_office(office) or parent
             writer.writerow([office.code, office_name(office), level, parent])
+
+
+def _district_office(office: Office) -> str | None:
+    """A commune's parent: the district People's Committee of the same district, if listed."""
+    if not office.commune:
+        return None
+    return next(
+        (
+            o.code
+            for o in OFFICES
+            if o.kind == "pc"
+            and not o.commune
+            and (o.h_code, o.district) == (office.h_code, office.district)
+        ),
+        None,
+    )
