@@ -22,6 +22,7 @@ from flows.filing import archive, quarantine
 from models import repository
 from models.codes import parse_dossier_code
 from models.db import session_scope
+from models.tables import Dossier
 from ocr.errors import BadInput
 from ocr.load import sha256_of
 from ocr.pipeline import process
@@ -78,7 +79,7 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
             )
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)
-        office, dossier, received = _identity(unit, result)
+        office, dossier, received = _identity(unit, result, ctx, log)
         stored = _store_objects(ctx.store, unit, result, out_dir, office, dossier, received)
     with session_scope(ctx.engine) as session:
         repository.record_scan(
@@ -125,9 +126,24 @@ def retry_if_transient(task, task_run, state) -> bool:
     return False
 
 
-def _identity(unit: ScanUnit, result: OcrResult) -> tuple[str | None, str | None, date | None]:
-    """Dossier from the scan's own code first (it is printed on the receipt), else from the path."""
+def _identity(
+    unit: ScanUnit, result: OcrResult, ctx: IngestContext, log: Logger
+) -> tuple[str | None, str | None, date | None]:
+    """Office, dossier and reception date: the code read on the scan (receipt, QR) first, the
+    inbox path as fallback. When both exist and differ, the one the register knows wins."""
     dossier = result.dossier_code or unit.dossier_hint
+    if result.dossier_code and unit.dossier_hint and result.dossier_code != unit.dossier_hint:
+        with session_scope(ctx.engine) as session:
+            known = {c for c in (result.dossier_code, unit.dossier_hint) if session.get(Dossier, c)}
+        if known == {unit.dossier_hint}:
+            dossier = unit.dossier_hint
+        log.warning(
+            "%s: scan reads dossier %s, path says %s; using %s",
+            unit.relative,
+            result.dossier_code,
+            unit.dossier_hint,
+            dossier,
+        )
     parsed = parse_dossier_code(dossier) if dossier else None
     office = (parsed[0] if parsed else None) or result.office_code or unit.office_hint
     received = parsed[1] if parsed else None
