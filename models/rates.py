@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Integer, String, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Integer, String, and_, case, func, literal, or_, select, text, union_all
 from sqlmodel import Session
 
 from models.tables import Dossier, Office
@@ -218,45 +218,60 @@ def _counts_query(period: Period):
     return q.cte("counts")
 
 
-def _figures(session: Session, period: Period) -> dict[tuple[str, str], dict[str, int]]:
-    """{(kind, key): counts} with kind `own` (office), `tree` (subtree) or `group`."""
+OWN = ("own_received", "own_components_digitized")
+
+
+def _figures(session: Session, period: Period) -> dict[str, tuple[dict[str, int], tuple]]:
+    """{key: (counts, (own received, own components digitized))} for every office with a
+    dossier in its subtree, and the groups `G`, `H`, `VN`.
+
+    The subtree sums walk up the parent links carrying each office's counts (a recursive CTE
+    joined to `office` by primary key), then group by ancestor."""
     o = Office.__table__
     counts = _counts_query(period)
     anc = select(
-        counts.c.office_code.label("office_code"),
         counts.c.office_code.label("ancestor"),
+        *[counts.c[c] for c in COUNTS],
         literal(0, Integer).label("depth"),
     ).cte("anc", recursive=True)
     anc = anc.union_all(
-        select(anc.c.office_code, o.c.parent_code, anc.c.depth + 1)
+        select(o.c.parent_code, *[anc.c[c] for c in COUNTS], anc.c.depth + 1)
         .join(o, o.c.code == anc.c.ancestor)
         .where(o.c.parent_code.is_not(None), anc.c.depth < MAX_DEPTH)
     )
-    sums = [func.sum(counts.c[c]).label(c) for c in COUNTS]
-    own = select(
-        literal("own", String).label("kind"),
-        counts.c.office_code.label("key"),
-        *[counts.c[c] for c in COUNTS],
-    )
-    tree = (
-        select(literal("tree", String).label("kind"), anc.c.ancestor.label("key"), *sums)
-        .select_from(anc.join(counts, counts.c.office_code == anc.c.office_code))
+    tree_sums = (
+        select(anc.c.ancestor, *[func.sum(anc.c[c]).label(c) for c in COUNTS])
         .group_by(anc.c.ancestor)
+        .subquery("tree")
     )
+    tree = select(
+        tree_sums.c.ancestor,
+        *[tree_sums.c[c] for c in COUNTS],
+        func.coalesce(counts.c.received, 0),
+        func.coalesce(counts.c.components_digitized, 0),
+    ).select_from(tree_sums.outerjoin(counts, counts.c.office_code == tree_sums.c.ancestor))
+    sums = [func.sum(counts.c[c]).label(c) for c in COUNTS]
+    zero = (literal(0, Integer), literal(0, Integer))
     letter = func.substr(o.c.province_code, 1, 1)
     group = (
-        select(literal("group", String).label("kind"), letter.label("key"), *sums)
+        select(letter, *sums, *zero)
         .select_from(counts.join(o, o.c.code == counts.c.office_code))
         .where(letter.in_(("G", "H")))
         .group_by(letter)
     )
-    nation = select(literal("group", String).label("kind"), literal("VN", String), *sums)
-    stmt = union_all(own, tree, group, nation)
+    nation = select(literal("VN", String), *sums, *zero)
+    if session.get_bind().dialect.name == "postgresql":
+        # A small query with large cost estimates: JIT compilation would take longer (seconds)
+        # than the query itself.
+        session.execute(text("SET LOCAL jit = off"))
     out = {}
-    for row in session.execute(stmt):
-        if row[2] is None:  # the nation row when nothing was received
-            continue
-        out[(row[0], row[1])] = {c: int(v) for c, v in zip(COUNTS, row[2:], strict=True)}
+    n = len(COUNTS)
+    for row in session.execute(union_all(tree, group, nation)).all():
+        if row[1] is not None:  # None: the nation row when nothing was received
+            out[row[0]] = (
+                dict(zip(COUNTS, map(int, row[1 : n + 1]), strict=True)),
+                (int(row[n + 1]), int(row[n + 2])),
+            )
     return out
 
 
@@ -265,28 +280,22 @@ def _offices(session: Session) -> dict[str, tuple]:
     rows = session.execute(
         select(o.c.code, o.c.name, o.c.level, o.c.parent_code, o.c.province_code)
     )
-    return {r[0]: tuple(r) for r in rows}
+    return {r[0]: tuple(r) for r in rows.all()}
 
 
 def _rows(figures: dict, offices: dict[str, tuple], period: Period) -> dict[str, RateRow]:
     rows: dict[str, RateRow] = {}
-    for (kind, key), counts in figures.items():
-        if kind == "own":
-            continue
-        if kind == "group":
-            name, level = GROUPS[key]
-            row = RateRow(key, name, level, period.label, **counts)
+    for key, (counts, own) in figures.items():
+        if key in GROUPS:
+            (name, level), extra = GROUPS[key], {}
         else:
-            code, name, level, parent, province = offices[key]
-            row = RateRow(code, name or code, level, period.label, **counts)
-            row.parent_code, row.province_code = parent, province
-            own = figures.get(("own", key))
-            if own:
-                row.own_received = own["received"]
-                row.own_components_digitized = own["components_digitized"]
-        for k, v in score(counts).items():
-            setattr(row, k, v)
-        rows[key] = row
+            _, name, level, parent, province = offices[key]
+            extra = dict(
+                parent_code=parent, province_code=province, **dict(zip(OWN, own, strict=True))
+            )
+        rows[key] = RateRow(
+            key, name or key, level, period.label, **counts, **score(counts), **extra
+        )
     return rows
 
 
