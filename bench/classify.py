@@ -169,7 +169,7 @@ class Tally:
                         f1_score(
                             [self.page_true[i] for i in idx],
                             [self.page_pred[i] for i in idx],
-                            labels=labels,
+                            labels=sorted({self.page_true[i] for i in idx}),
                             average="macro",
                             zero_division=0,
                         ),
