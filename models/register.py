@@ -12,7 +12,6 @@ SQLite runs the same upsert as executemany in batches.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, or_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
@@ -38,7 +37,8 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%Y %H:%M:%S", "%d/%m
 class RegisterImport:
     rows: int = 0  # good rows read (after de-duplication by code: the last row wins)
     inserted: int = 0
-    updated: int = 0
+    updated: int = 0  # existing dossiers whose register columns changed
+    unchanged: int = 0  # existing dossiers the file says nothing new about (not rewritten)
     bad: list[BadRow] = field(default_factory=list)
     offices_created: list[str] = field(default_factory=list)
 
@@ -181,12 +181,13 @@ def import_register(target: Session | Engine, path: str | Path) -> RegisterImpor
     before = session.exec(select(func.count()).select_from(Dossier)).one()
     rows = list(good.values())
     if session.get_bind().dialect.name == "postgresql":
-        _upsert_pg(session, rows)
+        written = _upsert_pg(session, rows)
     else:
-        _upsert_sqlite(session, rows)
+        written = _upsert_sqlite(session, rows)
     after = session.exec(select(func.count()).select_from(Dossier)).one()
     report.inserted = after - before
-    report.updated = len(rows) - report.inserted
+    report.updated = written - report.inserted
+    report.unchanged = len(rows) - written
     return report
 
 
@@ -203,7 +204,8 @@ _REGISTER_FIELDS = (
 _UPDATED = ("procedure_code", "received_at", "channel", "resolved_at", "result_kind", "attributes")
 
 
-def _upsert_sqlite(session: Session, rows: list[dict[str, Any]], batch: int = 5000) -> None:
+def _upsert_sqlite(session: Session, rows: list[dict[str, Any]], batch: int = 5000) -> int:
+    """executemany INSERT … ON CONFLICT DO UPDATE in batches; returns rows inserted or changed."""
     table = Dossier.__table__
     stmt = sqlite_insert(table)
     stmt = stmt.on_conflict_do_update(
@@ -213,18 +215,26 @@ def _upsert_sqlite(session: Session, rows: list[dict[str, Any]], batch: int = 50
             "source": "register",
             "updated_at": stmt.excluded.updated_at,
         },
+        where=or_(
+            table.c.source != "register",
+            *[table.c[c].is_distinct_from(stmt.excluded[c]) for c in _UPDATED],
+        ),
     )
     now = utcnow()
+    raw = session.connection().connection.driver_connection
+    changes = raw.total_changes
     for start in range(0, len(rows), batch):
         chunk = [
             {**r, "source": "register", "created_at": now, "updated_at": now}
             for r in rows[start : start + batch]
         ]
         session.execute(stmt, chunk)
+    return raw.total_changes - changes
 
 
-def _upsert_pg(session: Session, rows: list[dict[str, Any]]) -> None:
-    """COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE."""
+def _upsert_pg(session: Session, rows: list[dict[str, Any]]) -> int:
+    """COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO UPDATE that leaves
+    unchanged rows alone; returns rows inserted or changed."""
     conn = session.connection().connection.driver_connection  # psycopg, same transaction
     with conn.cursor() as cur:
         cur.execute(
@@ -242,26 +252,20 @@ def _upsert_pg(session: Session, rows: list[dict[str, Any]]) -> None:
                     ]
                 )
         sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED)
+        cols = lambda prefix: ", ".join(  # noqa: E731
+            f"{prefix}.{c}::jsonb" if c == "attributes" else f"{prefix}.{c}" for c in _UPDATED
+        )
         cur.execute(
             f"INSERT INTO dossier ({', '.join(_REGISTER_FIELDS)}, source, created_at, updated_at,"
             " components_digitized, result_digitized, reused) "
             f"SELECT {', '.join(_REGISTER_FIELDS)}, 'register', %(now)s, %(now)s, false, false,"
             " false FROM tmp_register "
             f"ON CONFLICT (code) DO UPDATE SET {sets}, source = 'register', "
-            "updated_at = EXCLUDED.updated_at",
+            "updated_at = EXCLUDED.updated_at "
+            f"WHERE ({cols('dossier')}, dossier.source) IS DISTINCT FROM "
+            f"({cols('EXCLUDED')}, 'register')",
             {"now": utcnow()},
         )
+        written = cur.rowcount
         cur.execute("DROP TABLE tmp_register")
-
-
-def write_register_csv(rows: list[dict[str, Any]], out: io.TextIOBase | Path) -> None:
-    """Rows (register column names) as a CSV register file; used by tests and the benchmark."""
-    if isinstance(out, Path):
-        with open(out, "w", newline="", encoding="utf-8") as fh:
-            write_register_csv(rows, fh)
-        return
-    header = list(COLUMNS) + sorted({k for r in rows for k in r} - set(COLUMNS))
-    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in header})
+    return written

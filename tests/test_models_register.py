@@ -51,7 +51,7 @@ def test_csv_import_reports_bad_rows_and_imports_the_rest(db_session, tmp_path):
     report = repo.import_register(db_session, path)
     db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == BAD
-    assert (report.rows, report.inserted, report.updated) == (4, 4, 0)
+    assert (report.rows, report.inserted, report.updated, report.unchanged) == (4, 4, 0, 0)
     # offices seen only in dossier codes: created and reported (G09's body created with it)
     assert report.offices_created == ["000.00.24.H18", "000.46.24.H44", "G09.20"]
     assert db_session.get(Office, "000.46.24.H44").parent_code == "000.00.00.H44"
@@ -105,7 +105,7 @@ def test_reimport_is_idempotent_and_keeps_facts(db_session, tmp_path):
 
     again = repo.import_register(db_session, path)
     db_session.commit()
-    assert (again.inserted, again.updated, again.offices_created) == (0, 4, [])
+    assert (again.inserted, again.updated, again.unchanged, again.offices_created) == (0, 0, 4, [])
     after = dossiers(db_session)
     assert {c: (d.received_at, d.result_kind, d.attributes) for c, d in after.items()} == before
     kept = after["000.00.24.H18-231015-0042"]
@@ -116,8 +116,9 @@ def test_reimport_is_idempotent_and_keeps_facts(db_session, tmp_path):
         REGISTER.replace("2023-11-01,paper,Nguyễn Văn A", "2023-11-01,electronic,Nguyễn Văn A"),
         encoding="utf-8",
     )
-    repo.import_register(db_session, path)
+    third = repo.import_register(db_session, path)
     db_session.commit()
+    assert (third.inserted, third.updated, third.unchanged) == (0, 1, 3)
     changed = dossiers(db_session)["000.00.24.H18-231015-0042"]
     assert (changed.result_kind, changed.components_digitized) == ("electronic", True)
 
