@@ -149,6 +149,9 @@ def backfill(
     distributed: Annotated[
         bool, typer.Option(help="Send chunks to work-pool workers (needs `sohoa serve --pool`)")
     ] = False,
+    stall_seconds: Annotated[
+        float, typer.Option(help="Redispatch a distributed chunk after this long without progress")
+    ] = 900.0,
 ) -> None:
     """Digitize an archive: resumable, skips what is already stored."""
     from sohoa.runtime import prefect_ready
@@ -163,6 +166,7 @@ def backfill(
         until=until,
         batch_size=batch_size,
         distributed=distributed,
+        stall_seconds=stall_seconds,
     )
     typer.echo(
         f"{summary.listed} listed, {summary.already_done} already done, "
@@ -251,7 +255,7 @@ def serve(
 
 @app.command()
 def train(
-    seed: Annotated[int, typer.Option()] = 7,
+    seed: Annotated[int, typer.Option(help="The shipped model was trained with seed 1")] = 1,
     out: Annotated[Path | None, typer.Option(help="Model file (default: the shipped one)")] = None,
     with_corrections: Annotated[
         bool, typer.Option(help="Add staff corrections from the database")

@@ -96,15 +96,17 @@ def correct(
         return _summary(doc, scan)
 
 
-def corrections_for_training(settings: Settings) -> list[dict[str, str]]:
-    """Every page of a reviewed document as a training example `{"text", "doc_type"}`."""
+def corrections_for_training(settings: Settings) -> list[dict]:
+    """Every page of a reviewed document as a training example (type, and which page starts it,
+    so the splitter learns from staff corrections too)."""
+    from ocr.train import corrections_from_document
+
     with session_scope(open_database(settings)) as session:
         docs = session.exec(select(Document).where(Document.reviewed_at.is_not(None))).all()
         return [
-            {"text": text, "doc_type": doc.doc_type}
+            example
             for doc in docs
-            for text in _page_texts(session, doc)
-            if text.strip()
+            for example in corrections_from_document(doc.doc_type, _page_texts(session, doc))
         ]
 
 
