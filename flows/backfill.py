@@ -32,6 +32,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 
+from flows.ingest import ocr_slots
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from flows.sources import Item, is_s3, list_items, select, split_s3, staged
 from models.db import session_scope
@@ -69,6 +70,7 @@ def backfill_scan(item: Item, ctx: IngestContext) -> Outcome:
     with (
         tempfile.TemporaryDirectory(prefix="sohoa-stage-") as staging,
         staged(item, ctx.store, Path(staging)) as unit,
+        ocr_slots(ctx),
     ):
         return ingest_scan(unit, ctx, get_run_logger())
 

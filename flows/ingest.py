@@ -16,6 +16,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
 
 from flows.discover import ScanUnit, discover
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
@@ -43,7 +44,14 @@ class IngestSummary:
     cache_policy=NO_CACHE,
 )
 def process_scan(unit: ScanUnit, ctx: IngestContext) -> Outcome:
-    return ingest_scan(unit, ctx, get_run_logger())
+    with ocr_slots(ctx):
+        return ingest_scan(unit, ctx, get_run_logger())
+
+
+def ocr_slots(ctx: IngestContext):
+    """Hold `SOHOA_OCR_WORKERS` slots of the global `ocr` limit while a scan's pages are read,
+    so flow runs sharing the cores queue instead of oversubscribing them (no limit: no wait)."""
+    return concurrency("ocr", occupy=ctx.settings.workers, strict=False)
 
 
 @flow(name="ingest-inbox", flow_run_name="ingest {inbox}", validate_parameters=False)
