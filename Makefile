@@ -10,8 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages sohoa needs at run time (deploy/Dockerfile installs the same list).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
-	poppler-utils unpaper ghostscript fonts-liberation2 fonts-dejavu-core \
-	python3-venv npm
+	poppler-utils unpaper ghostscript fonts-liberation2 fonts-dejavu-core
+# npm and python3-venv are installed only when missing: a machine may have them from elsewhere
+# (Node.js from NodeSource, whose npm conflicts with Debian's; a Python with venv built in).
 # Only the test suite needs these (deploy/ script lint).
 TEST_APT_PACKAGES := shellcheck
 
@@ -21,7 +22,9 @@ install: system venv tessdata
 
 system: $(VENV)/.system-stamp
 $(VENV)/.system-stamp: Makefile
-	@missing=$$(for p in $(APT_PACKAGES) $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	  command -v npm >/dev/null || echo npm; \
+	  python3 -m venv --help >/dev/null 2>&1 || echo python3-venv); \
 	if [ -n "$$missing" ]; then \
 	  echo "apt: installing $$missing"; \
 	  $(SUDO) apt-get update -qq && \
