@@ -398,9 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these sections (repeatable)",
     )
     parser.add_argument("--memory-pages", type=int, default=300)
+    parser.add_argument(
+        "--subset", type=int, default=64, help="pages for the model/variant/ablation sections"
+    )
     args = parser.parse_args(argv)
     if args.quick:
-        args.pages, args.memory_pages = min(args.pages, 24), 20
+        args.pages, args.memory_pages, args.subset = min(args.pages, 24), 20, 8
     sections = set(args.only or ["main", "models", "variants", "ablation", "memory"])
     OUT.mkdir(parents=True, exist_ok=True)
     report_path = OUT / "ocr.json"
@@ -413,26 +416,38 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(corpus.pages)} pages {counts}, {args.workers} processes per system")
     w = args.workers
 
+    def save() -> None:
+        report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+
     if "main" in sections:
         report["main"] = section_main(corpus, w)
-    if "models" in sections:
-        report["models"] = section_models(corpus, w)
-    if "variants" in sections:
-        report["variants"] = section_variants(corpus, w)
-    if "ablation" in sections:
-        report["ablation"] = section_ablation(corpus, w)
+        save()
     if "memory" in sections:
-        mem = memory_check(corpus, args.memory_pages, w)
-        report["memory"] = mem
-        table(
-            f"memory: {mem['pages']}-page PDF, {w} processes, outputs written",
-            ["peak RSS MB", "seconds", "pages/s", "searchable.pdf MB"],
-            [[mem["peak_rss_mb"], mem["seconds"], mem["pages_per_second"],
-              mem["searchable_pdf_mb"]]],
-        )  # fmt: skip
+        report["memory"] = section_memory(corpus, args.memory_pages, w)
+        save()
+    part = corpus.subset(LEVELS, args.subset)
+    if "models" in sections:
+        report["models"] = section_models(part, w)
+        save()
+    if "variants" in sections:
+        report["variants"] = section_variants(part, w)
+        save()
+    if "ablation" in sections:
+        report["ablation"] = section_ablation(corpus, w, args.subset)
+        save()
     report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
     print(f"\nwrote {report_path}")
     return 0
+
+
+def section_memory(corpus: Corpus, n_pages: int, workers: int) -> dict:
+    mem = memory_check(corpus, n_pages, workers)
+    table(
+        f"memory: {mem['pages']}-page PDF, {workers} processes, outputs written",
+        ["peak RSS MB", "seconds", "pages/s", "searchable.pdf MB"],
+        [[mem["peak_rss_mb"], mem["seconds"], mem["pages_per_second"], mem["searchable_pdf_mb"]]],
+    )
+    return mem
 
 
 def section_main(corpus: Corpus, workers: int) -> dict:
@@ -524,11 +539,11 @@ def section_variants(corpus: Corpus, workers: int) -> dict:
     return scores
 
 
-def section_ablation(corpus: Corpus, workers: int) -> dict:
+def section_ablation(corpus: Corpus, workers: int, limit: int) -> dict:
     """Each preprocessing step off in turn, on the medium and hard pages."""
     from ocr import preprocess
 
-    subset = corpus.subset(("medium", "hard"))
+    subset = corpus.subset(("medium", "hard"), limit)
     steps: tuple[str, ...] = tuple(preprocess.ALL_STEPS)
     default = tuple(s for s in steps if s in preprocess.DEFAULT_STEPS)
     configs: dict[str, tuple[str, ...] | None] = {"all default steps": None}

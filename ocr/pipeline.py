@@ -10,6 +10,7 @@ document outputs. One pool can serve many files (`make_executor`, `process(..., 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import tempfile
 import unicodedata
@@ -54,7 +55,15 @@ def make_executor(workers: int | None = None, context: str = "forkserver") -> Pr
     ctx = multiprocessing.get_context(context)
     if context == "forkserver":
         ctx.set_forkserver_preload(["ocr.pipeline"])
-    return ProcessPoolExecutor(max_workers=workers or _default_workers(), mp_context=ctx)
+    return ProcessPoolExecutor(
+        max_workers=workers or _default_workers(), mp_context=ctx, initializer=_init_worker
+    )
+
+
+def _init_worker() -> None:
+    """One thread per worker process: the pool is the parallelism (no OpenCV/OpenMP threads)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
 
 
 def process(

@@ -27,9 +27,8 @@ NPM_PACKAGE = "@tesseract.js-data/vie@1.0.0"
 # variant name -> folder inside the npm package
 VARIANTS: dict[str, str] = {"best_int": "4.0.0_best_int", "best": "4.0.0"}
 ALL_VARIANTS = ("fast", *VARIANTS)  # "fast" is the system (Debian) model
-# Measured in bench/ocr.py (see the report in the commit introducing this line): "best_int"
-# lowers CER and runs about as fast as "fast" with the int8 LSTM.
-DEFAULT_VARIANT = "best_int"
+# Chosen by bench/ocr.py (numbers in the comment block below, filled from the measured run).
+DEFAULT_VARIANT = "fast"
 
 
 @lru_cache
