@@ -1,0 +1,44 @@
+"""QR codes on generated receipts are read; pages without one cost little and give nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ocr.qr import decode_qr
+
+
+@pytest.fixture(scope="module")
+def receipt():
+    from sohoa.samples.generate import sample_page
+
+    for seed in range(1, 40):  # the receipt variants that print a QR code
+        image, truth = sample_page(seed=seed, doc_type="phieu_tiep_nhan", level="medium")
+        if truth.qr_codes:
+            return image, truth
+    pytest.fail("the generator printed no QR code on 40 receipts")
+
+
+def test_receipt_qr_is_decoded(receipt) -> None:
+    image, truth = receipt
+    assert decode_qr(image, 300) == truth.qr_codes
+
+
+def test_qr_away_from_the_corner_is_still_found(receipt) -> None:
+    image, truth = receipt
+    height, width = image.shape[:2]
+    moved = image.copy()
+    moved[:] = 255
+    moved[height // 2 :, width // 2 :] = image[: height - height // 2, : width - width // 2]
+    assert decode_qr(moved, 300) == truth.qr_codes
+
+
+def test_page_without_qr_is_cheap() -> None:
+    from sohoa.samples.generate import sample_page
+
+    image, truth = sample_page(seed=2, doc_type="quyet_dinh", level="clean")
+    assert truth.qr_codes == []
+    start = time.process_time()
+    assert decode_qr(image, 300) == []
+    assert time.process_time() - start < 0.5
