@@ -130,10 +130,12 @@ def _run_pages(
         return [process_page(path, i, opts) for i in range(count)]
     own = executor is None
     pool = executor or make_executor(min(workers, count))
+    futures = [pool.submit(process_page, path, i, opts) for i in range(count)]
     try:
-        futures = [pool.submit(process_page, path, i, opts) for i in range(count)]
         return [f.result() for f in futures]
     finally:
+        for future in futures:  # after a failure, do not spend a shared pool on the rest
+            future.cancel()
         if own:
             pool.shutdown(cancel_futures=True)
 
@@ -176,7 +178,19 @@ def process_page(path: str, index: int, opts: Options) -> Page:
     )
     words: list[Word] = []
     if not prepared.blank:
-        result = rec.recognize(
+        result = _recognize(path, number, prepared, opts)
+        words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
+        page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
+        if opts.qr:
+            page.qr_codes = decode_qr(pdf_image, pdf_dpi)
+    if opts.workdir is not None:
+        _write_page_artifacts(opts.workdir, page, pdf_image, words)
+    return page
+
+
+def _recognize(path: str, number: int, prepared, opts: Options) -> rec.Recognition:
+    try:
+        return rec.recognize(
             prepared.ocr_image,
             dpi=prepared.dpi,
             lang=opts.lang,
@@ -185,13 +199,8 @@ def process_page(path: str, index: int, opts: Options) -> Page:
             order=opts.order,
             correct=opts.correct,
         )
-        words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
-        page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
-        if opts.qr:
-            page.qr_codes = decode_qr(pdf_image, pdf_dpi)
-    if opts.workdir is not None:
-        _write_page_artifacts(opts.workdir, page, pdf_image, words)
-    return page
+    except RuntimeError as exc:  # tesseract crashed on this page: the input is unreadable
+        raise BadInput(f"{Path(path).name}: page {number}: {exc}") from exc
 
 
 def _prepare(image, dpi: int, steps):

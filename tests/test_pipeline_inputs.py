@@ -154,3 +154,18 @@ def test_broken_files_raise_bad_input(tmp_path: Path, name: str, content: bytes)
         process(path, workers=2, out_dir=tmp_path / "out")
     assert name in str(err.value)
     assert not (tmp_path / "out" / "searchable.pdf").exists()
+
+
+def test_a_pdf_with_a_good_text_layer_keeps_it(pdf_result, tmp_path: Path) -> None:
+    """Our own searchable PDF, fed back: its text layer is used, not OCR."""
+    first, out = pdf_result
+    again = process(out / "searchable.pdf", workers=2, out_dir=tmp_path / "again")
+    assert [p.text_source for p in again.pages] == ["pdf", "pdf"]
+    for old, new in zip(first.pages, again.pages, strict=True):
+        old_words, new_words = set(_norm(old.text).split()), set(_norm(new.text).split())
+        assert len(old_words & new_words) > 0.95 * len(old_words)
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "again" / "searchable.pdf")],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()[2:]  # fmt: skip
+    assert len(listing) == 2  # the original pages are carried over, not re-rendered
