@@ -7,7 +7,9 @@ is not an error of the run; infrastructure errors are retried, then leave the sc
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -50,7 +52,10 @@ def process_scan(unit: ScanUnit, ctx: IngestContext) -> Outcome:
 
 def ocr_slots(ctx: IngestContext):
     """Hold `SOHOA_OCR_WORKERS` slots of the global `ocr` limit while a scan's pages are read,
-    so flow runs sharing the cores queue instead of oversubscribing them (no limit: no wait)."""
+    so flow runs sharing the cores queue instead of oversubscribing them. Only with a Prefect
+    server: a temporary server belongs to one command, there is nothing to share."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return contextlib.nullcontext()
     return concurrency("ocr", occupy=ctx.settings.workers, strict=False)
 
 
