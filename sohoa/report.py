@@ -52,7 +52,7 @@ def print_rates(rows: Sequence[Any]) -> None:
     for r in rows:
         table.add_row(
             r.office_code,
-            r.office_name or "",
+            _short(r.office_name or "", 34),
             r.level or "",
             str(r.period),
             str(r.received),
@@ -64,6 +64,10 @@ def print_rates(rows: Sequence[Any]) -> None:
             "" if r.points is None else f"{r.points:.2f}/{r.points_max:g}",
         )
     console.print(table)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _pct(value: float | None) -> str:
