@@ -14,25 +14,9 @@ from sqlmodel import select
 from models.db import session_scope
 from models.repository import log_event
 from models.tables import Document, Page, Scan, utcnow
+from ocr.taxonomy import DOC_TYPES
 from sohoa.runtime import open_database
 from sohoa.settings import Settings
-
-DOC_TYPES = (
-    "phieu_tiep_nhan",
-    "don_dang_ky_dat_dai",
-    "don_dang_ky_bien_dong",
-    "giay_chung_nhan_qsdd",
-    "hop_dong_chuyen_nhuong",
-    "trich_luc_ban_do",
-    "to_khai_thue",
-    "quyet_dinh",
-    "bao_cao_dtm",
-    "giay_phep_moi_truong",
-    "dang_ky_moi_truong",
-    "can_cuoc",
-    "giay_uy_quyen",
-    "khac",
-)
 
 
 def pending(settings: Settings, limit: int = 100) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from ocr.taxonomy import DOC_TYPES as ALL_DOC_TYPES
+
 SOHOA = [sys.executable, "-m", "sohoa.cli"]
 PAGE_KEYS = {
     "number",
@@ -23,22 +25,7 @@ PAGE_KEYS = {
     "doc_type",
     "doc_type_confidence",
 }
-DOC_TYPES = {
-    "phieu_tiep_nhan",
-    "don_dang_ky_dat_dai",
-    "don_dang_ky_bien_dong",
-    "giay_chung_nhan_qsdd",
-    "hop_dong_chuyen_nhuong",
-    "trich_luc_ban_do",
-    "to_khai_thue",
-    "quyet_dinh",
-    "bao_cao_dtm",
-    "giay_phep_moi_truong",
-    "dang_ky_moi_truong",
-    "can_cuoc",
-    "giay_uy_quyen",
-    "khac",
-}
+DOC_TYPES = set(ALL_DOC_TYPES)
 
 
 @pytest.fixture(scope="module")

@@ -15,23 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ocr.fields.text import fold
-
-DOC_TYPES = (
-    "phieu_tiep_nhan",
-    "don_dang_ky_dat_dai",
-    "don_dang_ky_bien_dong",
-    "giay_chung_nhan_qsdd",
-    "hop_dong_chuyen_nhuong",
-    "trich_luc_ban_do",
-    "to_khai_thue",
-    "quyet_dinh",
-    "bao_cao_dtm",
-    "giay_phep_moi_truong",
-    "dang_ky_moi_truong",
-    "can_cuoc",
-    "giay_uy_quyen",
-    "khac",
-)
+from ocr.taxonomy import DOC_TYPES  # noqa: F401 (re-exported)
 
 TITLES: dict[str, tuple[str, ...]] = {
     "phieu_tiep_nhan": (

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from ocr.taxonomy import DOC_TYPES
 from sohoa.samples import docs_civil, docs_env, docs_land
 from sohoa.samples.docs_common import Ctx, DocumentSpec, make_parcel, make_project, new_rng
 from sohoa.samples.formats import add_working_days, next_working_day, random_date
@@ -32,23 +33,6 @@ from sohoa.samples.offices import (
     procedures_for,
 )
 from sohoa.samples.vocab import make_person
-
-DOC_TYPES: tuple[str, ...] = (
-    "phieu_tiep_nhan",
-    "don_dang_ky_dat_dai",
-    "don_dang_ky_bien_dong",
-    "giay_chung_nhan_qsdd",
-    "hop_dong_chuyen_nhuong",
-    "trich_luc_ban_do",
-    "to_khai_thue",
-    "quyet_dinh",
-    "bao_cao_dtm",
-    "giay_phep_moi_truong",
-    "dang_ky_moi_truong",
-    "can_cuoc",
-    "giay_uy_quyen",
-    "khac",
-)
 
 VARIANTS: dict[str, tuple[str, ...]] = {
     "phieu_tiep_nhan": ("a", "b", "c"),  # c: no QR code, components before the applicant
