@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func
+from sqlmodel import select
+
 from models.db import session_scope
 from models.repository import search_documents
+from models.tables import Document
 from sohoa.runtime import open_database
 from sohoa.settings import Settings
 from storage.objects import ObjectStore
@@ -38,6 +42,7 @@ def run_search(
         )
         hits = [
             {
+                "number": _number_in_scan(session, doc),
                 "document_id": doc.id,
                 "dossier_code": doc.dossier_code,
                 "doc_type": doc.doc_type,
@@ -58,11 +63,16 @@ def run_search(
     return hits
 
 
+def _number_in_scan(session, doc: Document) -> int:
+    """1-based position of the document in its scan: the pipeline names its PDF `NN-<type>.pdf`."""
+    earlier = select(func.count()).where(
+        Document.scan_id == doc.scan_id, Document.first_page < doc.first_page
+    )
+    return 1 + session.exec(earlier).one()
+
+
 def _document_pdf_key(store: ObjectStore, hit: dict[str, Any]) -> str:
-    """The per-document searchable PDF when the scan has one, else the whole scan's."""
+    """The document's own searchable PDF when stored, else the whole scan's."""
     prefix = hit["prefix"] or ""
-    first = (hit["pages"] or [1])[0]
-    for obj in store.list(prefix + "documents/"):
-        if f"-p{first:04d}" in obj.key or obj.key.endswith(f"-{hit['doc_type']}.pdf"):
-            return obj.key
-    return prefix + "searchable.pdf"
+    key = f"{prefix}documents/{hit['number']:02d}-{hit['doc_type']}.pdf"
+    return key if store.exists(key) else prefix + "searchable.pdf"
