@@ -226,10 +226,14 @@ def _pending(items: list[Item], hashes: _Hashes, engine: Engine) -> list[Item]:
 
 
 def _run_distributed(chunks, hashes, engine, stall_seconds, on_progress) -> list[dict]:
-    """Dispatch chunks as flow runs for the work pool's workers; wait while they progress."""
+    """Dispatch chunks as flow runs for the work pool's workers; wait while they progress.
+
+    A chunk run is given up (marked crashed, its scans left for the next pass) only when every
+    unfinished run is Running and no scan finished for `stall_seconds`: runs still queued mean
+    the workers are busy, not lost."""
     from prefect.deployments import run_deployment
 
-    from flows.runs import final_state_of, mark_crashed
+    from flows.runs import mark_crashed, run_state
 
     log = get_run_logger()
     runs: dict[UUID, list[Item]] = {}
@@ -241,25 +245,38 @@ def _run_distributed(chunks, hashes, engine, stall_seconds, on_progress) -> list
             as_subflow=True,
         )
         runs[run.id] = chunk
-    outcomes: list[dict] = []
+    items = [i for c in chunks for i in c]
     last_left, last_change = None, time.monotonic()
     while runs:
         time.sleep(2)
+        queued = False
         for run_id in list(runs):
-            state = final_state_of(run_id)
-            if state is not None:
-                log.info("chunk run %s ended %s", run_id, state)
+            name, final = run_state(run_id)
+            if final:
+                log.info("chunk run %s ended %s", run_id, name)
                 del runs[run_id]
+            queued = queued or name != "Running"
         left = sum(len(_pending(chunk, hashes, engine)) for chunk in runs.values())
         if left != last_left:
+            on_progress(_pending(items, hashes, engine))
+        if left != last_left or queued:
             last_left, last_change = left, time.monotonic()
-            on_progress(_pending([i for c in chunks for i in c], hashes, engine))
         elif time.monotonic() - last_change > stall_seconds:
             for run_id in runs:
                 mark_crashed(run_id, f"no progress for {stall_seconds:.0f} s: worker lost?")
             log.warning("%d chunk run(s) stalled; their scans go to the next pass", len(runs))
             break
-    return outcomes
+    return _outcomes(items, hashes, engine)
+
+
+def _outcomes(items: list[Item], hashes: _Hashes, engine: Engine) -> list[dict]:
+    """What the database says happened to each item (the chunks ran in other processes)."""
+    shas = {hashes(item): item.relative for item in items if hashes(item)}
+    with session_scope(engine) as session:
+        rows = session.execute(
+            sql_select(Scan.sha256, Scan.status, Scan.error).where(Scan.sha256.in_(list(shas)))
+        ).all()
+    return [{"source": shas[sha], "status": status, "reason": error} for sha, status, error in rows]
 
 
 def _percent(items: list[Item], pending: list[Item]) -> float:

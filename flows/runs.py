@@ -8,11 +8,11 @@ from prefect.client.orchestration import get_client
 from prefect.states import Crashed
 
 
-def final_state_of(run_id: UUID) -> str | None:
-    """The state name of a finished flow run, or None while it is scheduled or running."""
+def run_state(run_id: UUID) -> tuple[str, bool]:
+    """A flow run's state name and whether it is final."""
     with get_client(sync_client=True) as client:
         state = client.read_flow_run(run_id).state
-    return state.name if state is not None and state.is_final() else None
+    return (state.name, state.is_final()) if state is not None else ("Unknown", False)
 
 
 def mark_crashed(run_id: UUID, message: str) -> None:
