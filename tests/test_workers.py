@@ -14,7 +14,7 @@ import pytest
 
 from sohoa.localcluster import LocalCluster, has_children, stop
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 POOL = "sohoa-test"
 
 
@@ -40,7 +40,7 @@ def test_two_workers_survive_a_killed_worker(
 
     source = tmp_path / "archive"
     truths = generate(
-        source, seed=23, dossiers=6, levels=("clean", "mild"), formats=("pdf", "tiff")
+        source, seed=23, dossiers=4, levels=("clean", "mild"), formats=("pdf", "tiff")
     )
     sohoa_env = {
         **s3_env,
