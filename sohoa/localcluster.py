@@ -70,9 +70,22 @@ class LocalCluster:
                 stop(proc)
 
     def start_worker(self, pool: str, name: str) -> subprocess.Popen:
+        """One chunk at a time per worker: a chunk already uses all the cores it is given."""
         log = open(self.home / f"worker-{name}.log", "ab")  # noqa: SIM115
         proc = subprocess.Popen(
-            [*PREFECT, "worker", "start", "--pool", pool, "--type", "process", "--name", name],
+            [
+                *PREFECT,
+                "worker",
+                "start",
+                "--pool",
+                pool,
+                "--type",
+                "process",
+                "--name",
+                name,
+                "--limit",
+                "1",
+            ],
             env=self.child_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
