@@ -44,6 +44,7 @@ from storage.objects import ObjectStore
 
 CHUNK_DEPLOYMENT = "backfill-chunk/backfill-chunk"
 FINAL_STATUSES = ("stored", "quarantined")
+WAITING_STATES = ("Scheduled", "Late", "AwaitingRetry")
 
 
 @dataclass
@@ -229,8 +230,8 @@ def _run_distributed(chunks, hashes, engine, stall_seconds, on_progress) -> list
     """Dispatch chunks as flow runs for the work pool's workers; wait while they progress.
 
     A chunk run is given up (marked crashed, its scans left for the next pass) only when every
-    unfinished run is Running and no scan finished for `stall_seconds`: runs still queued mean
-    the workers are busy, not lost."""
+    unfinished run was claimed by a worker (Pending or Running) and no scan finished for
+    `stall_seconds`: runs still queued mean the workers are busy, not lost."""
     from prefect.deployments import run_deployment
 
     from flows.runs import mark_crashed, run_state
@@ -255,7 +256,7 @@ def _run_distributed(chunks, hashes, engine, stall_seconds, on_progress) -> list
             if final:
                 log.info("chunk run %s ended %s", run_id, name)
                 del runs[run_id]
-            queued = queued or name != "Running"
+            queued = queued or name in WAITING_STATES  # no worker has claimed it yet
         left = sum(len(_pending(chunk, hashes, engine)) for chunk in runs.values())
         if left != last_left:
             on_progress(_pending(items, hashes, engine))
