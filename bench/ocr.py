@@ -249,7 +249,28 @@ def run_raw_tesseract(corpus: Corpus, *, workers: int) -> Run:
     return Run("tesseract", texts, time.perf_counter() - start, cpu_seconds() - cpu0)
 
 
-def run_ocrmypdf(corpus: Corpus, *, workers: int) -> Run | None:
+def run_ocrmypdf(corpus: Corpus, *, workers: int, fresh: bool = False) -> Run | None:
+    """OCRmyPDF, cached beside the corpus: it takes ~17 CPU s/page and does not change when
+    sohoa does. `fresh` (--fresh-baselines) runs it again."""
+    cache = corpus.folder.parent / f"ocrmypdf-{workers}.json"
+    if cache.is_file() and not fresh:
+        data = json.loads(cache.read_text("utf-8"))
+        print(f"ocrmypdf: cached run of {data['measured_at']} ({cache.name})")
+        return Run("ocrmypdf", data["texts"], data["seconds"], data["cpu"])
+    run = _run_ocrmypdf(corpus, workers=workers)
+    if run is not None:
+        cache.write_text(
+            json.dumps(
+                {"texts": run.texts, "seconds": run.seconds, "cpu": run.cpu,
+                 "measured_at": time.strftime("%Y-%m-%d %H:%M")},
+                ensure_ascii=False,
+            ),
+            "utf-8",
+        )  # fmt: skip
+    return run
+
+
+def _run_ocrmypdf(corpus: Corpus, *, workers: int) -> Run | None:
     """OCRmyPDF --rotate-pages --deskew --clean -l vie -j workers on the pages wrapped losslessly
     into one PDF (img2pdf), then pdftotext per page. Timed: the ocrmypdf run only."""
     exe = shutil.which("ocrmypdf") or str(Path(sys.executable).parent / "ocrmypdf")
@@ -394,17 +415,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["main", "models", "variants", "ablation", "memory"],
+        choices=["main", "throughput", "models", "variants", "ablation", "memory"],
         help="run only these sections (repeatable)",
     )
     parser.add_argument("--memory-pages", type=int, default=300)
+    parser.add_argument(
+        "--fresh-baselines", action="store_true", help="run OCRmyPDF again (else cached)"
+    )
     parser.add_argument(
         "--subset", type=int, default=64, help="pages for the model/variant/ablation sections"
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.pages, args.memory_pages, args.subset = min(args.pages, 24), 20, 8
-    sections = set(args.only or ["main", "models", "variants", "ablation", "memory"])
+    sections = set(args.only or ["main", "throughput", "models", "variants", "ablation", "memory"])
     OUT.mkdir(parents=True, exist_ok=True)
     report_path = OUT / "ocr.json"
     report: dict = {"pages": args.pages, "seed": args.seed, "workers": args.workers}
@@ -420,12 +444,15 @@ def main(argv: list[str] | None = None) -> int:
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
 
     if "main" in sections:
-        report["main"] = section_main(corpus, w)
+        report["main"] = section_main(corpus, w, args.fresh_baselines)
         save()
     if "memory" in sections:
         report["memory"] = section_memory(corpus, args.memory_pages, w)
         save()
     part = corpus.subset(LEVELS, args.subset)
+    if "throughput" in sections:
+        report["throughput"] = section_throughput(part, w)
+        save()
     if "models" in sections:
         report["models"] = section_models(part, w)
         save()
@@ -450,12 +477,12 @@ def section_memory(corpus: Corpus, n_pages: int, workers: int) -> dict:
     return mem
 
 
-def section_main(corpus: Corpus, workers: int) -> dict:
+def section_main(corpus: Corpus, workers: int, fresh: bool = False) -> dict:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-sohoa-") as tmp:
         runs.append(run_sohoa(corpus, workers=workers, out_dir=Path(tmp) / "out"))
     runs.append(run_raw_tesseract(corpus, workers=workers))
-    ocrmypdf = run_ocrmypdf(corpus, workers=workers)
+    ocrmypdf = run_ocrmypdf(corpus, workers=workers, fresh=fresh)
     if ocrmypdf:
         runs.append(ocrmypdf)
     scores = {run.name: score(corpus, run) for run in runs}
@@ -491,6 +518,40 @@ def _dump_texts(corpus: Corpus, runs: list[Run]) -> None:
         parts = [f"=== truth ({page.level}, rot {page.rotation})\n{page.text}"]
         parts += [f"=== {run.name}\n{run.texts[i]}" for run in runs]
         (folder / f"{page.file.stem}.txt").write_text("\n".join(parts), "utf-8")
+
+
+def section_throughput(corpus: Corpus, workers: int, rounds: int = 2) -> dict:
+    """sohoa (outputs written) and raw tesseract alternated, so load drift on a shared machine
+    hits both alike; medians of CPU s/page and pages/s."""
+    sohoa: list[Run] = []
+    raw: list[Run] = []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="bench-tp-") as tmp:
+            sohoa.append(run_sohoa(corpus, workers=workers, out_dir=Path(tmp) / "out"))
+        raw.append(run_raw_tesseract(corpus, workers=workers))
+
+    def med(runs: list[Run]) -> dict:
+        n = len(corpus.pages)
+        return {
+            "cpu_seconds_per_page": round(statistics.median(r.cpu / n for r in runs), 3),
+            "pages_per_second": round(statistics.median(r.pages_per_second() for r in runs), 3),
+        }
+
+    out = {"sohoa": med(sohoa), "tesseract": med(raw)}
+    out["ratio_cpu"] = round(
+        out["tesseract"]["cpu_seconds_per_page"] / out["sohoa"]["cpu_seconds_per_page"], 3
+    )
+    out["ratio_wall"] = round(
+        out["sohoa"]["pages_per_second"] / out["tesseract"]["pages_per_second"], 3
+    )
+    table(
+        f"throughput, {len(corpus.pages)} pages, sohoa/raw alternated x{rounds} (medians)",
+        ["system", "CPU s/page", "pages/s (wall)"],
+        [[k, v["cpu_seconds_per_page"], v["pages_per_second"]] for k, v in out.items()
+         if isinstance(v, dict)]
+        + [["sohoa/raw", out["ratio_cpu"], out["ratio_wall"]]],
+    )  # fmt: skip
+    return out
 
 
 def section_models(corpus: Corpus, workers: int) -> dict:

@@ -33,6 +33,9 @@ from ocr.result import Document, OcrResult, Page, Word
 # An embedded PDF text layer is used instead of OCR when it has this many letters and little junk.
 MIN_EMBEDDED_LETTERS = 40
 MIN_EMBEDDED_CLEAN_SHARE = 0.85
+# A page read with less mean confidence than this is also read upside down (see process_page).
+FLIP_RETRY_CONFIDENCE = 0.55
+FLIP_MARGIN = 0.10
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,17 @@ def process_page(path: str, index: int, opts: Options) -> Page:
     )
     words: list[Word] = []
     if not prepared.blank:
-        result = _recognize(path, number, prepared, opts)
+        result = _recognize(path, number, prepared.ocr_image, prepared.dpi, opts)
+        if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
+            # Orientation's usual miss is 180 degrees on a sparse page: Tesseract then reads
+            # upside-down glyphs with low confidence. Read it flipped and keep the better one.
+            flipped = _recognize(
+                path, number, cv2.rotate(prepared.ocr_image, cv2.ROTATE_180), prepared.dpi, opts
+            )
+            if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
+                result = flipped
+                pdf_image = cv2.rotate(pdf_image, cv2.ROTATE_180)
+                page.rotation = (page.rotation + 180) % 360
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr:
@@ -188,11 +201,11 @@ def process_page(path: str, index: int, opts: Options) -> Page:
     return page
 
 
-def _recognize(path: str, number: int, prepared, opts: Options) -> rec.Recognition:
+def _recognize(path: str, number: int, image, dpi: int, opts: Options) -> rec.Recognition:
     try:
         return rec.recognize(
-            prepared.ocr_image,
-            dpi=prepared.dpi,
+            image,
+            dpi=dpi,
             lang=opts.lang,
             psm=opts.psm,
             tessdata_dir=opts.tessdata_dir,
