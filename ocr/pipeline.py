@@ -34,8 +34,8 @@ from ocr.result import Document, OcrResult, Page, Word
 MIN_EMBEDDED_LETTERS = 40
 MIN_EMBEDDED_CLEAN_SHARE = 0.85
 # A page read with less mean confidence than this is also read upside down (see process_page).
-FLIP_RETRY_CONFIDENCE = 0.55
-FLIP_MARGIN = 0.10
+FLIP_RETRY_CONFIDENCE = 0.70  # upright pages read at ~0.95, upside-down ones at ~0.55
+FLIP_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
