@@ -15,6 +15,11 @@ Measured in one run, on the same generated dossiers (every mode starts on an emp
 
     .venv/bin/python bench/backfill.py [--dossiers 8] [--repeat 1] [--skip-distributed]
     .venv/bin/python -m bench.backfill --dossiers 2 --skip-distributed     # smoke run
+    .venv/bin/python bench/backfill.py --only-distributed --worker-limit 1 --json out.json
+
+Workers take every scheduled chunk run by default (Prefect's default), and the queued chunks
+then wait on the `ocr` limit, retrying after up to 30 s (the server's Retry-After): cores sit idle
+between scans. `--worker-limit N` starts workers with `--limit N` to measure the alternative.
 
 Prints a table of medians with ratios against the baselines, writes bench/out/backfill.json; logs
 of every run go to bench/out/backfill-logs/. The corpus is cached in
@@ -249,8 +254,11 @@ def local_flow(c: Corpus, repeat: int) -> Run:
     )
 
 
-def distributed(c: Corpus, repeat: int, workers_list: list[int], batch: int) -> list[Run]:
-    """One Prefect server; for each worker count, fresh workers and a fresh shared data dir."""
+def distributed(
+    c: Corpus, repeat: int, workers_list: list[int], batch: int, worker_limit: int = 0
+) -> list[Run]:
+    """One Prefect server; for each worker count, fresh workers and a fresh shared data dir.
+    `worker_limit` > 0 starts each worker with `--limit` (flow runs it takes at once)."""
     from sohoa.localcluster import LocalCluster, stop
 
     runs = []
@@ -272,7 +280,7 @@ def distributed(c: Corpus, repeat: int, workers_list: list[int], batch: int) -> 
             names = [f"r{repeat}-w{i + 1}-of-{n_workers}" for i in range(n_workers)]
             try:
                 for name in names:
-                    cluster.start_worker(POOL, name)
+                    start_worker(cluster, name, worker_limit)
                 for name in names:
                     wait_for_text(home / f"worker-{name}.log", "started!", timeout=300)
                 log = LOGS / f"dist{n_workers}-r{repeat}.log"
@@ -291,7 +299,9 @@ def distributed(c: Corpus, repeat: int, workers_list: list[int], batch: int) -> 
                 chunks = {n: chunks_run(home / f"worker-{n}.log") for n in names}
                 runs.append(
                     Run(
-                        "distributed",
+                        f"distributed, worker --limit {worker_limit}"
+                        if worker_limit
+                        else "distributed",
                         n_workers,
                         per_worker,
                         run.wall,
@@ -309,6 +319,25 @@ def distributed(c: Corpus, repeat: int, workers_list: list[int], batch: int) -> 
         for log in home.glob("*.log"):  # server and worker logs, kept with the others
             shutil.copy(log, LOGS / f"cluster-r{repeat}-{log.name}")
     return runs
+
+
+def start_worker(cluster, name: str, limit: int) -> None:
+    """`cluster.start_worker`, or the same command with `--limit` (LocalCluster has no option)."""
+    if not limit:
+        cluster.start_worker(POOL, name)
+        return
+    log = open(cluster.home / f"worker-{name}.log", "ab")  # noqa: SIM115 (lives with the worker)
+    cmd = [PYTHON, "-m", "prefect", "worker", "start", "--pool", POOL, "--type", "process"]
+    cmd += ["--name", name, "--limit", str(limit)]
+    cluster.workers.append(
+        subprocess.Popen(
+            cmd,
+            env=cluster.child_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,8 +393,10 @@ def wait_for_text(path: Path, text: str, timeout: float) -> None:
 
 
 def chunks_run(worker_log: Path) -> int:
-    """Flow runs a worker took (its "submitting flow run" lines)."""
-    return worker_log.read_text(errors="replace").count("submitting flow run")
+    """Flow runs a worker took: submissions it started, less those the server refused (two
+    workers polling at once both try a run; the second is aborted)."""
+    text = worker_log.read_text(errors="replace")
+    return text.count("submitting flow run") - text.count("Aborted submission")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,8 +473,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="median over this many runs")
     parser.add_argument("--skip-distributed", action="store_true")
     parser.add_argument(
+        "--only-distributed", action="store_true", help="no baselines, no local flow"
+    )
+    parser.add_argument(
+        "--worker-limit", type=int, default=0, help="workers take at most N runs (0: no limit)"
+    )
+    parser.add_argument(
         "--batch-size", type=int, default=0, help="scans per chunk (0: a quarter of the scans)"
     )
+    parser.add_argument("--json", type=Path, default=OUT / "backfill.json", help="report file")
     args = parser.parse_args()
     adopt_orphans()
     for name in [k for k in os.environ if k.startswith("SOHOA_")]:
@@ -461,8 +499,10 @@ def main() -> None:
             lambda r=repeat: [baseline(c, r, with_out=True)],
             lambda r=repeat: [local_flow(c, r)],
         ]
+        if args.only_distributed:
+            steps = []
         if not args.skip_distributed:
-            steps.append(lambda r=repeat: distributed(c, r, [1, 2], batch))
+            steps.append(lambda r=repeat: distributed(c, r, [1, 2], batch, args.worker_limit))
         for step in steps:
             for run in step():
                 runs.append(run)
@@ -480,13 +520,14 @@ def main() -> None:
         "seed": args.seed,
         "repeat": args.repeat,
         "batch_size": batch,
+        "worker_limit": args.worker_limit,
         "target_local_vs_ocr": TARGET,
         "rows": rows,
         "runs": [asdict(r) for r in runs],
     }
-    (OUT / "backfill.json").write_text(json.dumps(report, indent=1))
+    args.json.write_text(json.dumps(report, indent=1))
     shutil.rmtree(WORK, ignore_errors=True)
-    print(f"wrote {OUT / 'backfill.json'}")
+    print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":
