@@ -303,10 +303,13 @@ def _run_ocrmypdf(corpus: Corpus, *, workers: int) -> Run | None:
 
 
 class PeakRss:
-    """Peak resident memory of this process and all its descendants, sampled from /proc."""
+    """Peak memory of this process and all its descendants, sampled from /proc: RSS summed over
+    processes (counts pages shared between forked workers once per process) and PSS (shared
+    pages split between their sharers: the memory the tree really holds)."""
 
-    def __init__(self, interval: float = 0.1) -> None:
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval, self.peak, self.peak_pss, self._stop = interval, 0, 0, threading.Event()
+        self.peak_by_role: dict[str, int] = {}
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> PeakRss:
@@ -318,13 +321,24 @@ class PeakRss:
         self._thread.join()
 
     def _loop(self) -> None:
+        me = os.getpid()
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            tree = process_tree(me)
+            rss = sum(tree.values())
+            if rss > self.peak:
+                self.peak = rss
+            pss = sum(_pss(pid) for pid in tree)
+            if pss > self.peak_pss:
+                self.peak_pss = pss
+                self.peak_by_role = {
+                    "this process": _pss(me),
+                    "tesseract": sum(_pss(p) for p in tree if _name(p) == "tesseract"),
+                }
             self._stop.wait(self.interval)
 
 
-def tree_rss(root: int) -> int:
-    """Sum of VmRSS (bytes) of `root` and its descendants."""
+def process_tree(root: int) -> dict[int, int]:
+    """{pid: VmRSS bytes} of `root` and its descendants."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -347,7 +361,24 @@ def tree_rss(root: int) -> int:
             if ppid == current and pid not in tree:
                 tree.add(pid)
                 frontier.append(pid)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return {pid: rss.get(pid, 0) for pid in tree}
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
@@ -369,6 +400,8 @@ def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
     return {
         "pages": result.page_count,
         "peak_rss_mb": round(peak.peak / 2**20, 1),
+        "peak_pss_mb": round(peak.peak_pss / 2**20, 1),
+        "at_peak_pss_mb": {k: round(v / 2**20, 1) for k, v in peak.peak_by_role.items()},
         "seconds": round(seconds, 1),
         "pages_per_second": round(n_pages / seconds, 3),
         "input_mb": round(pdf_size_mb(files), 1),
@@ -471,8 +504,16 @@ def section_memory(corpus: Corpus, n_pages: int, workers: int) -> dict:
     mem = memory_check(corpus, n_pages, workers)
     table(
         f"memory: {mem['pages']}-page PDF, {workers} processes, outputs written",
-        ["peak RSS MB", "seconds", "pages/s", "searchable.pdf MB"],
-        [[mem["peak_rss_mb"], mem["seconds"], mem["pages_per_second"], mem["searchable_pdf_mb"]]],
+        ["peak PSS MB", "peak RSS sum MB", "seconds", "pages/s", "searchable.pdf MB"],
+        [
+            [
+                mem["peak_pss_mb"],
+                mem["peak_rss_mb"],
+                mem["seconds"],
+                mem["pages_per_second"],
+                mem["searchable_pdf_mb"],
+            ]
+        ],
     )
     return mem
 
