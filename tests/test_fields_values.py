@@ -8,7 +8,7 @@ from ocr.fields.dates import find_dates, parse_date
 from ocr.fields.ids import canonical_code
 from ocr.fields.numbers import parse_area, parse_money, parse_number
 from ocr.fields.people import parse_name
-from ocr.fields.text import clean_name, fold
+from ocr.fields.text import Line, clean_name, find_label, fold
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,19 @@ def test_fold_keeps_offsets():
     folded = fold(text)
     assert folded == "thua dat so: 12, to ban do so: 4"
     assert len(folded) == len(text)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["Số vào sổcấp GCN: CS51186", "Số vào  sổ cấp GCN: CS51186", "Số và o s ổ cap GCN: CS51186"],
+)
+def test_labels_match_whatever_the_spacing(printed):
+    """OCR glues and splits words: the label still ends right before the value."""
+    line = Line(1, 0, printed, fold(printed))
+    hit = find_label(line, "so vao so cap gcn", 0.85)
+    assert hit is not None and hit.after == "CS51186"
+
+
+def test_label_spacing_does_not_invent_a_label():
+    line = Line(1, 0, "Số điện thoại: 0846539659", fold("Số điện thoại: 0846539659"))
+    assert find_label(line, "so vao so cap gcn", 0.85) is None

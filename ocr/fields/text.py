@@ -106,17 +106,43 @@ class LabelHit:
         return self.line.folded[self.end + cut :]
 
 
+def _compact(folded: str) -> tuple[str, list[int]]:
+    """The folded line without whitespace, and each kept character's offset in the line."""
+    keep = [i for i, c in enumerate(folded) if not c.isspace()]
+    return "".join(folded[i] for i in keep), keep
+
+
 def find_label(line: Line, label: str, min_score: float = 0.85) -> LabelHit | None:
-    """Fuzzy-locate a folded label in a line (exact substring first, then rapidfuzz)."""
+    """Fuzzy-locate a folded label in a line: exact substring first, then the same with spaces
+    ignored (OCR glues "sổcấp" and splits "s ổ", which is no evidence of another label), then
+    rapidfuzz on the line and on its space-free text (the better score wins)."""
     pos = line.folded.find(label)
     if pos >= 0:
         return LabelHit(line, pos, pos + len(label), 1.0)
     if len(line.folded) < len(label) * 0.6:
         return None
-    al = fuzz.partial_ratio_alignment(label, line.folded, score_cutoff=min_score * 100)
-    if al is None:
+    compact, offsets = _compact(line.folded)
+    target = label.replace(" ", "")
+    if not compact or not target:
         return None
-    return LabelHit(line, al.dest_start, al.dest_end, al.score / 100)
+    pos = compact.find(target)
+    if pos >= 0:
+        return LabelHit(line, offsets[pos], offsets[pos + len(target) - 1] + 1, 1.0)
+    best = None
+    al = fuzz.partial_ratio_alignment(label, line.folded, score_cutoff=min_score * 100)
+    if al is not None and al.dest_end > al.dest_start:
+        best = LabelHit(line, al.dest_start, al.dest_end, al.score / 100)
+    if len(compact) >= len(target) * 0.6:
+        al = fuzz.partial_ratio_alignment(target, compact, score_cutoff=min_score * 100)
+        if (
+            al is not None
+            and al.dest_end > al.dest_start
+            and (best is None or al.score / 100 > best.score)
+        ):
+            best = LabelHit(
+                line, offsets[al.dest_start], offsets[al.dest_end - 1] + 1, al.score / 100
+            )
+    return best
 
 
 def find_labels(
