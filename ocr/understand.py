@@ -15,6 +15,7 @@ from ocr.classify import is_blank, is_unreadable, load_model, rule_scores, score
 from ocr.classify.model import PageModel
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, extract
+from ocr.fields.consensus import FREE_TEXT, tokens_of, vote
 from ocr.result import Document, Page
 from ocr.split import check_cover, split
 
@@ -56,6 +57,18 @@ def _review(doc: Document, confidence_type: float) -> None:
     doc.review_reasons = reasons
 
 
+def _harmonise(documents: list[Document], pages: list[Page]) -> None:
+    """Free-text fields repaired by the majority of their prints across the whole dossier."""
+    tokens = [t for p in pages for t in tokens_of(p.text or "")]
+    for doc in documents:
+        for key in FREE_TEXT & doc.fields.keys():
+            value, prints = vote(str(doc.fields[key]), tokens)
+            doc.field_details[key]["prints"] = prints
+            if value != doc.fields[key]:
+                doc.field_details[key]["read"] = doc.fields[key]
+                doc.fields[key] = value
+
+
 def understand(
     pages: list[Page], *, model: PageModel | None = None, rules_only: bool = False
 ) -> Understanding:
@@ -82,12 +95,15 @@ def understand(
             fields=fields,
             field_details=details,
         )
+        documents.append(doc)
+    _harmonise(documents, [p for p in pages if not is_blank(p)])
+    for doc, seg in zip(documents, segments, strict=True):
+        doc_pages = [pages[i] for i in seg.pages]
         _review(doc, seg.type_confidence)
         unreadable = [p.number for p in doc_pages if is_unreadable(p)]
         if unreadable:
             doc.review_reasons.append(f"unreadable page(s) {unreadable}")
             doc.needs_review = True
-        documents.append(doc)
     dossier_code = office_code = None
     for doc in documents:
         if doc.doc_type == "phieu_tiep_nhan" and "dossier_code" in doc.fields:

@@ -240,6 +240,7 @@ def _flat_value(doc: DocText, lines: list[Line], labels: tuple[str, ...], parse)
     return None
 
 
+_HEADER = re.compile(r"doc\s*l\s*ap\s*-|tu\s*do\s*-\s*h|cong\s*hoa\s*xa|xa\s*hoi\s*chu\s*ngh")
 _NEW_ITEM = re.compile(r"\s*(?:[-+•*]|\d+[.)]|[a-zđ]\)|[IVX]+\.|dieu \d|chuong)", re.I)
 
 
@@ -249,6 +250,8 @@ def continuation(lines: list[Line], i: int, min_len: int = 60) -> str:
         return ""
     nxt = lines[i + 1]
     if nxt.page != lines[i].page or _NEW_ITEM.match(nxt.folded) or ":" in nxt.text[:40]:
+        return ""
+    if _HEADER.search(nxt.folded):  # the national motto read into the middle of the page
         return ""
     letters = [c for c in nxt.text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7:

@@ -1,0 +1,156 @@
+"""Dossier-wide consensus for free-text fields (names, project names, subjects).
+
+A dossier prints the same name several times: the label line, the signature block, the other
+documents (receipt, application, certificate, ID card, contract). OCR damages each print
+independently (a lost tone, `h` read as `b`), so the value read at one place is repaired syllable
+by syllable from the majority of all the prints that match it: `Nguyễn Hồng Moi` printed once
+beside three `Nguyễn Hồng Mai` becomes `Nguyễn Hồng Mai`. A syllable only changes to one with
+other letters (not just other marks) when its own reading is no Vietnamese syllable or the other
+spelling clearly outnumbers it, so a different person with a similar name does not overwrite it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ocr.fields.text import fold, nfc
+from ocr.vietnamese import is_valid_syllable
+
+# Free-text fields worth a vote (identifiers and numbers are validated, not voted).
+FREE_TEXT = frozenset(
+    {
+        "applicant_name", "owner_name", "taxpayer_name", "full_name", "transferor_name",
+        "transferee_name", "principal_name", "agent_name", "project_name", "project_owner",
+        "subject",
+    }
+)  # fmt: skip
+MATCH_CUTOFF = 85.0  # rapidfuzz ratio (folded, space-free) for a print to count as the value
+_EDGE = ".,;:()[]\"'“”«»|_~-—"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as printed, NFC, edge punctuation removed
+    folded: str
+
+
+def tokens_of(text: str) -> list[Token]:
+    """Words of a text, split where OCR glued a capitalised word on ("KimChung")."""
+    out: list[Token] = []
+    text = nfc(text).replace("Ð", "Đ")
+    glued = "".join(
+        " " + c if c.isupper() and i and text[i - 1].islower() else c for i, c in enumerate(text)
+    )
+    for raw in glued.split():
+        for part in re.split(r"[,;]", raw):
+            word = part.strip(_EDGE)
+            if word:
+                out.append(Token(word, fold(word)))
+    return out
+
+
+def prints_of(value: str, tokens: list[Token]) -> list[list[Token]]:
+    """Every non-overlapping run of tokens that reads like `value`, best first. A run may have
+    one word more or less than the value read here (OCR split "T hương" or glued "Congty")."""
+    own = tokens_of(value)
+    n = len(own)
+    target = "".join(t.folded for t in own)
+    if n == 0 or len(target) < 4:
+        return []
+    slack = max(2, len(target) // 6)
+    hits: list[tuple[float, int, int]] = []
+    for size in {max(1, n - 1), n, n + 1}:
+        for i in range(len(tokens) - size + 1):
+            window = tokens[i : i + size]
+            comp = "".join(t.folded for t in window)
+            if abs(len(comp) - len(target)) > slack:
+                continue
+            score = fuzz.ratio(comp, target, score_cutoff=MATCH_CUTOFF)
+            if score:
+                hits.append((score, i, size))
+    taken: list[tuple[int, int]] = []
+    for _, i, size in sorted(hits, key=lambda h: (-h[0], h[1])):
+        if all(i + size <= j or j + k <= i for j, k in taken):
+            taken.append((i, size))
+    return [tokens[i : i + size] for i, size in taken]
+
+
+def _style(word: str) -> str:
+    if len(word) > 1 and word.isupper():
+        return "upper"
+    return "title" if word[:1].isupper() else "lower"
+
+
+def _recase(word: str, style: str) -> str:
+    if style == "upper":
+        return word.upper()
+    if style == "title":
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _pick(own: str, seen: Counter[str]) -> str:
+    """The spelling of one syllable (lower case) the prints support best."""
+    own_l = own.lower()
+    valid = {w: is_valid_syllable(w) for w in seen}
+
+    def score(w: str) -> tuple[int, bool, int]:
+        marks = sum(1 for a, b in zip(w, fold(w), strict=True) if a != b)
+        return seen[w], valid[w], marks
+
+    same = [w for w in seen if fold(w) == fold(own_l)]
+    best = max(same, key=score) if same else own_l
+    own_count = sum(seen[w] for w in same)
+    others = Counter()
+    for w, c in seen.items():
+        if fold(w) != fold(own_l) and valid[w]:
+            others[fold(w)] += c
+    if others:
+        base, count = others.most_common(1)[0]
+        own_ok = any(valid[w] for w in same)
+        if (not own_ok and count >= own_count) or count >= max(2, 2 * own_count):
+            best = max((w for w in seen if fold(w) == base and valid[w]), key=score)
+    return best
+
+
+def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
+    """`value` repaired by the majority of its prints among `tokens`; (value, prints used).
+
+    The prints are grouped by word count and the largest group votes (the value's own word
+    count wins ties), one word position at a time; a print whose words do not line up with the
+    group's best print at some position is left out."""
+    own = tokens_of(value)
+    prints = prints_of(value, tokens)
+    groups: dict[int, list[list[Token]]] = {}
+    for p in prints:
+        groups.setdefault(len(p), []).append(p)
+    if not groups:
+        return value, 0
+    size = max(groups, key=lambda k: (len(groups[k]), k == len(own)))
+    ref = groups[size][0]
+    group = [
+        p
+        for p in groups[size]
+        if all(fuzz.ratio(a.folded, b.folded) >= 50 for a, b in zip(p, ref, strict=True))
+    ]
+    if len(group) < 2:
+        return value, len(group)
+    upper = value.isupper()
+    words = []
+    for j in range(size):
+        seen = Counter(p[j].text.lower() for p in group)
+        like = own[j].text if size == len(own) else ref[j].text
+        if size == len(own) and like.lower() not in seen:
+            seen[like.lower()] += 1  # the reading itself (a value cut from a wrapped line)
+        style = (
+            _style(like)
+            if size == len(own) or j == 0
+            else Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
+        )
+        word = _pick(like, seen)
+        words.append(word.upper() if upper else _recase(word, style))
+    return " ".join(words), len(group)
