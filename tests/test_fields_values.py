@@ -4,11 +4,13 @@ from datetime import date
 
 import pytest
 
+from ocr.fields import extract
 from ocr.fields.dates import find_dates, parse_date
 from ocr.fields.ids import canonical_code
 from ocr.fields.numbers import parse_area, parse_money, parse_number
 from ocr.fields.people import parse_name
 from ocr.fields.text import Line, clean_name, find_label, fold
+from ocr.result import Page
 
 
 @pytest.mark.parametrize(
@@ -134,3 +136,29 @@ def test_labels_match_whatever_the_spacing(printed):
 def test_label_spacing_does_not_invent_a_label():
     line = Line(1, 0, "Số điện thoại: 0846539659", fold("Số điện thoại: 0846539659"))
     assert find_label(line, "so vao so cap gcn", 0.85) is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("Số: 6GPMT-STNMT", "6/GPMT-STNMT"),  # the slash lost
+        ("Số: 146⁄GPMT-UBND", "146/GPMT-UBND"),  # a fraction slash read for "/"
+        ("Số: 1836/QĐ-UBND", "1836/QĐ-UBND"),
+    ],
+)
+def test_document_number_repairs(printed, value):
+    fields, _ = extract("quyet_dinh", [Page(number=1, text=f"UBND TỈNH NGHỆ AN\n{printed}")])
+    assert fields["document_number"] == value
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("Mẫu số 01⁄/LPTB", "01/LPTB"),
+        ("Mẫu số 18/ĐĐK", "18/ĐK"),
+        ("Mẫu số 03/BĐS-TNCM", "03/BĐS-TNCN"),
+    ],
+)
+def test_form_number_repairs(printed, value):
+    fields, _ = extract("to_khai_thue", [Page(number=1, text=printed)])
+    assert fields["form_number"] == value

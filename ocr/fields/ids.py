@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from ocr import identifiers
 from ocr.fields.text import DocText, Found, Line, fold, value_after
 
@@ -18,6 +20,7 @@ _D_WORDS = {
 def canonical_code(raw: str) -> str:
     """`123 / qd-ubnd` → `123/QĐ-UBND`: no spaces, letters upper-case, Đ restored."""
     s = re.sub(r"\s+", "", raw).strip(".,;:").replace("Ð", "Đ").replace("ð", "đ")
+    s = re.sub(r"[⁄∕／]+/?|//+", "/", s)  # fraction slash and doubled slashes read for "/"
     parts = re.split(r"([/\-])", s)
     out = []
     for part in parts:
@@ -103,9 +106,15 @@ def gcn_book_number(doc: DocText) -> Found | None:
 
 
 _NUMBER = re.compile(r"\s*([0-9OoIl]{1,5}\s?/\s?[^\W_]{1,8}(?:\s?-\s?[^\W_]{1,10})*)")
+# "6GPMT-STNMT": the slash lost between the number and an upper-case issuer abbreviation.
+_NO_SLASH = re.compile(r"\s*([0-9]{1,5})([A-ZĐ]{2,8}(?:\s?-\s?[A-ZĐ]{2,10})+)(?![\w/])")
 
 
 def _doc_number(text: str):
+    text = re.sub(r"[⁄∕／]", "/", text)
+    glued = _NO_SLASH.match(text)
+    if glued:
+        text = f"{glued.group(1)}/{glued.group(2)}" + text[glued.end() :]
     m = _NUMBER.match(text)
     if not m or not any(c.isdigit() for c in m.group(1)[:3]):
         return None
@@ -133,13 +142,12 @@ KNOWN_FORMS = ("04a/ĐK", "04b/ĐK", "04/ĐK", "09/ĐK", "11/ĐK", "15/ĐK", "18
 
 
 def _form(text: str):
-    m = _FORM.match(text)
+    m = _FORM.match(re.sub(r"[⁄∕／]+/?", "/", text))
     if not m:
         return None
     value = canonical_code(m.group(1))
-    if value not in KNOWN_FORMS:  # one misread digit ("19/ĐK") snaps to the known form
-        near = [k for k in KNOWN_FORMS if len(k) == len(value)
-                and sum(a != b for a, b in zip(k, value, strict=True)) == 1]  # fmt: skip
+    if value not in KNOWN_FORMS:  # one misread character ("19/ĐK", "18/ĐĐK") snaps to the form
+        near = [k for k in KNOWN_FORMS if Levenshtein.distance(k, value) == 1]
         if len(near) == 1:
             value = near[0]
     return value, m.group(1)
