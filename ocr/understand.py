@@ -15,7 +15,8 @@ from ocr.classify import is_blank, is_unreadable, load_model, rule_scores, score
 from ocr.classify.model import PageModel
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, extract
-from ocr.fields.consensus import FREE_TEXT, tokens_of, vote
+from ocr.fields.consensus import FREE_TEXT, shared_fields, tokens_of, vote
+from ocr.fields.text import DocText
 from ocr.result import Document, Page
 from ocr.split import check_cover, split
 
@@ -79,6 +80,7 @@ def understand(
     segments = split(scores)
     check_cover(segments, len(pages))
     documents: list[Document] = []
+    texts: list[DocText] = []
     for seg in segments:
         doc_pages = [pages[i] for i in seg.pages]
         for i in seg.pages:
@@ -96,7 +98,9 @@ def understand(
             field_details=details,
         )
         documents.append(doc)
+        texts.append(DocText.of(content))
     _harmonise(documents, [p for p in pages if not is_blank(p)])
+    shared_fields(list(zip(documents, texts, strict=True)))
     for doc, seg in zip(documents, segments, strict=True):
         doc_pages = [pages[i] for i in seg.pages]
         _review(doc, seg.type_confidence)

@@ -59,3 +59,41 @@ def test_understand_repairs_a_name_from_the_other_documents():
     receipt = next(d for d in result.documents if d.doc_type == "phieu_tiep_nhan")
     assert receipt.fields["applicant_name"] == "Trần Xuân Duy Toàn"
     assert receipt.field_details["applicant_name"]["read"] == "Tran Xuân Duy Toàn"
+
+
+FORM_PARCEL = """ĐƠN ĐĂNG KÝ BIẾN ĐỘNG ĐẤT ĐAI, TÀI SẢN GẮN LIỀN VỚI ĐẤT
+Họ và tên: Lê Hồng Hương
+Thửa đất số: 1190 Tờ bản đồ số: 76
+Diện tích: 567,4 m²"""
+CERT_PARCEL = """GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT
+Số phát hành: CX 247060
+Bà: Lê Hồng Hương
+Thửa đất số 1190 Tờ bản đồ số
+Diện tích 567,4 m² Hình thức Sử dụng riêng"""
+CONTRACT_PARCEL = """HỢP ĐỒNG CHUYỂN NHƯỢNG QUYỀN SỬ DỤNG ĐẤT
+BÊN CHUYỂN NHƯỢNG (Bên A):
+Bà: Lê Hồng Hương
+Thửa đất số: 119O7 Tờ bản đồ số: 76
+Diện tích: 567,4 m²"""
+
+
+def test_parcel_fields_agree_across_the_dossier():
+    pages = [Page(number=i + 1, text=t) for i, t in enumerate([FORM_PARCEL, CERT_PARCEL,
+                                                                CONTRACT_PARCEL])]  # fmt: skip
+    result = understand(pages)
+    by_type = {d.doc_type: d for d in result.documents}
+    cert = by_type["giay_chung_nhan_qsdd"]
+    assert cert.fields["map_sheet"] == "76"  # printed label, value lost: the dossier's value
+    assert cert.field_details["map_sheet"]["from_dossier"] == 2
+    contract = by_type["hop_dong_chuyen_nhuong"]
+    assert contract.fields["parcel_number"] == "1190"  # "119O7" outvoted by the two others
+    assert contract.field_details["parcel_number"]["read"] == "11907"
+
+
+def test_a_value_the_document_does_not_print_is_not_filled():
+    receipt = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: 000.00.07.H26-231015-0042"
+    form = FORM_PARCEL.replace("Thửa đất số: 1190 Tờ bản đồ số: 76\n", "")
+    result = understand([Page(number=1, text=receipt), Page(number=2, text=form),
+                         Page(number=3, text=CERT_PARCEL)])  # fmt: skip
+    form_doc = next(d for d in result.documents if d.doc_type == "don_dang_ky_bien_dong")
+    assert "parcel_number" not in form_doc.fields

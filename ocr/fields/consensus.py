@@ -16,8 +16,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-from ocr.fields.text import fold, nfc
+from ocr.fields import EXTRACTORS
+from ocr.fields.text import DocText, find_labels, fold, nfc
+from ocr.result import Document
 from ocr.vietnamese import is_valid_syllable
 
 # Free-text fields worth a vote (identifiers and numbers are validated, not voted).
@@ -154,3 +157,52 @@ def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
         word = _pick(like, seen)
         words.append(word.upper() if upper else _recase(word, style))
     return " ".join(words), len(group)
+
+
+# Fields of the one parcel a dossier is about: printed on the application, the certificate, the
+# contract, the extract, the tax form. (A certificate issued as the result carries a new serial and
+# register number, so those are only repaired towards a close majority reading, never filled.)
+SHARED_LABELS: dict[str, tuple[str, ...]] = {
+    "parcel_number": ("thua dat so", "thua so"),
+    "map_sheet": ("to ban do so", "to ban do"),
+    "area_m2": ("dien tich",),
+    "gcn_serial": (),
+    "gcn_book_number": (),
+}
+FILL_CONFIDENCE = 0.7  # a value taken from the other documents of the dossier
+
+
+def _close(a: object, b: object) -> bool:
+    """Two readings that one or two OCR slips apart (`700T`/`700`, `765.2`/`1765.2`)."""
+    return Levenshtein.distance(str(a), str(b)) <= 2
+
+
+def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
+    """Parcel fields: a value printed but unreadable on one document is taken from the others,
+    and a reading that a close majority of the other documents contradicts is replaced."""
+    for key, labels in SHARED_LABELS.items():
+        readings = Counter(d.fields[key] for d, _ in docs if key in d.fields)
+        if not readings:
+            continue
+        for doc, text in docs:
+            if key not in EXTRACTORS.get(doc.doc_type, {}):
+                continue
+            own = doc.fields.get(key)
+            others = readings.copy()
+            if own is not None:
+                others[own] -= 1
+            ranked = [(v, n) for v, n in others.most_common() if n > 0]
+            if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+                continue
+            best, n = ranked[0]
+            if own is None:
+                if labels and find_labels(text.lines, labels, 0.85):
+                    page = text.pages[0].number if text.pages else doc.pages[0]
+                    doc.fields[key] = best
+                    doc.field_details[key] = {
+                        "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": n
+                    }  # fmt: skip
+            elif best != own and n >= 2 and others[own] == 0 and _close(own, best):
+                doc.field_details[key]["read"] = own
+                doc.field_details[key]["from_dossier"] = n
+                doc.fields[key] = best
