@@ -31,6 +31,8 @@ _DIGIT_LOOKALIKES = str.maketrans(
     }
 )
 _D = r"[0-9OoQDIl|i!SBZ]"
+_DC = r"[0-9OoQDIl|i!SBZc]"  # in a dossier code also c (Tesseract's o for a 0)
+_CODE_LOOKALIKES = str.maketrans({**{k: v for k, v in _DIGIT_LOOKALIKES.items()}, ord("c"): "0"})
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212_~"
 
 OFFICE_FULL = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
@@ -43,9 +45,9 @@ _SEP = r"\s*[.,]\s*"
 _SEP_OPT = r"\s*[.,]?\s*"  # a dot OCR dropped
 _DASH = rf"\s*[{_DASHES}]?\s*"
 _LOOSE_CODE = re.compile(
-    rf"(?<![0-9A-Za-z.])(?P<office>{_D}{{3}}{_SEP_OPT}{_D}{{2}}{_SEP_OPT}{_D}{{2}}{_SEP_OPT}[A-Z]{_D}{{2}}"
-    rf"|[A-Z]{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}})"
-    rf"{_DASH}(?P<rest>{_D}{{6,8}}(?:{_DASH}{_D}{{4,8}})?)(?![0-9])"
+    rf"(?<![0-9A-Za-z])(?<![0-9]\.)(?P<office>{_DC}{{3}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}[A-Z] ?{_D}{{2}}"
+    rf"|[A-Z] ?{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}}|[A-Z] ?{_D}{{2}}{_D}{{1,3}}(?=\s*[{_DASHES}]))"
+    rf"{_DASH}(?P<rest>{_DC}(?: ?{_DC}){{5,7}}(?:{_DASH}{_DC}{{4,8}})?)(?![0-9])"
 )
 
 
@@ -88,24 +90,30 @@ def _clean_office(raw: str) -> str:
     """Map digit look-alikes in the digit positions; the level-1 letter stays a letter."""
     compact = re.sub(r"[\s.,]", "", raw)
     full = re.fullmatch(r"(.{3})(.{2})(.{2})([A-Z].{2})", compact)
-    parts = list(full.groups()) if full else re.split(r"\s*[.,]\s*", raw.strip())
+    glued = re.fullmatch(r"([A-Z].{2})(.{1,3})", compact)  # "G0920": the level-1 code is 3 long
+    if full:
+        parts = list(full.groups())
+    elif glued and not re.search(r"[.,]", raw):
+        parts = list(glued.groups())
+    else:
+        parts = re.split(r"\s*[.,]\s*", re.sub(r"(?<=[A-Z]) (?=\S)", "", raw.strip()))
     letter_at = 3 if len(parts) == 4 and len(parts[0]) == 3 else 0
     out = []
     for i, part in enumerate(parts):
         if i == letter_at:
-            out.append(part[:1] + part[1:].translate(_DIGIT_LOOKALIKES))
+            out.append(part[:1] + part[1:].translate(_CODE_LOOKALIKES))
         else:
-            out.append(part.translate(_DIGIT_LOOKALIKES))
+            out.append(part.translate(_CODE_LOOKALIKES))
     return ".".join(out)
 
 
 def _candidates_from_rest(rest: str) -> list[tuple[str, str]]:
     """Split "date[-]sequence" into (date, sequence) options, separated ones first."""
     pieces = [p for p in re.split(rf"\s*[{_DASHES}]\s*|\s+", rest) if p]
-    digits = "".join(pieces).translate(_DIGIT_LOOKALIKES)
+    digits = "".join(pieces).translate(_CODE_LOOKALIKES)
     options: list[tuple[str, str]] = []
     if len(pieces) == 2:
-        day, seq = (p.translate(_DIGIT_LOOKALIKES) for p in pieces)
+        day, seq = (p.translate(_CODE_LOOKALIKES) for p in pieces)
         options.append((day, seq))
     for n in (6, 8):
         if 4 <= len(digits) - n <= 8:
@@ -113,14 +121,36 @@ def _candidates_from_rest(rest: str) -> list[tuple[str, str]]:
     return options
 
 
-def find_dossier_codes(text: str) -> list[DossierCode]:
-    """Every valid dossier code in OCR text, in reading order, without duplicates."""
+def _near(read: str, printed: str | None) -> str | None:
+    """`printed` (zero-padded to the read length) when the read differs from it by a slip or two."""
+    if printed is None:
+        return None
+    printed = printed.zfill(len(read))
+    slips = sum(a != b for a, b in zip(read, printed, strict=False)) + abs(len(read) - len(printed))
+    return printed if 0 < slips <= 2 and len(printed) == len(read) else None
+
+
+def find_dossier_codes(
+    text: str, *, received: date | None = None, sequence: str | None = None
+) -> list[DossierCode]:
+    """Every valid dossier code in OCR text, in reading order, without duplicates.
+
+    `received` and `sequence` are what the same receipt prints elsewhere (the reception date,
+    "Số thứ tự"): when no reading of a code validates, a date or sequence one or two characters
+    off them is taken to be a misread of them. A valid reading is never overridden (the hint is
+    OCR text too)."""
     found: list[DossierCode] = []
     for m in _LOOSE_CODE.finditer(text):
         office = _clean_office(m["office"])
         if not is_office_code(office):
             continue
-        for day, seq in _candidates_from_rest(m["rest"]):
+        options = _candidates_from_rest(m["rest"])
+        repaired = []
+        for day, seq in options:  # only when no reading as printed is a valid code
+            if received is not None:
+                day = _near(day, received.strftime("%y%m%d" if len(day) == 6 else "%Y%m%d")) or day
+            repaired.append((day, _near(seq, sequence) or seq))
+        for day, seq in options + repaired:
             code = parse_dossier_code(f"{office}-{day}-{seq}")
             if code is not None:
                 if code not in found:

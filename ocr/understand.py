@@ -114,10 +114,14 @@ def understand(
             dossier_code = doc.fields["dossier_code"]
             office_code = doc.fields.get("office_code")
             break
-    if dossier_code is None:  # no receipt recognised: any QR code carrying a dossier code
-        for page in pages:
-            codes = [c for q in page.qr_codes for c in identifiers.find_dossier_codes(q)]
-            if codes:
-                dossier_code, office_code = codes[0].code, codes[0].office_code
+    if dossier_code is None:  # no receipt read: a QR code, else a code printed on any page
+        for source in ("qr", "text"):
+            for page in pages:
+                texts = page.qr_codes if source == "qr" else [page.text or ""]
+                codes = [c for t in texts for c in identifiers.find_dossier_codes(t)]
+                if codes:
+                    dossier_code, office_code = codes[0].code, codes[0].office_code
+                    break
+            if dossier_code is not None:
                 break
     return Understanding(pages, documents, dossier_code, office_code)

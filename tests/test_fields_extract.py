@@ -144,3 +144,10 @@ def test_every_generated_field_on_clean_text():
         assert set(details) == set(fields)
         assert all(k in fields for k in KEY_FIELDS[doc.doc_type] if k in doc.fields)
     assert misses == []
+
+
+def test_receipt_code_checked_against_its_reception_date_and_sequence():
+    """Month 19 is no date: the receipt's reception date (15/10/2023) repairs the code."""
+    text = RECEIPT.replace("231015-0042", "231915-0042")
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["dossier_code"] == "000.00.07.H26-231015-0042"

@@ -109,3 +109,34 @@ def test_serials():
 
 def test_mask_keeps_last_four_digits():
     assert mask_id("001085012345") == "********2345"
+
+
+@pytest.mark.parametrize(
+    "noisy",
+    [
+        "Mã hồ sơ: 000.00.24.H 18-231015-0042",  # a space inside the level-1 code
+        "Mahồ sơ.000.00.24.H18-231015-0042",  # the label glued on with a dot
+        "Mã hồ sơ: 000.00.24.H18-2310 15-0042",  # a space inside the date
+        "Mã hồ sơ: 0c0.00.24.H18-231015-0c42",  # c for 0
+    ],
+)
+def test_finder_tolerates_more_ocr_noise(noisy):
+    assert [c.code for c in find_dossier_codes(noisy)] == ["000.00.24.H18-231015-0042"]
+
+
+def test_short_office_code_with_its_dot_lost():
+    codes = find_dossier_codes("Mã hồ sơ: G0920-20260609-0092637")
+    assert [(c.code, c.office_code) for c in codes] == [("G09.20-20260609-0092637", "G09.20")]
+
+
+def test_receipt_date_and_sequence_repair_only_an_invalid_code():
+    # "231315": month 13 is no date; the receipt's reception date is one character away
+    text = "Mã hồ sơ: 000.00.24.H18-231315-0042"
+    assert find_dossier_codes(text) == []
+    repaired = find_dossier_codes(text, received=date(2023, 10, 15), sequence="42")
+    assert [c.code for c in repaired] == ["000.00.24.H18-231015-0042"]
+    # a valid reading is kept even if the hint (OCR text too) disagrees
+    valid = find_dossier_codes("000.00.24.H18-231016-0042", received=date(2023, 10, 15))
+    assert [c.code for c in valid] == ["000.00.24.H18-231016-0042"]
+    # a hint far from the reading repairs nothing
+    assert find_dossier_codes(text, received=date(2022, 4, 1)) == []

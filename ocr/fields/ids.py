@@ -4,6 +4,7 @@ numbers, document numbers (`Số: 123/QĐ-UBND`) and form numbers (`Mẫu số 0
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
@@ -36,22 +37,40 @@ def canonical_code(raw: str) -> str:
     return "".join(out)
 
 
+def receipt_hints(doc: DocText) -> tuple[date | None, str | None]:
+    """What a receipt prints besides the code: the reception date and the register's
+    "Số thứ tự" (the code's daily sequence), to check the code's date and sequence against."""
+    from ocr.fields.dates import labelled_date
+
+    received = labelled_date(doc, r"thoi gian nhan ho so|ngay nhan ho so")
+    day = date.fromisoformat(str(received.value)) if received else None
+    sequence = None
+    for line in doc.lines:
+        m = re.search(r"s[o0]\s*th[u]\s*t[u]\s*[:;.]?\s*([0-9OoIl]{1,8})(?![0-9])", line.folded)
+        if m:
+            sequence = line.text[m.start(1) : m.end(1)].translate(str.maketrans("OoIl", "0011"))
+    return day, sequence
+
+
 def dossier_code(doc: DocText, qr_codes: list[str] | None = None) -> Found | None:
-    """Mã hồ sơ: from a decoded QR payload first, else the text near "Mã hồ sơ", else any."""
+    """Mã hồ sơ: from a decoded QR payload first (it carries a checksum), else the text near
+    "Mã hồ sơ", else any line; text readings are checked against the receipt's reception date
+    and register sequence."""
     for payload in qr_codes or []:
         codes = identifiers.find_dossier_codes(payload)
         if codes:
             page = doc.pages[0].number if doc.pages else 1
             return Found(codes[0].code, payload, page, 1.0)
+    received, sequence = receipt_hints(doc)
     lines = doc.lines
     for i, line in enumerate(lines):
-        if re.search(r"m[a4]\s*h[o0]\s*s[o0]", line.folded):
+        if re.search(r"m[a4]\s*h[o0]\s*s[o0]", line.folded.replace(" ", "")):
             window = " ".join(ln.text for ln in lines[i : i + 2])
-            codes = identifiers.find_dossier_codes(window)
+            codes = identifiers.find_dossier_codes(window, received=received, sequence=sequence)
             if codes:
                 return doc.found(codes[0].code, codes[0].code, line, 1.0)
     for line in lines:
-        codes = identifiers.find_dossier_codes(line.text)
+        codes = identifiers.find_dossier_codes(line.text, received=received, sequence=sequence)
         if codes:
             return doc.found(codes[0].code, codes[0].code, line, 0.8)
     return None
