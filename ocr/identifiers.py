@@ -45,7 +45,8 @@ _SEP = r"\s*[.,]\s*"
 _SEP_OPT = r"\s*[.,]?\s*"  # a dot OCR dropped
 _DASH = rf"\s*[{_DASHES}]?\s*"
 _LOOSE_CODE = re.compile(
-    rf"(?<![0-9A-Za-z])(?<![0-9]\.)(?P<office>{_DC}{{3}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}[A-Z] ?{_D}{{2}}"
+    rf"(?<![0-9A-Za-z])(?<![0-9]\.)"
+    rf"(?P<office>{_DC}{{3}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}[A-Z] ?{_D}{{2}}"
     rf"|[A-Z] ?{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}}|[A-Z] ?{_D}{{2}}{_D}{{1,3}}(?=\s*[{_DASHES}]))"
     rf"{_DASH}(?P<rest>{_DC}(?: ?{_DC}){{5,7}}(?:{_DASH}{_DC}{{4,8}})?)(?![0-9])"
 )
