@@ -63,6 +63,11 @@ def test_money_takes_the_amount_in_figures():
         ("ngày 15/10/2023", date(2023, 10, 15)),
         ("Cấp ngày: 01-02-2019", date(2019, 2, 1)),
         ("Kỳ tính thuế: Ngày 22.11.2024", date(2024, 11, 22)),
+        ("Hà Nội, ngạy 0I tháng 10 năm 2021", date(2021, 10, 1)),  # I for 1 (folded to i)
+        ("Lâm Thao, ngày 27 tháng 01 riăm 2025", date(2025, 1, 27)),  # ri for n
+        ("Đông Anh, ngay 14tháng 7 hăm 2016", date(2016, 7, 14)),  # h for n
+        ("Lâm Thao, ngay 23 thárig 9 năm 2022", date(2022, 9, 23)),  # ri for n in tháng
+        ("TP. Hồ Chí Minh, ngày 23 thãng 5 riănn2024", date(2024, 5, 23)),  # nn for m
     ],
 )
 def test_dates(text, value):
@@ -162,3 +167,24 @@ def test_document_number_repairs(printed, value):
 def test_form_number_repairs(printed, value):
     fields, _ = extract("to_khai_thue", [Page(number=1, text=printed)])
     assert fields["form_number"] == value
+
+
+@pytest.mark.parametrize(
+    "printed", ["Ngày, tháng, năm: 13/04/2024", "Ngày. thang, nạrn: 13/04/2024",
+                "Ngày,tháng, n ăm: 13/04/2024"],
+)  # fmt: skip
+def test_id_card_issue_date_label_tolerates_ocr(printed):
+    text = f"CĂN CƯỚC CÔNG DÂN\nNgày sinh: 01/02/1990\n{printed}"
+    fields, _ = extract("can_cuoc", [Page(number=1, text=text)])
+    assert fields["issue_date"] == "2024-04-13"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["5, Thời gian trả kế quả giải quyết hồ sơ: ngày 09/08/2022",
+     "5. Thời gian trả Hà và giải quyết hồ sơ: ngày 09/08/2022"],
+)  # fmt: skip
+def test_appointment_date_label_tolerates_ocr(printed):
+    text = f"4. Thời gian nhận hồ sơ: 08 giờ 35 phút, ngày 19/07/2022\n{printed}"
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["appointment_date"] == "2022-08-09"

@@ -33,7 +33,7 @@ EXTRACTORS: dict[str, dict[str, Extractor]] = {
         "issue_date": dates.issue_date,
         "received_date": lambda d: dates.labelled_date(d, r"(?:nhan|tiep nhan) ho so|ngay nhan"),
         "appointment_date": lambda d: dates.labelled_date(
-            d, r"hen tr.|.r. ket qua|thoi gian tr. ket"
+            d, r"hen tr.|.r. ke.? qua|thoi gian tr. ke|quyet ho so\s*[:;.]\s*ngay"
         ),
     },
     "don_dang_ky_dat_dai": {
@@ -105,7 +105,9 @@ EXTRACTORS: dict[str, dict[str, Extractor]] = {
         "full_name": people.card_name,
         "date_of_birth": people.date_of_birth,
         "sex": people.sex,
-        "issue_date": lambda d: dates.labelled_date(d, r"ngay, thang, nam\s*:|ngay cap"),
+        "issue_date": lambda d: dates.labelled_date(
+            d, r"ngay\W{0,3}thang\W{0,3}n\s?[a-z]{1,3}\s*[:;.]|ngay\s*cap"
+        ),
     },
     "giay_uy_quyen": {"issue_date": dates.issue_date},
     "khac": {},

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_D = r"[0-9OoIl|]"
-_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+_D = r"[0-9OoIil|]"  # folded text lowercases an I read for 1
+_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1"})
 
 # "ngay 15 thang 10 nam 2023" with OCR variants of the words (thang → tbang, nam → narn).
 _WORDS = re.compile(
     rf"(?:ngay|ngav|nqay)?\s*(?P<d>{_D}{{1,2}})\s*[,.]?\s*"
-    rf"(?:thang|t[hb][a-z4]{{1,2}}[gq])\s*(?P<m>{_D}{{1,2}})\s*[,.]?\s*"  # thúng, tbang, thanq
-    rf"(?:nam|narn|n[a-z]{{1,2}}m)\s*(?P<y>{_D}{{4}})"  # narn (rn for m), nåm
+    rf"(?:thang|t[hb][a-z4]{{1,3}}[gq])\s*(?P<m>{_D}{{1,2}})\s*[,.]?\s*"  # thúng, tbang, tharig
+    rf"(?:nam|(?:n|ri|h)[a-z]{{0,2}}(?:m|rn|nn))\s*(?P<y>{_D}{{4}})"  # narn, riăm, hăm, riănn
 )
 _NUMERIC = re.compile(
     rf"(?<![0-9])(?P<d>{_D}{{1,2}})\s?[/.\-]\s?(?P<m>{_D}{{1,2}})\s?[/.\-]\s?(?P<y>{_D}{{4}})(?![0-9])"
