@@ -149,6 +149,9 @@ def test_label_spacing_does_not_invent_a_label():
         ("Số: 6GPMT-STNMT", "6/GPMT-STNMT"),  # the slash lost
         ("Số: 146⁄GPMT-UBND", "146/GPMT-UBND"),  # a fraction slash read for "/"
         ("Số: 1836/QĐ-UBND", "1836/QĐ-UBND"),
+        ("5o: 1836/QĐ-UBND", "1836/QĐ-UBND"),  # 5 for S in the label
+        ("Số: 4294/Q Đ-UBND", "4294/QĐ-UBND"),  # a space inside the abbreviation
+        ("Số: 146/GPMT-UBNO", "146/GPMT-UBND"),  # O for D
     ],
 )
 def test_document_number_repairs(printed, value):
@@ -188,3 +191,19 @@ def test_appointment_date_label_tolerates_ocr(printed):
     text = f"4. Thời gian nhận hồ sơ: 08 giờ 35 phút, ngày 19/07/2022\n{printed}"
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
     assert fields["appointment_date"] == "2022-08-09"
+
+
+@pytest.mark.parametrize("printed", ["Mẫii so 18/ĐK", "Maii số 18/ĐK", "Mẫv sô18/ĐK"])
+def test_form_number_behind_a_damaged_label_only_when_known(printed):
+    fields, _ = extract("don_dang_ky_bien_dong", [Page(number=1, text=printed)])
+    assert fields["form_number"] == "18/ĐK"
+    unknown, _ = extract(
+        "don_dang_ky_bien_dong", [Page(number=1, text=printed.replace("18", "77"))]
+    )
+    assert "form_number" not in unknown
+
+
+def test_register_number_after_a_damaged_label():
+    text = "Số phát hành: CS 123456\nSo vàosõ eap GCN: CN29879"
+    fields, _ = extract("giay_chung_nhan_qsdd", [Page(number=1, text=text)])
+    assert fields["gcn_book_number"] == "CN29879"

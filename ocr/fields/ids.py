@@ -15,6 +15,7 @@ from ocr.fields.text import DocText, Found, Line, fold, value_after
 _D_WORDS = {
     "qd": "QĐ", "dk": "ĐK", "vpdk": "VPĐK", "td": "TĐ", "bds": "BĐS", "dkmt": "ĐKMT",
     "hdgd": "HĐGD", "nd": "NĐ", "hdnd": "HĐND", "ubnd": "UBND", "gpmt": "GPMT",
+    "ubno": "UBND", "vpdx": "VPĐK", "qo": "QĐ",
 }  # fmt: skip
 
 
@@ -107,7 +108,10 @@ def gcn_serial(doc: DocText) -> Found | None:
 
 
 def _book(text: str):
+    """`CS51186`; the rest of a damaged label may come first ("eap GCN: CN29879")."""
     m = re.match(r"\s*([A-Za-z]{1,3}\s?-?\s?[0-9OoIl]{3,7})(?![0-9])", text)
+    if not m:
+        m = re.search(r"(?<![A-Za-z])([A-Z]{1,3}\s?-?\s?[0-9][0-9OoIl]{2,6})(?![0-9])", text[:40])
     if not m:
         return None
     raw = m.group(1)
@@ -124,7 +128,9 @@ def gcn_book_number(doc: DocText) -> Found | None:
     )  # fmt: skip
 
 
-_NUMBER = re.compile(r"\s*([0-9OoIl]{1,5}\s?/\s?[^\W_]{1,8}(?:\s?-\s?[^\W_]{1,10})*)")
+_NUMBER = re.compile(
+    r"\s*([0-9OoIl]{1,5}\s?/\s?[^\W_]{1,8}(?: [^\W_]{1,3}(?=\s?-))?(?:\s?-\s?[^\W_]{1,10})*)"
+)  # "4294/Q Đ-UBND": a space OCR put inside the abbreviation
 # "6GPMT-STNMT": the slash lost between the number and an upper-case issuer abbreviation.
 _NO_SLASH = re.compile(r"\s*([0-9]{1,5})([A-ZĐ]{2,8}(?:\s?-\s?[A-ZĐ]{2,10})+)(?![\w/])")
 
@@ -144,7 +150,7 @@ def document_number(doc: DocText) -> Found | None:
     """`Số: 123/QĐ-UBND` in the header (first page, top lines)."""
     head = [ln for ln in doc.lines if ln.page == doc.pages[0].number][:15] if doc.pages else []
     for line in head:
-        m = re.search(r"(?:^|\s)s[o0o6ố]\s*[:;.]\s*", line.folded)
+        m = re.search(r"(?:^|\s)[s5][o0o6ố]\s*[:;.]\s*", line.folded)
         if m:
             result = _doc_number(line.text[m.end() :])
             if result:
@@ -172,5 +178,18 @@ def _form(text: str):
     return value, m.group(1)
 
 
+_FORM_LABEL = re.compile(r"(?:^|\s)m\S{1,4}\s*s\S{0,2}\s*[:.]?\s*")  # "Mẫv sô", "Maii số"
+
+
 def form_number(doc: DocText) -> Found | None:
-    return value_after(doc, ("mau so", "mau"), _form, min_score=0.9, next_line=False)
+    """`Mẫu số 01/LPTB`; with the label damaged beyond fuzzy matching ("Mẫii so"), a form
+    number is still taken when it is one of the known forms."""
+    found = value_after(doc, ("mau so", "mau"), _form, min_score=0.9, next_line=False)
+    if found:
+        return found
+    for line in doc.lines[:40]:
+        for m in _FORM_LABEL.finditer(line.folded):
+            result = _form(line.text[m.end() :])
+            if result and result[0] in KNOWN_FORMS:
+                return doc.found(result[0], result[1], line, 0.9)
+    return None
