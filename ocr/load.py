@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -26,6 +27,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".
 A4_LONG_INCHES = 11.69
 MAX_RENDER_DPI = 600  # a PDF image scanned finer than this is rendered at 600 dpi
 MIN_RENDER_DPI = 72
+EXIF_ORIENTATION = 0x0112
 
 # Pillow refuses images over ~179 Mpx by default; an A0 scan at 600 dpi is ~ 660 Mpx.
 Image.MAX_IMAGE_PIXELS = 1_000_000_000
@@ -286,8 +288,8 @@ def _decode_image_file(path: Path, frame: int) -> tuple[np.ndarray, int]:
                     img.seek(frame)
                 img.load()
                 dpi = _image_dpi(img)
-                if frame == 0:
-                    img = ImageOps.exif_transpose(img)
+                if frame == 0 and img.getexif().get(EXIF_ORIENTATION, 1) != 1:
+                    img = ImageOps.exif_transpose(img)  # (a copy: only when it turns the page)
                 return _to_bgr(img), dpi
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
@@ -334,11 +336,12 @@ def _to_bgr(img: Image.Image) -> np.ndarray:
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(white, rgba)
+    # cv2 colour conversions: one fast pass where numpy's channel reversal is a slow strided copy
     if img.mode in ("1", "L"):
-        gray = np.asarray(img.convert("L"))
-        return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
-    rgb = np.asarray(img.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+        gray = np.asarray(img if img.mode == "L" else img.convert("L"))
+        return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    rgb = np.asarray(img if img.mode == "RGB" else img.convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
 def _to_uint8(arr: np.ndarray) -> np.ndarray:
