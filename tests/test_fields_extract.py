@@ -151,3 +151,35 @@ def test_receipt_code_checked_against_its_reception_date_and_sequence():
     text = RECEIPT.replace("231015-0042", "231915-0042")
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
     assert fields["dossier_code"] == "000.00.07.H26-231015-0042"
+
+
+POWER = """GIẤY ỦY QUYỀN
+Bên ủy quyền (Bên A):
+Ônq:Nguyễn Công Khải
+Sinh ngày: 31/08/1998 Số CCCD: 040098194813
+Bên được ủy qvyền (Bên 8):
+Bà: Lê Khánh Nga
+Sinh ngày:04/01/1996 So CCCD: 040196302467"""
+
+
+def test_power_of_attorney_parties_behind_damaged_headings_and_titles():
+    fields, _ = extract("giay_uy_quyen", [Page(number=1, text=POWER)])
+    assert fields["principal_name"] == "Nguyễn Công Khải"
+    assert fields["principal_citizen_id"] == "040098194813"
+    assert fields["agent_name"] == "Lê Khánh Nga"
+    assert fields["agent_citizen_id"] == "040196302467"
+
+
+def test_id_card_sex_and_birth_date_behind_damaged_labels():
+    text = "CĂN CƯỚC CÔNG DÂN\nSố: 001204012345\nNgày sirih: 30/05/2004 Giới tínli: Nom"
+    fields, _ = extract("can_cuoc", [Page(number=1, text=text)])
+    assert fields["date_of_birth"] == "2004-05-30" and fields["sex"] == "Nam"
+
+
+def test_permit_expiry_when_den_is_misread():
+    text = (
+        "Điều 3. Thời hạn của giấy phép: 10 năm, kể từ ngày 13 tháng 3 năm 2021 dẻh ngày\n"
+        "13 tháng 3 hăm 2031."
+    )
+    fields, _ = extract("giay_phep_moi_truong", [Page(number=1, text=text)])
+    assert fields["expiry_date"] == "2031-03-13"

@@ -109,10 +109,13 @@ def expiry_date(doc: DocText) -> Found | None:
             continue
         window = " ".join(ln.folded for ln in lines[i : i + 3])
         m = re.search(r"\bden\b", window)
-        if not m:
+        start = m.end() if m else 0
+        dates = find_dates(window[start:], lo=2000, hi=2100)
+        if not m and len(dates) >= 2:  # "đến" misread: the term runs from one date to the next
+            dates = dates[1:2]
+        elif not m:
             continue
-        dates = find_dates(window[m.end() :], lo=2000, hi=2100)
         if dates:
-            raw = window[m.end() + dates[0][1] : m.end() + dates[0][2]]
+            raw = window[start + dates[0][1] : start + dates[0][2]]
             return doc.found(dates[0][0].isoformat(), raw, line)
     return None

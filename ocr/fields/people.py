@@ -12,7 +12,16 @@ import re
 
 from ocr.fields import ids
 from ocr.fields.dates import find_dates
-from ocr.fields.text import DocText, Found, Line, clean_name, fold, label_hits, value_after
+from ocr.fields.text import (
+    DocText,
+    Found,
+    Line,
+    clean_name,
+    find_labels,
+    fold,
+    label_hits,
+    value_after,
+)
 
 NAME_LABELS = (
     "ho va ten",
@@ -60,7 +69,7 @@ def parse_name(text: str):
 def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
     """ "Ông: Nguyễn Văn An" / "Bà Trần Thị Hoa" at the start of a line."""
     for line in lines:
-        m = re.match(r"\s*(?:ong\s*/\s*ba|ong|ba)\s*[:.]?\s+", line.folded)
+        m = re.match(r"\s*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;]\s*|\s+)", line.folded)
         if m:
             result = parse_name(line.text[m.end() :])
             if result:
@@ -84,22 +93,32 @@ def _raw_name(text: str):
     return (clean_name(parsed[1]), parsed[1]) if parsed else None
 
 
+def _heading(line: Line, labels: tuple[str, ...]) -> float:
+    """How well a short line reads as one of the headings (fuzzy: "Bên được ủy qvyền")."""
+    if len(line.folded.strip()) > 60:
+        return 0.0
+    if any(s in line.folded for s in labels):
+        return 1.0
+    long = tuple(s for s in labels if len(s) >= 12)  # a short label fuzzily matches anything
+    hits = find_labels([line], long, 0.9) if long else []
+    return hits[0].score if hits else 0.0
+
+
 def section_lines(lines: list[Line], start: tuple[str, ...], stop: tuple[str, ...],
                   limit: int = 9) -> list[Line]:  # fmt: skip
-    """Lines after a short heading matching `start`, up to a `stop` heading or `limit` lines."""
-    for i, line in enumerate(lines):
-        head = line.folded.strip()
-        if len(head) > 60 or not any(s in head for s in start):
-            continue
-        if any(s in head for s in stop):
-            continue
-        out = []
-        for nxt in lines[i + 1 : i + 1 + limit]:
-            f = nxt.folded.strip()
-            if len(f) < 60 and any(s in f for s in stop):
-                break
-            out.append(nxt)
-        return out
+    """Lines after a short heading matching `start`, up to a `stop` heading or `limit` lines.
+    Exact headings first; a fuzzy one (OCR damage) only when no heading reads exactly."""
+    for exact in (True, False):
+        for i, line in enumerate(lines):
+            score = _heading(line, start)
+            if not score or (exact and score < 1.0) or _heading(line, stop) >= score:
+                continue
+            out = []
+            for nxt in lines[i + 1 : i + 1 + limit]:
+                if _heading(nxt, stop) > _heading(nxt, start):
+                    break
+                out.append(nxt)
+            return out
     return []
 
 
@@ -128,14 +147,15 @@ def parties(doc: DocText) -> dict[str, Found | None]:
 
 def _sex(text: str):
     f = fold(text).strip()
-    m = re.match(r"(nam|nu|male|female)\b", f)
+    m = re.match(r"(n[ao]m|narn|nu|nir|male|female)\b", f)
     if not m:
         return None
-    return ("Nam" if m.group(1) in ("nam", "male") else "Nữ"), text.strip().split()[0]
+    male = m.group(1) not in ("nu", "nir", "female")
+    return ("Nam" if male else "Nữ"), text.strip().split()[0]
 
 
 def sex(doc: DocText) -> Found | None:
-    return value_after(doc, ("gioi tinh", "sex"), _sex, min_score=0.9)
+    return value_after(doc, ("gioi tinh", "sex"), _sex, min_score=0.85)
 
 
 def _dob(text: str):
@@ -145,7 +165,7 @@ def _dob(text: str):
 
 def date_of_birth(doc: DocText) -> Found | None:
     return value_after(doc, ("ngay sinh", "ngay, thang, nam sinh", "sinh ngay", "date of birth"),
-                       _dob, min_score=0.88)  # fmt: skip
+                       _dob, min_score=0.85)  # fmt: skip
 
 
 def receipt_applicant(doc: DocText) -> Found | None:
