@@ -142,6 +142,11 @@ def find_label(line: Line, label: str, min_score: float = 0.85) -> LabelHit | No
             best = LabelHit(
                 line, offsets[al.dest_start], offsets[al.dest_end - 1] + 1, al.score / 100
             )
+    if best is not None and label[-1:].isalpha():  # a fuzzy end inside a word ("tínli"): the word
+        end = best.end
+        while end < len(line.folded) and line.folded[end].isalpha():
+            end += 1
+        best = LabelHit(line, best.start, end, best.score)
     return best
 
 
