@@ -97,3 +97,18 @@ def test_a_value_the_document_does_not_print_is_not_filled():
                          Page(number=3, text=CERT_PARCEL)])  # fmt: skip
     form_doc = next(d for d in result.documents if d.doc_type == "don_dang_ky_bien_dong")
     assert "parcel_number" not in form_doc.fields
+
+
+def test_a_spelling_that_is_no_syllable_loses_even_in_the_majority():
+    text = "Tên cơ sở: Nhà máy sản xuất thuc ăn\nNhà máy sản xuất thuc ăn\nNhà máy sản xuất thức ăn"
+    assert _vote("Nhà máy sản xuất thuc ăn", text) == "Nhà máy sản xuất thức ăn"
+
+
+def test_the_value_keeps_its_punctuation():
+    text = (
+        "1. Tên cơ sở: Cơ sở giết mổ gia súc, gia eầm tập trung Kim Chung\n"
+        "của Cơ sở giết mổ gia súc, gia cầm tập trung Kim Chung.\n"
+        "Dự án: Cơ sở giết mổ gia súc, gia cầm tập trung Kim Chung"
+    )
+    value = "Cơ sở giết mổ gia súc, gia eầm tập trung Kim Chung"
+    assert _vote(value, text) == "Cơ sở giết mổ gia súc, gia cầm tập trung Kim Chung"

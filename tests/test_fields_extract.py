@@ -1,6 +1,8 @@
 """Field extraction on whole documents: printed lines, OCR-like noise, multi-page documents,
 and every field of the generator's documents on clean text."""
 
+import pytest
+
 from ocr.fields import KEY_FIELDS, extract
 from ocr.result import Page, Word
 
@@ -183,3 +185,16 @@ def test_permit_expiry_when_den_is_misread():
     )
     fields, _ = extract("giay_phep_moi_truong", [Page(number=1, text=text)])
     assert fields["expiry_date"] == "2031-03-13"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "2. Chủ cơ sở; Công ty TNHH Bình Minh",  # ; read for :
+        "Xét Văn bản đề nghị cấp giấy phép môi trường eũa Công ty TNHH Bình Minh;",
+        "của Nhà máy X (sau đây gọi là Dự án) của Công ty TNHH Bình Minh (sa u đây gọi là Chủ)",
+    ],
+)
+def test_project_owner_behind_damaged_labels(printed):
+    fields, _ = extract("giay_phep_moi_truong", [Page(number=1, text=printed)])
+    assert fields["project_owner"] == "Công ty TNHH Bình Minh"

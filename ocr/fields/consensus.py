@@ -106,6 +106,8 @@ def _pick(own: str, seen: Counter[str]) -> str:
         return seen[w], valid[w], marks
 
     same = [w for w in seen if fold(w) == fold(own_l)]
+    if any(valid[w] for w in same):  # a spelling that is no syllable cannot be what was printed
+        same = [w for w in same if valid[w]]
     best = max(same, key=score) if same else own_l
     own_count = sum(seen[w] for w in same)
     others = Counter()
@@ -143,20 +145,30 @@ def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
     if len(group) < 2:
         return value, len(group)
     upper = value.isupper()
-    words = []
+    words: list[str] = []
     for j in range(size):
         seen = Counter(p[j].text.lower() for p in group)
         like = own[j].text if size == len(own) else ref[j].text
         if size == len(own) and like.lower() not in seen:
             seen[like.lower()] += 1  # the reading itself (a value cut from a wrapped line)
-        style = (
-            _style(like)
-            if size == len(own) or j == 0
-            else Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
-        )
+        if size == len(own):
+            style = _style(like)
+        elif j == 0:
+            style = _style(own[0].text)
+        else:
+            style = Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
         word = _pick(like, seen)
         words.append(word.upper() if upper else _recase(word, style))
-    return " ".join(words), len(group)
+    if size != len(own):
+        return " ".join(words), len(group)
+    out, pos = [], 0  # the value's own punctuation and spacing kept around the voted words
+    for tok, word in zip(own, words, strict=True):
+        at = nfc(value).find(tok.text, pos)
+        if at < 0:
+            return " ".join(words), len(group)
+        out.append(nfc(value)[pos:at] + word)
+        pos = at + len(tok.text)
+    return "".join(out) + nfc(value)[pos:], len(group)
 
 
 # Fields of the one parcel a dossier is about: printed on the application, the certificate, the

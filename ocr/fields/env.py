@@ -8,14 +8,18 @@ import re
 from ocr.fields.dates import find_dates
 from ocr.fields.text import DocText, Found, Line, clean_name, continuation, fold
 
-_PROJECT = re.compile(r"(?:ten (?:du an|co so)[^:]{0,26}|cua du an|^\s*du an)\s*:\s*")
+_PROJECT = re.compile(
+    r"(?:ten\s*(?:du\s*an|co\s*so)[^:;]{0,26}|cua\s*du\s*an|^\s*du\s*an)\s*[:;.]\s*"
+)
 _OWNER = re.compile(
-    r"(?:ten chu (?:du an|co so)[^:]{0,26}|(?<!ten )chu (?:du an|co so)|chu dau tu)\s*:\s*"
+    r"(?:ten chu (?:du an|co so)[^:;]{0,26}|(?<!ten )chu (?:du an|co so)|chu dau tu)\s*[:;]\s*"
     r"|^\s*chu (?:du an|co so)\s*$"
 )
 _CUT = re.compile(
-    r"\s*(?:(?<!\btp)\.\s|[;(]\s|\.$|;|,\s*dia chi|\(sau day|, nguoi dai dien|, duoc thuc hien)"
+    r"\s*(?:(?<!\btp)\.\s|\(|;\s|\.$|;|,\s*dia c|, nguoi dai dien|, duoc thuc hien"
+    r"|\s(?:thuc|thực) hi)"
 )
+_COMPANY = re.compile(r"(?<![a-z])cong\s?ty\s")  # "Công ty …", "Congty …"
 
 
 def _value(text: str) -> str | None:
@@ -69,7 +73,9 @@ def project_name(doc: DocText) -> Found | None:
         return doc.found(value, value, _line_at(doc, m.start(1)), 0.9)
     subj = subject(doc)
     if subj:
-        m = re.search(r"tac dong moi truong (?:cua|doi voi) ", fold(str(subj.value)))
+        m = re.search(
+            r"tac\s*dong\s*moi\s*tru\S{1,3}\s*(?:cua|doi\s*voi)\s*", fold(str(subj.value))
+        )
         if m:
             value = clean_name(str(subj.value)[m.end() :])
             return Found(value, value, subj.page, subj.confidence)
@@ -89,6 +95,11 @@ def project_owner(doc: DocText) -> Found | None:
             if value:
                 line = _line_at(doc, m.start())
                 return doc.found(value, value, line, 0.9)
+    m = _COMPANY.search(folded)  # the labels unreadable: the first company the document names
+    if m:
+        value = _value(flat[m.start() :][:120])
+        if value:
+            return doc.found(value, value, _line_at(doc, m.start()), 0.7)
     return None
 
 
