@@ -42,10 +42,16 @@ def test_malformed_numbers(raw):
         ("c) Diện tích: 75,0 m2 (bảy mươi lăm mét vuông)", 75.0),
         ("diện tích 2.488,8 m 2 tại xã", 2488.8),
         ("Tổng 3 thửa, 450 m²", 450.0),
+        ("Diện tích. l.765,20 m²", 1765.2),  # l for 1
+        ("Diện tích 383S,2 m² Hình thức", 3835.2),  # S for 5
     ],
 )
 def test_area(text, value):
     assert parse_area(text)[0] == value
+
+
+def test_area_is_not_the_tail_of_a_damaged_number():
+    assert parse_area("Diện tích 383#,2 m²") is None  # not 2.0
 
 
 def test_money_takes_the_amount_in_figures():
