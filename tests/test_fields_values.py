@@ -213,3 +213,16 @@ def test_register_number_after_a_damaged_label():
     text = "Số phát hành: CS 123456\nSo vàosõ eap GCN: CN29879"
     fields, _ = extract("giay_chung_nhan_qsdd", [Page(number=1, text=text)])
     assert fields["gcn_book_number"] == "CN29879"
+
+
+@pytest.mark.parametrize(
+    ("printed", "parcel"),
+    [
+        ("Tliửa đất số: 1096 Tờ bản đồ só: 12", "1096"),  # li for h in the label
+        ("Thửa dất số 99Tỏ bản đồ số 32", "99"),  # the next label glued on
+        ("Thửa đất số: 12a Tờ bản đồ số: 3", "12a"),
+    ],
+)
+def test_parcel_number_repairs(printed, parcel):
+    fields, _ = extract("trich_luc_ban_do", [Page(number=1, text=printed)])
+    assert fields["parcel_number"] == parcel

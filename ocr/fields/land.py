@@ -15,7 +15,10 @@ _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 
 def _small_number(text: str):
-    m = re.match(r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}[a-zA-Z]?)(?![0-9]|[.,][0-9])", text)
+    m = re.match(
+        r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}(?:[a-zA-Z](?![^\W\d_]))?)(?![0-9]|[.,][0-9])",
+        text,
+    )  # "12a", but "99Tờ" is 99 glued to the next label
     if not m or not any(c.isdigit() for c in m.group(1)):
         return None
     raw = m.group(1)
@@ -26,7 +29,7 @@ def _small_number(text: str):
 
 
 def parcel_number(doc: DocText) -> Found | None:
-    return value_after(doc, ("thua dat so", "thua so", "so thua"), _small_number)
+    return value_after(doc, ("thua dat so", "thua so", "so thua"), _small_number, min_score=0.8)
 
 
 def map_sheet(doc: DocText) -> Found | None:
