@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _FULL = re.compile(r"(\d{3})\.(\d{2})\.(\d{2})\.([A-Z]\d{2})")
 _SHORT = re.compile(r"([A-Z]\d{2})((?:\.\d{1,3}){0,2})")
@@ -25,6 +26,7 @@ _DOSSIER = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # a register repeats a few thousand dates a million times
 def _date(digits: str) -> date | None:
     """YYMMDD or YYYYMMDD (20YY), a real calendar date."""
     try:

@@ -8,6 +8,7 @@ Committee / central body), which is then created too. It is never dropped; calle
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,43 @@ def ensure_office(session: Session, code: str, name: str | None = None) -> tuple
         [dict(code=code, name=name or "", level=level, parent_code=parent, province_code=level1)],
     )
     return session.get(Office, code), True
+
+
+def ensure_offices(session: Session, office_codes: Iterable[str]) -> list[str]:
+    """Create, in one INSERT, the offices among `office_codes` that are not registered, as
+    `ensure_office` would one by one (so an import of a million dossiers does not query per
+    office). Returns the codes created, sorted (their level-1 offices, when created with them,
+    are not listed)."""
+    known = set(session.exec(select(Office.code)).all())
+    missing = sorted(set(office_codes) - known)
+    rows: list[dict[str, Any]] = []
+
+    def add(code: str) -> None:
+        level1 = codes.level1_of(code)
+        level, parent, name = "unknown", None, ""
+        if level1 is not None:
+            ancestors = codes.ancestor_candidates(code)
+            if not ancestors:  # the code is a level-1 unit itself
+                level, name = _level1_level(level1), PROVINCES.get(level1, "")
+            else:
+                parent = next((f for forms in ancestors for f in forms if f in known), None)
+                if parent is None:
+                    parent = codes.province_office_code(level1)
+                    add(parent)
+        rows.append(
+            dict(code=code, name=name, level=level, parent_code=parent, province_code=level1)
+        )
+        known.add(code)  # later codes (sorted: ancestors first) may hang under it
+
+    created = []
+    for code in missing:
+        if code not in known:  # not already created as the level-1 office of an earlier code
+            add(code)
+            created.append(code)
+    for start in range(0, len(rows), 500):  # parents precede children: FKs hold per statement
+        insert_ignore(session, Office, rows[start : start + 500])
+    session.flush()
+    return created
 
 
 def seed_provinces(session: Session) -> int:

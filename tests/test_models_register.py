@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import text
 from sqlmodel import func, select
 
 from models import repository as repo
+from models.db import make_engine, migrate, session_scope
 from models.tables import Dossier, Office
 
 REGISTER = """dossier_code,procedure_code,received_at,channel,resolved_at,result_kind,officer
@@ -205,3 +209,107 @@ def test_offices_csv(db_session, tmp_path):
     again = repo.import_offices_csv(db_session, path)
     assert (again.created, again.updated) == (0, 3)
     assert db_session.exec(select(func.count()).select_from(Office)).one() == 34 + 3
+
+
+def test_repeated_code_last_row_wins_and_offices_batch(db_session, tmp_path):
+    """A code repeated in the file: one dossier with the last row's values. Offices missing
+    from the registry are created in one batch, nested ones under the one created before them."""
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "dossier_code,procedure_code,received_at,channel,resolved_at,result_kind,note\n"
+        "000.00.24.H18-231015-0042,1.1,2023-10-15,counter,,paper,first\n"
+        "000.46.24.H18-231015-0001,1.2,2023-10-15,online,,none,\n"
+        "000.00.24.H18-231015-0042,1.1,2023-10-15,counter,,electronic,last\n"
+        "000.46.24.H18-231016-0002,1.2,2023-10-16,,,,\n",
+        encoding="utf-8",
+    )
+    report = repo.import_register(db_session, path)
+    db_session.commit()
+    assert (report.rows, report.inserted, report.updated, report.unchanged) == (3, 3, 0, 0)
+    assert report.bad == []
+    # no province seeded: the H18 People's Committee is created too, but not reported
+    assert report.offices_created == ["000.00.24.H18", "000.46.24.H18"]
+    offices = {o.code: o for o in db_session.exec(select(Office)).all()}
+    assert (offices["000.00.00.H18"].level, offices["000.00.00.H18"].parent_code) == (
+        "province",
+        None,
+    )
+    assert offices["000.00.24.H18"].parent_code == "000.00.00.H18"
+    assert offices["000.46.24.H18"].parent_code == "000.00.24.H18"
+    assert {o.level for c, o in offices.items() if c != "000.00.00.H18"} == {"unknown"}
+    rows = dossiers(db_session)
+    last = rows["000.00.24.H18-231015-0042"]
+    assert (last.result_kind, last.attributes) == ("electronic", {"note": "last"})
+    assert rows["000.46.24.H18-231016-0002"].result_kind == "unknown"
+
+    again = repo.import_register(db_session, path)
+    db_session.commit()
+    assert (again.rows, again.inserted, again.updated, again.unchanged) == (3, 0, 0, 3)
+    assert again.offices_created == []
+
+
+def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
+    """Another process inserts one of the file's dossiers (from a scan) while the import runs:
+    the import's plain INSERT meets the key, is redone as an upsert, and takes the row over."""
+    engine = make_engine(pg_url)
+    migrate(engine)
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "dossier_code,procedure_code,received_at,channel,resolved_at,result_kind\n"
+        + "".join(
+            f"000.00.24.H18-231015-{i:04d},1.1,2023-10-15,counter,,paper\n" for i in (1, 2, 3)
+        ),
+        encoding="utf-8",
+    )
+    with session_scope(engine) as s:
+        repo.ensure_office(s, "000.00.24.H18")
+    other = engine.connect()
+    other_pid = other.execute(text("SELECT pg_backend_pid()")).scalar()
+    other.execute(
+        text(
+            "INSERT INTO dossier (code, office_code, result_kind, source, components_digitized,"
+            " result_digitized, reused, created_at) VALUES ('000.00.24.H18-231015-0002',"
+            " '000.00.24.H18', 'unknown', 'scan', true, false, false, now())"
+        )
+    )  # not committed yet: the import's INSERT will wait on it
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            result["r"] = repo.import_register(engine, path)
+        except BaseException as exc:  # noqa: BLE001  (shown by the assertion below)
+            result["error"] = exc
+
+    importer = threading.Thread(target=run)
+    importer.start()
+    try:
+        waiting = False
+        watch = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        for _ in range(200):  # until the import waits for the other transaction
+            waiting = watch.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE :o = ANY(pg_blocking_pids(pid))"
+                    " AND query LIKE 'INSERT INTO dossier%'"
+                ),
+                {"o": other_pid},
+            ).scalar()
+            if waiting:
+                break
+            time.sleep(0.05)
+        watch.close()
+        assert waiting, "the import never waited on the uncommitted dossier"
+    finally:
+        other.commit()
+        other.close()
+        importer.join(timeout=60)
+    assert "error" not in result, result
+    report = result["r"]
+    assert (report.rows, report.inserted, report.updated, report.unchanged) == (3, 2, 1, 0)
+    with session_scope(engine) as s:
+        raced = s.get(Dossier, "000.00.24.H18-231015-0002")
+        assert (raced.source, raced.result_kind, raced.components_digitized) == (
+            "register",
+            "paper",
+            True,
+        )
+    engine.dispose()
