@@ -1,7 +1,7 @@
 """Dossier-wide consensus of free-text fields: each print of a name is damaged independently,
 the majority of the prints repairs the value read at one place."""
 
-from ocr.fields.consensus import tokens_of, vote
+from ocr.fields.consensus import split_glued, tokens_of, vote
 from ocr.result import Page
 from ocr.understand import understand
 
@@ -112,3 +112,24 @@ def test_the_value_keeps_its_punctuation():
     )
     value = "Cơ sở giết mổ gia súc, gia eầm tập trung Kim Chung"
     assert _vote(value, text) == "Cơ sở giết mổ gia súc, gia cầm tập trung Kim Chung"
+
+
+def test_glued_syllables_come_apart_but_names_without_marks_stay():
+    assert split_glued("dụngđất") == ("dụng", "đất")
+    assert split_glued("Nhàmáy") == ("Nhà", "máy")
+    assert split_glued("Nguyen") == ("Nguyen",)  # one syllable that lost its marks
+    assert split_glued("TNHH") == ("TNHH",)
+    assert (
+        _vote("cho phép chuyển mục đích sử dụngđất", "") == "cho phép chuyển mục đích sử dụng đất"
+    )
+
+
+def test_a_long_value_votes_piece_by_piece():
+    subject = "phê duyệt kết quả thẩm định báo cáo đánh giá tác động môi trường của Nhà máy X"
+    damaged = "phê duyệt kết quả thẩm đinh bao cáo đánh giá tác động moi trường của Nhà máy X"
+    text = (
+        f"Về việc {damaged}\n"  # printed once whole; its pieces appear elsewhere too
+        "Điều 1. Phê duyệt kết quả thẩm định báo cáo đánh giá tác động môi trường của Nhà máy X\n"
+        "Căn cứ hồ sơ thẩm định báo cáo đánh giá tác động môi trường\n"
+    )
+    assert _vote(damaged, text) == subject

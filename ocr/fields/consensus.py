@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -22,6 +23,8 @@ from ocr.fields import EXTRACTORS
 from ocr.fields.text import DocText, find_labels, fold, nfc
 from ocr.result import Document
 from ocr.vietnamese import is_valid_syllable
+from ocr.vietnamese.lexicon import lexicon
+from ocr.vietnamese.syllables import skeleton
 
 # Free-text fields worth a vote (identifiers and numbers are validated, not voted).
 FREE_TEXT = frozenset(
@@ -41,6 +44,30 @@ class Token:
     folded: str
 
 
+@lru_cache(maxsize=65536)
+def split_glued(word: str) -> tuple[str, ...]:
+    """A word that is no syllable but two syllables glued ("dụngđất", "Nhàmáy") → the two,
+    choosing the most likely cut; anything else unchanged."""
+    if len(word) < 4 or not word.isalpha() or is_valid_syllable(word.lower()):
+        return (word,)
+    lex = lexicon()
+    if lex.by_skeleton.get(skeleton(word)):  # "Nguyen": one syllable with its marks lost
+        return (word,)
+    best, best_score = (word,), None
+    for i in range(1, len(word)):
+        a, b = word[:i], word[i:]
+        if (
+            len(a) > 1
+            and len(b) > 1
+            and is_valid_syllable(a.lower())
+            and is_valid_syllable(b.lower())
+        ):
+            score = lex.unigram(a.lower()) + lex.unigram(b.lower())
+            if best_score is None or score > best_score:
+                best, best_score = (a, b), score
+    return best
+
+
 def tokens_of(text: str) -> list[Token]:
     """Words of a text, split where OCR glued a capitalised word on ("KimChung")."""
     out: list[Token] = []
@@ -51,8 +78,8 @@ def tokens_of(text: str) -> list[Token]:
     for raw in glued.split():
         for part in re.split(r"[,;]", raw):
             word = part.strip(_EDGE)
-            if word:
-                out.append(Token(word, fold(word)))
+            for piece in split_glued(word) if word else ():
+                out.append(Token(piece, fold(piece)))
     return out
 
 
@@ -122,6 +149,30 @@ def _pick(own: str, seen: Counter[str]) -> str:
     return best
 
 
+CHUNK = 6  # a long value (a decision's subject) votes in pieces of this many words
+
+
+def _chunked(value: str, tokens: list[Token]) -> tuple[str, int]:
+    """A long value voted piece by piece: its parts are printed more often than the whole
+    (the project name inside a subject), and a damaged piece does not sink the rest."""
+    text = nfc(value)
+    spans, pos = [], 0
+    for tok in tokens_of(text):
+        at = text.find(tok.text, pos)
+        if at < 0:
+            return value, 0
+        spans.append((at, at + len(tok.text)))
+        pos = at + len(tok.text)
+    out, last, prints = [], 0, 0
+    for i in range(0, len(spans), CHUNK):
+        part = spans[i : i + CHUNK]
+        start, end = part[0][0], part[-1][1]
+        voted, n = vote(text[start:end], tokens)
+        out.append(text[last:start] + voted)
+        last, prints = end, max(prints, n)
+    return "".join(out) + text[last:], prints
+
+
 def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
     """`value` repaired by the majority of its prints among `tokens`; (value, prints used).
 
@@ -129,21 +180,23 @@ def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
     count wins ties), one word position at a time; a print whose words do not line up with the
     group's best print at some position is left out."""
     own = tokens_of(value)
+    if len(own) > CHUNK + 2:
+        whole = prints_of(value, tokens)
+        if len(whole) < 3:  # printed whole too rarely to outvote damage: vote the pieces
+            return _chunked(value, tokens)
     prints = prints_of(value, tokens)
     groups: dict[int, list[list[Token]]] = {}
     for p in prints:
         groups.setdefault(len(p), []).append(p)
-    if not groups:
-        return value, 0
-    size = max(groups, key=lambda k: (len(groups[k]), k == len(own)))
-    ref = groups[size][0]
+    size = max(groups, key=lambda k: (len(groups[k]), k == len(own))) if groups else len(own)
+    ref = groups[size][0] if groups else own
     group = [
         p
-        for p in groups[size]
+        for p in groups.get(size, [])
         if all(fuzz.ratio(a.folded, b.folded) >= 50 for a, b in zip(p, ref, strict=True))
     ]
-    if len(group) < 2:
-        return value, len(group)
+    if len(group) < 2:  # nothing to vote with: the reading, glued words taken apart
+        return _rebuild(value, own, [t.text for t in own]), len(group)
     upper = value.isupper()
     words: list[str] = []
     for j in range(size):
@@ -161,14 +214,20 @@ def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
         words.append(word.upper() if upper else _recase(word, style))
     if size != len(own):
         return " ".join(words), len(group)
-    out, pos = [], 0  # the value's own punctuation and spacing kept around the voted words
+    return _rebuild(value, own, words), len(group)
+
+
+def _rebuild(value: str, own: list[Token], words: list[str]) -> str:
+    """`value` with its words replaced, its own punctuation and spacing kept around them."""
+    text, out, pos = nfc(value), [], 0
     for tok, word in zip(own, words, strict=True):
-        at = nfc(value).find(tok.text, pos)
+        at = text.find(tok.text, pos)
         if at < 0:
-            return " ".join(words), len(group)
-        out.append(nfc(value)[pos:at] + word)
+            return " ".join(words)
+        gap = text[pos:at]
+        out.append((" " if out and not gap else gap) + word)  # glued words come apart
         pos = at + len(tok.text)
-    return "".join(out) + nfc(value)[pos:], len(group)
+    return "".join(out) + text[pos:]
 
 
 # Fields of the one parcel a dossier is about: printed on the application, the certificate, the

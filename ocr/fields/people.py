@@ -69,7 +69,7 @@ def parse_name(text: str):
 def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
     """ "Ông: Nguyễn Văn An" / "Bà Trần Thị Hoa" at the start of a line."""
     for line in lines:
-        m = re.match(r"\s*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;]\s*|\s+)", line.folded)
+        m = re.match(r"[\s_\-.,'~|]*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;]\s*|\s+)", line.folded)
         if m:
             result = parse_name(line.text[m.end() :])
             if result:
