@@ -7,19 +7,29 @@ then times `compute_rates(period=...)` on PostgreSQL and SQLite (median of --rep
 checks every figure of every row against an independent, straightforward computation in Python
 over the generated data (the baseline, timed in the same run).
 
+Section `register` (issue 5: 1M register rows import in under a minute on PostgreSQL): a
+generated register export (same offices and code shapes; 5% of rows with an extra column, 100
+repeated codes, 100 bad rows, dossiers of 50 unregistered offices) is imported into a fresh
+database by `models.register.import_register`, then re-imported (nothing may change), and by the
+previous implementation (`bench/register_before.py`, the same-run baseline) into another fresh
+database; both must leave the same dossiers and offices and report the same bad rows.
+
     .venv/bin/python bench/rates.py                      # 1M dossiers, both backends
     .venv/bin/python bench/rates.py --dossiers 20000     # smoke run
+    .venv/bin/python bench/rates.py --sections register --backends postgresql
 
-Writes bench/out/rates.json.
+Writes bench/out/rates.json (section rates) and bench/out/register.json (section register).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -31,8 +41,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench import register_before  # noqa: E402
+from models import register as register_new  # noqa: E402
 from models import repository as repo  # noqa: E402
 from models.db import make_engine, migrate, session_scope  # noqa: E402
 from models.provinces import PROVINCES  # noqa: E402
@@ -41,6 +53,7 @@ from models.rates import Period, compute_rates  # noqa: E402
 OUT = Path(__file__).parent / "out"
 START = date(2022, 1, 1)
 DAYS = 730
+REGISTER_TARGET_S = 60.0  # issue 5: 1M rows on PostgreSQL
 PG_URL = os.environ.get("SOHOA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -335,6 +348,254 @@ def compare(rows, exp: dict[str, dict]) -> tuple[int, float, list[str]]:
     return n, worst, problems
 
 
+# --- register import (issue 5) ---------------------------------------------------------------
+
+
+def write_register(path: Path, offices: list[str], rows: int, seed: int) -> tuple[int, int]:
+    """A one-stop export of `rows` good rows plus repeats and bad rows (see the module doc).
+    Returns (distinct codes, bad rows)."""
+    rng = random.Random(seed)
+    seq: dict[tuple[str, int], int] = {}
+    codes: list[str] = []
+    bad_at = set(rng.sample(range(rows), min(100, rows // 100)))
+    repeat_at = set(rng.sample(range(rows), min(100, rows // 100))) - bad_at
+    bad = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow([*register_new.COLUMNS, "officer"])
+        for i in range(rows):
+            if i in repeat_at and codes:  # a later export line for an earlier dossier
+                code = codes[rng.randrange(len(codes))]
+                out.writerow([code, "1.004227", "", "online", "", "electronic", "sửa đổi"])
+                continue
+            office, day = rng.choice(offices), rng.randrange(DAYS)
+            k = seq[(office, day)] = seq.get((office, day), 0) + 1
+            received = START + timedelta(days=day)
+            code = f"{office}-{received:%y%m%d}-{k:04d}"
+            if i in bad_at:
+                bad += 1
+                out.writerow([code, "1.004227", "31/02/2023", "counter", "", "paper", ""])
+                continue
+            codes.append(code)
+            r = rng.random()
+            kind = "paper" if r < 0.55 else "electronic" if r < 0.9 else "none" if r < 0.95 else ""
+            resolved = received + timedelta(days=rng.randrange(30)) if r < 0.8 else None
+            out.writerow(
+                [
+                    code,
+                    rng.choice(("1.004227", "1.010727", "2.000889")),
+                    received.strftime("%d/%m/%Y") if r < 0.3 else received.isoformat(),
+                    rng.choice(("counter", "online", "post")),
+                    resolved.isoformat() if resolved else "",
+                    kind,
+                    "Nguyễn Văn A" if rng.random() < 0.05 else "",
+                ]
+            )
+    return len(set(codes)), bad
+
+
+def _digest(engine) -> str:
+    """A hash of every dossier's register columns and of the office registry, in code order."""
+    h = hashlib.sha256()
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=50_000).execute(
+            text(
+                "SELECT code, office_code, procedure_code, received_at, channel, resolved_at,"
+                " result_kind, attributes, source FROM dossier ORDER BY code"
+            )
+        )
+        for row in result:
+            attrs = row[7]
+            if isinstance(attrs, str):
+                attrs = json.loads(attrs)
+            h.update(repr((*row[:7], json.dumps(attrs, sort_keys=True), row[8])).encode())
+        for row in conn.execute(
+            text("SELECT code, level, parent_code, province_code FROM office ORDER BY code")
+        ):
+            h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _timed_import(module, engine, path: Path) -> tuple[float, float, tuple[float, ...], object]:
+    """(wall s, client CPU s, load average before, report) of one import."""
+    load_avg = tuple(round(x, 2) for x in os.getloadavg())
+    t, c = time.perf_counter(), _cpu()
+    report = module.import_register(engine, path)
+    return time.perf_counter() - t, _cpu() - c, load_avg, report
+
+
+def register_backend(name: str, url_for, offices_csv: Path, path: Path, old: bool) -> dict:
+    """New path (import, then re-import) and, with `old`, the previous path, each into a fresh
+    database from `url_for(tag)`; checks both leave the same data."""
+    out: dict = {"backend": name}
+    digests = {}
+    for label, module in (("new", register_new), ("old", register_before))[: 2 if old else 1]:
+        with url_for(label) as url:
+            engine = make_engine(url)
+            migrate(engine)
+            with session_scope(engine) as s:
+                assert not repo.import_offices_csv(s, offices_csv).bad
+            wall, cpu, load_avg, report = _timed_import(module, engine, path)
+            print(
+                f"[register {name} {label}] {wall:.1f} s (client CPU {cpu:.1f} s, load {load_avg})"
+                f" rows {report.rows:,} inserted {report.inserted:,} bad {len(report.bad)}"
+                f" offices created {len(report.offices_created)}",
+                flush=True,
+            )
+            out[f"{label}_s"] = round(wall, 2)
+            out[f"{label}_client_cpu_s"] = round(cpu, 2)
+            out[f"{label}_load_avg"] = load_avg
+            out[f"{label}_report"] = {
+                "rows": report.rows,
+                "inserted": report.inserted,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "bad": len(report.bad),
+                "bad_lines_head": [b.line for b in report.bad[:5]],
+                "offices_created": len(report.offices_created),
+            }
+            out[f"{label}_bad"] = [str(b) for b in report.bad]
+            out[f"{label}_offices_created"] = report.offices_created
+            if label == "new":
+                wall, cpu, load_avg, again = _timed_import(module, engine, path)
+                print(
+                    f"[register {name} new, again] {wall:.1f} s (load {load_avg}) inserted"
+                    f" {again.inserted} updated {again.updated} unchanged {again.unchanged:,}",
+                    flush=True,
+                )
+                out["reimport_s"] = round(wall, 2)
+                out["reimport_load_avg"] = load_avg
+                out["reimport_changed"] = again.inserted + again.updated
+            digests[label] = _digest(engine)
+            engine.dispose()
+    problems = []
+    if out["reimport_changed"]:
+        problems.append(f"re-import changed {out['reimport_changed']} dossiers")
+    if old:
+        if digests["new"] != digests["old"]:
+            problems.append("dossiers or offices differ between the new and the old path")
+        for key in ("bad", "offices_created"):
+            if out[f"new_{key}"] != out[f"old_{key}"]:
+                problems.append(f"{key} differ between the new and the old path")
+        if out["new_report"] != out["old_report"]:
+            problems.append(f"reports differ: {out['new_report']} != {out['old_report']}")
+        out["speedup"] = round(out["old_s"] / out["new_s"], 2)
+    for key in ("new_bad", "old_bad", "new_offices_created", "old_offices_created"):
+        out.pop(key, None)
+    out["problems"] = problems
+    return out
+
+
+def bench_register(args, tmp: Path) -> int:
+    from contextlib import contextmanager
+
+    rng = random.Random(args.seed)
+    offices = make_offices(args.offices, rng)
+    unregistered = {c for c, _, level, _ in offices if level == "commune"}
+    unregistered = set(sorted(unregistered)[:50])  # seen only in dossier codes
+    offices_csv = tmp / "register-offices.csv"
+    with open(offices_csv, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["code", "name", "level", "parent_code"])
+        out.writerows([(c, n, lv, p or "") for c, n, lv, p in offices if c not in unregistered])
+    path = tmp / "register-import.csv"
+    rows = args.register_rows or args.dossiers
+    t = time.perf_counter()
+    distinct, bad = write_register(path, [o[0] for o in offices], rows, args.seed)
+    print(
+        f"register file: {rows:,} lines, {distinct:,} dossiers, {bad} bad rows,"
+        f" {path.stat().st_size / 1e6:.0f} MB, in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+    results = []
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+
+            @contextmanager
+            def url_for(tag: str):
+                db = tmp / f"register-{tag}.db"
+                yield f"sqlite:///{db}"
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+        else:
+            admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+
+            @contextmanager
+            def url_for(tag: str, admin=admin):
+                schema = f"bench_reg_{tag}_{uuid.uuid4().hex[:8]}"
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                try:
+                    sep = "&" if "?" in args.pg_url else "?"
+                    yield f"{args.pg_url}{sep}options=-csearch_path%3D{schema}"
+                finally:
+                    with admin.connect() as conn:
+                        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+        r = register_backend(backend, url_for, offices_csv, path, old=not args.no_old)
+        r["expected_rows"], r["expected_bad"] = distinct, bad
+        if r["new_report"]["rows"] != distinct or r["new_report"]["bad"] != bad:
+            r["problems"].append(f"expected {distinct} rows and {bad} bad rows")
+        results.append(r)
+        if backend != "sqlite":
+            admin.dispose()
+
+    print(
+        f"\nregister import, {rows:,} lines ({distinct:,} dossiers),"
+        f" target < {REGISTER_TARGET_S:.0f} s on PostgreSQL, {os.cpu_count()} cores"
+    )
+    head = (
+        "backend",
+        "new s",
+        "old s",
+        "old/new",
+        "target s",
+        "meets",
+        "re-import s",
+        "load avg",
+        "ok",
+    )
+    print(" | ".join(head))
+    for r in results:
+        target = REGISTER_TARGET_S if r["backend"] == "postgresql" else None
+        print(
+            " | ".join(
+                str(x)
+                for x in (
+                    r["backend"],
+                    r["new_s"],
+                    r.get("old_s", "-"),
+                    r.get("speedup", "-"),
+                    target or "-",
+                    ("yes" if r["new_s"] < target else "NO") if target else "-",
+                    r["reimport_s"],
+                    r["new_load_avg"][0],
+                    "yes" if not r["problems"] else "NO",
+                )
+            )
+        )
+        for p in r["problems"]:
+            print("   problem:", p)
+    OUT.mkdir(exist_ok=True)
+    report = {
+        "lines": rows,
+        "dossiers": distinct,
+        "bad_rows": bad,
+        "target_s": REGISTER_TARGET_S,
+        "cpu_count": os.cpu_count(),
+        "results": results,
+    }
+    (OUT / "register.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nwrote {OUT / 'register.json'}")
+    return 0 if all(not r["problems"] for r in results) else 1
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -388,7 +649,21 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--backends", default="postgresql,sqlite")
     ap.add_argument("--pg-url", default=PG_URL)
+    ap.add_argument("--sections", default="rates,register", help="rates, register, or both")
+    ap.add_argument("--register-rows", type=int, default=0, help="default: --dossiers")
+    ap.add_argument("--no-old", action="store_true", help="skip the previous register import")
     args = ap.parse_args()
+    sections = args.sections.split(",")
+    status = 0
+    if "register" in sections:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            status |= bench_register(args, Path(tmpdir))
+    if "rates" in sections:
+        status |= bench_rates(args)
+    return status
+
+
+def bench_rates(args) -> int:
     period = Period.parse(args.period)
 
     t = time.perf_counter()
@@ -410,8 +685,6 @@ def main() -> int:
                     )
                 )
                 continue
-            from sqlalchemy import create_engine
-
             admin = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
             schema = f"bench_{uuid.uuid4().hex[:8]}"
             with admin.connect() as conn:
