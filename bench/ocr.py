@@ -624,7 +624,8 @@ def _system_dir() -> Path:
 
 
 def section_variants(corpus: Corpus, workers: int) -> dict:
-    """psm, reading order, post-correction, language: one change at a time from the default."""
+    """psm, reading order, post-correction, language, the resolution Tesseract reads at: one change
+    at a time from the default."""
     variants: dict[str, dict] = {
         "default": {},
         "psm 4": {"psm": 4},
@@ -632,6 +633,9 @@ def section_variants(corpus: Corpus, workers: int) -> dict:
         "tesseract order": {"order": "tesseract"},
         "no post-correction": {"correct": False},
         "vie+eng": {"lang": "vie+eng"},
+        "read at scan dpi": {"recognition_dpi": None},
+        "read at 240 dpi": {"recognition_dpi": 240},
+        "read at 160 dpi": {"recognition_dpi": 160},
     }
     scores = {}
     for name, kwargs in variants.items():

@@ -47,6 +47,7 @@ class Options:
     tessdata_dir: Path | None = None
     steps: tuple[str, ...] | None = None
     psm: int = rec.DEFAULT_PSM
+    recognition_dpi: int | None = rec.RECOGNITION_DPI  # None: read at the page's own resolution
     order: str = "layout"
     correct: bool = rec.DEFAULT_CORRECT
     qr: bool = True
@@ -205,27 +206,32 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
     )
     words: list[Word] = []
     if not prepared.blank:
-        result = _recognize(path, number, prepared.ocr_image, prepared.dpi, opts)
+        gray, upscaled = prepared.ocr_image, "upscale" in prepared.applied
+        result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
             # Orientation's usual miss is 180 degrees on a sparse page: Tesseract then reads
             # upside-down glyphs with low confidence. Read it flipped and keep the better one.
-            flipped = _recognize(
-                path, number, cv2.rotate(prepared.ocr_image, cv2.ROTATE_180), prepared.dpi, opts
-            )
+            upside_down = cv2.rotate(gray, cv2.ROTATE_180)
+            flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
             if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
                 result = flipped
+                gray = cv2.rotate(gray, cv2.ROTATE_180)
                 pdf_image = cv2.rotate(pdf_image, cv2.ROTATE_180)
                 page.rotation = (page.rotation + 180) % 360
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
-        if opts.qr:
-            page.qr_codes = decode_qr(pdf_image, pdf_dpi)
+        if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
+            page.qr_codes = decode_qr(gray, prepared.dpi)
     if opts.workdir is not None:
         _write_page_artifacts(opts.workdir, page, pdf_image, words)
     return page
 
 
-def _recognize(path: str, number: int, image, dpi: int, opts: Options) -> rec.Recognition:
+def _recognize(
+    path: str, number: int, image, dpi: int, opts: Options, upscaled: bool = False
+) -> rec.Recognition:
+    """An upscaled low-resolution page is read at its upscaled size (measured before
+    RECOGNITION_DPI existed); every other page at opts.recognition_dpi."""
     try:
         return rec.recognize(
             image,
@@ -235,6 +241,7 @@ def _recognize(path: str, number: int, image, dpi: int, opts: Options) -> rec.Re
             tessdata_dir=opts.tessdata_dir,
             order=opts.order,
             correct=opts.correct,
+            max_dpi=None if upscaled else opts.recognition_dpi,
         )
     except RuntimeError as exc:  # tesseract crashed on this page: the input is unreadable
         raise BadInput(f"{Path(path).name}: page {number}: {exc}") from exc
@@ -255,6 +262,7 @@ class _IdentityPrepared:
     rotation: int = 0
     skew_degrees: float = 0.0
     blank: bool = False
+    applied: tuple[str, ...] = ()
 
     @property
     def ocr_image(self):
