@@ -128,6 +128,7 @@ class Tally:
         self.doc_conf: list[tuple[float, bool]] = []
         self.review: list[tuple[bool, bool]] = []
         self.seconds: list[float] = []
+        self.pages_dropped = 0  # pages in no document, or in several
 
     def add(self, dossier, pages, result, level: str, seconds: float) -> None:
         page_types, splits, docs, _ = _truth(dossier)
@@ -135,6 +136,8 @@ class Tally:
         self.page_true += page_types
         self.page_pred += pred_types
         self.page_level += [level] * len(page_types)
+        covered = sorted(n for d in result.documents for n in d.pages)
+        self.pages_dropped += len(pages) - len(set(covered)) + len(covered) - len(set(covered))
         pred_splits = [tuple(d.pages) for d in result.documents]
         self.split_ok.append(pred_splits == splits)
         self.split_level.append(level)
@@ -205,6 +208,7 @@ class Tally:
             },  # fmt: skip
             "split_exact": round(sum(self.split_ok) / max(1, len(self.split_ok)), 4),
             "dossier_code_exact": round(sum(self.code_ok) / max(1, len(self.code_ok)), 4),
+            "pages_dropped": self.pages_dropped,
             "fields": {k: round(sum(v) / len(v), 4) for k, v in sorted(self.fields.items())},
             "field_counts": {k: len(v) for k, v in sorted(self.fields.items())},
             "per_level": per_level,
@@ -235,7 +239,8 @@ def _print(name: str, s: dict) -> None:
     print(f"\n== {name}: {s['dossiers']} dossiers, {s['pages']} pages")
     print(f"page accuracy {s['page_accuracy']:.4f}   page macro-F1 {s['page_macro_f1']:.4f}   "
           f"split exact {s['split_exact']:.4f}   "
-          f"dossier code {s['dossier_code_exact']:.4f}")  # fmt: skip
+          f"dossier code {s['dossier_code_exact']:.4f}   "
+          f"pages dropped {s['pages_dropped']}")  # fmt: skip
     print("per level:", "  ".join(f"{k}: F1 {v['page_macro_f1']:.3f} split {v['split_exact']:.3f}"
                                    for k, v in s["per_level"].items()))  # fmt: skip
 
