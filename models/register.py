@@ -6,12 +6,12 @@ the rest are imported. A repeated code: the last row wins. Re-importing a file c
 (rows whose register columns are unchanged are not rewritten). The register never touches the
 digitization facts (those come from scans; a new dossier starts with none).
 
-Speed (1M rows in well under a minute on PostgreSQL): rows are validated in one streaming pass
-and, on PostgreSQL, written straight into COPY to a temporary table while they are read (the
-server parses COPY on the other core), then one `INSERT … SELECT … ON CONFLICT DO UPDATE` skips
-unchanged rows with a join before they reach the conflict path (which would lock and log each
-one) and counts inserts with `RETURNING`. Offices not yet registered are created in one INSERT.
-SQLite runs the same upsert as executemany in batches.
+Speed (issue 5: 1M rows in under a minute on PostgreSQL; `bench/rates.py --sections register`):
+rows are validated in one streaming pass and, on PostgreSQL, written straight into COPY to a
+temporary table as they are read (the server parses COPY on the other core). Offices not yet
+registered are created in one INSERT. Then set-based: UPDATE the existing dossiers whose
+register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`). SQLite runs an
+`INSERT … ON CONFLICT DO UPDATE … WHERE changed` as executemany in batches.
 """
 
 from __future__ import annotations
@@ -273,9 +273,9 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
     """Stream the validated rows into COPY, create missing offices, then upsert set-based."""
     report = RegisterImport()
     conn = session.connection().connection.driver_connection  # psycopg, same transaction
-    seen: set[str] = set()
+    last_line: dict[str, int] = {}  # code -> the line of its last row so far
+    superseded: list[int] = []  # lines of rows a later row with the same code replaces
     offices: set[str] = set()
-    repeated = False
     with conn.cursor() as cur:
         cur.execute(
             "CREATE TEMP TABLE tmp_register (line int, code text, office_code text, "
@@ -285,35 +285,35 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
         with cur.copy(f"COPY tmp_register (line, {', '.join(_FIELDS)}) FROM STDIN") as copy:
             write = copy.write_row
             for row in scan_register(path, report.bad):
-                code = row[1]
-                if code in seen:
-                    repeated = True
-                else:
-                    seen.add(code)
+                earlier = last_line.get(row[1])
+                if earlier is not None:
+                    superseded.append(earlier)
+                last_line[row[1]] = row[0]
                 offices.add(row[2])
                 if row[8] is not None:
                     row = (*row[:8], json.dumps(row[8], ensure_ascii=False))
                 write(row)
-        report.rows = len(seen)
-        del seen
+        report.rows = len(last_line)
+        del last_line
+        if superseded:  # rare: dropped once here rather than de-duplicated in each statement
+            cur.execute(
+                "DELETE FROM tmp_register t USING unnest(%s::int[]) AS x(line)"
+                " WHERE t.line = x.line",
+                (superseded,),
+            )
         report.offices_created = ensure_offices(session, offices)
         cur.execute("ANALYZE tmp_register")  # row counts for the planner (joins, sort in memory)
         # the sort by code below takes ~200 bytes a row: in memory rather than spilled to disk
         cur.execute("SELECT current_setting('work_mem'), set_config('work_mem', '256MB', true)")
         work_mem = cur.fetchone()[0]
-        source = (
-            "(SELECT DISTINCT ON (code) * FROM tmp_register ORDER BY code, line DESC)"
-            if repeated
-            else "tmp_register"
-        )
-        report.updated, report.inserted = _upsert_pg(cur, source)
+        report.updated, report.inserted = _upsert_pg(cur)
         cur.execute("SELECT set_config('work_mem', %s, true)", (work_mem,))
         cur.execute("DROP TABLE tmp_register")
     report.unchanged = report.rows - report.inserted - report.updated
     return report
 
 
-def _upsert_pg(cur: Any, source: str) -> tuple[int, int]:
+def _upsert_pg(cur: Any) -> tuple[int, int]:
     """(updated, inserted): UPDATE the existing dossiers whose register columns changed, then a
     plain INSERT of the new ones sorted by code. Sorted, the primary key and office indexes are
     filled in order (a new code lands next to the previous one, or on the rightmost page, which
@@ -329,7 +329,7 @@ def _upsert_pg(cur: Any, source: str) -> tuple[int, int]:
     fields = ", ".join(_FIELDS)
     select = (
         f"SELECT {', '.join(f's.{c}' for c in _FIELDS)}, 'register', %(now)s, %(now)s,"
-        f" false, false, false FROM {source} s"
+        " false, false, false FROM tmp_register s"
     )
     insert = (
         f"INSERT INTO dossier ({fields}, source, created_at, updated_at,"
@@ -337,7 +337,7 @@ def _upsert_pg(cur: Any, source: str) -> tuple[int, int]:
     )
     cur.execute(
         f"UPDATE dossier d SET {', '.join(f'{c} = s.{c}' for c in _UPDATED)},"
-        f" source = 'register', updated_at = %(now)s FROM {source} s"
+        " source = 'register', updated_at = %(now)s FROM tmp_register s"
         f" WHERE d.code = s.code AND ({cast('d')}, d.source) IS DISTINCT FROM"
         f" ({cast('s')}, 'register')",
         now,
