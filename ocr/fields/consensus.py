@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -92,13 +93,13 @@ def prints_of(value: str, tokens: list[Token]) -> list[list[Token]]:
     if n == 0 or len(target) < 4:
         return []
     slack = max(2, len(target) // 6)
+    ends = list(accumulate((len(t.folded) for t in tokens), initial=0))  # no join to skip a run
     hits: list[tuple[float, int, int]] = []
     for size in {max(1, n - 1), n, n + 1}:
         for i in range(len(tokens) - size + 1):
-            window = tokens[i : i + size]
-            comp = "".join(t.folded for t in window)
-            if abs(len(comp) - len(target)) > slack:
+            if abs(ends[i + size] - ends[i] - len(target)) > slack:
                 continue
+            comp = "".join(t.folded for t in tokens[i : i + size])
             score = fuzz.ratio(comp, target, score_cutoff=MATCH_CUTOFF)
             if score:
                 hits.append((score, i, size))
