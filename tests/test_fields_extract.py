@@ -198,3 +198,27 @@ def test_permit_expiry_when_den_is_misread():
 def test_project_owner_behind_damaged_labels(printed):
     fields, _ = extract("giay_phep_moi_truong", [Page(number=1, text=printed)])
     assert fields["project_owner"] == "Công ty TNHH Bình Minh"
+
+
+def test_application_filer_from_the_signature_when_the_name_line_is_lost():
+    text = (
+        "ĐƠN ĐĂNG KÝ ĐẤT ĐAI, TÀI SẢN GẮN LIỀN VỚI ĐẤT\nPHẦN II. NGƯỜI SỬ DỤNG ĐẤT\n"
+        "Số CCCD: 001176608683\nNgười viết đơn cam đoan nội dung kê khai là đúng sự thật.\n"
+        "Uy Nỗ, ngày 31 tháng 12 năm 2023\nNGƯỜI VIẾT ĐƠN\n° ị «\n(Ký, ghi rõ họ tên)\n"
+        "Bùi Diệu Thảo"
+    )
+    fields, details = extract("don_dang_ky_dat_dai", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Bùi Diệu Thảo"
+    assert details["applicant_name"]["confidence"] < 1.0
+
+
+def test_birth_date_is_not_the_card_issue_date():
+    text = "CHỨNG MINH NHÂN DÂN\nSố: 001192012345\nNgày, tháng, năm: 13/04/2018"
+    fields, _ = extract("can_cuoc", [Page(number=1, text=text)])
+    assert "date_of_birth" not in fields and fields["issue_date"] == "2018-04-13"
+
+
+def test_parcel_number_is_not_the_house_number_of_the_parcel_address():
+    text = "Địa chỉ thửa dấf: Số 223, đường Trường Chinh, phường Bến Thủy"
+    fields, _ = extract("trich_luc_ban_do", [Page(number=1, text=text)])
+    assert "parcel_number" not in fields

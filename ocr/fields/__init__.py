@@ -38,14 +38,14 @@ EXTRACTORS: dict[str, dict[str, Extractor]] = {
     },
     "don_dang_ky_dat_dai": {
         "form_number": ids.form_number,
-        "applicant_name": people.main_name,
+        "applicant_name": people.filer_name,
         "citizen_id": ids.citizen_id,
         **_LAND,
         "issue_date": dates.issue_date,
     },
     "don_dang_ky_bien_dong": {
         "form_number": ids.form_number,
-        "applicant_name": people.main_name,
+        "applicant_name": people.filer_name,
         "citizen_id": ids.citizen_id,
         **_LAND,
         "gcn_serial": ids.gcn_serial,
@@ -75,7 +75,7 @@ EXTRACTORS: dict[str, dict[str, Extractor]] = {
     "to_khai_thue": {
         "form_number": ids.form_number,
         "taxpayer_name": lambda d: (
-            people.main_name(d, ("ten nguoi nop thue", "nguoi nop thue")) or people.main_name(d)
+            people.main_name(d, ("ten nguoi nop thue", "nguoi nop thue")) or people.filer_name(d)
         ),
         "citizen_id": ids.citizen_id,
         **_LAND,

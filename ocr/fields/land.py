@@ -28,8 +28,14 @@ def _small_number(text: str):
     return value.lstrip("0") or "0", raw
 
 
+_ADDRESS = re.compile(r"\W*d\S{0,2}a\s*ch")
+
+
 def parcel_number(doc: DocText) -> Found | None:
-    return value_after(doc, ("thua dat so", "thua so", "so thua"), _small_number, min_score=0.8)
+    lines = [ln for ln in doc.lines if not _ADDRESS.match(ln.folded)]  # "Địa chỉ thửa đất: Số 223"
+    return value_after(
+        doc, ("thua dat so", "thua so", "so thua"), _small_number, min_score=0.8, lines=lines
+    )
 
 
 def map_sheet(doc: DocText) -> Found | None:

@@ -82,6 +82,31 @@ def main_name(doc: DocText, labels: tuple[str, ...] = NAME_LABELS) -> Found | No
     return found or _title_line_name(doc, doc.lines)
 
 
+SIGNERS = ("nguoi viet don", "nguoi nop thue", "nguoi nop ho so", "nguoi ke khai")
+
+
+def signed_name(doc: DocText) -> Found | None:
+    """The name under the filer's signature ("NGƯỜI VIẾT ĐƠN / (Ký, ghi rõ họ tên) / name"):
+    on applications and tax forms the filer is the main party, when the labelled line is lost."""
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        letters = [c for c in line.text if c.isalpha()]
+        caps = letters and sum(c.isupper() for c in letters) / len(letters) > 0.7
+        if not caps or not _heading(line, SIGNERS):  # the signature heading is in capitals
+            continue
+        for nxt in lines[i + 1 : i + 4]:
+            if re.search(r"ky\W*(?:va\s*)?ghi|ho\s*ten\)", nxt.folded) or _heading(nxt, SIGNERS):
+                continue
+            result = parse_name(nxt.text)
+            if result and len(nxt.text.split()) <= 6:
+                return doc.found(result[0], result[1], nxt, 0.8)
+    return None
+
+
+def filer_name(doc: DocText, labels: tuple[str, ...] = NAME_LABELS) -> Found | None:
+    return main_name(doc, labels) or signed_name(doc)
+
+
 def card_name(doc: DocText) -> Found | None:
     """On an ID card the name is printed in capitals and kept so."""
     found = value_after(doc, NAME_LABELS, lambda t: _raw_name(t), min_score=0.88)
@@ -163,9 +188,14 @@ def _dob(text: str):
     return (dates[0][0].isoformat(), text[dates[0][1] : dates[0][2]]) if dates else None
 
 
+_BIRTH = re.compile(r"s\S{1,3}h\b|birth")  # the label must say "sinh" (or "sirih"): an ID card
+# also prints "Ngày, tháng, năm: <issue date>"
+
+
 def date_of_birth(doc: DocText) -> Found | None:
+    lines = [ln for ln in doc.lines if _BIRTH.search(ln.folded)]
     return value_after(doc, ("ngay sinh", "ngay, thang, nam sinh", "sinh ngay", "date of birth"),
-                       _dob, min_score=0.85)  # fmt: skip
+                       _dob, min_score=0.85, lines=lines)  # fmt: skip
 
 
 def receipt_applicant(doc: DocText) -> Found | None:
@@ -179,4 +209,4 @@ def receipt_applicant(doc: DocText) -> Found | None:
             if parsed and parsed[1] == value:
                 value = parsed[0]
             return doc.found(value, value, hit.line, hit.score)
-    return main_name(doc)
+    return filer_name(doc)
