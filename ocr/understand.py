@@ -9,6 +9,7 @@ are marked `needs_review` with the reasons, for staff to check in `sohoa review`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ocr import identifiers
 from ocr.classify import is_blank, is_unreadable, load_model, rule_scores, score_pages
@@ -124,4 +125,24 @@ def understand(
                     break
             if dossier_code is not None:
                 break
+    parsed = identifiers.parse_dossier_code(str(dossier_code)) if dossier_code else None
+    if parsed is not None:
+        _check_dates(documents, parsed.received_date)
     return Understanding(pages, documents, dossier_code, office_code)
+
+
+LATEST_AFTER_RECEPTION = timedelta(days=400)  # a result is issued within months, not years
+
+
+def _check_dates(documents: list[Document], received: date) -> None:
+    """A document dated long after the dossier was received is a misread date (2023 read as
+    2033): sent to review rather than trusted."""
+    for doc in documents:
+        value = doc.fields.get("issue_date")
+        try:
+            issued = date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            continue
+        if issued is not None and issued > received + LATEST_AFTER_RECEPTION:
+            doc.review_reasons.append(f"issue date {issued} long after reception {received}")
+            doc.needs_review = True

@@ -133,3 +133,16 @@ def test_a_long_value_votes_piece_by_piece():
         "Căn cứ hồ sơ thẩm định báo cáo đánh giá tác động môi trường\n"
     )
     assert _vote(damaged, text) == subject
+
+
+def test_a_document_dated_years_after_reception_goes_to_review():
+    permit = (
+        "ĐĂNG KÝ MÔI TRƯỜNG\nPHIẾU ĐĂNG KÝ MÔI TRƯỜNG\n1. Tên cơ sở: Trang trại Bình Hưng\n"
+        "Bình Hưng, ngày 31 tháng 10 năm {year}\nCHỦ CƠ SỞ"
+    )
+    for year, flagged in ((2023, False), (2033, True)):
+        pages = [Page(number=1, text=RECEIPT), Page(number=2, text=permit.format(year=year))]
+        result = understand(pages)
+        doc = next(d for d in result.documents if d.doc_type == "dang_ky_moi_truong")
+        assert doc.fields["issue_date"] == f"{year}-10-31"
+        assert any("long after reception" in r for r in doc.review_reasons) == flagged
