@@ -28,7 +28,7 @@ from ocr.errors import BadInput, MissingDependency
 from ocr.outputs import pdf as pdfout
 from ocr.outputs.alto import page_alto
 from ocr.outputs.hocr import page_hocr
-from ocr.qr import decode_qr
+from ocr.qr import decode_qr, speaks_of_a_dossier
 from ocr.result import Document, OcrResult, Page, Word
 
 # An embedded PDF text layer is used instead of OCR when it has this many letters and little junk.
@@ -221,7 +221,8 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
-            page.qr_codes = decode_qr(gray, prepared.dpi)
+            anywhere = speaks_of_a_dossier(result.text)
+            page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
     if opts.workdir is not None:
         _write_page_artifacts(opts.workdir, page, pdf_image, words)
     return page

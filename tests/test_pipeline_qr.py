@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ocr.qr import decode_qr
+from ocr.qr import decode_qr, speaks_of_a_dossier
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +42,21 @@ def test_page_without_qr_is_cheap() -> None:
     start = time.process_time()
     assert decode_qr(image, 300) == []
     assert time.process_time() - start < 0.5
+
+
+def test_whole_page_search_only_where_the_text_speaks_of_a_dossier(receipt) -> None:
+    from sohoa.samples.generate import sample_page
+
+    image, truth = receipt
+    height, width = image.shape[:2]
+    moved = image.copy()
+    moved[:] = 255
+    moved[height // 2 :, width // 2 :] = image[: height - height // 2, : width - width // 2]
+    assert decode_qr(moved, 300, anywhere=False) == []  # corner only: the moved code is missed
+    assert decode_qr(image, 300, anywhere=False) == truth.qr_codes  # in its corner: found
+    assert speaks_of_a_dossier(truth.text)
+    assert speaks_of_a_dossier("Mã hồ sơ: 000.00.24.H18-231015-0042")
+    assert speaks_of_a_dossier("GIAY TIẾP NHẠN HỒ SƠ")  # OCR-damaged receipt title
+    _, decision = sample_page(seed=2, doc_type="quyet_dinh", level="clean")
+    assert not speaks_of_a_dossier("Thọ Sơn, ngày 15 tháng 10 năm 2023")
+    assert not speaks_of_a_dossier(decision.text) or "hồ sơ" in decision.text.lower()
