@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ocr.fields import EXTRACTORS
@@ -84,30 +85,46 @@ def tokens_of(text: str) -> list[Token]:
     return out
 
 
-def prints_of(value: str, tokens: list[Token]) -> list[list[Token]]:
+class Corpus:
+    """A dossier's tokens with what the print search needs precomputed once: summed folded
+    lengths (a run's length without joining it) and the folded text (a run is a slice)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.ends = np.fromiter(
+            accumulate((len(t.folded) for t in tokens), initial=0), dtype=np.int64
+        )
+        self.flat = "".join(t.folded for t in tokens)  # a run's folded text is a slice of it
+
+
+def prints_of(value: str, tokens: list[Token] | Corpus) -> list[list[Token]]:
     """Every non-overlapping run of tokens that reads like `value`, best first. A run may have
     one word more or less than the value read here (OCR split "T hương" or glued "Congty")."""
+    corpus = tokens if isinstance(tokens, Corpus) else Corpus(tokens)
+    toks, ends = corpus.tokens, corpus.ends
     own = tokens_of(value)
     n = len(own)
     target = "".join(t.folded for t in own)
     if n == 0 or len(target) < 4:
         return []
     slack = max(2, len(target) // 6)
-    ends = list(accumulate((len(t.folded) for t in tokens), initial=0))  # no join to skip a run
     hits: list[tuple[float, int, int]] = []
     for size in {max(1, n - 1), n, n + 1}:
-        for i in range(len(tokens) - size + 1):
-            if abs(ends[i + size] - ends[i] - len(target)) > slack:
-                continue
-            comp = "".join(t.folded for t in tokens[i : i + size])
-            score = fuzz.ratio(comp, target, score_cutoff=MATCH_CUTOFF)
-            if score:
-                hits.append((score, i, size))
+        if size > len(toks):
+            continue
+        lengths = ends[size:] - ends[:-size]  # every run of `size` tokens at once
+        where = np.flatnonzero(np.abs(lengths - len(target)) <= slack).tolist()
+        flat = corpus.flat
+        runs = [flat[ends[i] : ends[i + size]] for i in where]
+        if not runs:
+            continue
+        scores = process.cdist([target], runs, scorer=fuzz.ratio, score_cutoff=MATCH_CUTOFF)[0]
+        hits += [(float(scores[k]), where[k], size) for k in np.flatnonzero(scores).tolist()]
     taken: list[tuple[int, int]] = []
     for _, i, size in sorted(hits, key=lambda h: (-h[0], h[1])):
         if all(i + size <= j or j + k <= i for j, k in taken):
             taken.append((i, size))
-    return [tokens[i : i + size] for i, size in taken]
+    return [toks[i : i + size] for i, size in taken]
 
 
 def _style(word: str) -> str:
@@ -153,7 +170,7 @@ def _pick(own: str, seen: Counter[str]) -> str:
 CHUNK = 6  # a long value (a decision's subject) votes in pieces of this many words
 
 
-def _chunked(value: str, tokens: list[Token]) -> tuple[str, int]:
+def _chunked(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     """A long value voted piece by piece: its parts are printed more often than the whole
     (the project name inside a subject), and a damaged piece does not sink the rest."""
     text = nfc(value)
@@ -174,18 +191,17 @@ def _chunked(value: str, tokens: list[Token]) -> tuple[str, int]:
     return "".join(out) + text[last:], prints
 
 
-def vote(value: str, tokens: list[Token]) -> tuple[str, int]:
+def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     """`value` repaired by the majority of its prints among `tokens`; (value, prints used).
 
     The prints are grouped by word count and the largest group votes (the value's own word
     count wins ties), one word position at a time; a print whose words do not line up with the
     group's best print at some position is left out."""
+    tokens = tokens if isinstance(tokens, Corpus) else Corpus(tokens)
     own = tokens_of(value)
-    if len(own) > CHUNK + 2:
-        whole = prints_of(value, tokens)
-        if len(whole) < 3:  # printed whole too rarely to outvote damage: vote the pieces
-            return _chunked(value, tokens)
     prints = prints_of(value, tokens)
+    if len(own) > CHUNK + 2 and len(prints) < 3:  # printed whole too rarely to outvote damage
+        return _chunked(value, tokens)  # vote the pieces
     groups: dict[int, list[list[Token]]] = {}
     for p in prints:
         groups.setdefault(len(p), []).append(p)
