@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from psycopg.errors import UniqueViolation
-from sqlalchemy import Engine, or_
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.codes import parse_dossier_code
@@ -227,45 +226,54 @@ def import_register(target: Session | Engine, path: str | Path) -> RegisterImpor
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
         return _import_pg(session, Path(path))
-    good, bad = read_register(path)
-    report = RegisterImport(rows=len(good), bad=bad)
-    report.offices_created = ensure_offices(session, {r["office_code"] for r in good.values()})
-    report.inserted, written = _upsert_sqlite(session, list(good.values()))
+    report = RegisterImport()
+    good: dict[str, Row] = {}
+    for row in scan_register(path, report.bad):
+        good[row[1]] = row  # a repeated code: the last row wins
+    report.rows = len(good)
+    report.offices_created = ensure_offices(session, {r[2] for r in good.values()})
+    report.inserted, written = _upsert_sqlite(session, sorted(good.values(), key=lambda r: r[1]))
     report.updated = written - report.inserted
     report.unchanged = report.rows - written
     return report
 
 
-def _upsert_sqlite(
-    session: Session, rows: list[dict[str, Any]], batch: int = 5000
-) -> tuple[int, int]:
-    """executemany INSERT … ON CONFLICT DO UPDATE in batches; returns (inserted, inserted or
+def _upsert_sqlite(session: Session, rows: list[Row]) -> tuple[int, int]:
+    """One executemany `INSERT … ON CONFLICT DO UPDATE … WHERE changed` on the sqlite3
+    connection itself (SQLAlchemy's per-row parameter handling was most of the time), values
+    converted by the columns' own SQLAlchemy types so they are stored exactly as the ORM stores
+    them. Rows sorted by code fill the key index in order. Returns (inserted, inserted or
     changed)."""
+    dialect = session.get_bind().dialect
     table = Dossier.__table__
-    stmt = sqlite_insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["code"],
-        set_={
-            **{c: stmt.excluded[c] for c in _UPDATED},
-            "source": "register",
-            "updated_at": stmt.excluded.updated_at,
-        },
-        where=or_(
-            table.c.source != "register",
-            *[table.c[c].is_distinct_from(stmt.excluded[c]) for c in _UPDATED],
-        ),
+    convert = {
+        c: table.c[c].type.dialect_impl(dialect).bind_processor(dialect)
+        for c in ("received_at", "attributes", "created_at")
+    }
+    day, attributes = convert["received_at"], convert["attributes"]
+    now = convert["created_at"](utcnow())
+    columns = (*_FIELDS, "source", "created_at", "updated_at")
+    columns += ("components_digitized", "result_digitized", "reused")
+    sql = (
+        f"INSERT INTO dossier ({', '.join(columns)})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'register', ?, ?, 0, 0, 0)"
+        f" ON CONFLICT (code) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _UPDATED)},"
+        " source = 'register', updated_at = excluded.updated_at"
+        " WHERE dossier.source != 'register' OR "
+        + " OR ".join(f"dossier.{c} IS NOT excluded.{c}" for c in _UPDATED)
     )
-    now = utcnow()
-    raw = session.connection().connection.driver_connection
+    raw = session.connection().connection.driver_connection  # sqlite3, same transaction
     count = "SELECT count(*) FROM dossier"
     before = raw.execute(count).fetchone()[0]
     changes = raw.total_changes
-    for start in range(0, len(rows), batch):
-        chunk = [
-            {**r, "source": "register", "created_at": now, "updated_at": now}
-            for r in rows[start : start + batch]
-        ]
-        session.execute(stmt, chunk)
+    raw.executemany(
+        sql,
+        (
+            (code, office, proc, day(received), channel, day(resolved), kind, attributes(extra))
+            + (now, now)
+            for _, code, office, proc, received, channel, resolved, kind, extra in rows
+        ),
+    )
     return raw.execute(count).fetchone()[0] - before, raw.total_changes - changes
 
 
