@@ -357,8 +357,19 @@ def register_import(file: Path) -> None:
     from models.repository import import_register
     from sohoa.runtime import open_database
 
-    report = import_register(open_database(get_settings()), file)
-    typer.echo(str(report))
+    try:
+        report = import_register(open_database(get_settings()), file)
+    except (OSError, ValueError) as exc:  # unreadable file, no dossier_code column
+        _fail(EXIT_BAD_INPUT, f"{file}: {exc}")
+    typer.echo(
+        f"{report.rows} dossier(s): {report.inserted} new, {report.updated} updated,"
+        f" {report.unchanged} unchanged; {len(report.bad)} bad row(s);"
+        f" {len(report.offices_created)} office(s) created"
+    )
+    for bad in report.bad:
+        typer.echo(f"bad row, {bad}")
+    if report.offices_created:
+        typer.echo(f"offices created (level unknown): {', '.join(report.offices_created)}")
 
 
 @offices_app.command("import")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import date, datetime
@@ -313,3 +316,35 @@ def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
             True,
         )
     engine.dispose()
+
+
+def test_cli_register_import(db_url, tmp_path):
+    """`sohoa register import FILE`: counts, each bad row with its line, offices created; a
+    second run changes nothing; a file without dossier_code is refused with exit code 2."""
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    env = {**os.environ, "SOHOA_DATABASE_URL": db_url, "SOHOA_DATA_DIR": str(tmp_path)}
+
+    def sohoa(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "sohoa.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+
+    first = sohoa("register", "import", str(path))
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0] == (
+        "4 dossier(s): 4 new, 0 updated, 0 unchanged; 7 bad row(s); 3 office(s) created"
+    )
+    assert lines[1 : 1 + len(BAD)] == [f"bad row, line {n}: {reason}" for n, reason in BAD]
+    # no provinces seeded: their People's Committees are created too, but not listed
+    assert lines[-1] == "offices created (level unknown): 000.00.24.H18, 000.46.24.H44, G09.20"
+    again = sohoa("register", "import", str(path))
+    assert again.stdout.splitlines()[0].startswith("4 dossier(s): 0 new, 0 updated, 4 unchanged")
+    (tmp_path / "x.csv").write_text("code,date\n1,2\n", encoding="utf-8")
+    refused = sohoa("register", "import", str(tmp_path / "x.csv"))
+    assert refused.returncode == 2 and "no 'dossier_code' column" in refused.stderr
