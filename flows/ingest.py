@@ -8,9 +8,7 @@ is not an error of the run; infrastructure errors are retried, then leave the sc
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from prefect.concurrency.sync import concurrency
 
 from flows.discover import ScanUnit, discover
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
+from ocr.pipeline import make_executor
 from sohoa.runtime import open_database
 from sohoa.settings import Settings, get_settings
 from storage.objects import ObjectStore
@@ -87,11 +86,8 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
         store = stack.enter_context(ObjectStore.from_settings(settings))
         store.ensure_bucket()
         engine = open_database(settings)
-        pool = stack.enter_context(
-            ProcessPoolExecutor(
-                max_workers=settings.workers, mp_context=multiprocessing.get_context("forkserver")
-            )
-        )
+        # the pool `sohoa ocr` uses: one OpenCV thread per page process, ocr/ preloaded
+        pool = stack.enter_context(make_executor(settings.workers))
         ctx = IngestContext(settings=settings, store=store, engine=engine, executor=pool)
         for unit in units:
             state = process_scan(unit, ctx, return_state=True)

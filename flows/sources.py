@@ -26,6 +26,7 @@ class Item:
     keys: tuple[str, ...] = field(default_factory=tuple)  # S3 keys (a folder unit has several)
     office_hint: str | None = None
     dossier_hint: str | None = None
+    sha256: str | None = None  # when the dispatcher hashed it (see backfill.run_scans)
 
     def to_param(self) -> dict:
         return {**asdict(self), "keys": list(self.keys)}
