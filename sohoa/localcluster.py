@@ -45,6 +45,7 @@ class LocalCluster:
             PREFECT_API_URL=self.api_url,
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
             PREFECT_UI_ENABLED="false",
+            PREFECT_WORKER_QUERY_SECONDS="2",  # as deploy/: the next chunk without a 10 s wait
             OMP_THREAD_LIMIT="1",
         )
         if self.database_url:
