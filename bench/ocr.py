@@ -628,7 +628,7 @@ def section_variants(corpus: Corpus, workers: int) -> dict:
     at a time from the default."""
     variants: dict[str, dict] = {
         "default": {},
-        "psm 4": {"psm": 4},
+        "psm 3": {"psm": 3},
         "psm 6": {"psm": 6},
         "tesseract order": {"order": "tesseract"},
         "no post-correction": {"correct": False},
