@@ -107,6 +107,18 @@ def _truth(dossier) -> tuple[list[str], list[tuple[int, ...]], list[dict], list[
     return page_types, splits, docs, variants
 
 
+def _code_legible(code: str, pages: list[Page]) -> bool:
+    """Whether any page still shows the dossier code (a QR payload, or a text line that is at
+    least a damaged print of it): the truth-noised text sometimes loses the one line carrying it,
+    and a code that is on no page cannot be read."""
+    from rapidfuzz import fuzz
+
+    if any(code in q for p in pages for q in p.qr_codes):
+        return True
+    return any(fuzz.partial_ratio(code, line) >= 70 for p in pages
+               for line in (p.text or "").splitlines() if len(line) >= 10)  # fmt: skip
+
+
 def _same(a, b) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         try:
@@ -124,6 +136,7 @@ class Tally:
         self.split_ok: list[bool] = []
         self.split_level: list[str] = []
         self.code_ok: list[bool] = []
+        self.code_printed_ok: list[bool] = []  # dossiers whose pages still show the code
         self.fields: dict[str, list[bool]] = defaultdict(list)
         self.doc_conf: list[tuple[float, bool]] = []
         self.review: list[tuple[bool, bool]] = []
@@ -142,6 +155,8 @@ class Tally:
         self.split_ok.append(pred_splits == splits)
         self.split_level.append(level)
         self.code_ok.append(result.dossier_code == dossier.dossier_code)
+        if _code_legible(dossier.dossier_code, pages):
+            self.code_printed_ok.append(result.dossier_code == dossier.dossier_code)
         by_pages = {tuple(d.pages): d for d in result.documents}
         for truth in docs:
             pred = by_pages.get(truth["pages"])
@@ -208,6 +223,10 @@ class Tally:
             },  # fmt: skip
             "split_exact": round(sum(self.split_ok) / max(1, len(self.split_ok)), 4),
             "dossier_code_exact": round(sum(self.code_ok) / max(1, len(self.code_ok)), 4),
+            "dossier_code_exact_where_legible": round(
+                sum(self.code_printed_ok) / max(1, len(self.code_printed_ok)), 4
+            ),
+            "dossier_code_legible": len(self.code_printed_ok),
             "pages_dropped": self.pages_dropped,
             "fields": {k: round(sum(v) / len(v), 4) for k, v in sorted(self.fields.items())},
             "field_counts": {k: len(v) for k, v in sorted(self.fields.items())},
@@ -239,7 +258,9 @@ def _print(name: str, s: dict) -> None:
     print(f"\n== {name}: {s['dossiers']} dossiers, {s['pages']} pages")
     print(f"page accuracy {s['page_accuracy']:.4f}   page macro-F1 {s['page_macro_f1']:.4f}   "
           f"split exact {s['split_exact']:.4f}   "
-          f"dossier code {s['dossier_code_exact']:.4f}   "
+          f"dossier code {s['dossier_code_exact']:.4f} "
+          f"({s['dossier_code_exact_where_legible']:.4f} of {s['dossier_code_legible']} "
+          f"whose pages show it)   "
           f"pages dropped {s['pages_dropped']}")  # fmt: skip
     print("per level:", "  ".join(f"{k}: F1 {v['page_macro_f1']:.3f} split {v['split_exact']:.3f}"
                                    for k, v in s["per_level"].items()))  # fmt: skip
@@ -248,7 +269,8 @@ def _print(name: str, s: dict) -> None:
 def _table(model: dict, base: dict) -> None:
     print("\n| metric | model | rules only | ratio |")
     print("| --- | --- | --- | --- |")
-    for key in ("page_accuracy", "page_macro_f1", "split_exact", "dossier_code_exact"):
+    for key in ("page_accuracy", "page_macro_f1", "split_exact", "dossier_code_exact",
+                "dossier_code_exact_where_legible"):  # fmt: skip
         a, b = model[key], base[key]
         print(f"| {key} | {a:.4f} | {b:.4f} | {a / b if b else float('inf'):.2f} |")
     for key, value in model["fields"].items():
