@@ -277,6 +277,19 @@ def _upsert_sqlite(session: Session, rows: list[Row]) -> tuple[int, int]:
     return raw.execute(count).fetchone()[0] - before, raw.total_changes - changes
 
 
+NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str | None) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return NULL
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
 def _import_pg(session: Session, path: Path) -> RegisterImport:
     """Stream the validated rows into COPY, create missing offices, then upsert set-based."""
     report = RegisterImport()
@@ -291,16 +304,25 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
             "result_kind text, attributes json) ON COMMIT DROP"
         )
         with cur.copy(f"COPY tmp_register (line, {', '.join(_FIELDS)}) FROM STDIN") as copy:
-            write = copy.write_row
+            lines: list[str] = []
             for row in scan_register(path, report.bad):
-                earlier = last_line.get(row[1])
+                line, code, office, procedure, received, channel, resolved, kind, extra = row
+                earlier = last_line.get(code)
                 if earlier is not None:
                     superseded.append(earlier)
-                last_line[row[1]] = row[0]
-                offices.add(row[2])
-                if row[8] is not None:
-                    row = (*row[:8], json.dumps(row[8], ensure_ascii=False))
-                write(row)
+                last_line[code] = line
+                offices.add(office)
+                # COPY text built here (psycopg's write_row took a third of the client's time):
+                # code, office, channel and kind are validated shapes, the rest is escaped
+                lines.append(
+                    f"{line}\t{code}\t{office}\t{_copy_text(procedure)}\t{received}\t"
+                    f"{channel or NULL}\t{resolved or NULL}\t{kind}\t"
+                    f"{_copy_text(json.dumps(extra, ensure_ascii=False)) if extra else NULL}\n"
+                )
+                if len(lines) >= 10_000:
+                    copy.write("".join(lines))
+                    lines.clear()
+            copy.write("".join(lines))
         report.rows = len(last_line)
         del last_line
         if superseded:  # rare: dropped once here rather than de-duplicated in each statement

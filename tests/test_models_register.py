@@ -221,7 +221,7 @@ def test_repeated_code_last_row_wins_and_offices_batch(db_session, tmp_path):
     path.write_text(
         "dossier_code,procedure_code,received_at,channel,resolved_at,result_kind,note\n"
         "000.00.24.H18-231015-0042,1.1,2023-10-15,counter,,paper,first\n"
-        "000.46.24.H18-231015-0001,1.2,2023-10-15,online,,none,\n"
+        '000.46.24.H18-231015-0001,"1.2\tb\\c",2023-10-15,online,,none,\n'
         "000.00.24.H18-231015-0042,1.1,2023-10-15,counter,,electronic,last\n"
         "000.46.24.H18-231016-0002,1.2,2023-10-16,,,,\n",
         encoding="utf-8",
@@ -244,6 +244,7 @@ def test_repeated_code_last_row_wins_and_offices_batch(db_session, tmp_path):
     last = rows["000.00.24.H18-231015-0042"]
     assert (last.result_kind, last.attributes) == ("electronic", {"note": "last"})
     assert rows["000.46.24.H18-231016-0002"].result_kind == "unknown"
+    assert rows["000.46.24.H18-231015-0001"].procedure_code == "1.2\tb\\c"  # COPY escapes
 
     again = repo.import_register(db_session, path)
     db_session.commit()
