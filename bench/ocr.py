@@ -453,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--memory-pages", type=int, default=300)
     parser.add_argument(
+        "--report", type=Path, default=OUT / "ocr.json", help="JSON report (sections merged)"
+    )
+    parser.add_argument(
         "--fresh-baselines", action="store_true", help="run OCRmyPDF again (else cached)"
     )
     parser.add_argument(
@@ -463,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         args.pages, args.memory_pages, args.subset = min(args.pages, 24), 20, 8
     sections = set(args.only or ["main", "throughput", "models", "variants", "ablation", "memory"])
     OUT.mkdir(parents=True, exist_ok=True)
-    report_path = OUT / "ocr.json"
+    report_path = args.report
     report: dict = {"pages": args.pages, "seed": args.seed, "workers": args.workers}
     if report_path.is_file() and args.only:  # keep the other sections of an earlier run
         report = {**json.loads(report_path.read_text()), **report}
