@@ -226,3 +226,24 @@ def test_register_number_after_a_damaged_label():
 def test_parcel_number_repairs(printed, parcel):
     fields, _ = extract("trich_luc_ban_do", [Page(number=1, text=printed)])
     assert fields["parcel_number"] == parcel
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Nguyễn Mạnh .Thịnh", "Nguyễn Mạnh Thịnh"), ("NGUYỄN PHƯƠNG THOA.", "Nguyễn Phương Thoa")],
+)
+def test_names_with_stray_dots(text, name):
+    assert parse_name(text)[0] == name
+
+
+def test_register_number_never_from_another_label_further_on():
+    text = (
+        "đất có số phát hành và số vào sổ như sau:\n"
+        "Số phát hành: BY 794098\nSố vào sổ cấp GCN: CHö82232"
+    )
+    fields, _ = extract("hop_dong_chuyen_nhuong", [Page(number=1, text=text)])
+    assert fields["gcn_book_number"] == "CH82232" and fields["gcn_serial"] == "BY 794098"
+
+
+def test_a_doubled_letter_in_a_known_abbreviation():
+    assert canonical_code("3832/QĐĐ-BNNMT") == "3832/QĐ-BNNMT"

@@ -27,8 +27,9 @@ def canonical_code(raw: str) -> str:
     out = []
     for part in parts:
         key = fold(part)
-        if key in _D_WORDS:
-            out.append(_D_WORDS[key])
+        single = re.sub(r"(.)\1", r"\1", key)  # "QĐĐ": a letter read twice
+        if key in _D_WORDS or (single in _D_WORDS and single != key and len(key) <= 4):
+            out.append(_D_WORDS[key if key in _D_WORDS else single])
         elif re.fullmatch(r"[0-9OoIl]+", part) and any(c.isdigit() for c in part):
             out.append(part.translate(str.maketrans("OoIl", "0011")))
         elif re.fullmatch(r"\d+[a-zA-Z]", part):  # 04a
@@ -109,9 +110,12 @@ def gcn_serial(doc: DocText) -> Found | None:
 
 def _book(text: str):
     """`CS51186`; the rest of a damaged label may come first ("eap GCN: CN29879")."""
+    text = re.sub(r"(?<=[A-Z])[^\x00-\x7F](?=[0-9])", "", text)  # "CHö82232": a speck
     m = re.match(r"\s*([A-Za-z]{1,3}\s?-?\s?[0-9OoIl]{3,7})(?![0-9])", text)
     if not m:
         m = re.search(r"(?<![A-Za-z])([A-Z]{1,3}\s?-?\s?[0-9][0-9OoIl]{2,6})(?![0-9])", text[:40])
+        if m and not re.search(r"gcn\W*$", text[: m.start()], re.I):
+            return None  # only the rest of this label ("... GCN:") may come first
     if not m:
         return None
     raw = m.group(1)

@@ -43,7 +43,11 @@ def parse_name(text: str):
     while words and fold(words[0]).strip(":.") in _TITLES | {"", "-"}:
         words = words[1:]
     taken: list[str] = []
-    for i, w in enumerate(words):
+    for i, raw in enumerate(words):
+        w = raw.lstrip(".")  # a speck read as a dot before a word (".Thịnh")
+        if taken and w.endswith(".") and re.fullmatch(r"[^\W\d_]+\.", w) and w[0].isupper():
+            taken.append(w[:-1])  # "THOA." : the name ends with the sentence
+            break
         f = fold(w).strip(":")
         nxt = words[i + 1] if i + 1 < len(words) else ""
         pair = f + " " + fold(nxt).strip(":")
