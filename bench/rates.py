@@ -421,12 +421,33 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds used so far by the local PostgreSQL server's processes (exited backends are
+    in the postmaster's children times), or None if there is none here. Unlike wall time this
+    hardly depends on what else the machine runs, so old and new paths compare fairly."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            found = True
+            f = tail.split()
+            total += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
 def _timed_import(module, engine, path: Path) -> tuple[float, float, tuple[float, ...], object]:
-    """(wall s, client CPU s, load average before, report) of one import."""
+    """(wall s, client CPU s, load average before, report) of one import; the server's CPU
+    seconds, when it runs here, in report.server_cpu_s."""
     load_avg = tuple(round(x, 2) for x in os.getloadavg())
+    server = _server_cpu() if engine.dialect.name == "postgresql" else None
     t, c = time.perf_counter(), _cpu()
     report = module.import_register(engine, path)
-    return time.perf_counter() - t, _cpu() - c, load_avg, report
+    wall, cpu = time.perf_counter() - t, _cpu() - c
+    report.server_cpu_s = round(_server_cpu() - server, 2) if server is not None else None
+    return wall, cpu, load_avg, report
 
 
 def register_backend(
@@ -449,12 +470,14 @@ def register_backend(
                 wall, cpu, load_avg, report = _timed_import(module, engine, path)
                 print(
                     f"[register {name} {label} #{run + 1}] {wall:.1f} s (client CPU {cpu:.1f} s,"
-                    f" load {load_avg}) rows {report.rows:,} inserted {report.inserted:,}"
+                    f" server CPU {report.server_cpu_s} s, load {load_avg}) rows {report.rows:,}"
+                    f" inserted {report.inserted:,}"
                     f" bad {len(report.bad)} offices created {len(report.offices_created)}",
                     flush=True,
                 )
                 runs.setdefault(f"{label}_runs_s", []).append(round(wall, 2))
                 runs.setdefault(f"{label}_client_cpu_s", []).append(round(cpu, 2))
+                runs.setdefault(f"{label}_server_cpu_s", []).append(report.server_cpu_s)
                 runs.setdefault(f"{label}_load_avg", []).append(load_avg[0])
                 out[f"{label}_report"] = {
                     "rows": report.rows,
@@ -499,6 +522,15 @@ def register_backend(
         out["speedup"] = round(out["old_s"] / out["new_s"], 2)
     out["problems"] = problems
     return out
+
+
+def _cpu_total(r: dict, label: str) -> float | str:
+    """Median of client + server CPU seconds over the runs of one path ('-' if not measured)."""
+    client, server = r.get(f"{label}_client_cpu_s"), r.get(f"{label}_server_cpu_s")
+    if not client:
+        return "-"
+    both = [c + (s or 0) for c, s in zip(client, server or [None] * len(client), strict=True)]
+    return round(statistics.median(both), 1)
 
 
 def bench_register(args, tmp: Path) -> int:
@@ -571,6 +603,8 @@ def bench_register(args, tmp: Path) -> int:
         "target s",
         "meets",
         "re-import s",
+        "new CPU s (client+server)",
+        "old CPU s",
         "max load avg (1 min)",
         "ok",
     )
@@ -588,6 +622,8 @@ def bench_register(args, tmp: Path) -> int:
                     target or "-",
                     ("yes" if r["new_s"] < target else "NO") if target else "-",
                     r["reimport_s"],
+                    _cpu_total(r, "new"),
+                    _cpu_total(r, "old"),
                     max(r["new_load_avg"]),
                     "yes" if not r["problems"] else "NO",
                 )

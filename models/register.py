@@ -206,16 +206,6 @@ _FIELDS = (
 _UPDATED = _FIELDS[2:]  # the register columns an upsert may change (code and office are the key)
 
 
-def read_register(path: str | Path) -> tuple[dict[str, dict[str, Any]], list[BadRow]]:
-    """Good rows by dossier code (a repeated code: the last row wins) and the bad rows."""
-    good: dict[str, dict[str, Any]] = {}
-    bad: list[BadRow] = []
-    for row in scan_register(path, bad):
-        good.pop(row[1], None)
-        good[row[1]] = dict(zip(_FIELDS, row[1:], strict=True))
-    return good, bad
-
-
 def import_register(target: Session | Engine, path: str | Path) -> RegisterImport:
     """Upsert the register file into `dossier` (one transaction). Offices seen in dossier codes
     but not registered are created (reported in `offices_created`)."""
