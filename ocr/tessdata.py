@@ -27,7 +27,11 @@ NPM_PACKAGE = "@tesseract.js-data/vie@1.0.0"
 # variant name -> folder inside the npm package
 VARIANTS: dict[str, str] = {"best_int": "4.0.0_best_int", "best": "4.0.0"}
 ALL_VARIANTS = ("fast", *VARIANTS)  # "fast" is the system (Debian) model
-# Chosen by bench/ocr.py (numbers in the comment block below, filled from the measured run).
+# Chosen by bench/ocr.py ("models" section, 32 pages over the four defect levels, sohoa pipeline
+# at 200 dpi, 2026-11-27): CER all / CPU s per page — fast 0.0171 / 1.93, best_int 0.0140 / 2.41,
+# best 0.0193 / 2.65. best_int reads 18% fewer characters wrong for 25% more CPU, which would put
+# throughput under the 0.9x-raw-tesseract target; `SOHOA_TESSDATA_DIR=var/tessdata/best_int`
+# selects it where accuracy matters more than speed.
 DEFAULT_VARIANT = "fast"
 
 
