@@ -5,7 +5,7 @@ character and word error rates (NFC, whitespace collapsed) per defect level, pag
 rotation and blank-page detection, the Tesseract model variants, psm / reading order /
 post-correction variants, a per-preprocessing-step ablation and the peak memory of a 300-page PDF.
 
-    .venv/bin/python bench/ocr.py              # full run (>= 160 pages), ~30 min on 2 cores
+    .venv/bin/python bench/ocr.py              # full run (160 pages; OCRmyPDF on 32 of them)
     .venv/bin/python bench/ocr.py --quick      # smoke run
     .venv/bin/python bench/ocr.py --pages 40 --only main
 
@@ -252,7 +252,7 @@ def run_raw_tesseract(corpus: Corpus, *, workers: int) -> Run:
 def run_ocrmypdf(corpus: Corpus, *, workers: int, fresh: bool = False) -> Run | None:
     """OCRmyPDF, cached beside the corpus: it takes ~17 CPU s/page and does not change when
     sohoa does. `fresh` (--fresh-baselines) runs it again."""
-    cache = corpus.folder.parent / f"ocrmypdf-{workers}.json"
+    cache = corpus.folder.parent / f"ocrmypdf-{workers}-{len(corpus.pages)}.json"
     if cache.is_file() and not fresh:
         data = json.loads(cache.read_text("utf-8"))
         print(f"ocrmypdf: cached run of {data['measured_at']} ({cache.name})")
@@ -453,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--memory-pages", type=int, default=300)
     parser.add_argument(
+        "--ocrmypdf-pages", type=int, default=32, help="pages OCRmyPDF reads (0: all)"
+    )
+    parser.add_argument(
         "--report", type=Path, default=OUT / "ocr.json", help="JSON report (sections merged)"
     )
     parser.add_argument(
@@ -480,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
 
     if "main" in sections:
-        report["main"] = section_main(corpus, w, args.fresh_baselines)
+        report["main"] = section_main(corpus, w, args.fresh_baselines, args.ocrmypdf_pages)
         save()
     if "memory" in sections:
         report["memory"] = section_memory(corpus, args.memory_pages, w)
@@ -521,16 +524,28 @@ def section_memory(corpus: Corpus, n_pages: int, workers: int) -> dict:
     return mem
 
 
-def section_main(corpus: Corpus, workers: int, fresh: bool = False) -> dict:
+def section_main(
+    corpus: Corpus, workers: int, fresh: bool = False, ocrmypdf_pages: int | None = None
+) -> dict:
+    """sohoa and raw tesseract on every page; OCRmyPDF (~17 CPU s/page) on the first
+    `ocrmypdf_pages` (the levels alternate, so every level is there), compared on those pages."""
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-sohoa-") as tmp:
         runs.append(run_sohoa(corpus, workers=workers, out_dir=Path(tmp) / "out"))
     runs.append(run_raw_tesseract(corpus, workers=workers))
-    ocrmypdf = run_ocrmypdf(corpus, workers=workers, fresh=fresh)
-    if ocrmypdf:
-        runs.append(ocrmypdf)
     scores = {run.name: score(corpus, run) for run in runs}
     level_table("CER by defect level (pooled), pages/s with the same processes", scores)
+    part = corpus
+    if ocrmypdf_pages and ocrmypdf_pages < len(corpus.pages):
+        part = corpus.subset(LEVELS, ocrmypdf_pages)
+    ocrmypdf = run_ocrmypdf(part, workers=workers, fresh=fresh)
+    vs_ocrmypdf = None
+    if ocrmypdf:
+        same = [_restrict(run, corpus, part) for run in runs] + [ocrmypdf]
+        vs_ocrmypdf = {run.name: score(part, run) for run in same}
+        level_table(f"the same on the {len(part.pages)} pages OCRmyPDF read", vs_ocrmypdf)
+        if part is corpus:
+            scores = vs_ocrmypdf
     so, raw = scores["sohoa"], scores["tesseract"]
     ratios = {
         lv: round(so[lv]["cer"] / raw[lv]["cer"], 3) if raw.get(lv, {}).get("cer") else None
@@ -551,7 +566,26 @@ def section_main(corpus: Corpus, workers: int, fresh: bool = False) -> dict:
           blank["blank_pages"], blank["found"], blank["text_pages_called_blank"]]],
     )  # fmt: skip
     _dump_texts(corpus, runs)
-    return {"scores": scores, "sohoa_vs_raw": ratios}
+    return {"scores": scores, "sohoa_vs_raw": ratios, "with_ocrmypdf": vs_ocrmypdf}
+
+
+def _restrict(run: Run, corpus: Corpus, part: Corpus) -> Run:
+    """`run` on the pages of `part` only (same files by name); time scaled to their share."""
+    index = {p.file.name: i for i, p in enumerate(corpus.pages)}
+    keep = [index[p.file.name] for p in part.pages]
+    share = len(keep) / max(len(corpus.pages), 1)
+
+    def pick(values):
+        return None if values is None else [values[i] for i in keep]
+
+    return Run(
+        run.name,
+        [run.texts[i] for i in keep],
+        run.seconds * share,
+        run.cpu * share,
+        rotations=pick(run.rotations),
+        blanks=pick(run.blanks),
+    )
 
 
 def _dump_texts(corpus: Corpus, runs: list[Run]) -> None:
