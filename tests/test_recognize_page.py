@@ -53,6 +53,24 @@ def test_words_have_boxes_on_the_page_and_confidences_in_0_1(decision_page, reco
     assert (recognised.width, recognised.height) == (width, height)
 
 
+def test_a_300_dpi_page_is_read_at_200_dpi_with_boxes_in_page_pixels(
+    decision_page, recognised
+) -> None:
+    """The default reading (downsampled to RECOGNITION_DPI) puts each word where the full-size
+    reading does: boxes are mapped back to the page, not left in the smaller image's pixels."""
+    gray, _ = decision_page
+    assert rec.RECOGNITION_DPI < 300
+    full = rec.recognize(gray, dpi=300, max_dpi=None)
+    once = {w.text: w for w in full.words if sum(v.text == w.text for v in full.words) == 1}
+    pairs = [(w, once[w.text]) for w in recognised.words if w.text in once and len(w.text) > 3]
+    assert len(pairs) > 30
+    for small, big in pairs:
+        cx = (small.box[0] + small.box[2]) / 2 - (big.box[0] + big.box[2]) / 2
+        cy = (small.box[1] + small.box[3]) / 2 - (big.box[1] + big.box[3]) / 2
+        assert abs(cx) < 8 and abs(cy) < 8, (small, big)
+        assert 0.8 < (small.box[2] - small.box[0]) / (big.box[2] - big.box[0]) < 1.25
+
+
 def test_national_header_is_read_left_column_then_right(decision_page, recognised) -> None:
     _, truth = decision_page
     text = _norm(recognised.text)
