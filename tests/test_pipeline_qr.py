@@ -25,13 +25,19 @@ def test_receipt_qr_is_decoded(receipt) -> None:
     assert decode_qr(image, 300) == truth.qr_codes
 
 
-def test_qr_away_from_the_corner_is_still_found(receipt) -> None:
-    image, truth = receipt
+@pytest.fixture(scope="module")
+def moved(receipt):
+    """The receipt shifted to the page's bottom-right quarter: its QR far from the corner."""
+    image, _ = receipt
     height, width = image.shape[:2]
-    moved = image.copy()
-    moved[:] = 255
-    moved[height // 2 :, width // 2 :] = image[: height - height // 2, : width - width // 2]
-    assert decode_qr(moved, 300) == truth.qr_codes
+    page = image.copy()
+    page[:] = 255
+    page[height // 2 :, width // 2 :] = image[: height - height // 2, : width - width // 2]
+    return page
+
+
+def test_qr_away_from_the_corner_is_still_found(receipt, moved) -> None:
+    assert decode_qr(moved, 300) == receipt[1].qr_codes
 
 
 def test_page_without_qr_is_cheap() -> None:
@@ -44,14 +50,10 @@ def test_page_without_qr_is_cheap() -> None:
     assert time.process_time() - start < 0.5
 
 
-def test_whole_page_search_only_where_the_text_speaks_of_a_dossier(receipt) -> None:
+def test_whole_page_search_only_where_the_text_speaks_of_a_dossier(receipt, moved) -> None:
     from sohoa.samples.generate import sample_page
 
     image, truth = receipt
-    height, width = image.shape[:2]
-    moved = image.copy()
-    moved[:] = 255
-    moved[height // 2 :, width // 2 :] = image[: height - height // 2, : width - width // 2]
     assert decode_qr(moved, 300, anywhere=False) == []  # corner only: the moved code is missed
     assert decode_qr(image, 300, anywhere=False) == truth.qr_codes  # in its corner: found
     assert speaks_of_a_dossier(truth.text)
