@@ -25,6 +25,7 @@ from ocr.fields import EXTRACTORS
 from ocr.fields.text import DocText, find_labels, fold, nfc
 from ocr.result import Document
 from ocr.vietnamese import is_valid_syllable
+from ocr.vietnamese.correct import apply_case
 from ocr.vietnamese.lexicon import lexicon
 from ocr.vietnamese.syllables import skeleton
 
@@ -133,14 +134,6 @@ def _style(word: str) -> str:
     return "title" if word[:1].isupper() else "lower"
 
 
-def _recase(word: str, style: str) -> str:
-    if style == "upper":
-        return word.upper()
-    if style == "title":
-        return word[:1].upper() + word[1:]
-    return word
-
-
 def _pick(own: str, seen: Counter[str]) -> str:
     """The spelling of one syllable (lower case) the prints support best."""
     own_l = own.lower()
@@ -228,7 +221,7 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
         else:
             style = Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
         word = _pick(like, seen)
-        words.append(word.upper() if upper else _recase(word, style))
+        words.append(word.upper() if upper else apply_case(word, style))
     if size != len(own):
         return " ".join(words), len(group)
     return _rebuild(value, own, words), len(group)

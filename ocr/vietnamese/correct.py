@@ -226,7 +226,8 @@ def _case_of(core: str) -> str:
     return "mixed"
 
 
-def _apply_case(word: str, case: str) -> str:
+def apply_case(word: str, case: str) -> str:
+    """`word` (lower case) in `case`: upper, title, or as it is."""
     if case == "upper":
         return word.upper()
     if case == "title":
@@ -397,7 +398,7 @@ def _correct_tokens(tokens: list[_Token | None]) -> list[str | None]:
                 token = tokens[i]
                 assert token is not None
                 if choice != nfc_lower(token.core):
-                    out[i] = _apply_case(choice, _case_of(token.core))
+                    out[i] = apply_case(choice, _case_of(token.core))
         run.clear()
 
     for i, token in enumerate(tokens):
