@@ -255,9 +255,14 @@ def is_garbage_word(word: Word) -> bool:
     if word.confidence >= JUNK_WORD_CONFIDENCE:
         return False
     core = word.text.strip(".,;:!?()[]\"'“”-")
-    if any(ch.isdigit() for ch in core) and core.replace(".", "").replace(",", "").isdigit():
+    if core.replace(".", "").replace(",", "").isdigit():
         return False
-    return not _is_syllable(core)
+    if _CODE_LIKE.fullmatch(core) and sum(ch.isdigit() for ch in core) >= 2:
+        return False  # a code ("18/ĐK", "123/QĐ-UBND"): Tesseract doubts small italic codes it
+    return not _is_syllable(core)  # reads right, and the fields need them
+
+
+_CODE_LIKE = re.compile(r"[^\W_]+(?:[/.,:-][^\W_]+)*")  # letters and digits between separators
 
 
 def _is_syllable(text: str) -> bool:

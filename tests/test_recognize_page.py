@@ -178,6 +178,16 @@ def test_signature_scribbles_and_seal_specks_are_not_text() -> None:
     assert _read(words) == "Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024"
 
 
+def test_a_doubted_code_is_kept_and_doubted_junk_with_one_digit_is_not() -> None:
+    """Tesseract gives small italic codes ("Mẫu số 18/ĐK") confidences near 0.1 although it
+    reads them right: the form number must survive the junk filter; a speck read "Ạ1" must not."""
+    words = _line("Mẫu số", 1900, 200) + [
+        Word("18/ĐK", 0.11, (2036, 200, 2136, 240), 1, 200),
+        Word("Ạ1", 0.05, (2150, 200, 2180, 240), 1, 200),
+    ]
+    assert _read(words) == "Mẫu số 18/ĐK"
+
+
 def test_units_and_lookalike_letters_are_repaired() -> None:
     words = _line("Diện tích: 355,6 mˆ", 300, 600) + _line("Nước thải 47 m°/ngày", 300, 700)
     words += _line("Số: 3817/TÐ-VPĐK", 300, 800)
