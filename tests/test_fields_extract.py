@@ -222,3 +222,27 @@ def test_parcel_number_is_not_the_house_number_of_the_parcel_address():
     text = "Địa chỉ thửa dấf: Số 223, đường Trường Chinh, phường Bến Thủy"
     fields, _ = extract("trich_luc_ban_do", [Page(number=1, text=text)])
     assert "parcel_number" not in fields
+
+
+GIFT = """HỢP ĐỒNG TẶNG CHO QUYỀN SỬ DỤNG ĐẤT
+BÊN TẶNG CHO (Bên A):
+Bà: Lường Thu Chi
+Sinh ngày: 27/06/1990 Số CCCO: 0341906l5889
+Và chồng là ông: Nguyễn Minh Dũng
+Sinh ngày: 27/12/1956 Số CCCD: 079056439344
+BÊN ĐƯỢC TẶNG CHO (Bên B):
+Ông: Phạm Văn Bình
+Sinh ngày: 25/04/1951 Số CCCD: 079051619091"""
+
+
+def test_party_id_behind_a_damaged_label_is_not_the_spouses():
+    fields, _ = extract("hop_dong_chuyen_nhuong", [Page(number=1, text=GIFT)])
+    assert fields["transferor_citizen_id"] == "034190615889"
+    assert fields["transferee_citizen_id"] == "079051619091"
+
+
+def test_the_spouses_id_is_never_the_partys_when_the_partys_line_is_lost():
+    lost = GIFT.replace("Sinh ngày: 27/06/1990 Số CCCO: 0341906l5889\n", "")
+    fields, _ = extract("hop_dong_chuyen_nhuong", [Page(number=1, text=lost)])
+    assert "transferor_citizen_id" not in fields
+    assert fields["transferee_citizen_id"] == "079051619091"

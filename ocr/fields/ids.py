@@ -81,10 +81,14 @@ def dossier_code(doc: DocText, qr_codes: list[str] | None = None) -> Found | Non
 _ID_LABELS = ("so cccd", "cccd so", "can cuoc", "so dinh danh", "cmnd", "so cmnd", "ma so thue")
 
 
+# An ID label, one OCR slip tolerated in "CCCD" ("CCCO", "CCÇD", "CCC D").
+_ID_LABEL = re.compile(r"c\s?c\s?c\s?[a-z0-9]\b|c[a-z0-9]cd\b|can cuoc|dinh danh|cmnd|so\s?:")
+
+
 def cccd_in(doc: DocText, lines: list[Line]) -> Found | None:
     """First valid 12-digit ID in these lines, preferring ones after an ID label."""
     for line in lines:
-        if any(lbl in line.folded for lbl in ("cccd", "can cuoc", "dinh danh", "cmnd", "so:")):
+        if _ID_LABEL.search(line.folded):
             ids = identifiers.find_cccds(line.text)
             if ids:
                 return doc.found(ids[0], ids[0], line)

@@ -159,7 +159,12 @@ def party(
     if not lines:
         return None, None
     name = _title_line_name(doc, lines) or value_after(doc, NAME_LABELS, parse_name, lines=lines)
-    return name, ids.cccd_in(doc, lines)
+    own = next((lines[:i] for i, ln in enumerate(lines) if _SPOUSE.search(ln.folded)), lines)
+    return name, ids.cccd_in(doc, own)  # the spouse's ID is not the party's, even when the
+    # party's own line is unreadable
+
+
+_SPOUSE = re.compile(r"\bva\s*(?:vo|chong)\b")  # "Và vợ là bà: ...", "Và chồng là ông: ..."
 
 
 PARTY_A = ("ben chuyen nhuong", "ben tang cho", "ben a)", "(ben a", "ben uy quyen",
