@@ -16,7 +16,7 @@ from ocr.classify import is_blank, is_unreadable, load_model, rule_scores, score
 from ocr.classify.model import PageModel
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, extract
-from ocr.fields.consensus import FREE_TEXT, Corpus, shared_fields, tokens_of, vote
+from ocr.fields.consensus import FREE_TEXT, Corpus, page_tokens, shared_fields, vote
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
 from ocr.split import check_cover, split
@@ -61,7 +61,7 @@ def _review(doc: Document, confidence_type: float) -> None:
 
 def _harmonise(documents: list[Document], pages: list[Page]) -> None:
     """Free-text fields repaired by the majority of their prints across the whole dossier."""
-    tokens = Corpus([t for p in pages for t in tokens_of(p.text or "")])
+    tokens = Corpus([t for p in pages for t in page_tokens(p.text or "", p.words)])
     for doc in documents:
         for key in FREE_TEXT & doc.fields.keys():
             value, prints = vote(str(doc.fields[key]), tokens)

@@ -1,8 +1,8 @@
 """Dossier-wide consensus of free-text fields: each print of a name is damaged independently,
 the majority of the prints repairs the value read at one place."""
 
-from ocr.fields.consensus import split_glued, tokens_of, vote
-from ocr.result import Page
+from ocr.fields.consensus import page_tokens, split_glued, tokens_of, vote
+from ocr.result import Page, Word
 from ocr.understand import understand
 
 
@@ -31,6 +31,25 @@ def test_prints_split_differently_still_vote():
         "Chủ dự án: Công ty TNHH MTV Hưng Thịnh.\nĐơn vị: Công ty TNHH MTV Hưng Thinh"
     )
     assert _vote("Congty TNHH MTV Hũng Thịnh", text) == "Công ty TNHH MTV Hưng Thịnh"
+
+
+def test_a_tied_vote_goes_to_the_spelling_ocr_was_surer_of():
+    """Two prints "Chỉ", two "Chi": the summed word confidences decide, not the marks."""
+
+    def words(text: str, conf: float) -> list[Word]:
+        return [Word(w, conf, (0, 0, 0, 0)) for w in text.split()]
+
+    pages = [
+        ("Bà: Hồ Kim Chỉ", 0.55),
+        ("Hồ Kim Chi ký", 0.9),
+        ("giữa ông An và bà Hồ Kim Chi", 0.8),
+        ("bà Hồ Kim Chỉ; các bên", 0.6),
+    ]
+    tokens = [t for text, conf in pages for t in page_tokens(text, words(text, conf))]
+    assert vote("Hồ Kim Chỉ", tokens)[0] == "Hồ Kim Chi"
+    flipped = [(text, 1.4 - conf) for text, conf in pages]
+    tokens = [t for text, conf in flipped for t in page_tokens(text, words(text, conf))]
+    assert vote("Hồ Kim Chi", tokens)[0] == "Hồ Kim Chỉ"
 
 
 def test_a_single_print_is_left_alone():

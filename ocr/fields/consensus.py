@@ -45,6 +45,7 @@ _EDGE = ".,;:()[]\"'“”«»|_~-—"
 class Token:
     text: str  # as printed, NFC, edge punctuation removed
     folded: str
+    weight: float = 1.0  # how much OCR believed it (the word's confidence); breaks tied votes
 
 
 @lru_cache(maxsize=65536)
@@ -71,7 +72,7 @@ def split_glued(word: str) -> tuple[str, ...]:
     return best
 
 
-def tokens_of(text: str) -> list[Token]:
+def tokens_of(text: str, weight: float = 1.0) -> list[Token]:
     """Words of a text, split where OCR glued a capitalised word on ("KimChung")."""
     out: list[Token] = []
     text = nfc(text).replace("Ð", "Đ")
@@ -82,8 +83,16 @@ def tokens_of(text: str) -> list[Token]:
         for part in re.split(r"[,;]", raw):
             word = part.strip(_EDGE)
             for piece in split_glued(word) if word else ():
-                out.append(Token(piece, fold(piece)))
+                out.append(Token(piece, fold(piece), weight))
     return out
+
+
+def page_tokens(text: str, words: list | None = None) -> list[Token]:
+    """A page's tokens, weighted by Tesseract's confidence when its words are at hand (the
+    page text is those words in reading order)."""
+    if not words:
+        return tokens_of(text)
+    return [t for w in words for t in tokens_of(w.text, w.confidence)]
 
 
 class Corpus:
@@ -134,14 +143,16 @@ def _style(word: str) -> str:
     return "title" if word[:1].isupper() else "lower"
 
 
-def _pick(own: str, seen: Counter[str]) -> str:
-    """The spelling of one syllable (lower case) the prints support best."""
+def _pick(own: str, seen: Counter[str], belief: dict[str, float] | None = None) -> str:
+    """The spelling of one syllable (lower case) the prints support best: most prints, then a
+    valid syllable, then the spelling OCR was surer of (summed confidences), then more marks."""
     own_l = own.lower()
     valid = {w: is_valid_syllable(w) for w in seen}
+    belief = belief or {}
 
-    def score(w: str) -> tuple[int, bool, int]:
+    def score(w: str) -> tuple[int, bool, float, int]:
         marks = sum(1 for a, b in zip(w, fold(w), strict=True) if a != b)
-        return seen[w], valid[w], marks
+        return seen[w], valid[w], round(belief.get(w, 0.0), 6), marks
 
     same = [w for w in seen if fold(w) == fold(own_l)]
     if any(valid[w] for w in same):  # a spelling that is no syllable cannot be what was printed
@@ -211,6 +222,9 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     words: list[str] = []
     for j in range(size):
         seen = Counter(p[j].text.lower() for p in group)
+        belief: dict[str, float] = {}
+        for p in group:
+            belief[p[j].text.lower()] = belief.get(p[j].text.lower(), 0.0) + p[j].weight
         like = own[j].text if size == len(own) else ref[j].text
         if size == len(own) and like.lower() not in seen:
             seen[like.lower()] += 1  # the reading itself (a value cut from a wrapped line)
@@ -220,7 +234,7 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
             style = _style(own[0].text)
         else:
             style = Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
-        word = _pick(like, seen)
+        word = _pick(like, seen, belief)
         words.append(word.upper() if upper else apply_case(word, style))
     if size != len(own):
         return " ".join(words), len(group)
