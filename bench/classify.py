@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import sys
 import time
 from collections import Counter, defaultdict
@@ -30,7 +31,7 @@ from sklearn.metrics import f1_score  # noqa: E402
 from ocr.classify import load_model  # noqa: E402
 from ocr.classify.noise import LEVELS, add_noise  # noqa: E402
 from ocr.classify.rules import DOC_TYPES  # noqa: E402
-from ocr.result import Page  # noqa: E402
+from ocr.result import Page, Word  # noqa: E402
 from ocr.understand import understand  # noqa: E402
 from sohoa.samples.content import iter_dossiers, split_variants  # noqa: E402
 
@@ -56,11 +57,11 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
     from sohoa.samples.render import render_page
 
     key = hashlib.sha256(
-        "|".join([level, str(seed)] + [p.text for p in dossier.pages]).encode()
+        "|".join([CACHE_VERSION, level, str(seed)] + [p.text for p in dossier.pages]).encode()
     ).hexdigest()[:20]
     done = cache / f"{key}.json"
     if done.exists():
-        return [Page(**p) for p in json.loads(done.read_text())]
+        return [_page_of(p) for p in json.loads(done.read_text())]
     folder = cache / key
     folder.mkdir(parents=True, exist_ok=True)
     for i, spec in enumerate(dossier.pages):
@@ -69,12 +70,22 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
         cv2.imwrite(str(folder / f"{i + 1:04d}.png"), image)
     pages = _recognise(folder)
     done.write_text(json.dumps([_page_json(p) for p in pages], ensure_ascii=False))
+    shutil.rmtree(folder)  # the rendered pages: 3 MB each, and the JSON is what is reused
     return pages
+
+
+CACHE_VERSION = "words"  # cached pages keep their words (text, confidence): the vote uses them
 
 
 def _page_json(page: Page) -> dict:
     return {"number": page.number, "text": page.text, "blank": page.blank,
-            "qr_codes": list(page.qr_codes), "mean_confidence": page.mean_confidence}  # fmt: skip
+            "qr_codes": list(page.qr_codes), "mean_confidence": page.mean_confidence,
+            "words": [[w.text, w.confidence] for w in page.words]}  # fmt: skip
+
+
+def _page_of(data: dict) -> Page:
+    words = [Word(text, conf, (0, 0, 0, 0)) for text, conf in data.pop("words", [])]
+    return Page(**data, words=words)
 
 
 def _recognise(folder: Path) -> list[Page]:
@@ -91,7 +102,7 @@ def _recognise(folder: Path) -> list[Page]:
             pages.append(Page(number=i + 1, text=text, blank=not text.strip()))
         return pages
     result = process(folder, workers=2)
-    return [Page(**_page_json(p)) for p in result.pages]
+    return [_page_of(_page_json(p)) for p in result.pages]
 
 
 def _truth(dossier) -> tuple[list[str], list[tuple[int, ...]], list[dict], list[str]]:
@@ -142,6 +153,7 @@ class Tally:
         self.review: list[tuple[bool, bool]] = []
         self.seconds: list[float] = []
         self.pages_dropped = 0  # pages in no document, or in several
+        self.misses: list[tuple[str, str, str, object, object]] = []  # key, level, type, truth, got
 
     def add(self, dossier, pages, result, level: str, seconds: float) -> None:
         page_types, splits, docs, _ = _truth(dossier)
@@ -167,6 +179,9 @@ class Tally:
             for key, value in truth["fields"].items():
                 got = pred.fields.get(key) if right else None
                 self.fields[key].append(_same(got, value))
+                if not _same(got, value):
+                    kind = truth["doc_type"] if right else "(document missed)"
+                    self.misses.append((key, level, kind, value, got))
         for d in result.documents:
             if tuple(d.pages) not in {t["pages"] for t in docs}:
                 self.doc_conf.append((d.confidence, False))
@@ -293,6 +308,15 @@ def _table(model: dict, base: dict) -> None:
           f"{model['wrong_docs_flagged']:.3f}")  # fmt: skip
 
 
+def _print_misses(misses: list[tuple], limit: int) -> None:
+    print("\nwrong field values (model; field, level, document type: truth → read):")
+    shown: Counter[str] = Counter()
+    for key, level, kind, truth, got in sorted(misses, key=lambda m: m[0]):
+        if shown[key] < limit:
+            shown[key] += 1
+            print(f"  {key:22s} {level:6s} {kind:22s} {truth!r} → {got!r}")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="classification / split / fields benchmark")
     parser.add_argument("--text", choices=["truth-noised", "ocr"], default="truth-noised")
@@ -300,6 +324,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=424242)
     parser.add_argument("--variants", choices=["held-out", "all"], default="held-out")
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--misses", type=int, default=0, metavar="N",
+                        help="print up to N wrong values per field (truth → read)")  # fmt: skip
     args = parser.parse_args(argv)
 
     _, held_out = split_variants()
@@ -323,6 +349,8 @@ def main(argv: list[str] | None = None) -> dict:
     _print("model (rules + statistical model + sequence)", summaries["model"])
     _print("baseline: title rules only (+ same splitter)", summaries["rules"])
     _table(summaries["model"], summaries["rules"])
+    if args.misses:
+        _print_misses(tallies["model"].misses, args.misses)
     report = {
         "text": args.text,
         "variants": args.variants,

@@ -464,6 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--subset", type=int, default=64, help="pages for the model/variant/ablation sections"
     )
+    parser.add_argument(
+        "--variant", action="append", help="run only these recognition variants (repeatable)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.pages, args.memory_pages, args.subset = min(args.pages, 24), 20, 8
@@ -496,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         report["models"] = section_models(part, w)
         save()
     if "variants" in sections:
-        report["variants"] = section_variants(part, w)
+        report["variants"] = section_variants(part, w, args.variant)
         save()
     if "ablation" in sections:
         report["ablation"] = section_ablation(corpus, w, args.subset)
@@ -660,7 +663,7 @@ def _system_dir() -> Path:
     return system_tessdata_dir()
 
 
-def section_variants(corpus: Corpus, workers: int) -> dict:
+def section_variants(corpus: Corpus, workers: int, only: list[str] | None = None) -> dict:
     """psm, reading order, post-correction, language, the resolution Tesseract reads at: one change
     at a time from the default."""
     variants: dict[str, dict] = {
@@ -676,6 +679,8 @@ def section_variants(corpus: Corpus, workers: int) -> dict:
     }
     scores = {}
     for name, kwargs in variants.items():
+        if only and name not in only:
+            continue
         run = run_sohoa(corpus, workers=workers, out_dir=None, name=name, **kwargs)
         scores[name] = score(corpus, run)
     level_table("recognition variants (sohoa pipeline, no outputs written)", scores)
