@@ -44,10 +44,22 @@ def test_malformed_numbers(raw):
         ("Tổng 3 thửa, 450 m²", 450.0),
         ("Diện tích. l.765,20 m²", 1765.2),  # l for 1
         ("Diện tích 383S,2 m² Hình thức", 3835.2),  # S for 5
+        ("Diện tích: 3.B35,2 m²", 3835.2),  # B for 8
+        ("Diện tích: 2.7o8,4 m²", 2708.4),  # o for 0
     ],
 )
 def test_area(text, value):
     assert parse_area(text)[0] == value
+
+
+def test_a_damaged_area_is_not_cut_at_its_first_dot():
+    from ocr.fields.land import area_m2
+    from ocr.fields.text import DocText
+
+    found = area_m2(DocText.of([Page(number=1, text="Diện tích: 3.B35,2 m²")]))
+    assert found is not None and found.value == 3835.2
+    found = area_m2(DocText.of([Page(number=1, text="Diện tích: 3.B35,2 mét")]))
+    assert found is None  # not 3.0
 
 
 def test_area_is_not_the_tail_of_a_damaged_number():

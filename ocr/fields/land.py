@@ -47,7 +47,8 @@ def _area(text: str):
     found = parse_area(text)
     if found:
         return found
-    m = re.match(r"\s*([0-9][0-9.,]*)", text)  # table cells: "Diện tích (m²)  1.234,5"
+    m = re.match(r"\s*([0-9][0-9.,]*+)(?![^\W_])", text)  # table cells: "Diện tích (m²)  1.234,5"
+    # (not "3." of "3.B35,2": a number running into letters is a damaged one)
     if m:
         value = parse_number(m.group(1))
         if value and value > 0:
