@@ -246,3 +246,12 @@ def test_the_spouses_id_is_never_the_partys_when_the_partys_line_is_lost():
     fields, _ = extract("hop_dong_chuyen_nhuong", [Page(number=1, text=lost)])
     assert "transferor_citizen_id" not in fields
     assert fields["transferee_citizen_id"] == "079051619091"
+
+
+def test_receipt_applicant_after_a_semicolon_read_for_the_colon():
+    text = RECEIPT.replace(
+        "Tiếp nhận hồ sơ của: Nguyễn Văn An", "Tiếp nhận hồ sơ của;Công ty CP Hoàng Long"
+    )
+    text += "\nNGƯỜI NỘP HỒ SƠ\n(Ký và ghi rõ họ tên)\nNguyễn Công Khải"
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Công ty CP Hoàng Long"  # not the signer

@@ -212,7 +212,7 @@ def receipt_applicant(doc: DocText) -> Found | None:
     for hit in label_hits(doc.lines, ("tiep nhan ho so cua",), 0.88):
         if hit.line.text.isupper():  # the title "GIẤY TIẾP NHẬN HỒ SƠ ..." is no label
             continue
-        value = clean_name(re.split(r"\s{3,}|;", hit.after)[0])
+        value = clean_name(re.split(r"\s{3,}|;", hit.after.lstrip(" :;.,"))[0])  # "của;Công ty"
         if len(value) >= 4:
             parsed = parse_name(value)
             if parsed and parsed[1] == value:
