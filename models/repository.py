@@ -332,6 +332,116 @@ def link_reuse(session: Session, document: Document) -> list[ReuseLink]:
     return list(session.exec(select(ReuseLink).where(ReuseLink.document_id == document.id)).all())
 
 
+def apply_review(
+    session: Session,
+    doc: Document,
+    *,
+    doc_type: str | None = None,
+    fields: dict[str, Any] | None = None,
+    typed: dict[str, str] | None = None,
+    reviewer: str,
+    tool: str = "sohoa review",
+) -> Event:
+    """A staff correction of one document, logged with the values before and after.
+
+    `fields` holds normalised values (`ocr.fields.normalise`; None removes the key) and `typed`
+    what staff typed for them. A corrected key's detail becomes {"page": None, "confidence": 1.0,
+    "raw": typed, "by": reviewer}. The type sets `is_result`; the indexed columns follow the
+    fields; when they change, the reuse links from and to this document are made again. The
+    dossiers concerned get their facts recomputed (`refresh_facts`), so a certificate corrected to
+    another type no longer counts as the dossier's digitized result."""
+    before = {"doc_type": doc.doc_type, "fields": dict(doc.fields or {})}
+    if doc_type is not None:
+        doc.doc_type = doc_type
+        doc.is_result = doc_type in RESULT_DOC_TYPES
+    values, details = dict(doc.fields or {}), dict(doc.field_details or {})
+    for key, value in (fields or {}).items():
+        if value is None:
+            values.pop(key, None)
+            details.pop(key, None)
+            continue
+        values[key] = value
+        raw = (typed or {}).get(key, str(value))
+        details[key] = {"page": None, "confidence": 1.0, "raw": raw, "by": reviewer}
+    doc.fields, doc.field_details = values, details  # new objects: JSON columns see the change
+    indexed = _indexed(values)
+    relink = any(getattr(doc, key) != value for key, value in indexed.items())
+    for key, value in indexed.items():
+        setattr(doc, key, value)
+    doc.needs_review = False
+    doc.reviewed_by, doc.reviewed_at = reviewer, utcnow()
+    session.add(doc)
+    session.flush()
+    dossiers = {doc.dossier_code} - {None}
+    if relink:
+        dossiers |= _relink(session, doc)
+    if dossiers:
+        refresh_facts(session, dossiers)
+        for code in dossiers:  # the UPDATE bypassed the identity map
+            loaded = session.get(Dossier, code)
+            if loaded is not None:
+                session.expire(loaded)
+    scan = session.get(Scan, doc.scan_id)
+    event = log_event(
+        session,
+        action="review",
+        outcome="corrected",
+        scan_sha256=scan.sha256 if scan else None,
+        dossier_code=doc.dossier_code,
+        tool=tool,
+        tool_version=None,
+        detail={
+            "document_id": doc.id,
+            "by": reviewer,
+            "before": before,
+            "after": {"doc_type": doc.doc_type, "fields": values},
+        },
+    )
+    session.flush()
+    return event
+
+
+def _relink(session: Session, doc: Document) -> set[str]:
+    """Drop the reuse links from and to `doc` and link again on its current identifying columns:
+    its own links to earlier documents, and later documents' links to it (those that matched its
+    old values, and those matching its new ones). Returns the dossiers whose links changed."""
+    later = set(
+        session.exec(select(ReuseLink.document_id).where(ReuseLink.earlier_document_id == doc.id))
+    )
+    rules = []
+    if doc.gcn_serial:
+        rules.append(Document.gcn_serial == doc.gcn_serial)
+    if doc.citizen_id and doc.parcel_number and doc.map_sheet:
+        rules.append(
+            and_(
+                Document.citizen_id == doc.citizen_id,
+                Document.parcel_number == doc.parcel_number,
+                Document.map_sheet == doc.map_sheet,
+            )
+        )
+    for rule in rules:
+        later |= set(
+            session.exec(
+                select(Document.id).where(
+                    rule, Document.id > doc.id, Document.dossier_code != doc.dossier_code
+                )
+            )
+        )
+    session.execute(
+        delete(ReuseLink).where(
+            (ReuseLink.document_id == doc.id) | (ReuseLink.earlier_document_id == doc.id)
+        )
+    )
+    session.flush()
+    link_reuse(session, doc)
+    changed = {doc.dossier_code}
+    for later_id in sorted(later):
+        later_doc = session.get(Document, later_id)
+        link_reuse(session, later_doc)
+        changed.add(later_doc.dossier_code)
+    return changed - {None}
+
+
 def refresh_facts(session: Session, dossier_codes: Iterable[str] | None = None) -> None:
     """Recompute the dossier facts from scans, documents and reuse links (in SQL). The
     repository keeps them current; this repairs them after bulk loads or manual edits."""
