@@ -311,13 +311,22 @@ def review_show(document_id: int) -> None:
 def review_set(
     document_id: int,
     doc_type: Annotated[str | None, typer.Option("--type", help="Correct document type")] = None,
-    field: Annotated[list[str] | None, typer.Option(help="key=value, repeatable")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(help="key=value, repeatable; normalised (1.234,5 → 1234.5); key= removes"),
+    ] = None,
     by: Annotated[str, typer.Option(help="Reviewer name")] = "staff",
 ) -> None:
-    """Correct a document's type and/or fields; the correction becomes training data."""
+    """Correct a document's type and/or fields; the correction becomes training data. An
+    invalid value is refused, naming the key and why, and nothing is changed."""
     from sohoa.review import correct
 
-    fields = dict(f.split("=", 1) for f in field or [])
+    fields = {}
+    for item in field or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            _fail(EXIT_BAD_INPUT, f"--field {item!r}: expected key=value")
+        fields[key.strip()] = value
     try:
         row = correct(get_settings(), document_id, doc_type=doc_type, fields=fields, reviewer=by)
     except (LookupError, ValueError) as exc:

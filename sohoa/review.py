@@ -1,7 +1,9 @@
 """Staff review of what the machine was unsure of: list, correct, and feed corrections back.
 
-A correction overwrites the document's type/fields, marks it reviewed (who, when), and is logged
-as an event with the old values; `corrections_for_training` turns reviewed documents' pages into
+A correction normalises the typed values as the extractors store them, overwrites the document's
+type/fields (and what follows from them: `is_result` and the dossier's facts, the indexed columns
+and reuse links; `repository.apply_review`), marks it reviewed (who, when), and is logged as an
+event with the old values; `corrections_for_training` turns reviewed documents' pages into
 training examples for the next `sohoa train`.
 """
 
@@ -12,8 +14,9 @@ from typing import Any
 from sqlmodel import select
 
 from models.db import session_scope
-from models.repository import log_event
-from models.tables import Document, Page, Scan, utcnow
+from models.repository import apply_review
+from models.tables import Document, Page, Scan
+from ocr.fields.normalise import normalise
 from ocr.taxonomy import DOC_TYPES
 from sohoa.runtime import open_database
 from sohoa.settings import Settings
@@ -48,36 +51,24 @@ def correct(
     fields: dict[str, Any] | None = None,
     reviewer: str,
 ) -> dict[str, Any]:
-    """Apply a staff correction and log it; values given replace the machine's."""
+    """Apply a staff correction and log it; values given replace the machine's. Typed values
+    are normalised first (`ocr.fields.normalise`; blank removes the key): an unknown type or an
+    invalid value raises ValueError naming it, and nothing is changed."""
     if doc_type is not None and doc_type not in DOC_TYPES:
         raise ValueError(f"unknown document type {doc_type!r}; one of: {', '.join(DOC_TYPES)}")
+    typed = {key: "" if text is None else str(text) for key, text in (fields or {}).items()}
+    values = {}
+    for key, text in typed.items():
+        if not key.strip():
+            raise ValueError(f"field {key}={text!r}: no key")
+        try:
+            values[key] = normalise(key, text)
+        except ValueError as exc:
+            raise ValueError(f"field {key}={text!r}: {exc}") from None
     with session_scope(open_database(settings)) as session:
         doc = _document(session, document_id)
-        before = {"doc_type": doc.doc_type, "fields": dict(doc.fields or {})}
-        if doc_type is not None:
-            doc.doc_type = doc_type
-        if fields:
-            doc.fields = {**(doc.fields or {}), **fields}
-        doc.needs_review = False
-        doc.reviewed_by, doc.reviewed_at = reviewer, utcnow()
-        session.add(doc)
-        scan = session.get(Scan, doc.scan_id)
-        log_event(
-            session,
-            action="review",
-            outcome="corrected",
-            scan_sha256=scan.sha256 if scan else None,
-            dossier_code=doc.dossier_code,
-            tool="sohoa review",
-            tool_version=None,
-            detail={
-                "document_id": doc.id,
-                "by": reviewer,
-                "before": before,
-                "after": {"doc_type": doc.doc_type, "fields": doc.fields},
-            },
-        )
-        return _summary(doc, scan)
+        apply_review(session, doc, doc_type=doc_type, fields=values, typed=typed, reviewer=reviewer)
+        return _summary(doc, session.get(Scan, doc.scan_id))
 
 
 def corrections_for_training(settings: Settings) -> list[dict]:
