@@ -137,6 +137,7 @@ def test_glued_syllables_come_apart_but_names_without_marks_stay():
     assert split_glued("dụngđất") == ("dụng", "đất")
     assert split_glued("Nhàmáy") == ("Nhà", "máy")
     assert split_glued("Nguyen") == ("Nguyen",)  # one syllable that lost its marks
+    assert split_glued("Nguvễn") == ("Nguvễn",)  # one misread letter, not "Ngu" + "vễn"
     assert split_glued("TNHH") == ("TNHH",)
     assert (
         _vote("cho phép chuyển mục đích sử dụngđất", "") == "cho phép chuyển mục đích sử dụng đất"

@@ -25,7 +25,7 @@ from ocr.fields import EXTRACTORS
 from ocr.fields.text import DocText, find_labels, fold, nfc
 from ocr.result import Document
 from ocr.vietnamese import is_valid_syllable
-from ocr.vietnamese.correct import apply_case
+from ocr.vietnamese.correct import apply_case, candidates
 from ocr.vietnamese.lexicon import lexicon
 from ocr.vietnamese.syllables import skeleton
 
@@ -37,6 +37,7 @@ FREE_TEXT = frozenset(
         "subject",
     }
 )  # fmt: skip
+ONE_SLIP = 2.0  # edit cost (ocr.vietnamese.correct) of one confusable letter read wrong
 MATCH_CUTOFF = 85.0  # rapidfuzz ratio (folded, space-free) for a print to count as the value
 _EDGE = ".,;:()[]\"'“”«»|_~-—"
 
@@ -57,6 +58,8 @@ def split_glued(word: str) -> tuple[str, ...]:
     lex = lexicon()
     if lex.by_skeleton.get(skeleton(word)):  # "Nguyen": one syllable with its marks lost
         return (word,)
+    if any(cost <= ONE_SLIP for _, cost in candidates(word.lower(), wide=True)):
+        return (word,)  # "Nguvễn": one misread letter from "Nguyễn", not "Ngu" + "vễn"
     best, best_score = (word,), None
     for i in range(1, len(word)):
         a, b = word[:i], word[i:]
