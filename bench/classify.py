@@ -1,12 +1,20 @@
 """Benchmark page classification, dossier splitting and field extraction on held-out dossiers.
 
-    .venv/bin/python bench/classify.py --text truth-noised --dossiers 80
-    .venv/bin/python bench/classify.py --text ocr --dossiers 20      # render + Tesseract (cached)
+    .venv/bin/python bench/classify.py --text ocr --dossiers 300     # the acceptance run
+    .venv/bin/python bench/classify.py --text truth-noised --dossiers 200   # stress test, ~1 min
 
 Dossiers come from seeds the model was not trained on and, by default, only from the layout
-variants held out of training (one per type). Pages cycle through the defect levels clean, mild,
-medium, hard. The title-rules-only baseline runs on the same pages in the same run.
-Writes bench/out/classify.json.
+variants held out of training (one per type). Dossiers cycle through the defect levels clean,
+mild, medium, hard. The title-rules-only baseline runs on the same pages in the same run.
+
+`--text ocr` is the production path: each page is rendered, degraded at its level and read by
+`ocr.pipeline.process` (cleanup, Tesseract, QR, post-correction); the recognised pages are cached
+under bench/out/ocr_cache (about 1 s of 2 cores per page the first time). `--text truth-noised`
+skips rendering and puts the training noise model (ocr/classify/noise.py) on the true text: it is
+much harsher than what Tesseract reads after sohoa's cleanup (a quarter of the marks lost on hard
+pages, one line in twelve dropped, a tenth of the pages cut short), so values it deletes outright
+count as misses; use it to compare changes quickly, not as the accuracy figure.
+`--misses N` prints up to N wrong values per field. Writes bench/out/classify[-ocr].json.
 """
 
 from __future__ import annotations
