@@ -255,3 +255,22 @@ def test_receipt_applicant_after_a_semicolon_read_for_the_colon():
     text += "\nNGƯỜI NỘP HỒ SƠ\n(Ký và ghi rõ họ tên)\nNguyễn Công Khải"
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
     assert fields["applicant_name"] == "Công ty CP Hoàng Long"  # not the signer
+
+
+def test_a_name_wrapped_before_its_last_letter_keeps_it():
+    """ "Vĩnh Lộc A" wrapped after "Lộc": the lone capital on the next line is the name's tail,
+    not a heading in capitals."""
+    decision = """QUYẾT ĐỊNH
+Về việc phê duyệt kết quả thẩm định báo cáo đánh giá tác động môi trường của Cơ sở giết
+mổ gia súc, gia cầm tập trung Vĩnh Lộc
+A
+ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"""
+    fields, _ = extract("quyet_dinh", [Page(number=1, text=decision)])
+    assert fields["project_name"] == "Cơ sở giết mổ gia súc, gia cầm tập trung Vĩnh Lộc A"
+    report = """BÁO CÁO ĐÁNH GIÁ TÁC ĐỘNG MÔI TRƯỜNG
+của Dự án: Cơ sở giết mổ gia súc, gia cầm tập trung Vĩnh Lộc
+A
+Chủ dự án: Công ty Cổ phần Bình Minh"""
+    fields, _ = extract("bao_cao_dtm", [Page(number=1, text=report)])
+    assert fields["project_name"] == "Cơ sở giết mổ gia súc, gia cầm tập trung Vĩnh Lộc A"
+    assert fields["project_owner"] == "Công ty Cổ phần Bình Minh"

@@ -122,6 +122,7 @@ def test_canonical_codes(raw, value):
         ("Ông/Bà: Lê Văn Nam   Năm sinh: 1980", "Lê Văn Nam"),
         ("Trần Thị Hoa, sinh năm 1975", "Trần Thị Hoa"),
         ("Phạm Văn Tài Số CCCD: 001085012345", "Phạm Văn Tài"),
+        ("Nguyễn Xuân Tài Nơi thường trú: ấp Thượng", "Nguyễn Xuân Tài"),  # lines merged
     ],
 )
 def test_names(text, name):

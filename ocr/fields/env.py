@@ -52,7 +52,7 @@ def subject(doc: DocText) -> Found | None:
         for nxt in lines[i + 1 : i + 5]:
             t = nxt.text.strip()
             letters = [c for c in t if c.isalpha()]
-            caps = letters and sum(c.isupper() for c in letters) / len(letters) > 0.7
+            caps = len(letters) > 3 and sum(c.isupper() for c in letters) / len(letters) > 0.7
             if not t or caps or nxt.folded.lstrip().startswith(("can cu", "xet")):
                 break
             parts.append(t)

@@ -31,7 +31,9 @@ NAME_LABELS = (
     "full name",
 )
 _STOP_PAIRS = {"sinh ngay", "so cccd", "dia chi", "gioi tinh", "quoc tich", "ngay sinh",
-               "dien thoai", "ma so", "nam sinh"}  # fmt: skip
+               "dien thoai", "ma so", "nam sinh", "noi thuong", "noi cu", "thuong tru",
+               "cho o", "noi o"}  # fmt: skip
+# (a label OCR pulled onto the name's line: "Ông: Nguyễn Xuân Tài Nơi thường trú: ...")
 _STOP_WORDS = {"cccd", "cmnd"}
 _STOP_EXACT = {"tại", "là", "và", "số", "sinh", "của", "ngày"}
 _TITLES = {"ong", "ba", "ong/ba", "ong/", "/ba", "mr", "mrs"}

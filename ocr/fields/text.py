@@ -259,6 +259,6 @@ def continuation(lines: list[Line], i: int, min_len: int = 60) -> str:
     if _HEADER.search(nxt.folded):  # the national motto read into the middle of the page
         return ""
     letters = [c for c in nxt.text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7:
-        return ""
+    if len(letters) > 3 and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        return ""  # a heading in capitals; a lone "A" is the tail of "Vĩnh Lộc A" wrapped
     return nxt.text.strip()
