@@ -222,10 +222,18 @@ def test_form_number_behind_a_damaged_label_only_when_known(printed):
     assert "form_number" not in unknown
 
 
-def test_register_number_after_a_damaged_label():
-    text = "Số phát hành: CS 123456\nSo vàosõ eap GCN: CN29879"
+@pytest.mark.parametrize(
+    "label",
+    ["So vàosõ eap GCN:", "Số vào sổ cấp GẦN:", "Số vào sổ cấp GGN:", "Số vào sổ cấp GCÑN:"],
+)
+def test_register_number_after_a_damaged_label(label):
+    text = f"Số phát hành: CS 123456\n{label} CN29879"
     fields, _ = extract("giay_chung_nhan_qsdd", [Page(number=1, text=text)])
     assert fields["gcn_book_number"] == "CN29879"
+    fields, _ = extract(
+        "giay_chung_nhan_qsdd", [Page(number=1, text="Số vào sổ: xem trang AB12345")]
+    )
+    assert "gcn_book_number" not in fields  # a code further on, after other words, is not it
 
 
 @pytest.mark.parametrize(

@@ -118,8 +118,8 @@ def _book(text: str):
     m = re.match(r"\s*([A-Za-z]{1,3}\s?-?\s?[0-9OoIl]{3,7})(?![0-9])", text)
     if not m:
         m = re.search(r"(?<![A-Za-z])([A-Z]{1,3}\s?-?\s?[0-9][0-9OoIl]{2,6})(?![0-9])", text[:40])
-        if m and not re.search(r"gcn\W*$", text[: m.start()], re.I):
-            return None  # only the rest of this label ("... GCN:") may come first
+        if m and not re.search(r"(?:cap|g\w{0,3}n)\W*$", fold(text[: m.start()])):
+            return None  # only the rest of this label ("cấp GCN:", "GẦN:", "GCÑN:") may come first
     if not m:
         return None
     raw = m.group(1)
