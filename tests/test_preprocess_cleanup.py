@@ -72,6 +72,17 @@ def test_red_seal_removed_and_text_under_it_kept(page):
     assert cleaned < plain and cleaned < 0.05, (cleaned, plain)
 
 
+def test_a_faded_seal_is_removed_too(page):
+    """A pale pink seal (saturation ~75, as on the generator's "mild" scans) made Tesseract drop
+    the signature block it overlaps, date line and all."""
+    faded = add_red_seal(page, (1250, 1250), 330, red=(165, 155, 225))
+    result = prepare(faded, 300)
+    assert "stamps" in result.applied
+    ink = (faded[:, :, 2] > 200) & (faded[:, :, 0] < 180) & (faded[:, :, 0] > 140)
+    assert ink.sum() > 20_000
+    assert np.percentile(result.ocr_image[ink], 5) > 235
+
+
 def test_plain_black_page_is_not_touched_by_stamp_step(page):
     result = prepare(page, 300)
     assert "stamps" not in result.applied

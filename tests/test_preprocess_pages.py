@@ -119,11 +119,15 @@ def skew_page(image: np.ndarray, degrees: float) -> np.ndarray:
     )
 
 
-def add_red_seal(image: np.ndarray, center: tuple[int, int], radius: int) -> np.ndarray:
+def add_red_seal(
+    image: np.ndarray,
+    center: tuple[int, int],
+    radius: int,
+    red: tuple[int, int, int] = (40, 40, 215),  # BGR; (165, 155, 225) is a faded seal
+) -> np.ndarray:
     """A red round seal multiplied over the page (overlapping black text stays black)."""
     h, w = image.shape[:2]
     seal = np.full((h, w, 3), 255, np.uint8)
-    red = (40, 40, 215)
     cv2.circle(seal, center, radius, red, max(4, radius // 18))
     cv2.circle(seal, center, int(radius * 0.72), red, max(3, radius // 30))
     cv2.putText(

@@ -14,13 +14,14 @@ import cv2
 import numpy as np
 
 MIN_SHARE = 0.0005  # of sampled pixels: below this the page has no stamp worth removing
+MIN_SATURATION = 50  # HSV saturation of seal ink; a faded seal ("mild" scans) sits at 50-90
 
 
 def colour_ink_share(sample: np.ndarray) -> float:
     """Share of saturated red or blue pixels (the seal colours) in a small BGR sample."""
     hsv = cv2.cvtColor(sample, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    coloured = (sat > 90) & (val > 70)
+    coloured = (sat > MIN_SATURATION) & (val > 70)
     red = (hue <= 10) | (hue >= 160)
     blue = (hue >= 95) & (hue <= 135)
     return float((coloured & (red | blue)).mean())
