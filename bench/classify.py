@@ -28,6 +28,7 @@ import shutil
 import sys
 import time
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from statistics import median
 
@@ -64,9 +65,8 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
     from sohoa.samples.defects import degrade
     from sohoa.samples.render import render_page
 
-    key = hashlib.sha256(
-        "|".join([CACHE_VERSION, level, str(seed)] + [p.text for p in dossier.pages]).encode()
-    ).hexdigest()[:20]
+    parts = [CACHE_VERSION, _ocr_fingerprint(), level, str(seed), *(p.text for p in dossier.pages)]
+    key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
     done = cache / f"{key}.json"
     if done.exists():
         return [_page_of(p) for p in json.loads(done.read_text())]
@@ -83,6 +83,19 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
 
 
 CACHE_VERSION = "words"  # cached pages keep their words (text, confidence): the vote uses them
+# The code that turns a page image into words: a change to it makes every cached page stale.
+OCR_CODE = ("ocr/load.py", "ocr/preprocess", "ocr/recognize.py", "ocr/pipeline.py", "ocr/qr.py",
+            "ocr/vietnamese", "ocr/tessdata.py")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _ocr_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in OCR_CODE:
+        path = ROOT / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _page_json(page: Page) -> dict:
