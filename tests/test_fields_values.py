@@ -139,6 +139,11 @@ def test_clean_name_splits_glued_words():
     assert clean_name("Công ty TNHH MTV Kim Long.") == "Công ty TNHH MTV Kim Long"
 
 
+def test_clean_name_drops_a_rule_read_as_a_bar():
+    assert clean_name("Mỏ đá vôi tại | xã Bình Hưng") == "Mỏ đá vôi tại xã Bình Hưng"
+    assert clean_name("| Lê Văn An ‖") == "Lê Văn An"
+
+
 def test_fold_keeps_offsets():
     text = "Thửa đất số: 12, Tờ bản đồ số: 4"
     folded = fold(text)

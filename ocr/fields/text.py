@@ -48,7 +48,11 @@ def clean_name(text: str) -> str:
     text = nfc(text).replace("Ð", "Đ")
     out = [c if not (c.isupper() and i and text[i - 1].islower()) else " " + c
            for i, c in enumerate(text)]  # fmt: skip
-    return re.sub(r"\s+", " ", "".join(out)).strip(" .,;:-_")
+    text = _RULE_MARK.sub(" ", "".join(out))  # "tại | xã": a table rule or page edge read as "|"
+    return re.sub(r"\s+", " ", text).strip(" .,;:-_")
+
+
+_RULE_MARK = re.compile(r"(?:(?<=\s)|^)[|¦‖]+(?=\s|$)")
 
 
 @dataclass
