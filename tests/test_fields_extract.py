@@ -274,3 +274,18 @@ Chủ dự án: Công ty Cổ phần Bình Minh"""
     fields, _ = extract("bao_cao_dtm", [Page(number=1, text=report)])
     assert fields["project_name"] == "Cơ sở giết mổ gia súc, gia cầm tập trung Vĩnh Lộc A"
     assert fields["project_owner"] == "Công ty Cổ phần Bình Minh"
+
+
+def test_receipt_applicant_stops_at_the_next_line_read_onto_its_own():
+    merged = RECEIPT.replace(
+        "Tiếp nhận hồ sơ của: Nguyễn Văn An",
+        "Tiếp nhận hồ sơ của: Công ty CP Hưng Thịnh Địa chỉ: ấp Thượng, xã Tân Kiên",
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=merged)])
+    assert fields["applicant_name"] == "Công ty CP Hưng Thịnh"
+    merged = RECEIPT.replace(
+        "Tiếp nhận hồ sơ của: Nguyễn Văn An",
+        "Tiếp nhận hồ sơ của: Lê Thu Uyên Bộ phận tiếp nhận và trả kết quả Văn phòng",
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=merged)])
+    assert fields["applicant_name"] == "Lê Thu Uyên"

@@ -209,12 +209,17 @@ def date_of_birth(doc: DocText) -> Found | None:
                        _dob, min_score=0.85, lines=lines)  # fmt: skip
 
 
+_NEXT_LABEL = re.compile(r"[\s,]+(?:dia\s?ch|bo\s?phan|so\s?cccd|so\s?dien|noi\s?dung)")
+
+
 def receipt_applicant(doc: DocText) -> Found | None:
     """ "Tiếp nhận hồ sơ của: <person or company>" (a company name is kept whole)."""
     for hit in label_hits(doc.lines, ("tiep nhan ho so cua",), 0.88):
         if hit.line.text.isupper():  # the title "GIẤY TIẾP NHẬN HỒ SƠ ..." is no label
             continue
-        value = clean_name(re.split(r"\s{3,}|;", hit.after.lstrip(" :;.,"))[0])  # "của;Công ty"
+        value = re.split(r"\s{3,}|;", hit.after.lstrip(" :;.,"))[0]  # "của;Công ty"
+        cut = _NEXT_LABEL.search(fold(value))  # the next line read onto this one
+        value = clean_name(value[: cut.start()] if cut else value)
         if len(value) >= 4:
             parsed = parse_name(value)
             if parsed and parsed[1] == value:
