@@ -166,3 +166,13 @@ def test_a_document_dated_years_after_reception_goes_to_review():
         doc = next(d for d in result.documents if d.doc_type == "dang_ky_moi_truong")
         assert doc.fields["issue_date"] == f"{year}-10-31"
         assert any("long after reception" in r for r in doc.review_reasons) == flagged
+
+
+def test_the_reading_itself_counts_as_much_as_a_print_in_a_tie():
+    """The reading "Hưng" (a wrapped line, not among the prints) against the prints "Hung" and
+    "Hưrig" (no syllable): a 1-1 tie between valid spellings keeps the marks, whatever the
+    prints' confidences."""
+    text = "Chủ dự án: Cônq ty TNHH Việt Hung\nđề nghị của Công ty TNHH Việt Hưrig"
+    words = [Word(w, 0.9, (0, 0, 0, 0)) for w in text.split()]
+    assert vote("Công ty TNHH Vlệt Hưng", page_tokens(text, words))[0] == "Công ty TNHH Việt Hưng"
+    assert vote("Công ty TNHH Vlệt Hưng", tokens_of(text))[0] == "Công ty TNHH Việt Hưng"

@@ -230,7 +230,9 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
             belief[p[j].text.lower()] = belief.get(p[j].text.lower(), 0.0) + p[j].weight
         like = own[j].text if size == len(own) else ref[j].text
         if size == len(own) and like.lower() not in seen:
-            seen[like.lower()] += 1  # the reading itself (a value cut from a wrapped line)
+            seen[like.lower()] += 1  # the reading itself (a value cut from a wrapped line),
+            belief[like.lower()] = sum(p[j].weight for p in group) / len(group)  # believed
+            # as much as the prints on average: it is one of them, its confidence unknown here
         if size == len(own):
             style = _style(like)
         elif j == 0:
