@@ -4,6 +4,7 @@ generator's truth, and a second run that stores nothing twice."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections import Counter
@@ -93,6 +94,7 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
         assert by_code[truth.dossier_code].pages == len(truth.pages)
     assert not any(p.is_file() for p in env.inbox_dir.rglob("*")), "inbox not emptied"
 
+    by_truth = {t.dossier_code: t for t in truths}
     with ObjectStore.from_settings(env) as store, session_scope(engine) as session:
         scans = session.query(Scan).filter(Scan.status == "stored").all()
         assert len(scans) == len(truths)
@@ -105,6 +107,7 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
             assert store.exists(scan.original_key) or any(store.list(scan.original_key)), (
                 "original missing"
             )
+            _documents_stored_and_split(session, store, scan, keys, by_truth[scan.dossier_code])
         objects_before = sorted(o.key for o in store.list(""))
 
     def own_counts() -> dict[str, tuple[int, int]]:
@@ -133,3 +136,25 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
         assert sorted(o.key for o in store.list("")) == objects_before
     engine.dispose()
     shutil.rmtree(env.data_dir / "archive", ignore_errors=True)
+
+
+def _documents_stored_and_split(session, store, scan, keys: set[str], truth) -> None:
+    """Issue 4 in the flow: the scan's documents are rows with the generator's types, pages and
+    dossier code, and the searchable output is split into one PDF per document."""
+    from sqlmodel import select
+
+    from models.tables import Document
+
+    docs = session.exec(
+        select(Document).where(Document.scan_id == scan.id).order_by(Document.id)
+    ).all()
+    assert [(d.doc_type, d.pages) for d in docs] == [(t.doc_type, t.pages) for t in truth.documents]
+    receipt = next(d for d in docs if d.doc_type == "phieu_tiep_nhan")
+    assert receipt.fields["dossier_code"] == truth.dossier_code
+    assert receipt.field_details["dossier_code"]["page"] in receipt.pages
+    assert all(d.dossier_code == truth.dossier_code for d in docs)
+    for n, doc in enumerate(docs, start=1):
+        key = f"{scan.digitized_prefix}documents/{n:02d}-{doc.doc_type}.pdf"
+        assert key in keys, key
+        with pikepdf.open(io.BytesIO(store.get_bytes(key))) as pdf:
+            assert len(pdf.pages) == len(doc.pages)
