@@ -26,7 +26,9 @@ def record(s, sha: str, dossier: str | None, docs: list[dict], office: str | Non
         original_key=f"originals/{sha}",
         digitized_prefix=f"digitized/{sha}/",
         manifest_key=f"digitized/{sha}/manifest.json",
-        pages=[{"number": n, "text": kw.get("text", f"trang {n}")} for n in pages],
+        pages=[
+            {"number": n, "text": kw.get("text", "trang {n}").format(n=n, sha=sha)} for n in pages
+        ],
         documents=[{"pages": [1], "confidence": 0.9, **d} for d in docs],
         tool_versions={"sohoa": "0.1.0", "tesseract": "5.3.0"},
     )

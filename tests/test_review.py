@@ -85,22 +85,9 @@ REASON = "document type uncertain (0.41)"
 
 
 def record(s, sha: str, dossier: str, documents: list[dict]):
-    from models import repository as repo
+    from tests.test_models_repository import record as record_scan
 
-    pages = sorted({n for d in documents for n in d["pages"]})
-    return repo.record_scan(
-        s,
-        sha256=sha.ljust(64, "0"),
-        source_name=f"{sha}.pdf",
-        dossier_code=dossier,
-        office_code=None,
-        page_count=len(pages),
-        original_key=f"originals/{sha}",
-        digitized_prefix=f"digitized/{sha}/",
-        manifest_key=f"digitized/{sha}/manifest.json",
-        pages=[{"number": n, "text": f"trang {n} của {sha}"} for n in pages],
-        documents=[{"confidence": 0.9, **d} for d in documents],
-    )
+    return record_scan(s, sha, dossier, documents, text="trang {n} của {sha}")
 
 
 @pytest.fixture
