@@ -280,28 +280,30 @@ def log_event(
     return event
 
 
+def _reuse_rules(document: Document) -> list[tuple[str, Any]]:
+    """(reason, condition on Document) for each way another document can be the same record:
+    the same certificate serial, or the same citizen ID with the same parcel and map sheet."""
+    rules: list[tuple[str, Any]] = []
+    if document.gcn_serial:
+        rules.append(("gcn_serial", Document.gcn_serial == document.gcn_serial))
+    if document.citizen_id and document.parcel_number and document.map_sheet:
+        same_parcel = and_(
+            Document.citizen_id == document.citizen_id,
+            Document.parcel_number == document.parcel_number,
+            Document.map_sheet == document.map_sheet,
+        )
+        rules.append(("citizen_parcel", same_parcel))
+    return rules
+
+
 def link_reuse(session: Session, document: Document) -> list[ReuseLink]:
     """Link a document to earlier digitized documents of OTHER dossiers that hold the same
     certificate serial, or the same citizen ID with the same parcel and map sheet; the
     document's dossier is then `reused`. Returns the new links."""
     if not document.dossier_code or document.id is None:
         return []
-    rules = []
-    if document.gcn_serial:
-        rules.append(("gcn_serial", Document.gcn_serial == document.gcn_serial))
-    if document.citizen_id and document.parcel_number and document.map_sheet:
-        rules.append(
-            (
-                "citizen_parcel",
-                and_(
-                    Document.citizen_id == document.citizen_id,
-                    Document.parcel_number == document.parcel_number,
-                    Document.map_sheet == document.map_sheet,
-                ),
-            )
-        )
     rows = []
-    for reason, rule in rules:
+    for reason, rule in _reuse_rules(document):
         earlier = session.exec(
             select(Document.id)
             .join(Scan, Scan.id == Document.scan_id)
@@ -408,18 +410,7 @@ def _relink(session: Session, doc: Document) -> set[str]:
     later = set(
         session.exec(select(ReuseLink.document_id).where(ReuseLink.earlier_document_id == doc.id))
     )
-    rules = []
-    if doc.gcn_serial:
-        rules.append(Document.gcn_serial == doc.gcn_serial)
-    if doc.citizen_id and doc.parcel_number and doc.map_sheet:
-        rules.append(
-            and_(
-                Document.citizen_id == doc.citizen_id,
-                Document.parcel_number == doc.parcel_number,
-                Document.map_sheet == doc.map_sheet,
-            )
-        )
-    for rule in rules:
+    for _, rule in _reuse_rules(doc):
         later |= set(
             session.exec(
                 select(Document.id).where(

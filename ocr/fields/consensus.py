@@ -146,16 +146,16 @@ def _style(word: str) -> str:
     return "title" if word[:1].isupper() else "lower"
 
 
-def _pick(own: str, seen: Counter[str], belief: dict[str, float] | None = None) -> str:
+def _pick(own: str, seen: Counter[str], belief: Counter[str] | None = None) -> str:
     """The spelling of one syllable (lower case) the prints support best: most prints, then a
     valid syllable, then the spelling OCR was surer of (summed confidences), then more marks."""
     own_l = own.lower()
     valid = {w: is_valid_syllable(w) for w in seen}
-    belief = belief or {}
+    belief = belief or Counter()
 
     def score(w: str) -> tuple[int, bool, float, int]:
         marks = sum(1 for a, b in zip(w, fold(w), strict=True) if a != b)
-        return seen[w], valid[w], round(belief.get(w, 0.0), 6), marks
+        return seen[w], valid[w], round(belief[w], 6), marks
 
     same = [w for w in seen if fold(w) == fold(own_l)]
     if any(valid[w] for w in same):  # a spelling that is no syllable cannot be what was printed
@@ -225,9 +225,9 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     words: list[str] = []
     for j in range(size):
         seen = Counter(p[j].text.lower() for p in group)
-        belief: dict[str, float] = {}
+        belief: Counter[str] = Counter()  # summed confidences of each spelling
         for p in group:
-            belief[p[j].text.lower()] = belief.get(p[j].text.lower(), 0.0) + p[j].weight
+            belief[p[j].text.lower()] += p[j].weight
         like = own[j].text if size == len(own) else ref[j].text
         if size == len(own) and like.lower() not in seen:
             seen[like.lower()] += 1  # the reading itself (a value cut from a wrapped line),
