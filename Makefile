@@ -48,9 +48,11 @@ demo: install
 	$(SOHOA) demo
 
 test: install
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 test-fast: install
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -m 'not slow'
 
 lint: venv

@@ -94,7 +94,7 @@ def corpus(seed: int, dossiers: int) -> Corpus:
     """Generated once per (seed, dossiers) and cached; written to a temporary name first."""
     folder = OUT / f"backfill-corpus-{seed}-{dossiers}"
     if not (folder / "truth").is_dir():
-        from sohoa.samples.generate import generate
+        from samples.generate import generate
 
         partial = folder.with_name(folder.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)

@@ -42,7 +42,7 @@ from ocr.classify.noise import LEVELS, add_noise  # noqa: E402
 from ocr.classify.rules import DOC_TYPES  # noqa: E402
 from ocr.result import Page, Word  # noqa: E402
 from ocr.understand import understand  # noqa: E402
-from sohoa.samples.content import iter_dossiers, split_variants  # noqa: E402
+from samples.content import iter_dossiers, split_variants  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 QR_MISSED = {"clean": 0.0, "mild": 0.05, "medium": 0.15, "hard": 0.3}  # QR unreadable on scan
@@ -62,8 +62,8 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
     production path: cleanup, Tesseract, QR, post-correction). Cached per dossier and level."""
     import cv2
 
-    from sohoa.samples.defects import degrade
-    from sohoa.samples.render import render_page
+    from samples.defects import degrade
+    from samples.render import render_page
 
     parts = [CACHE_VERSION, _ocr_fingerprint(), level, str(seed), *(p.text for p in dossier.pages)]
     key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]

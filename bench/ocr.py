@@ -636,11 +636,13 @@ def section_throughput(corpus: Corpus, workers: int, rounds: int = 2) -> dict:
 
 
 def section_models(corpus: Corpus, workers: int) -> dict:
-    from ocr.tessdata import ALL_VARIANTS, resolve_tessdata_dir
+    from ocr.tessdata import ALL_VARIANTS
+    from sohoa.runtime import tessdata_dir
+    from sohoa.settings import get_settings
 
     scores = {}
     for variant in ALL_VARIANTS:
-        tessdata = resolve_tessdata_dir(variant)
+        tessdata = tessdata_dir(get_settings(), variant)
         if variant != "fast" and tessdata is None:
             print(f"model {variant}: not installed (python -m ocr.tessdata install var/tessdata)")
             continue

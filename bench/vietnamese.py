@@ -1,6 +1,6 @@
 """Micro-benchmark of the Vietnamese post-corrector (ocr.vietnamese) on real Tesseract output.
 
-Pages are rendered from administrative paragraphs written here (not from sohoa.samples), degraded
+Pages are rendered from administrative paragraphs written here (not from samples), degraded
 at four levels (clean, mild, medium, hard), read by `tesseract -l vie` with per-word confidences,
 and scored before and after `correct_words`: CER and WER (NFC, whitespace collapsed), the share of
 words the corrector changed, and its CPU time against Tesseract's on the same pages (CPU time,

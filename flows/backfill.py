@@ -40,7 +40,7 @@ from models.db import session_scope
 from models.tables import Scan
 from ocr.load import sha256_of
 from ocr.pipeline import make_executor
-from sohoa.runtime import open_database
+from sohoa.runtime import open_database, open_store
 from sohoa.settings import Settings, get_settings
 from storage.objects import ObjectStore
 
@@ -140,7 +140,7 @@ def backfill(
     settings = get_settings()
     summary = BackfillSummary(source=source)
     with ExitStack() as stack:
-        store = stack.enter_context(ObjectStore.from_settings(settings))
+        store = stack.enter_context(open_store(settings))
         engine = open_database(settings)
         items = select(
             list_items(source, store),
@@ -206,7 +206,7 @@ class _context(ExitStack):
 
     def __enter__(self) -> IngestContext:
         super().__enter__()
-        store = self.store or self.enter_context(ObjectStore.from_settings(self.settings))
+        store = self.store or self.enter_context(open_store(self.settings))
         engine = self.engine or open_database(self.settings)
         # make_executor: page processes with one OpenCV thread each and ocr/ preloaded, the
         # pool `sohoa ocr` uses (a bare pool let OpenCV start a thread per core in every one)

@@ -8,16 +8,15 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.verify import FixityReport, verify
-from sohoa.runtime import open_database
+from sohoa.runtime import open_database, open_store
 from sohoa.settings import get_settings
-from storage.objects import ObjectStore
 
 
 @flow(name="fixity-check", validate_parameters=False)
 def fixity_check(full: bool = True, repair: bool = False) -> FixityReport:
     settings = get_settings()
     log = get_run_logger()
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         engine = open_database(settings)
         report = verify(store, engine, full=full, repair=repair)
         engine.dispose()

@@ -21,9 +21,8 @@ from prefect.concurrency.sync import concurrency
 from flows.discover import ScanUnit, discover
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from ocr.pipeline import make_executor
-from sohoa.runtime import open_database
+from sohoa.runtime import open_database, open_store
 from sohoa.settings import Settings, get_settings
-from storage.objects import ObjectStore
 
 
 @dataclass
@@ -83,7 +82,7 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
     if not units:
         return summary
     with ExitStack() as stack:
-        store = stack.enter_context(ObjectStore.from_settings(settings))
+        store = stack.enter_context(open_store(settings))
         store.ensure_bucket()
         engine = open_database(settings)
         # the pool `sohoa ocr` uses: one OpenCV thread per page process, ocr/ preloaded

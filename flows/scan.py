@@ -27,6 +27,7 @@ from ocr.errors import BadInput
 from ocr.load import sha256_of
 from ocr.pipeline import process
 from ocr.result import OcrResult
+from sohoa.runtime import ocr_options
 from sohoa.settings import Settings
 from storage import keys
 from storage.errors import StorageError, WriteOnceError
@@ -75,7 +76,11 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         out_dir = Path(tmp)
         try:
             result = process(
-                unit.path, workers=ctx.settings.workers, out_dir=out_dir, executor=ctx.executor
+                unit.path,
+                ocr_options(ctx.settings),
+                workers=ctx.settings.workers,
+                out_dir=out_dir,
+                executor=ctx.executor,
             )
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)

@@ -15,7 +15,6 @@ import os
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -73,36 +72,29 @@ def _init_worker() -> None:
 
 def process(
     path: Path,
+    options: Options | None = None,
     *,
     workers: int | None = None,
     out_dir: Path | None = None,
-    steps: Iterable[str] | None = None,
-    lang: str | None = None,
-    tessdata_dir: Path | None = None,
     executor: Executor | None = None,
     **overrides: Any,
 ) -> OcrResult:
     """Recognise one input (PDF, TIFF, image, folder of images); with `out_dir` write outputs.
 
+    `options` is built by the caller (the application reads its settings, ocr/ reads none);
+    `overrides` set single `Options` fields (steps, psm, order, correct, qr) for benchmarks.
     Raises BadInput (unreadable input) or MissingDependency (tesseract/model missing).
-    `overrides` set other `Options` fields (psm, order, correct, qr) for benchmarks.
     """
     from ocr.load import open_source, sha256_of
-    from ocr.tessdata import resolve_tessdata_dir
 
     path = Path(path)
     rec.tesseract_exe()  # MissingDependency before any work
     source = open_source(path)
     digest = sha256_of(path)
-    settings_lang, tessdata = _defaults(lang, tessdata_dir, resolve_tessdata_dir)
+    if overrides.get("steps") is not None:
+        overrides["steps"] = tuple(overrides["steps"])
     work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if out_dir is not None else None
-    opts = Options(
-        lang=settings_lang,
-        tessdata_dir=tessdata,
-        steps=tuple(steps) if steps is not None else None,
-        workdir=work,
-        **overrides,
-    )
+    opts = replace(options or Options(), workdir=work, **overrides)
     try:
         pages = _run_pages(str(path), source.page_count, opts, workers, executor)
         result = _assemble(path, digest, pages, opts)
@@ -114,17 +106,9 @@ def process(
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _defaults(lang, tessdata_dir, resolve) -> tuple[str, Path | None]:
-    from sohoa.settings import get_settings
-
-    settings = get_settings()
-    return lang or settings.ocr_lang, tessdata_dir if tessdata_dir is not None else resolve()
-
-
 def _default_workers() -> int:
-    from sohoa.settings import get_settings
-
-    return get_settings().workers
+    """One page process per core the process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _run_pages(

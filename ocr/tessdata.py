@@ -55,20 +55,18 @@ def installed_variant_dir(data_dir: Path, variant: str) -> Path | None:
     return path if (path / "vie.traineddata").is_file() else None
 
 
-def resolve_tessdata_dir(variant: str | None = None) -> Path | None:
-    """settings.tessdata_dir, else the installed chosen variant, else None (= system models).
-
-    With an explicit `variant` ("fast" = system) that variant is used if installed.
-    """
-    from sohoa.settings import get_settings
-
-    settings = get_settings()
-    if variant is None and settings.tessdata_dir is not None:
-        return Path(settings.tessdata_dir)
+def resolve_tessdata_dir(
+    data_dir: Path, variant: str | None = None, explicit: Path | None = None
+) -> Path | None:
+    """`explicit` (a configured dir), else the installed chosen variant under `data_dir`, else
+    None (= system models). With an explicit `variant` ("fast" = system) that variant is used if
+    installed. The caller (sohoa.runtime) passes its settings; ocr/ reads none."""
+    if variant is None and explicit is not None:
+        return Path(explicit)
     variant = variant or DEFAULT_VARIANT
     if variant == "fast":
         return None
-    return installed_variant_dir(settings.data_dir, variant)
+    return installed_variant_dir(data_dir, variant)
 
 
 def variant_of(tessdata_dir: Path | None) -> str:
@@ -122,13 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     inst = sub.add_parser("install", help="install the npm Vietnamese models into DIR/<variant>")
     inst.add_argument("dir", type=Path, help="e.g. var/tessdata")
     inst.add_argument("--variant", action="append", choices=list(VARIANTS))
-    sub.add_parser("which", help="print the tessdata dir sohoa will use")
+    which = sub.add_parser("which", help="print the tessdata dir used for a data dir")
+    which.add_argument("data_dir", type=Path, nargs="?", default=Path("var"))
     args = parser.parse_args(argv)
     if args.cmd == "install":
         for path in install(args.dir, tuple(args.variant or VARIANTS)):
             print(path)
     else:
-        print(resolve_tessdata_dir() or system_tessdata_dir())
+        print(resolve_tessdata_dir(args.data_dir) or system_tessdata_dir())
     return 0
 
 

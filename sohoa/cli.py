@@ -44,10 +44,13 @@ def ocr(
     """Recognise one input without Prefect, database or storage."""
     from ocr.errors import BadInput, MissingDependency
     from ocr.pipeline import process
+    from sohoa.runtime import ocr_options
 
     settings = get_settings()
     try:
-        result = process(file, workers=workers or settings.workers, out_dir=out)
+        result = process(
+            file, ocr_options(settings), workers=workers or settings.workers, out_dir=out
+        )
     except BadInput as exc:
         _fail(EXIT_BAD_INPUT, f"{file}: {exc}")
     except MissingDependency as exc:
@@ -120,7 +123,7 @@ def samples(
     dossiers: Annotated[int, typer.Option()] = 6,
 ) -> None:
     """Generate synthetic scanned dossiers with their truth (deterministic by seed)."""
-    from sohoa.samples.generate import generate
+    from samples.generate import generate
 
     truths = generate(out, seed=seed, dossiers=dossiers)
     typer.echo(f"{len(truths)} dossiers written to {out}")
@@ -187,11 +190,10 @@ def verify(
     from dataclasses import asdict
 
     from flows.verify import verify as run_verify
-    from sohoa.runtime import open_database
-    from storage.objects import ObjectStore
+    from sohoa.runtime import open_database, open_store
 
     settings = get_settings()
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         report = run_verify(store, open_database(settings), full=not quick, repair=repair)
     if as_json:
         typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=1))
@@ -262,8 +264,8 @@ def train(
     ] = True,
 ) -> None:
     """Retrain the page classifier (reproducible by seed), with staff corrections if any."""
-    from ocr.train import DEFAULT_MODEL_PATH
-    from ocr.train import train as train_model
+    from samples.train import DEFAULT_MODEL_PATH
+    from samples.train import train as train_model
 
     corrections = None
     if with_corrections:

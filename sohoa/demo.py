@@ -18,7 +18,7 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     console = Console()
     samples_dir = settings.data_dir / "samples" / f"seed-{seed}"
     if not (samples_dir / "register.csv").exists():
-        from sohoa.samples.generate import generate
+        from samples.generate import generate
 
         console.print(f"generating {dossiers} sample dossiers in {samples_dir}")
         generate(samples_dir, seed=seed, dossiers=dossiers)
@@ -27,8 +27,8 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
 
     from models.db import session_scope
     from models.repository import import_offices_csv, import_register, seed_provinces
+    from samples.offices import write_offices_csv
     from sohoa.runtime import open_database, prefect_ready
-    from sohoa.samples.offices import write_offices_csv
 
     engine = open_database(settings)
     write_offices_csv(samples_dir / "offices.csv")

@@ -74,7 +74,7 @@ def correct(
 def corrections_for_training(settings: Settings) -> list[dict]:
     """Every page of a reviewed document as a training example (type, and which page starts it,
     so the splitter learns from staff corrections too)."""
-    from ocr.train import corrections_from_document
+    from samples.train import corrections_from_document
 
     with session_scope(open_database(settings)) as session:
         docs = session.exec(select(Document).where(Document.reviewed_at.is_not(None))).all()

@@ -1,10 +1,19 @@
-"""Opening the shared resources a command needs, on the embedded defaults or production services."""
+"""Building the shared resources a command needs from settings: database, object store, OCR
+options, Prefect's environment. The one place that turns configuration into adapters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from sqlalchemy.engine import Engine
 
+from ocr.pipeline import Options
 from sohoa.settings import Settings, get_settings
+from storage import embedded
+from storage.errors import StorageError
+from storage.objects import ObjectStore, VerifyMode
 
 
 def prefect_ready(settings: Settings | None = None) -> None:
@@ -22,3 +31,57 @@ def open_database(settings: Settings) -> Engine:
     engine = make_engine(settings.db_url)
     migrate(engine)
     return engine
+
+
+@contextmanager
+def open_store(
+    settings: Settings | None = None, *, verify: VerifyMode = "stat"
+) -> Iterator[ObjectStore]:
+    """The configured store: `SOHOA_S3_ENDPOINT` if set, else the embedded server (reused or
+    started, and released on exit). The bucket exists when this yields."""
+    settings = settings or get_settings()
+    if settings.s3_endpoint:
+        store = ObjectStore.from_endpoint(
+            external_endpoint(settings), settings.s3_bucket, verify=verify
+        )
+        store.ensure_bucket()
+        yield store
+        return
+    with embedded.EmbeddedServer(settings.data_dir) as endpoint:
+        store = ObjectStore.from_endpoint(endpoint, settings.s3_bucket, verify=verify)
+        store.ensure_bucket()
+        yield store
+
+
+def external_endpoint(settings: Settings) -> embedded.EndpointInfo:
+    """The production S3 endpoint from `SOHOA_S3_*` (scheme in the URL wins over SECURE)."""
+    endpoint = settings.s3_endpoint or ""
+    secure = settings.s3_secure
+    for scheme, is_secure in (("https://", True), ("http://", False)):
+        if endpoint.startswith(scheme):
+            endpoint, secure = endpoint[len(scheme) :], is_secure
+    endpoint = endpoint.rstrip("/")
+    secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None
+    if bool(settings.s3_access_key) != bool(secret):
+        raise StorageError(
+            "SOHOA_S3_ENDPOINT is set: give both SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY"
+        )
+    return embedded.EndpointInfo(
+        endpoint=endpoint,
+        access_key=settings.s3_access_key or "",
+        secret_key=secret or "",
+        secure=secure,
+        region=settings.s3_region,
+    )
+
+
+def tessdata_dir(settings: Settings, variant: str | None = None) -> Path | None:
+    """SOHOA_TESSDATA_DIR, else the installed chosen model under the data dir, else system."""
+    from ocr.tessdata import resolve_tessdata_dir
+
+    return resolve_tessdata_dir(settings.data_dir, variant, settings.tessdata_dir)
+
+
+def ocr_options(settings: Settings) -> Options:
+    """The recognition options every page of a scan is read with, from settings."""
+    return Options(lang=settings.ocr_lang, tessdata_dir=tessdata_dir(settings))

@@ -11,7 +11,7 @@ from sqlmodel import select
 from models.db import session_scope
 from models.repository import search_documents
 from models.tables import Document
-from sohoa.runtime import open_database
+from sohoa.runtime import open_database, open_store
 from sohoa.settings import Settings
 from storage.objects import ObjectStore
 
@@ -55,7 +55,7 @@ def run_search(
         ]
     if not hits:
         return hits
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         for hit in hits:
             key = _document_pdf_key(store, hit)
             hit["key"] = key

@@ -17,7 +17,6 @@ import mimetypes
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -30,7 +29,6 @@ import urllib3
 from minio import Minio
 from minio import error as minio_error
 
-from sohoa.settings import Settings, get_settings
 from storage import embedded
 from storage.errors import IntegrityError, ObjectMissing, StorageError, WriteOnceError
 
@@ -113,7 +111,8 @@ def http_client(*, retries: int = 3, timeout: float = 300.0) -> urllib3.PoolMana
 
 
 class ObjectStore:
-    """One bucket, with checked writes. Build it with `from_settings` (or `from_endpoint`)."""
+    """One bucket, with checked writes. Build it with `from_endpoint` (the application's
+    `sohoa.runtime.open_store` does so from its settings)."""
 
     def __init__(
         self,
@@ -135,7 +134,7 @@ class ObjectStore:
     def __reduce__(self) -> tuple[Any, ...]:
         """Picklable (for process-pool tasks): the child rebuilds its own client."""
         if self.endpoint is None:
-            raise TypeError("only an ObjectStore made by from_endpoint/from_settings pickles")
+            raise TypeError("only an ObjectStore made by from_endpoint pickles")
         options = {"verify": self.verify, "retries": self._retries, "backoff": self.backoff}
         return (_rebuild, (self.endpoint, self.bucket, options))
 
@@ -150,25 +149,6 @@ class ObjectStore:
         return other
 
     # ------------------------------------------------------------ construction
-
-    @classmethod
-    @contextmanager
-    def from_settings(
-        cls, settings: Settings | None = None, *, verify: VerifyMode = "stat"
-    ) -> Iterator[ObjectStore]:
-        """The configured store: `SOHOA_S3_ENDPOINT` if set, else the embedded server (reused or
-        started, and released on exit). The bucket exists when this yields."""
-        settings = settings or get_settings()
-        if settings.s3_endpoint:
-            endpoint = _external_endpoint(settings)
-            store = cls.from_endpoint(endpoint, settings.s3_bucket, verify=verify)
-            store.ensure_bucket()
-            yield store
-            return
-        with embedded.EmbeddedServer(settings.data_dir) as endpoint:
-            store = cls.from_endpoint(endpoint, settings.s3_bucket, verify=verify)
-            store.ensure_bucket()
-            yield store
 
     @classmethod
     def from_endpoint(
@@ -450,24 +430,3 @@ def _metadata(metadata: Mapping[str, str] | None, sha256: str) -> dict[str, str]
         headers[name] = text
     headers["sha256"] = sha256
     return headers
-
-
-def _external_endpoint(settings: Settings) -> embedded.EndpointInfo:
-    endpoint = settings.s3_endpoint or ""
-    secure = settings.s3_secure
-    for scheme, is_secure in (("https://", True), ("http://", False)):
-        if endpoint.startswith(scheme):
-            endpoint, secure = endpoint[len(scheme) :], is_secure
-    endpoint = endpoint.rstrip("/")
-    secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None
-    if bool(settings.s3_access_key) != bool(secret):
-        raise StorageError(
-            "SOHOA_S3_ENDPOINT is set: give both SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY"
-        )
-    return embedded.EndpointInfo(
-        endpoint=endpoint,
-        access_key=settings.s3_access_key or "",
-        secret_key=secret or "",
-        secure=secure,
-        region=settings.s3_region,
-    )

@@ -4,7 +4,7 @@
 - `s3_store`: an ObjectStore on it (bucket `sohoa-test`), verify="stat".
 - `s3_prefix`: a unique key prefix for one test; its objects are deleted afterwards.
 - `s3_env`: points `SOHOA_S3_*` at the session server with a fresh bucket for this test, so
-  code calling `ObjectStore.from_settings()` starts nothing. Request it after `settings_env`
+  code calling `open_store()` starts nothing. Request it after `settings_env`
   (which clears `SOHOA_S3_ENDPOINT`) when using both.
 """
 

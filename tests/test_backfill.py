@@ -13,7 +13,7 @@ SEED = 11
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """Single-page JPEGs of one generated dossier (one-page scans keep Tesseract's share small)."""
-    from sohoa.samples.generate import generate
+    from samples.generate import generate
 
     out = tmp_path_factory.mktemp("samples")
     generate(out, seed=SEED, dossiers=1, levels=("clean",), formats=("jpeg",))

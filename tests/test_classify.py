@@ -72,7 +72,7 @@ def test_shipped_model_is_small_versioned_and_loads_offline():
 
 
 def test_model_save_load_roundtrip(tmp_path):
-    from sohoa.samples.content import iter_documents
+    from samples.content import iter_documents
 
     model = load_model()
     path = tmp_path / "copy.npz"
@@ -91,7 +91,7 @@ def test_model_save_load_roundtrip(tmp_path):
 def test_classifier_on_held_out_layouts():
     """Documents in layouts held out of training, with OCR noise: title pages by themselves,
     whole documents through `understand` (continuations take their document's type)."""
-    from sohoa.samples.content import iter_documents, split_variants
+    from samples.content import iter_documents, split_variants
 
     _, held = split_variants()
     rng = random.Random(11)
@@ -125,7 +125,7 @@ def load_model_types() -> list[str]:
 
 @pytest.mark.slow
 def test_training_is_reproducible_and_learns_corrections(tmp_path):
-    from ocr.train import train
+    from samples.train import train
 
     config = {"n_docs": 40, "copies": 1, "char_features": 3000, "word_features": 2000}
     odd = "BIÊN BẢN HỌP GIA ĐÌNH\nHôm nay các thành viên gia đình thống nhất ..." * 2
@@ -133,7 +133,7 @@ def test_training_is_reproducible_and_learns_corrections(tmp_path):
     reports = [train(3, tmp_path / f"m{i}.npz", corrections, config) for i in range(2)]
     assert reports[0].n_pages == reports[1].n_pages and reports[0].n_corrections == 1
     models = [PageModel.load(tmp_path / f"m{i}.npz") for i in range(2)]
-    from sohoa.samples.content import iter_documents
+    from samples.content import iter_documents
 
     pages = [Page(number=1, text=p.text) for d in iter_documents(77, 8) for p in d.pages[:1]]
     pages.append(Page(number=99, text=odd))

@@ -30,7 +30,7 @@ DOC_TYPES = set(ALL_DOC_TYPES)
 
 @pytest.fixture(scope="module")
 def scans(tmp_path_factory) -> dict[str, tuple[Path, object]]:
-    from sohoa.samples.generate import generate
+    from samples.generate import generate
 
     out = tmp_path_factory.mktemp("ocr-samples")
     truths = generate(

@@ -132,7 +132,7 @@ Căn cứ Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020;"""
 
 def test_every_generated_field_on_clean_text():
     """All TAXONOMY fields the generator prints are read back exactly from clean text."""
-    from sohoa.samples.content import iter_documents
+    from samples.content import iter_documents
 
     misses = []
     for doc in iter_documents(seed=21, n=70):

@@ -21,7 +21,7 @@ DOSSIERS = 2
 
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory) -> Path:
-    from sohoa.samples.generate import generate
+    from samples.generate import generate
 
     out = tmp_path_factory.mktemp("samples")
     generate(out, seed=SEED, dossiers=DOSSIERS, formats=("pdf", "jpeg"))
@@ -66,9 +66,8 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
     from models.rates import compute_rates
     from models.repository import import_register
     from models.tables import Scan
-    from sohoa.runtime import open_database
-    from sohoa.samples import load_truth
-    from storage.objects import ObjectStore
+    from samples import load_truth
+    from sohoa.runtime import open_database, open_store
 
     truths = load_truth(samples)
     engine = open_database(env)
@@ -95,7 +94,7 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
     assert not any(p.is_file() for p in env.inbox_dir.rglob("*")), "inbox not emptied"
 
     by_truth = {t.dossier_code: t for t in truths}
-    with ObjectStore.from_settings(env) as store, session_scope(engine) as session:
+    with open_store(env) as store, session_scope(engine) as session:
         scans = session.query(Scan).filter(Scan.status == "stored").all()
         assert len(scans) == len(truths)
         for scan in scans:
@@ -132,7 +131,7 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
     again = ingest_inbox(str(env.inbox_dir))
     assert {o.status for o in again.outcomes} == {"skipped"}
     assert own_counts() == counts
-    with ObjectStore.from_settings(env) as store:
+    with open_store(env) as store:
         assert sorted(o.key for o in store.list("")) == objects_before
     engine.dispose()
     shutil.rmtree(env.data_dir / "archive", ignore_errors=True)

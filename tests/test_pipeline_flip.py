@@ -16,7 +16,7 @@ def _norm(text: str) -> str:
 
 
 def test_upside_down_page_missed_by_orientation_is_flipped(tmp_path: Path, monkeypatch) -> None:
-    from sohoa.samples.generate import sample_page
+    from samples.generate import sample_page
 
     image, truth = sample_page(seed=3, doc_type="quyet_dinh", level="clean", rotation=180)
     path = tmp_path / "page.png"

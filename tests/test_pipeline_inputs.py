@@ -31,7 +31,7 @@ def _norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def two_pages(tmp_path_factory):
     """A decision page and an upside-down receipt continuation, as PIL images + truths."""
-    from sohoa.samples.generate import sample_page
+    from samples.generate import sample_page
 
     first, t1 = sample_page(seed=3, doc_type="quyet_dinh", level="clean")
     second, t2 = sample_page(seed=4, doc_type="giay_uy_quyen", level="mild", rotation=180)

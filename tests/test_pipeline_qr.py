@@ -9,7 +9,7 @@ from ocr.qr import decode_qr, speaks_of_a_dossier
 
 @pytest.fixture(scope="module")
 def receipt():
-    from sohoa.samples.generate import sample_page
+    from samples.generate import sample_page
 
     for seed in range(1, 40):  # the receipt variants that print a QR code
         image, truth = sample_page(seed=seed, doc_type="phieu_tiep_nhan", level="medium")
@@ -39,7 +39,7 @@ def test_qr_away_from_the_corner_is_still_found(receipt, moved) -> None:
 
 
 def test_page_without_qr_gives_nothing() -> None:
-    from sohoa.samples.generate import sample_page
+    from samples.generate import sample_page
 
     image, truth = sample_page(seed=2, doc_type="quyet_dinh", level="clean")
     assert truth.qr_codes == []
@@ -47,7 +47,7 @@ def test_page_without_qr_gives_nothing() -> None:
 
 
 def test_whole_page_search_only_where_the_text_speaks_of_a_dossier(receipt, moved) -> None:
-    from sohoa.samples.generate import sample_page
+    from samples.generate import sample_page
 
     image, truth = receipt
     assert decode_qr(moved, 300, anywhere=False) == []  # corner only: the moved code is missed

@@ -1,6 +1,6 @@
 """Orientation, deskew and blank detection on pages from the sample generator (all levels).
 
-The generator (sohoa.samples) records the exact rotation and skew it applied, with the same
+The generator (samples) records the exact rotation and skew it applied, with the same
 conventions as `Prepared.rotation` / `Prepared.skew_degrees`.
 """
 
@@ -10,9 +10,9 @@ import random
 
 import pytest
 
-samples = pytest.importorskip("sohoa.samples")
-defects = pytest.importorskip("sohoa.samples.defects")
-render = pytest.importorskip("sohoa.samples.render")
+samples = pytest.importorskip("samples")
+defects = pytest.importorskip("samples.defects")
+render = pytest.importorskip("samples.render")
 
 from ocr.preprocess import prepare  # noqa: E402
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from ocr import tessdata
+from sohoa.runtime import tessdata_dir
+from sohoa.settings import get_settings
 
 
 def _fake_variant(root: Path, variant: str) -> Path:
@@ -17,27 +19,25 @@ def _fake_variant(root: Path, variant: str) -> Path:
 
 
 def test_system_models_when_nothing_is_installed(settings_env) -> None:
-    assert tessdata.resolve_tessdata_dir() is None
-    assert tessdata.resolve_tessdata_dir("best_int") is None
+    assert tessdata_dir(get_settings()) is None
+    assert tessdata_dir(get_settings(), "best_int") is None
     assert tessdata.variant_of(None) == "fast"
 
 
 def test_installed_variant_is_found_under_the_data_dir(settings_env) -> None:
     folder = _fake_variant(settings_env.data_dir, "best_int")
-    assert tessdata.resolve_tessdata_dir("best_int") == folder
-    assert tessdata.resolve_tessdata_dir("fast") is None
+    assert tessdata_dir(get_settings(), "best_int") == folder
+    assert tessdata_dir(get_settings(), "fast") is None
     expected = folder if tessdata.DEFAULT_VARIANT == "best_int" else None
-    assert tessdata.resolve_tessdata_dir() == expected
+    assert tessdata_dir(get_settings()) == expected
     assert tessdata.variant_of(folder) == "best_int"
 
 
 def test_settings_tessdata_dir_wins(settings_env, monkeypatch, tmp_path: Path) -> None:
-    from sohoa.settings import get_settings
-
     _fake_variant(settings_env.data_dir, tessdata.DEFAULT_VARIANT)
     monkeypatch.setenv("SOHOA_TESSDATA_DIR", str(tmp_path / "mine"))
     get_settings.cache_clear()
-    assert tessdata.resolve_tessdata_dir() == tmp_path / "mine"
+    assert tessdata_dir(get_settings()) == tmp_path / "mine"
 
 
 def test_system_tessdata_has_vie() -> None:

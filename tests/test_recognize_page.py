@@ -24,7 +24,7 @@ def _cer(truth: str, text: str) -> float:
 def decision_page():
     """A clean decision page (header, body, signature with a red seal) as Tesseract gets it."""
     from ocr.preprocess import prepare
-    from sohoa.samples.generate import sample_page
+    from samples.generate import sample_page
 
     image, truth = sample_page(seed=1, doc_type="quyet_dinh", level="clean")
     return prepare(image, 300).ocr_image, truth

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from sohoa.samples import (
+from samples import (
     DOC_TYPES,
     VARIANTS,
     iter_documents,
@@ -28,10 +28,10 @@ from sohoa.samples import (
     sample_page,
     split_variants,
 )
-from sohoa.samples.content import document_record
-from sohoa.samples.defects import degrade
-from sohoa.samples.generate import REGISTER_HEADER, generate, generate_pages
-from sohoa.samples.render import render_page
+from samples.content import document_record
+from samples.defects import degrade
+from samples.generate import REGISTER_HEADER, generate, generate_pages
+from samples.render import render_page
 
 TAXONOMY_KEYS = {
     "dossier_code",

@@ -9,9 +9,8 @@ import pytest
 
 from models.db import session_scope
 from models.repository import record_scan
-from sohoa.runtime import open_database
+from sohoa.runtime import open_database, open_store
 from storage import keys
-from storage.objects import ObjectStore
 
 DOSSIER = "000.00.24.H18-231015-0042"
 FIELDS = {
@@ -32,7 +31,7 @@ def stored(settings_env, s3_env):
     sha = "d" * 64
     prefix = keys.digitized_prefix("000.00.24.H18", None, DOSSIER, sha)
     pdf = b"%PDF-1.4 the certificate"
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         store.put_bytes(prefix + "searchable.pdf", pdf)
         store.put_bytes(prefix + "documents/01-giay_chung_nhan_qsdd.pdf", pdf + b" alone")
     page = {

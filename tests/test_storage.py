@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from sohoa.runtime import open_store
 from sohoa.settings import Settings
 from storage import embedded
 from storage.errors import IntegrityError, ObjectMissing, StorageError, WriteOnceError
@@ -143,12 +144,12 @@ def test_data_and_ports_persist_across_restarts(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     settings = Settings(data_dir=tmp_path, s3_bucket="persist")
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         first = store.put_bytes("a/kept.txt", "giữ lại".encode())
         endpoint = store.client._base_url.host
         running = embedded.status(tmp_path)
     assert not embedded._alive(running.pid)
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         assert store.client._base_url.host == endpoint
         assert store.get_bytes("a/kept.txt") == "giữ lại".encode()
         assert store.stat("a/kept.txt") == first
@@ -286,13 +287,13 @@ def test_external_endpoint_mode_starts_nothing(s3_server, tmp_path) -> None:
         s3_secret_key=s3_server.secret_key,
         s3_bucket="external-mode",
     )
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         stored = store.put_bytes("k/v.txt", b"external")
         assert store.client._base_url.host == s3_server.endpoint
     assert stored.sha256 == hashlib.sha256(b"external").hexdigest()
     assert not (tmp_path / "s3").exists(), "nothing started, nothing written in the data dir"
     half = settings.model_copy(update={"s3_secret_key": None})
-    with pytest.raises(StorageError, match="SOHOA_S3_SECRET_KEY"), ObjectStore.from_settings(half):
+    with pytest.raises(StorageError, match="SOHOA_S3_SECRET_KEY"), open_store(half):
         pass
 
 
@@ -300,7 +301,7 @@ def test_env_fixture_points_settings_at_session_server(s3_env, s3_server, tmp_pa
     from sohoa.settings import get_settings
 
     settings = get_settings().model_copy(update={"data_dir": tmp_path})
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         assert store.bucket == s3_env["SOHOA_S3_BUCKET"]
         store.put_bytes("x", b"1")
         assert store.client.bucket_exists(s3_env["SOHOA_S3_BUCKET"])

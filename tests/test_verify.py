@@ -12,7 +12,7 @@ import pytest
 
 from models.db import session_scope
 from models.repository import record_scan
-from sohoa.runtime import open_database
+from sohoa.runtime import open_database, open_store
 from storage import keys
 from storage.manifest import build_manifest, store_manifest
 from storage.objects import ObjectStore
@@ -58,7 +58,7 @@ def planted(settings_env, s3_env):
     settings = get_settings()  # after s3_env: the session's S3 server, a fresh bucket
     assert settings.s3_endpoint
     engine = open_database(settings)
-    with ObjectStore.from_settings(settings) as store:
+    with open_store(settings) as store:
         a = store_scan(store, engine, "a" * 64, "000.00.24.H18-231015-0042")
         b = store_scan(store, engine, "b" * 64, "000.00.24.H18-231016-0043")
         clean = verify(store, engine)

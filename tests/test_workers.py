@@ -36,7 +36,7 @@ def prefect_db(pg_admin):
 def test_two_workers_survive_a_killed_worker(
     tmp_path, settings_env, pg_url, s3_env, prefect_db, monkeypatch
 ):
-    from sohoa.samples.generate import generate
+    from samples.generate import generate
 
     source = tmp_path / "archive"
     truths = generate(
@@ -102,13 +102,13 @@ def test_two_workers_survive_a_killed_worker(
 
     from models.db import make_engine, session_scope
     from models.rates import compute_rates
-    from storage.objects import ObjectStore
+    from sohoa.runtime import open_store
 
     monkeypatch.setenv("SOHOA_DATABASE_URL", pg_url)
     from sohoa.settings import get_settings
 
     get_settings.cache_clear()
-    with ObjectStore.from_settings(get_settings()) as store:
+    with open_store(get_settings()) as store:
         stored_originals = [o.key for o in store.list("originals/")]
     assert len(stored_originals) == len(truths), stored_originals  # no original stored twice
 

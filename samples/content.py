@@ -1,6 +1,6 @@
 """Text-level dossiers and documents: deterministic by seed, no rendering (fast for training).
 
-    >>> from sohoa.samples.content import iter_documents, make_dossier
+    >>> from samples.content import iter_documents, make_dossier
     >>> doc = next(iter_documents(seed=1, n=1))
     >>> doc.doc_type, doc.variant, doc.pages[0].text.splitlines()[0]
 
@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from ocr.taxonomy import DOC_TYPES
-from sohoa.samples import docs_civil, docs_env, docs_land
-from sohoa.samples.docs_common import Ctx, DocumentSpec, make_parcel, make_project, new_rng
-from sohoa.samples.formats import add_working_days, next_working_day, random_date
-from sohoa.samples.layout import PageSpec
-from sohoa.samples.offices import (
+from samples import docs_civil, docs_env, docs_land
+from samples.docs_common import Ctx, DocumentSpec, make_parcel, make_project, new_rng
+from samples.formats import add_working_days, next_working_day, random_date
+from samples.layout import PageSpec
+from samples.offices import (
     OFFICES,
     PROCEDURES,
     Office,
@@ -32,7 +32,7 @@ from sohoa.samples.offices import (
     office_locality,
     procedures_for,
 )
-from sohoa.samples.vocab import make_person
+from samples.vocab import make_person
 
 VARIANTS: dict[str, tuple[str, ...]] = {
     "phieu_tiep_nhan": ("a", "b", "c"),  # c: no QR code, components before the applicant

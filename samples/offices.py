@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from sohoa.samples.vocab import PROVINCES, Place, Province
+from samples.vocab import PROVINCES, Place, Province
 
 MINISTRY_RENAMED = date(2025, 3, 1)  # Bộ/Sở Tài nguyên và Môi trường -> Nông nghiệp và Môi trường
 

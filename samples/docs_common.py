@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sohoa.samples.formats import area_text, date_line, nfc, wrap
-from sohoa.samples.layout import (
+from samples.formats import area_text, date_line, nfc, wrap
+from samples.layout import (
     Block,
     Columns,
     Line,
@@ -19,8 +19,8 @@ from sohoa.samples.layout import (
     Space,
     paginate,
 )
-from sohoa.samples.offices import Issuer, Office, Procedure
-from sohoa.samples.vocab import (
+from samples.offices import Issuer, Office, Procedure
+from samples.vocab import (
     LAND_ORIGINS,
     LAND_USES,
     PROJECT_KINDS,

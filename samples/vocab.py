@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from sohoa.samples.formats import random_date
+from samples.formats import random_date
 
 SURNAMES = (
     ["Nguyễn"] * 38

@@ -1,4 +1,4 @@
-"""`python -m sohoa.samples OUT_DIR --seed 1 --dossiers 6` (or `--pages 150` for a page set)."""
+"""`python -m samples OUT_DIR --seed 1 --dossiers 6` (or `--pages 150` for a page set)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import argparse
 import os
 import time
 
-from sohoa.samples.defects import LEVELS
-from sohoa.samples.generate import FORMATS, generate, generate_pages
+from samples.defects import LEVELS
+from samples.generate import FORMATS, generate, generate_pages
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m sohoa.samples", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m samples", description=__doc__)
     parser.add_argument("out_dir")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dossiers", type=int, default=6)

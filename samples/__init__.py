@@ -1,12 +1,12 @@
 """Synthetic scanned dossiers of land and environment procedures, with exact truth.
 
 Text level (fast, no images): `iter_documents`, `iter_dossiers`, `make_dossier`.
-Images and files: see `sohoa.samples.generate` (`generate`, `generate_pages`, `sample_page`).
+Images and files: see `samples.generate` (`generate`, `generate_pages`, `sample_page`).
 """
 
 import importlib
 
-from sohoa.samples.content import (
+from samples.content import (
     DOC_TYPES,
     VARIANTS,
     DossierSpec,
@@ -16,9 +16,9 @@ from sohoa.samples.content import (
     make_dossier,
     split_variants,
 )
-from sohoa.samples.docs_common import DocumentSpec
-from sohoa.samples.layout import PageSpec
-from sohoa.samples.truth import DocumentTruth, DossierTruth, PageTruth, load_truth
+from samples.docs_common import DocumentSpec
+from samples.layout import PageSpec
+from samples.truth import DocumentTruth, DossierTruth, PageTruth, load_truth
 
 _RENDERING = {"generate_pages", "sample_page", "read_register"}
 
@@ -26,9 +26,9 @@ _RENDERING = {"generate_pages", "sample_page", "read_register"}
 def __getattr__(name: str):
     """Rendering helpers load on first use, so text-only users never import OpenCV or PIL.
 
-    (`generate` itself is `sohoa.samples.generate.generate`: the submodule owns that name.)"""
+    (`generate` itself is `samples.generate.generate`: the submodule owns that name.)"""
     if name in _RENDERING:
-        module = importlib.import_module("sohoa.samples.generate")
+        module = importlib.import_module("samples.generate")
         return getattr(module, name)
     raise AttributeError(name)
 

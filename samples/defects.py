@@ -19,7 +19,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from sohoa.samples.stamps import BLUE, RED, apply_ink, inked, rect_stamp_mask, seal_mask
+from samples.stamps import BLUE, RED, apply_ink, inked, rect_stamp_mask, seal_mask
 
 LEVELS = ("clean", "mild", "medium", "hard")
 
@@ -241,7 +241,7 @@ def _noise(image: np.ndarray, sigma: float, np_rng: np.random.Generator) -> np.n
 
 def _stamp_over_text(image: np.ndarray, rng: random.Random, dpi: int, font: str | None) -> None:
     """A red seal or a blue rectangular stamp somewhere over the body text."""
-    from sohoa.samples.render import font_path
+    from samples.render import font_path
 
     bold = font or font_path("serif", True)
     h, w = image.shape[:2]

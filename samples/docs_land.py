@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sohoa.samples.docs_common import (
+from samples.docs_common import (
     VN2000_ORIGIN,
     Ctx,
     DocumentSpec,
@@ -24,10 +24,10 @@ from sohoa.samples.docs_common import (
     subtitle,
     title,
 )
-from sohoa.samples.formats import date_words, dmy, money_text, number_words
-from sohoa.samples.layout import Block, Line, Signature, SignCol, Sketch, Space, Table
-from sohoa.samples.offices import department, district_pc, land_office
-from sohoa.samples.vocab import Person, make_person, person_name
+from samples.formats import date_words, dmy, money_text, number_words
+from samples.layout import Block, Line, Signature, SignCol, Sketch, Space, Table
+from samples.offices import department, district_pc, land_office
+from samples.vocab import Person, make_person, person_name
 
 LAND_FORMS = {"a": "04a/ĐK", "b": "04/ĐK", "c": "15/ĐK"}
 CHANGE_FORMS = {"a": "09/ĐK", "b": "11/ĐK", "c": "18/ĐK"}

@@ -17,7 +17,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from sohoa.samples.layout import (
+from samples.layout import (
     Block,
     Card,
     Columns,
@@ -30,7 +30,7 @@ from sohoa.samples.layout import (
     Space,
     Table,
 )
-from sohoa.samples.stamps import (
+from samples.stamps import (
     RED,
     SIGN_INK,
     apply_ink,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sohoa.samples.docs_common import (
+from samples.docs_common import (
     Ctx,
     DocumentSpec,
     area_phrase,
@@ -21,10 +21,10 @@ from sohoa.samples.docs_common import (
     subtitle,
     title,
 )
-from sohoa.samples.formats import date_words, wrap
-from sohoa.samples.layout import Block, Columns, Line, Signature, SignCol, Space, Table
-from sohoa.samples.offices import Issuer, department, district_pc, province_pc
-from sohoa.samples.vocab import person_name
+from samples.formats import date_words, wrap
+from samples.layout import Block, Columns, Line, Signature, SignCol, Space, Table
+from samples.offices import Issuer, department, district_pc, province_pc
+from samples.vocab import person_name
 
 LEGAL_BASES_ENV = [
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",

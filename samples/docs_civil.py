@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sohoa.samples.docs_common import (
+from samples.docs_common import (
     Ctx,
     DocumentSpec,
     build_pages,
@@ -19,10 +19,10 @@ from sohoa.samples.docs_common import (
     place_date,
     title,
 )
-from sohoa.samples.formats import date_words, dmy, money_text, number_words, wrap
-from sohoa.samples.layout import Block, Card, Line, QRCode, Signature, SignCol, Space, Table
-from sohoa.samples.offices import commune_pc
-from sohoa.samples.vocab import Person, make_person, person_name
+from samples.formats import date_words, dmy, money_text, number_words, wrap
+from samples.layout import Block, Card, Line, QRCode, Signature, SignCol, Space, Table
+from samples.offices import commune_pc
+from samples.vocab import Person, make_person, person_name
 
 COMPONENT_NAMES = {
     "don_dang_ky_dat_dai": "Đơn đăng ký đất đai, tài sản gắn liền với đất",

@@ -1,9 +1,9 @@
 """Train the page model from generated documents (plus staff corrections); reproducible by seed.
 
-    python -m ocr.train --seed 1 --out ocr/classify/model-v1.npz
+    python -m samples.train --seed 1 --out ocr/classify/model-v1.npz
 
 Training text is the generator's clean page text passed through the OCR-noise model at mixed
-defect levels; one layout variant per type is held out (`sohoa.samples.content.split_variants`)
+defect levels; one layout variant per type is held out (`samples.content.split_variants`)
 so the benchmark measures layouts the model never saw. Corrections are pages staff fixed in
 `sohoa review` ({"text": ..., "doc_type": ..., "is_start": optional bool}); they are added
 as extra training pages (weighted), so the next model learns from them.
@@ -127,14 +127,14 @@ class TrainReport:
 
 
 def training_variants(held_out: int = -1) -> tuple[dict, dict]:
-    from sohoa.samples.content import split_variants
+    from samples.content import split_variants
 
     return split_variants(held_out)
 
 
 def generate_samples(seed: int, config: dict) -> list[Sample]:
     """Noisy page samples from `n_docs` generated documents of the training variants."""
-    from sohoa.samples.content import iter_documents
+    from samples.content import iter_documents
 
     train_variants, _ = training_variants(config["held_out"])
     rng = random.Random(seed * 7919 + 17)

@@ -21,18 +21,18 @@ from pathlib import Path
 
 import numpy as np
 
-from sohoa.samples.content import (
+from samples.content import (
     DOC_TYPES,
     VariantFilter,
     allowed_variants,
     iter_documents,
     make_dossier,
 )
-from sohoa.samples.defects import LEVELS, SPECS, degrade
-from sohoa.samples.layout import PageSpec
-from sohoa.samples.render import font_path, render_page
-from sohoa.samples.truth import DocumentTruth, DossierTruth, PageTruth, dumps, write_truth
-from sohoa.samples.write import (
+from samples.defects import LEVELS, SPECS, degrade
+from samples.layout import PageSpec
+from samples.render import font_path, render_page
+from samples.truth import DocumentTruth, DossierTruth, PageTruth, dumps, write_truth
+from samples.write import (
     TIFF_MODES,
     write_jpeg_folder,
     write_page_image,
