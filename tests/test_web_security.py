@@ -213,7 +213,8 @@ def test_session_cookie_flags(web):
         with TestClient(app, base_url=base) as c:
             response = ws.login(c, "counter_a")
             cookie = next(
-                v for k, v in response.headers.multi_items()
+                v
+                for k, v in response.headers.multi_items()
                 if k == "set-cookie" and v.startswith("sohoa_session=")
             )
             flags = {f.strip().split("=")[0].lower() for f in cookie.split(";")}

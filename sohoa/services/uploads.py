@@ -10,6 +10,7 @@ the inbox's own. Files are copied in chunks: an upload is never held whole in me
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -227,6 +228,7 @@ def run_pending(engine: Engine, settings: Settings) -> int:
             assert row is not None
             row.flow_run_id = run_id
             _settle(session, row, outcomes, failures, state.message)
+            _remove_empty(settings.inbox_dir / row.relative)
     return len(queued)
 
 
@@ -252,6 +254,12 @@ def _settle(session, row: db.Upload, outcomes: dict, failures: dict, run_message
         row.reason = "already stored"
     else:
         row.state = "review" if review else "stored"
+
+
+def _remove_empty(folder: Path) -> None:
+    """The upload's own folder, once the flow filed its files away."""
+    with contextlib.suppress(OSError):  # not empty (a scan left in place), or already gone
+        folder.rmdir()
 
 
 def _within(source: str, folder: str) -> bool:

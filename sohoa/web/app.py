@@ -142,7 +142,10 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        """A malformed path or query (`../`, a page that is not a number) is simply not found."""
+        """A malformed path or query (`../`, a page that is not a number) is simply not found;
+        a malformed form is a bad request."""
+        if any(e.get("loc", ("",))[0] == "body" for e in exc.errors()):
+            return HTMLResponse("Chưa chọn tệp nào, hoặc biểu mẫu không hợp lệ", status_code=400)
         return HTMLResponse("Không tìm thấy", status_code=404)
 
 

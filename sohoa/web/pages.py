@@ -51,10 +51,11 @@ def upload_status(request: Request, me: Me) -> Response:
 async def upload(
     request: Request,
     me: Me,
-    files: Annotated[list[UploadFile], File()],
+    files: Annotated[list[UploadFile] | None, File()] = None,
     dossier: Annotated[str, Form()] = "",
     as_folder: Annotated[bool, Form()] = False,
 ) -> Response:
+    files = files or []
     incoming = [uploads.Incoming(f.filename or "", f.file) for f in files]
     app = request.app
     try:
