@@ -264,3 +264,14 @@ def recent_dossiers(
 
 def known_offices(session: Session) -> list[Office]:
     return list(session.exec(select(Office).order_by(Office.code)).all())
+
+
+def busiest_office(session: Session) -> str | None:
+    """The office with the most stored scans (the demo account's office)."""
+    return session.exec(
+        select(Scan.office_code)
+        .where(Scan.status == "stored", Scan.office_code.is_not(None))
+        .group_by(Scan.office_code)
+        .order_by(func.count().desc(), Scan.office_code)
+        .limit(1)
+    ).first()
