@@ -269,7 +269,13 @@ def test_views_and_downloads_are_events_with_who(web, client):
 def test_citizen_ids_never_in_urls_or_pages(web, client):
     app, seeded, _ = web
     ws.login(client, "admin")
-    for path in (f"/dossiers/{ws.DOSSIER_A}", f"/documents/{seeded.document_a}", "/"):
+    pages = (
+        f"/dossiers/{ws.DOSSIER_A}",
+        f"/documents/{seeded.document_a}",
+        f"/scans/{seeded.scan_a}/pages/1",
+        "/",
+    )
+    for path in pages:
         html = client.get(path).text
         assert ws.CITIZEN_ID not in html
         for href in re.findall(r'(?:href|src|action|hx-get|hx-post)="([^"]+)"', html):

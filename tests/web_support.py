@@ -91,7 +91,11 @@ def store_scan(engine, store: ObjectStore, *, dossier: str, label: str) -> int:
             digitized_prefix=prefix,
             manifest_key=prefix + "manifest.json",
             pages=[
-                {"number": n, "doc_type": "don_dang_ky_dat_dai", "text": f"{label} trang {n}"}
+                {
+                    "number": n,
+                    "doc_type": "don_dang_ky_dat_dai",
+                    "text": f"{label} trang {n}\nSố CCCD: {CITIZEN_ID}",
+                }
                 for n in (1, 2)
             ],
             documents=[

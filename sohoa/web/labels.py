@@ -148,3 +148,11 @@ def fmt_size(size: int) -> str:
     if size >= 1 << 20:
         return f"{fmt_number(size / (1 << 20), 1)} MB"
     return f"{fmt_number(size / 1024, 0)} KB"
+
+
+_CITIZEN_ID = re.compile(r"(?<!\d)\d{8}(\d{4})(?!\d)")
+
+
+def mask_ids(text: str | None) -> str:
+    """12-digit citizen IDs in recognised text shown as ••••••••1234 (the last 4 digits)."""
+    return _CITIZEN_ID.sub(lambda m: "•" * 8 + m.group(1), text or "")

@@ -20,4 +20,5 @@ env.filters.update(
     field=labels.field_name,
     reason=labels.reason_vi,
     role=labels.ROLE_NAMES.get,
+    mask_ids=labels.mask_ids,
 )
