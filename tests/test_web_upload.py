@@ -16,6 +16,7 @@ from PIL import Image
 from flows.discover import discover
 from models import accounts as db
 from models.db import session_scope
+from ocr.load import sha256_of
 from sohoa.services import accounts
 from sohoa.services.uploads import run_pending
 from sohoa.web.app import create_app
@@ -164,6 +165,8 @@ def test_a_folder_of_page_images_is_one_scan(web, sample):
     units = discover(settings.inbox_dir)
     assert len(units) == 1 and units[0].path.is_dir() and units[0].dossier_hint == dossier
     assert [p.name for p in units[0].files] == ["0001.png", "0002.png", "0003.png"]
+    # the hash the flow will give the scan, so an outcome filed by `inbox-watch` is found too
+    assert upload.sha256 == sha256_of(units[0].path)
 
 
 def test_oversized_or_empty_requests_are_refused_and_nothing_is_queued(web):

@@ -26,6 +26,7 @@ from models import accounts as db
 from models.codes import parse_dossier_code
 from models.db import session_scope
 from models.tables import utcnow
+from ocr.load import sha256_of
 from sohoa.services.accounts import Account
 from sohoa.settings import Settings
 
@@ -170,6 +171,14 @@ def _queue(
         stem = f"{number:04d}" if len(group) > 1 else "scan"
         os.replace(staged.path, partial / f"{stem}.{staged.kind}")
     os.replace(partial, target)
+    # the scan's hash as the flow computes it: if `inbox-watch` files this upload first, the
+    # outcome is still found by it
+    # (page images: the folder is the unit, as flows.discover sees it; anything else: the file)
+    unit = target if group[0].kind in PAGE_IMAGE_KINDS else next(target.iterdir())
+    with session_scope(engine) as session:
+        row = session.get(db.Upload, upload.id)
+        assert row is not None
+        row.sha256 = upload.sha256 = sha256_of(unit)
     return upload
 
 
@@ -236,6 +245,11 @@ def _settle(session, row: db.Upload, outcomes: dict, failures: dict, run_message
     """An upload's outcome from its scan's outcome in the flow's summary."""
     row.updated_at = utcnow()
     outcome = next((o for s, o in outcomes.items() if _within(s, row.relative)), None)
+    if outcome is None and row.sha256:
+        scan, review = db.scan_outcome(session, row.sha256)
+        if scan is not None and scan.status == "stored":  # filed by another run (inbox-watch)
+            row.state, row.dossier_code = ("review" if review else "stored"), scan.dossier_code
+            return
     if outcome is None:
         error = next((e for s, e in failures.items() if _within(s, row.relative)), None)
         row.state = "failed"
