@@ -102,12 +102,18 @@ def _work(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
     from sohoa.services import uploads
 
     prefect_ready(settings)
+    access = logging.getLogger("uvicorn.access")
+    kept = (access.level, list(access.handlers), access.propagate)
     while not stop.is_set():
         try:
             done = uploads.run_pending(app.state.engine, settings)
         except Exception:  # noqa: BLE001 (the worker must outlive one bad run; it is logged)
             log.exception("upload worker: run failed")
             done = 0
+        if done:  # Prefect reconfigures logging when its server starts: keep the access log
+            access.setLevel(kept[0])
+            access.handlers[:] = kept[1]
+            access.propagate = kept[2]
         if not done:
             app.state.wake.wait(2.0)
             app.state.wake.clear()

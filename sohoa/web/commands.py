@@ -27,9 +27,12 @@ def web(
     """Serve the staff web app (Vietnamese) until interrupted."""
     import uvicorn
 
+    from sohoa.runtime import prefect_ready
     from sohoa.web.app import create_app
 
-    app = create_app(get_settings())
+    settings = get_settings()
+    prefect_ready(settings)  # before anything imports prefect
+    app = create_app(settings)
     typer.echo(f"sohoa web: http://{host}:{port}/")
     uvicorn.run(
         app,

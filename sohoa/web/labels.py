@@ -156,3 +156,19 @@ _CITIZEN_ID = re.compile(r"(?<!\d)\d{8}(\d{4})(?!\d)")
 def mask_ids(text: str | None) -> str:
     """12-digit citizen IDs in recognised text shown as ••••••••1234 (the last 4 digits)."""
     return _CITIZEN_ID.sub(lambda m: "•" * 8 + m.group(1), text or "")
+
+
+def review_reason_vi(reason: str) -> str:
+    """Why a document waits for review (ocr.understand's reasons), in Vietnamese."""
+    if m := re.fullmatch(r"type confidence ([\d.]+) < ([\d.]+)", reason):
+        return f"chưa chắc loại tài liệu (độ tin cậy {fmt_percent(float(m[1]))})"
+    if m := re.fullmatch(r"(missing|low confidence) (\w+)", reason):
+        what = "thiếu" if m[1] == "missing" else "chưa chắc"
+        return f"{what} trường {field_name(m[2])}"
+    if reason == "dossier code invalid":
+        return "mã hồ sơ không hợp lệ"
+    if m := re.fullmatch(r"unreadable page\(s\) (.+)", reason):
+        return f"trang không đọc được: {m[1]}"
+    if m := re.fullmatch(r"issue date (\S+) long after reception (\S+)", reason):
+        return f"ngày ban hành {m[1]} sau ngày tiếp nhận {m[2]} quá xa"
+    return reason

@@ -21,4 +21,5 @@ env.filters.update(
     reason=labels.reason_vi,
     role=labels.ROLE_NAMES.get,
     mask_ids=labels.mask_ids,
+    review_reason=labels.review_reason_vi,
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,9 +207,11 @@ def page_image(store: ObjectStore, cache: Path, scan: Scan, number: int, size: s
     if target.exists():
         return target
     pdf = folder / "searchable.pdf"
-    if not pdf.exists():
-        store.download((scan.digitized_prefix or "") + "searchable.pdf", pdf)
     folder.mkdir(parents=True, exist_ok=True)
+    if not pdf.exists():  # thumbnails arrive together: each fetches to its own name
+        own = folder / f"searchable-{uuid.uuid4().hex}.pdf"
+        store.download((scan.digitized_prefix or "") + "searchable.pdf", own)
+        os.replace(own, pdf)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         out = Path(tmp) / "page"
         subprocess.run(
