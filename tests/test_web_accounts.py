@@ -106,3 +106,20 @@ def test_user_commands(settings_env):
     engine = open_database(settings_env)
     accounts.set_disabled(engine, "admin", False)
     assert accounts.sign_in(engine, "admin", "mat-khau-moi-9", "x").account.role == "admin"
+
+
+def test_demo_account_is_made_once_in_the_demo_data_dir(settings_env):
+    import stat
+
+    from sohoa.runtime import open_database
+    from sohoa.web.demo_account import DEMO_USER, ensure_demo_account
+
+    engine = open_database(settings_env)
+    with session_scope(engine) as session:
+        repository.ensure_office(session, ws.OFFICE_A)
+    name, password = ensure_demo_account(engine, settings_env)
+    assert (name, password) == ensure_demo_account(engine, settings_env)  # a rerun keeps it
+    secret = settings_env.data_dir / "demo-account.txt"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert accounts.sign_in(engine, DEMO_USER, password, "x").account.role == "admin"
+    assert [u.username for u in accounts.list_users(engine)] == [DEMO_USER]
