@@ -217,7 +217,7 @@ def scan_documents(session: Session, scan_ids: list[int]) -> list[Document]:
 
 
 def scan_pages(session: Session, scan_id: int) -> list[Page]:
-    """Pages of a scan without their text (the dossier page lists many)."""
+    """Pages of a scan in order."""
     return list(
         session.exec(select(Page).where(Page.scan_id == scan_id).order_by(Page.number)).all()
     )

@@ -281,3 +281,14 @@ def test_citizen_ids_never_in_urls_or_pages(web, client):
         for href in re.findall(r'(?:href|src|action|hx-get|hx-post)="([^"]+)"', html):
             assert not re.search(r"\d{12}", href), href
     assert ws.CITIZEN_ID[-4:] in client.get(f"/documents/{seeded.document_a}").text
+
+
+def test_lists_show_only_the_accounts_offices(web, client):
+    ws.login(client, "counter_a")
+    assert ws.DOSSIER_A in client.get("/dossiers").text
+    assert ws.DOSSIER_B not in client.get("/dossiers").text
+    assert "b.pdf" not in client.get("/uploads/status").text  # office B's upload
+    ws.login(client, "admin")
+    listed = client.get("/dossiers").text
+    assert ws.DOSSIER_A in listed and ws.DOSSIER_B in listed
+    assert "b.pdf" in client.get("/uploads/status").text

@@ -106,12 +106,7 @@ def logout(request: Request, me: Me) -> Response:
 
 @router.get("/dossiers")
 def dossiers(request: Request, me: Me) -> Response:
-    from models import accounts as db
-    from models.db import session_scope
-
-    offices = None if me.offices is None else set(me.offices)
-    with session_scope(request.app.state.engine) as session:
-        rows = db.recent_dossiers(session, offices)
+    rows = viewer.recent_dossiers(request.app.state.engine, me.offices)
     return _render(request, "dossiers.html", me, dossiers=rows)
 
 
@@ -148,13 +143,7 @@ def page(request: Request, me: Me, scan_id: int, number: int) -> Response:
     engine = request.app.state.engine
     scan = _scan(request, me, scan_id)
     found = _page(request, scan, number)
-    from models import accounts as db
-    from models.db import session_scope
-
-    with session_scope(engine) as session:
-        documents = db.scan_documents(session, [scan_id])
-        count = len(db.scan_pages(session, scan_id))
-    doc = next((d for d in documents if number in (d.pages or [])), None)
+    doc = viewer.document_of_page(engine, scan_id, number)
     accounts.record_access(
         engine,
         me,
@@ -171,7 +160,7 @@ def page(request: Request, me: Me, scan_id: int, number: int) -> Response:
         page=found,
         doc=doc,
         fields=viewer.field_rows(doc) if doc else [],
-        count=count,
+        count=scan.page_count,
         folder_original=(scan.original_key or "").endswith("/"),
     )
 

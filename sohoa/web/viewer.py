@@ -121,6 +121,18 @@ def load_document(engine: Engine, document_id: int) -> tuple[Document, Scan]:
     return doc, scan
 
 
+def document_of_page(engine: Engine, scan_id: int, number: int) -> Document | None:
+    """The document a page belongs to (the split puts every page in one)."""
+    with session_scope(engine) as session:
+        documents = db.scan_documents(session, [scan_id])
+    return next((d for d in documents if number in (d.pages or [])), None)
+
+
+def recent_dossiers(engine: Engine, offices: frozenset[str] | None) -> list[dict[str, Any]]:
+    with session_scope(engine) as session:
+        return db.recent_dossiers(session, None if offices is None else set(offices))
+
+
 def field_rows(doc: Document) -> list[dict[str, Any]]:
     """Fields with their confidence and page, citizen IDs masked (last 4 digits shown)."""
     details = doc.field_details or {}
