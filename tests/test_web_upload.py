@@ -178,5 +178,14 @@ def test_oversized_or_empty_requests_are_refused_and_nothing_is_queued(web):
     assert response.status_code == 400 and "Chưa chọn tệp" in response.text
     bad_code = _post(client, [("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))], dossier="../x")
     assert bad_code.status_code == 400 and "Mã hồ sơ không đúng" in bad_code.text
+    token = ws.csrf_of(client.get("/").text)
+    htmx = client.post(  # htmx swaps only 2xx answers: the refusal comes inside the list
+        "/uploads",
+        data={"csrf_token": token, "dossier": "x"},
+        files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))],
+        headers={"HX-Request": "true"},
+    )
+    assert htmx.status_code == 200 and 'id="status"' in htmx.text
+    assert "Mã hồ sơ không đúng" in htmx.text
     assert _uploads(app) == []
     assert not settings.inbox_dir.exists() or not any(settings.inbox_dir.rglob("*.*"))

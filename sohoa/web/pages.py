@@ -72,8 +72,9 @@ async def upload(
     except uploads.UploadRefused as exc:
         rows = uploads.status_rows(app.state.engine, me)
         context = _status_context(request, rows)
-        page = "_status.html" if request.headers.get("HX-Request") else "home.html"
-        return _render(request, page, me, status=400, error=str(exc), **context)
+        if request.headers.get("HX-Request"):  # htmx swaps only 2xx answers: say it in the list
+            return _render(request, "_status.html", me, error=str(exc), **context)
+        return _render(request, "home.html", me, status=400, error=str(exc), **context)
     finally:
         for f in files:
             await f.close()
