@@ -73,6 +73,7 @@ bench: install
 	$(PY) bench/classify.py
 	$(PY) bench/rates.py
 	$(PY) bench/backfill.py
+	$(PY) bench/web.py
 
 model: venv
 	$(SOHOA) train
