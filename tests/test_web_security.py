@@ -136,6 +136,7 @@ def test_office_a_user_cannot_reach_office_b(web, client):
         f"/scans/{seeded.scan_a}/pages/2/image",
         f"/scans/{seeded.scan_a}/files/pdf",
         f"/scans/{seeded.scan_a}/pages/2/files/alto",
+        f"/documents/{seeded.document_a}/pdf",
     ):
         assert client.get(path).status_code == 200, path
 

@@ -78,6 +78,7 @@ def store_scan(engine, store: ObjectStore, *, dossier: str, label: str) -> int:
         store.put_bytes(prefix + f"hocr/{n:04d}.hocr", f"<html>{label} {n}</html>".encode())
         store.put_bytes(prefix + f"pages/{n:04d}.txt", f"{label} trang {n}".encode())
     store.put_bytes(prefix + "text.txt", f"{label}".encode())
+    store.put_bytes(prefix + "documents/01-don_dang_ky_dat_dai.pdf", pdf)
     store.put_bytes(prefix + "manifest.json", json.dumps({"source": {"sha256": sha}}).encode())
     with session_scope(engine) as session:
         scan = repository.record_scan(

@@ -198,6 +198,18 @@ def scan_file(request: Request, me: Me, scan_id: int, kind: ScanKind) -> Respons
     return _download(request, me, scan, key, ctype, name, {"kind": kind})
 
 
+@router.get("/documents/{document_id}/pdf")
+def document_pdf(request: Request, me: Me, document_id: int) -> Response:
+    """The document's own searchable PDF (its pages only), as the pipeline split it."""
+    doc, scan = _document(request, me, document_id)
+    try:
+        key = viewer.document_pdf_key(request.app.state.engine, request.app.state.store, doc, scan)
+    except viewer.NotFound:
+        raise HTTPException(404, "Không có tệp này") from None
+    name = f"{scan.dossier_code or 'scan'}-{key.rsplit('/', 1)[-1]}"
+    return _download(request, me, scan, key, "application/pdf", name, {"document_id": doc.id})
+
+
 @router.get("/scans/{scan_id}/pages/{number}/files/{kind}")
 def page_file(request: Request, me: Me, scan_id: int, number: int, kind: PageKind) -> Response:
     scan = _scan(request, me, scan_id)

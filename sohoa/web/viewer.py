@@ -194,6 +194,17 @@ def _original_page_key(scan: Scan, page: int) -> str:
     return f"{folder}{page:04d}."  # the extension: see `find_original_page`
 
 
+def document_pdf_key(engine: Engine, store: ObjectStore, doc: Document, scan: Scan) -> str:
+    """`documents/NN-<type>.pdf` under the scan's prefix: NN is the document's place among the
+    scan's documents (ocr.pipeline.write_outputs numbers them in page order)."""
+    with session_scope(engine) as session:
+        ids = [d.id for d in db.scan_documents(session, [scan.id or 0])]
+    number = ids.index(doc.id) + 1
+    for stored in store.list(f"{scan.digitized_prefix or ''}documents/{number:02d}-"):
+        return stored.key
+    raise NotFound(doc.id)
+
+
 def find_original_page(store: ObjectStore, key_stem: str) -> str:
     for stored in store.list(key_stem):
         return stored.key
