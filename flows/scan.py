@@ -19,10 +19,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
-from models import repository
+from models import scans
 from models.codes import parse_dossier_code
 from models.db import session_scope
-from models.tables import Dossier
+from models.dossiers import known_dossiers
+from models.tables import STORED
 from ocr.errors import BadInput
 from ocr.load import sha256_of
 from ocr.pipeline import process
@@ -67,7 +68,7 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
     except (BadInput, OSError) as exc:
         return _quarantine(unit, ctx, None, f"unreadable: {exc}", log)
     with session_scope(ctx.engine) as session:
-        if repository.scan_exists(session, sha):
+        if scans.finished(session, [sha]).get(sha) == STORED:
             if not ctx.keep_source:
                 archive(unit, ctx.settings.archive_dir / "duplicates")
             log.info("%s: already ingested (sha256 %s…), skipped", source, sha[:12])
@@ -87,7 +88,7 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         office, dossier, received = _identity(unit, result, ctx, log)
         stored = _store_objects(ctx.store, unit, result, out_dir, office, dossier, received)
     with session_scope(ctx.engine) as session:
-        repository.record_scan(
+        scans.record_scan(
             session,
             sha256=sha,
             source_name=source,
@@ -139,7 +140,7 @@ def _identity(
     dossier = result.dossier_code or unit.dossier_hint
     if result.dossier_code and unit.dossier_hint and result.dossier_code != unit.dossier_hint:
         with session_scope(ctx.engine) as session:
-            known = {c for c in (result.dossier_code, unit.dossier_hint) if session.get(Dossier, c)}
+            known = known_dossiers(session, (result.dossier_code, unit.dossier_hint))
         if known == {unit.dossier_hint}:
             dossier = unit.dossier_hint
         log.warning(
@@ -211,7 +212,7 @@ def _quarantine(
     target = quarantine(unit, ctx.settings.quarantine_dir, reason, move=not ctx.keep_source)
     if sha is not None:
         with session_scope(ctx.engine) as session:
-            repository.record_quarantine(
+            scans.record_quarantine(
                 session, sha256=sha, source_name=str(unit.relative), reason=reason
             )
     log.warning("%s: quarantined to %s: %s", unit.relative, target, reason)

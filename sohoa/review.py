@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 from models.db import session_scope
-from models.repository import apply_review
-from models.tables import Document, Page, Scan
+from models.documents import (
+    apply_review,
+    get_document,
+    page_texts,
+    review_queue,
+    reviewed_documents,
+)
+from models.scans import get_scan
+from models.tables import Document, Scan
 from ocr.fields.normalise import normalise
 from ocr.taxonomy import DOC_TYPES
 from sohoa.runtime import open_database
@@ -25,21 +30,14 @@ from sohoa.settings import Settings
 def pending(settings: Settings, limit: int = 100) -> list[dict[str, Any]]:
     """Documents marked `needs_review` and not yet reviewed, oldest first."""
     with session_scope(open_database(settings)) as session:
-        rows = session.exec(
-            select(Document, Scan)
-            .join(Scan, Scan.id == Document.scan_id)
-            .where(Document.needs_review, Document.reviewed_at.is_(None))
-            .order_by(Document.id)
-            .limit(limit)
-        ).all()
-        return [_summary(doc, scan) for doc, scan in rows]
+        return [_summary(doc, scan) for doc, scan in review_queue(session, limit)]
 
 
 def show(settings: Settings, document_id: int) -> dict[str, Any]:
     with session_scope(open_database(settings)) as session:
-        doc = _document(session, document_id)
-        scan = session.get(Scan, doc.scan_id)
-        texts = _page_texts(session, doc)
+        doc = get_document(session, document_id)
+        scan = get_scan(session, doc.scan_id)
+        texts = page_texts(session, doc)
         return {**_summary(doc, scan), "field_details": doc.field_details, "texts": texts}
 
 
@@ -66,9 +64,9 @@ def correct(
         except ValueError as exc:
             raise ValueError(f"field {key}={text!r}: {exc}") from None
     with session_scope(open_database(settings)) as session:
-        doc = _document(session, document_id)
+        doc = get_document(session, document_id)
         apply_review(session, doc, doc_type=doc_type, fields=values, typed=typed, reviewer=reviewer)
-        return _summary(doc, session.get(Scan, doc.scan_id))
+        return _summary(doc, get_scan(session, doc.scan_id))
 
 
 def corrections_for_training(settings: Settings) -> list[dict]:
@@ -77,26 +75,11 @@ def corrections_for_training(settings: Settings) -> list[dict]:
     from samples.train import corrections_from_document
 
     with session_scope(open_database(settings)) as session:
-        docs = session.exec(select(Document).where(Document.reviewed_at.is_not(None))).all()
         return [
             example
-            for doc in docs
-            for example in corrections_from_document(doc.doc_type, _page_texts(session, doc))
+            for doc in reviewed_documents(session)
+            for example in corrections_from_document(doc.doc_type, page_texts(session, doc))
         ]
-
-
-def _document(session, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise LookupError(f"no document {document_id}")
-    return doc
-
-
-def _page_texts(session, doc: Document) -> list[str]:
-    pages = session.exec(
-        select(Page).where(Page.scan_id == doc.scan_id, Page.number.in_(doc.pages or []))
-    ).all()
-    return [p.text for p in sorted(pages, key=lambda p: p.number)]
 
 
 def _summary(doc: Document, scan: Scan | None) -> dict[str, Any]:

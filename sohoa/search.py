@@ -5,12 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import select
-
 from models.db import session_scope
-from models.repository import search_documents
-from models.tables import Document
+from models.search import position_in_scan, search_documents
 from sohoa.runtime import open_database, open_store
 from sohoa.settings import Settings
 from storage.objects import ObjectStore
@@ -42,7 +38,7 @@ def run_search(
         )
         hits = [
             {
-                "number": _number_in_scan(session, doc),
+                "number": position_in_scan(session, doc),
                 "document_id": doc.id,
                 "dossier_code": doc.dossier_code,
                 "doc_type": doc.doc_type,
@@ -61,14 +57,6 @@ def run_search(
             hit["key"] = key
             hit["url"] = store.presigned_get_url(key, LINK_LIFETIME)
     return hits
-
-
-def _number_in_scan(session, doc: Document) -> int:
-    """1-based position of the document in its scan: the pipeline names its PDF `NN-<type>.pdf`."""
-    earlier = select(func.count()).where(
-        Document.scan_id == doc.scan_id, Document.first_page < doc.first_page
-    )
-    return 1 + session.exec(earlier).one()
 
 
 def _document_pdf_key(store: ObjectStore, hit: dict[str, Any]) -> str:
