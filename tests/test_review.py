@@ -171,7 +171,7 @@ def test_review_set_normalises_and_updates_what_follows(scanned, engine, db_url,
     from sqlmodel import Session, select
 
     from models.tables import Dossier, Event
-    from sohoa.review import corrections_for_training
+    from sohoa.services.review import corrections_for_training
     from sohoa.settings import Settings
 
     env, sure_id, doubted = scanned

@@ -1,14 +1,16 @@
-"""Staff review of what the machine was unsure of: list, correct, and feed corrections back.
+"""Staff review of what the machine was unsure of: the queue, one document, a correction, and
+corrections fed back as training data.
 
 A correction normalises the typed values as the extractors store them, overwrites the document's
 type/fields (and what follows from them: `is_result` and the dossier's facts, the indexed columns
-and reuse links; `repository.apply_review`), marks it reviewed (who, when), and is logged as an
-event with the old values; `corrections_for_training` turns reviewed documents' pages into
+and reuse links; `models.documents.apply_review`), marks it reviewed (who, when), and is logged
+as an event with the old values; `corrections_for_training` turns reviewed documents' pages into
 training examples for the next `sohoa train`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from models.db import session_scope
@@ -27,18 +29,45 @@ from sohoa.runtime import open_database
 from sohoa.settings import Settings
 
 
-def pending(settings: Settings, limit: int = 100) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ReviewItem:
+    """A document as the review queue lists it."""
+
+    id: int
+    dossier_code: str | None
+    source: str | None  # the scan's file name
+    doc_type: str
+    confidence: float
+    pages: list[int]
+    fields: dict[str, Any]
+    needs_review: bool
+    reasons: list[str]
+    reviewed_by: str | None
+
+
+@dataclass(frozen=True)
+class ReviewDetail(ReviewItem):
+    """A document with what a reviewer checks: each field's page, confidence and raw reading,
+    and the text of its pages."""
+
+    field_details: dict[str, Any]
+    texts: list[str]
+
+
+def pending(settings: Settings, limit: int = 100) -> list[ReviewItem]:
     """Documents marked `needs_review` and not yet reviewed, oldest first."""
     with session_scope(open_database(settings)) as session:
-        return [_summary(doc, scan) for doc, scan in review_queue(session, limit)]
+        return [_item(doc, scan) for doc, scan in review_queue(session, limit)]
 
 
-def show(settings: Settings, document_id: int) -> dict[str, Any]:
+def show(settings: Settings, document_id: int) -> ReviewDetail:
+    """One document; LookupError when there is no such document."""
     with session_scope(open_database(settings)) as session:
         doc = get_document(session, document_id)
-        scan = get_scan(session, doc.scan_id)
-        texts = page_texts(session, doc)
-        return {**_summary(doc, scan), "field_details": doc.field_details, "texts": texts}
+        item = _item(doc, get_scan(session, doc.scan_id))
+        return ReviewDetail(
+            **vars(item), field_details=doc.field_details or {}, texts=page_texts(session, doc)
+        )
 
 
 def correct(
@@ -48,7 +77,7 @@ def correct(
     doc_type: str | None = None,
     fields: dict[str, Any] | None = None,
     reviewer: str,
-) -> dict[str, Any]:
+) -> ReviewItem:
     """Apply a staff correction and log it; values given replace the machine's. Typed values
     are normalised first (`ocr.fields.normalise`; blank removes the key): an unknown type or an
     invalid value raises ValueError naming it, and nothing is changed."""
@@ -66,7 +95,7 @@ def correct(
     with session_scope(open_database(settings)) as session:
         doc = get_document(session, document_id)
         apply_review(session, doc, doc_type=doc_type, fields=values, typed=typed, reviewer=reviewer)
-        return _summary(doc, get_scan(session, doc.scan_id))
+        return _item(doc, get_scan(session, doc.scan_id))
 
 
 def corrections_for_training(settings: Settings) -> list[dict]:
@@ -82,16 +111,16 @@ def corrections_for_training(settings: Settings) -> list[dict]:
         ]
 
 
-def _summary(doc: Document, scan: Scan | None) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "dossier_code": doc.dossier_code,
-        "source": scan.source_name if scan else None,
-        "doc_type": doc.doc_type,
-        "confidence": round(doc.confidence, 3),
-        "pages": doc.pages,
-        "fields": doc.fields,
-        "needs_review": doc.needs_review,
-        "reasons": doc.review_reasons,
-        "reviewed_by": doc.reviewed_by,
-    }
+def _item(doc: Document, scan: Scan | None) -> ReviewItem:
+    return ReviewItem(
+        id=doc.id,
+        dossier_code=doc.dossier_code,
+        source=scan.source_name if scan else None,
+        doc_type=doc.doc_type,
+        confidence=round(doc.confidence, 3),
+        pages=list(doc.pages or []),
+        fields=dict(doc.fields or {}),
+        needs_review=doc.needs_review,
+        reasons=list(doc.review_reasons or []),
+        reviewed_by=doc.reviewed_by,
+    )
