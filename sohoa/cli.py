@@ -298,7 +298,11 @@ def review_show(document_id: int) -> None:
     from sohoa.report import as_json as dump_json
     from sohoa.services.review import show
 
-    typer.echo(dump_json(show(get_settings(), document_id)))
+    try:
+        detail = show(get_settings(), document_id)
+    except LookupError as exc:
+        _fail(EXIT_BAD_INPUT, str(exc))
+    typer.echo(dump_json(detail))
 
 
 @review_app.command("set")
