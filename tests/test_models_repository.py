@@ -141,6 +141,20 @@ def test_quarantine_then_success(db_session):
     assert outcomes == ["quarantined", "quarantined", "failed", "ok"]
 
 
+def test_finished_answers_for_many_hashes_at_once(db_session):
+    """A backfill asks about thousands of hashes: they go in chunks, the answer is whole."""
+    s = db_session
+    first, last = record(s, "0", None, []), record(s, "f", None, [])
+    record_quarantine(s, sha256="8".ljust(64, "0"), source_name="x.pdf", reason="empty file")
+    s.commit()
+    asked = [f"{n:064x}" for n in range(1, 1200)] + [first.sha256, last.sha256, "8".ljust(64, "0")]
+    assert finished(s, asked) == {
+        first.sha256: "stored",
+        last.sha256: "stored",
+        "8".ljust(64, "0"): "quarantined",
+    }
+
+
 def test_reuse_links(db_session):
     s = db_session
     a, b, c = (f"000.00.24.H18-2310{n:02d}-0001" for n in (1, 2, 3))
