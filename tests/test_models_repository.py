@@ -10,7 +10,7 @@ from sqlmodel import select
 from models.db import make_engine, migrate, session_scope
 from models.dossiers import UnknownOffice, ensure_dossier, refresh_facts
 from models.offices import ensure_office, seed_provinces
-from models.scans import finished, record_quarantine, record_scan
+from models.scans import finished, outcomes, record_quarantine, record_scan, stored_scans
 from models.search import search_documents
 from models.tables import Document, Dossier, Event, Office, Page, ReuseLink, Scan
 
@@ -152,6 +152,16 @@ def test_finished_answers_for_many_hashes_at_once(db_session):
         first.sha256: "stored",
         last.sha256: "stored",
         "8".ljust(64, "0"): "quarantined",
+    }
+    # fixity checks the stored ones only, with the keys their rows point to
+    assert [(x.sha256[0], x.manifest_key, x.original_key) for x in stored_scans(s)] == [
+        ("0", "digitized/0/manifest.json", "originals/0"),
+        ("f", "digitized/f/manifest.json", "originals/f"),
+    ]
+    assert {(o.sha256[0], o.status, o.error) for o in outcomes(s, asked)} == {
+        ("0", "stored", None),
+        ("f", "stored", None),
+        ("8", "quarantined", "empty file"),
     }
 
 
