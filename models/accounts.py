@@ -149,18 +149,7 @@ def office_subtree(session: Session, code: str) -> set[str]:
     return set(session.exec(select(tree.c.code)).all())
 
 
-def office_names(session: Session, codes: set[str] | None) -> dict[str, str]:
-    query = select(Office.code, Office.name)
-    if codes is not None:
-        query = query.where(col(Office.code).in_(codes))
-    return dict(session.exec(query).all())
-
-
 # ------------------------------------------------------------------ uploads
-
-
-def next_queued_upload(session: Session) -> Upload | None:
-    return session.exec(select(Upload).where(Upload.state == "queued").order_by(Upload.id)).first()
 
 
 def uploads_in_state(session: Session, state: str) -> list[Upload]:
@@ -192,18 +181,6 @@ def scan_outcome(session: Session, sha256: str) -> tuple[Scan | None, bool]:
 # ------------------------------------------------------------------ dossier view
 
 
-def dossier(session: Session, code: str) -> Dossier | None:
-    return session.get(Dossier, code)
-
-
-def dossier_scans(session: Session, code: str) -> list[Scan]:
-    return list(
-        session.exec(
-            select(Scan).where(Scan.dossier_code == code).order_by(Scan.ingested_at, Scan.id)
-        ).all()
-    )
-
-
 def scan_documents(session: Session, scan_ids: list[int]) -> list[Document]:
     if not scan_ids:
         return []
@@ -225,14 +202,6 @@ def scan_pages(session: Session, scan_id: int) -> list[Page]:
 
 def page(session: Session, scan_id: int, number: int) -> Page | None:
     return session.exec(select(Page).where(Page.scan_id == scan_id, Page.number == number)).first()
-
-
-def scan(session: Session, scan_id: int) -> Scan | None:
-    return session.get(Scan, scan_id)
-
-
-def document(session: Session, document_id: int) -> Document | None:
-    return session.get(Document, document_id)
 
 
 def recent_dossiers(
@@ -260,10 +229,6 @@ def recent_dossiers(
         .order_by(latest.c.at.desc())
     ).all()
     return [{"code": r[0], "at": r[1], "office_code": r[2]} for r in rows]
-
-
-def known_offices(session: Session) -> list[Office]:
-    return list(session.exec(select(Office).order_by(Office.code)).all())
 
 
 def busiest_office(session: Session) -> str | None:

@@ -233,7 +233,7 @@ def record_access(
     scan_sha256: str | None = None,
 ) -> None:
     """Who viewed or downloaded what, in the append-only `event` table (tool `web`)."""
-    from models.repository import log_event
+    from models.events import log_event
 
     with session_scope(engine) as session:
         log_event(

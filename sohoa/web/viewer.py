@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from models import accounts as db
+from models import documents, dossiers, scans
 from models.db import session_scope
-from models.tables import Document, Dossier, Page, Scan
+from models.tables import STORED, Document, Dossier, Page, Scan
 from storage.objects import ObjectStore
 
 # download kind -> (object under the scan's digitized prefix, or None: a key column), type
@@ -69,20 +70,20 @@ class NotFound(LookupError):
 def dossier_view(engine: Engine, code: str) -> DossierView:
     """The dossier's register row (if any), its stored scans, their documents and pages."""
     with session_scope(engine) as session:
-        dossier = db.dossier(session, code)
-        scans = [s for s in db.dossier_scans(session, code) if s.status == "stored"]
-        if dossier is None and not scans:
+        dossier = dossiers.get_dossier(session, code)
+        stored = scans.list_scans(session, status=STORED, dossier_code=code, limit=10_000)
+        if dossier is None and not stored:
             raise NotFound(code)
-        documents = db.scan_documents(session, [s.id for s in scans if s.id is not None])
+        documents = [doc for doc, _ in scans.documents_of_dossier(session, code)]
         views = [
             ScanView(
                 scan=s,
                 documents=[d for d in documents if d.scan_id == s.id],
                 pages=db.scan_pages(session, s.id or 0),
             )
-            for s in scans
+            for s in reversed(stored)  # oldest first
         ]
-    office = dossier.office_code if dossier else scans[0].office_code
+    office = dossier.office_code if dossier else stored[0].office_code
     return DossierView(dossier, code, office, views)
 
 
@@ -90,7 +91,7 @@ def office_of_scan(scan: Scan, engine: Engine) -> str | None:
     """The office a scan belongs to: its dossier's office, else the scan's own office code."""
     if scan.dossier_code:
         with session_scope(engine) as session:
-            dossier = db.dossier(session, scan.dossier_code)
+            dossier = dossiers.get_dossier(session, scan.dossier_code)
         if dossier is not None:
             return dossier.office_code
     return scan.office_code
@@ -98,8 +99,8 @@ def office_of_scan(scan: Scan, engine: Engine) -> str | None:
 
 def load_scan(engine: Engine, scan_id: int) -> Scan:
     with session_scope(engine) as session:
-        scan = db.scan(session, scan_id)
-    if scan is None or scan.status != "stored":
+        scan = scans.get_scan(session, scan_id)
+    if scan is None or scan.status != STORED:
         raise NotFound(scan_id)
     return scan
 
@@ -113,10 +114,13 @@ def load_page(engine: Engine, scan_id: int, number: int) -> Page:
 
 
 def load_document(engine: Engine, document_id: int) -> tuple[Document, Scan]:
-    with session_scope(engine) as session:
-        doc = db.document(session, document_id)
-        scan = db.scan(session, doc.scan_id) if doc else None
-    if doc is None or scan is None or scan.status != "stored":
+    try:
+        with session_scope(engine) as session:
+            doc = documents.get_document(session, document_id)
+            scan = scans.get_scan(session, doc.scan_id)
+    except LookupError:
+        raise NotFound(document_id) from None
+    if scan is None or scan.status != STORED:
         raise NotFound(document_id)
     return doc, scan
 
