@@ -41,3 +41,6 @@ def test_dates_and_numbers_in_vietnamese_form():
     assert labels.fmt_number(1234567.5, 1) == "1.234.567,5"
     assert labels.fmt_percent(0.915) == "92%"
     assert labels.mask_ids("Số CCCD: 001099012345.") == "Số CCCD: ••••••••2345."
+    assert labels.mask_ids("ho\u0302\u0300 so\u031b") == "hồ sơ"  # decomposed OCR text, composed
+    assert labels.fmt_value("2023-11-10") == "10/11/2023"
+    assert labels.fmt_value(2823.7) == "2.823,7" and labels.fmt_value(840000000) == "840.000.000"

@@ -5,6 +5,7 @@ dd/mm/yyyy and numbers with Vietnamese separators (1.234,5)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -154,8 +155,27 @@ _CITIZEN_ID = re.compile(r"(?<!\d)\d{8}(\d{4})(?!\d)")
 
 
 def mask_ids(text: str | None) -> str:
-    """12-digit citizen IDs in recognised text shown as ••••••••1234 (the last 4 digits)."""
-    return _CITIZEN_ID.sub(lambda m: "•" * 8 + m.group(1), text or "")
+    """12-digit citizen IDs in recognised text shown as ••••••••1234 (the last 4 digits); the
+    text in composed form (NFC), so a monospace font draws no loose accents."""
+    composed = unicodedata.normalize("NFC", text or "")
+    return _CITIZEN_ID.sub(lambda m: "•" * 8 + m.group(1), composed)
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def fmt_value(value: object) -> str:
+    """A field value for display: ISO dates as dd/mm/yyyy, numbers with Vietnamese separators."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int):
+        return fmt_number(value)
+    if isinstance(value, float):
+        return fmt_number(value, 0 if value.is_integer() else 1)
+    text = str(value)
+    if m := _ISO_DATE.fullmatch(text):
+        return f"{m[3]}/{m[2]}/{m[1]}"
+    return unicodedata.normalize("NFC", text)
 
 
 def review_reason_vi(reason: str) -> str:

@@ -21,5 +21,6 @@ env.filters.update(
     reason=labels.reason_vi,
     role=labels.ROLE_NAMES.get,
     mask_ids=labels.mask_ids,
+    value=labels.fmt_value,
     review_reason=labels.review_reason_vi,
 )
