@@ -96,6 +96,9 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
                 reason = str(state.message or state.name)
                 summary.failed.append({"source": str(unit.relative), "error": reason})
                 log.error("%s: failed, left in place: %s", unit.relative, reason)
+        from flows.webhooks import notify  # after the rows are recorded: never delays a scan
+
+        notify(engine, summary.outcomes)
         engine.dispose()
     _publish(summary)
     refresh_dashboards(summary)

@@ -102,3 +102,18 @@ def recent_deliveries(session: Session, limit: int = 50) -> list[tuple[WebhookDe
             .limit(limit)
         ).all()
     )
+
+
+def scan_needs_review(session: Session, sha256: str) -> bool:
+    """Whether a stored scan has a document the machine was unsure of."""
+    from models.tables import Document, Scan
+
+    return (
+        session.exec(
+            select(Document.id)
+            .join(Scan, Scan.id == Document.scan_id)
+            .where(Scan.sha256 == sha256, Document.needs_review.is_(True))
+            .limit(1)
+        ).first()
+        is not None
+    )
