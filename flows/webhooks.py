@@ -67,27 +67,35 @@ def hooks_for(engine, outcomes) -> list[Hook]:
         if not targets:
             return []
         for o in outcomes:
-            if o.status not in ("stored", "quarantined") or not o.office_code:
+            office = o.office_code or _office_folder(o.source)
+            if o.status not in ("stored", "quarantined") or not office:
                 continue
             kinds = ["scan.stored"] if o.status == "stored" else ["scan.quarantined"]
             if o.status == "stored" and o.sha256 and scan_needs_review(session, o.sha256):
                 kinds.append("scan.review")
             for token, offices in targets:
-                if o.office_code not in offices:
+                if office not in offices:
                     continue
                 for kind in kinds:
-                    found.append(_hook(token, kind, o))
+                    found.append(_hook(token, kind, o, office))
     return found
 
 
-def _hook(token, kind: str, o) -> Hook:
+def _office_folder(source: str) -> str | None:
+    """A quarantined scan has no recognised office: the inbox folder it came from names it
+    (`INBOX/<office>/…`, the layout uploads and counter staff use)."""
+    first = source.replace("\\", "/").split("/")[0]
+    return first if "/" in source and "." in first else None
+
+
+def _hook(token, kind: str, o, office: str) -> Hook:
     delivery_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{token.id}|{kind}|{o.sha256 or o.source}"))
     body = json.dumps(
         {
             "id": delivery_id,
             "event": kind,
             "dossier_code": o.dossier_code,
-            "office_code": o.office_code,
+            "office_code": office,
             "scan_sha256": o.sha256,
             "source": o.source,
             "pages": o.pages,

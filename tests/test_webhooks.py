@@ -178,3 +178,37 @@ def test_receiver_that_never_answers_fails_no_scan(env, monkeypatch):
     attempts = _attempts(env)
     assert [a.attempt for a in attempts] == [1, 2, 3, 4]
     assert all(not a.ok and a.status_code is None for a in attempts)
+
+
+@pytest.mark.slow
+def test_ingest_with_a_receiver_that_never_answers(env, settings_env, monkeypatch):
+    """The real ingest flow: the scan is quarantined and recorded before the first delivery
+    attempt, the run has no failure, and the hung receiver only costs recorded attempts."""
+    import flows.webhooks as webhooks
+    from flows.ingest import ingest_inbox
+    from sohoa.settings import get_settings
+
+    monkeypatch.setenv("SOHOA_DATABASE_URL", env.url.render_as_string(hide_password=False))
+    monkeypatch.setattr(webhooks.deliver, "retry_delay_seconds", [0, 0, 0])
+    get_settings.cache_clear()
+    settings = get_settings()
+    inbox = settings.inbox_dir / OFFICE
+    inbox.mkdir(parents=True)
+    (inbox / "empty.pdf").write_bytes(b"")
+    receiver = Receiver(["hang"])
+    try:
+        tokens.create(env, "mc", office=OFFICE, scopes="dossiers:read", webhook=receiver.url)
+        summary = ingest_inbox(str(settings.inbox_dir))
+    finally:
+        receiver.close()
+    assert not summary.failed
+    assert [o.status for o in summary.outcomes] == ["quarantined"]
+    with env.connect() as conn:
+        recorded = conn.execute(
+            text("SELECT ingested_at FROM scan WHERE status = 'quarantined'")
+        ).scalar_one()
+        first_try = conn.execute(text("SELECT min(at) FROM webhook_delivery")).scalar_one()
+    attempts = _attempts(env)
+    assert [a.attempt for a in attempts] == [1, 2, 3, 4] and not any(a.ok for a in attempts)
+    assert str(recorded) <= str(first_try)
+    assert (settings.quarantine_dir / OFFICE / "empty.pdf").exists()
