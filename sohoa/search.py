@@ -28,6 +28,7 @@ def run_search(
     parcel: str | None = None,
     map_sheet: str | None = None,
     limit: int = 20,
+    link_lifetime: timedelta | None = None,
 ) -> list[dict[str, Any]]:
     with session_scope(open_database(settings)) as session:
         found = search_documents(
@@ -59,7 +60,7 @@ def run_search(
         for hit in hits:
             key = _document_pdf_key(store, hit)
             hit["key"] = key
-            hit["url"] = store.presigned_get_url(key, LINK_LIFETIME)
+            hit["url"] = store.presigned_get_url(key, link_lifetime or LINK_LIFETIME)
     return hits
 
 
