@@ -3,6 +3,7 @@ and an exit code (sohoa.cli.errors)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -32,8 +33,8 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     try:
         command = typer.main.get_command(app)
         rv = command.main(args=argv, prog_name="sohoa", standalone_mode=False)
-    except typer.Exit as exc:
-        return exc.exit_code
+    except typer.Exit as exc:  # Typer turns KeyboardInterrupt into Exit(130), silently
+        return _say(exc.exit_code, "interrupted") if exc.exit_code == 130 else exc.exit_code
     except click.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         return errors.OK
@@ -118,4 +119,7 @@ def main(
         os.environ["SOHOA_DATA_DIR"] = str(data_dir)
     if debug:
         os.environ["SOHOA_DEBUG"] = "1"
+        logging.basicConfig(level=logging.INFO)
+    else:  # retries are logged as they happen; the error they end in is the one line we print
+        logging.getLogger("storage").addHandler(logging.NullHandler())
     get_settings.cache_clear()

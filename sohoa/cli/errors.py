@@ -49,7 +49,7 @@ def _storage(exc: BaseException) -> tuple[int, str] | None:
 
     settings = get_settings()
     url = settings.s3_endpoint or f"the embedded server under {settings.data_dir / 's3'}"
-    return UNREACHABLE, f"S3 unreachable at {url}: {_first_line(exc)}"
+    return UNREACHABLE, f"S3 unreachable at {url}: {_reason(exc)}"
 
 
 def _database(exc: BaseException) -> tuple[int, str] | None:
@@ -62,7 +62,7 @@ def _database(exc: BaseException) -> tuple[int, str] | None:
     from sohoa.errors import safe_url
     from sohoa.settings import get_settings
 
-    reason = _first_line(exc.orig if getattr(exc, "orig", None) else exc)
+    reason = _reason(exc.orig if getattr(exc, "orig", None) else exc)
     return UNREACHABLE, f"database unreachable at {safe_url(get_settings().db_url)}: {reason}"
 
 
@@ -79,6 +79,15 @@ def _files(exc: BaseException) -> tuple[int, str] | None:
     if isinstance(exc, OSError) and exc.filename:
         return BAD_INPUT, f"{exc.filename}: {exc.strerror or exc}"
     return None
+
+
+def _reason(exc: BaseException) -> str:
+    """The OS's words for a failed connection when buried in a wrapped error, else its line."""
+    import re
+
+    text = str(exc)
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+    return found.group(1).strip() if found else _first_line(exc)
 
 
 def _first_line(exc: BaseException) -> str:
