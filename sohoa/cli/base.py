@@ -33,8 +33,8 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     try:
         command = typer.main.get_command(app)
         rv = command.main(args=argv, prog_name="sohoa", standalone_mode=False)
-    except typer.Exit as exc:  # Typer turns KeyboardInterrupt into Exit(130), silently
-        return _say(exc.exit_code, "interrupted") if exc.exit_code == 130 else exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
     except click.NoArgsIsHelpError as exc:
         typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         return errors.OK
@@ -50,6 +50,8 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         if _debug():
             traceback.print_exc()
         return _say(code, message)
+    if rv == errors.INTERRUPTED:  # Typer's own KeyboardInterrupt handling returns 130
+        return _say(rv, "interrupted")
     return rv if isinstance(rv, int) else errors.OK
 
 
