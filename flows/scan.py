@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from flows import progress
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
 from models import repository
@@ -81,6 +82,7 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
                 workers=ctx.settings.workers,
                 out_dir=out_dir,
                 executor=ctx.executor,
+                on_page=progress.page_callback(source),
             )
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)

@@ -372,8 +372,16 @@ def compute_rates(
     return out
 
 
+def years_with_dossiers(session: Session) -> list[int]:
+    """The calendar years in which some dossier was received, oldest first."""
+    d = Dossier.__table__
+    year = func.extract("year", d.c.received_at)
+    rows = session.execute(select(year).where(d.c.received_at.is_not(None)).distinct()).all()
+    return sorted({int(r[0]) for r in rows if r[0] is not None})
+
+
 def _diff(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
 
 
-__all__ = ["Period", "RateRow", "compute_rates", "score"]
+__all__ = ["Period", "RateRow", "compute_rates", "score", "years_with_dossiers"]
