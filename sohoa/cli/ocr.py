@@ -63,9 +63,11 @@ def samples(
 ) -> None:
     """Generate synthetic scanned dossiers with their truth, a register and an offices file."""
     from samples.generate import generate
+    from samples.offices import write_offices_csv
 
     args.positive(dossiers, "--dossiers")
     truths = generate(out, seed=seed, dossiers=dossiers)
+    write_offices_csv(out / "offices.csv")
     typer.echo(
         f"{len(truths)} dossiers written to {out} (inbox/, register.csv, offices.csv, truth)"
     )
