@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sohoa.cli import args
 from sohoa.cli.base import app
 from sohoa.settings import get_settings
+
+if TYPE_CHECKING:
+    from samples.train import TrainReport
 
 
 @app.command()
@@ -104,17 +107,11 @@ def train(
     typer.echo(_training_line(report))
 
 
-def _training_line(report: object) -> str:
+def _training_line(report: TrainReport) -> str:
     """The training report as words, not a Python repr."""
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(report):
-        parts = []
-        for key, value in asdict(report).items():
-            if isinstance(value, float):
-                value = f"{value:.3f}"
-            elif isinstance(value, list | dict | tuple):
-                value = len(value)
-            parts.append(f"{key.replace('_', ' ')} {value}")
-        return ", ".join(parts)
-    return str(report)
+    return (
+        f"trained on {report.n_pages} pages of {report.n_documents} documents with "
+        f"{report.n_corrections} staff correction(s) in {report.seconds:.0f} s; training "
+        f"accuracy: type {report.train_type_accuracy:.3f}, document start "
+        f"{report.train_start_accuracy:.3f}"
+    )

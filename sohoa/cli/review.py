@@ -42,9 +42,13 @@ def review_list(
     for r in rows:
         typer.echo(
             f"#{r['id']}  {r['dossier_code'] or '-'}  {r['doc_type']} ({r['confidence']:.2f})  "
-            f"pages {r['pages']}  {'; '.join(r['reasons'] or [])}"
+            f"pages {_pages(r['pages'])}  {'; '.join(r['reasons'] or [])}"
         )
     typer.echo(f"{len(rows)} document(s) to review")
+
+
+def _pages(pages: list[int]) -> str:
+    return ", ".join(map(str, pages or [])) or "-"
 
 
 @review_app.command("show")
