@@ -13,6 +13,7 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Completed
 
 from models.db import session_scope
 from models.rates import RateRow, compute_rates, years_with_dossiers
@@ -46,7 +47,7 @@ def _run_name() -> str:
 @flow(name="rates-refresh", flow_run_name=_run_name, validate_parameters=False)
 def rates_refresh(period: str | None = None, top: int = 10) -> int:
     """Rates for `period` (default: each year with dossiers and this year) against a year
-    earlier; returns the number of rows published."""
+    earlier; returns the number of rows published (the final state's data)."""
     engine = open_database(get_settings())
     with session_scope(engine) as session:
         periods = [period] if period else _years(session)
@@ -59,7 +60,7 @@ def rates_refresh(period: str | None = None, top: int = 10) -> int:
     label = period or f"{periods[0]}..{periods[-1]}"
     publish_rates(rows, period=label, top=top, latest=periods[-1])
     get_run_logger().info("rates for %s: %d rows published", label, len(rows))
-    return len(rows)
+    return Completed(message=f"{len(rows)} rows published for {label}", data=len(rows))
 
 
 def _years(session) -> list[str]:
@@ -85,6 +86,7 @@ def publish_rates(
     movers_period = compared[0] if compared else latest or period
     create_markdown_artifact(
         key="rates-movers",
+        description=f"Offices whose points moved most, {movers_period}, against a year earlier",
         markdown=movers_markdown(
             [r for r in rows if r.period == movers_period], period=movers_period, top=top
         ),

@@ -48,7 +48,7 @@ def start(
     log = open(prefect_home / "server.log", "ab")  # noqa: SIM115 (the server's own stdout)
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
-        env=_server_env(prefect_home),
+        env=_server_env(prefect_home, api_url),
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -78,11 +78,14 @@ def stop(settings: Settings) -> bool:
     return _kill(int(state.get("pid", 0)))
 
 
-def _server_env(prefect_home: Path) -> dict[str, str]:
+def _server_env(prefect_home: Path, api_url: str) -> dict[str, str]:
+    """The server's own home; its UI calls the API where it really answers (by default the UI
+    assumes port 4200, whatever `--port` says)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL",)}
     env.update(
         PREFECT_HOME=str(prefect_home),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_UI_API_URL=api_url,
     )
     return env
 

@@ -55,6 +55,9 @@ def test_dashboard_shows_the_runs_of_every_command(tmp_path):
         assert "ingest-last-run" in keys
         assert any(k and k.startswith("rates-h") for k in (a["key"] for a in artifacts))
         assert (data_dir / "prefect" / "server.json").is_file()
+        # the dashboard's pages call the API where it answers (not Prefect's default port)
+        ui = httpx.get(f"http://127.0.0.1:{port}/ui-settings").json()
+        assert ui["api_url"] == api
     finally:
         stopped = sohoa(env, "dashboard", "--stop")
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
