@@ -160,3 +160,17 @@ def test_interrupt_exits_130(tmp_path):
 def test_usage_errors_are_one_line(tmp_path, argv):
     proc = run(argv, {}, tmp_path / "var")
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_quarantined_input_exits_1(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "empty.pdf").write_bytes(b"")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "PREFECT_"))}
+    env["SOHOA_DATA_DIR"] = str(tmp_path / "var")
+    proc = subprocess.run(
+        [*SOHOA, "ingest", str(inbox)], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "quarantined" in proc.stdout
+    assert "Quarantined" in proc.stderr  # the task's final state in Prefect's log
