@@ -21,7 +21,7 @@ def sohoa(env, *args: str) -> subprocess.CompletedProcess:
 
 def _record(settings, key_prefix: str) -> None:
     from models.db import session_scope
-    from models.repository import record_scan
+    from models.scans import record_scan
     from sohoa.runtime import open_database
 
     engine = open_database(settings)

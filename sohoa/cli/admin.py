@@ -72,7 +72,7 @@ def register_import(
     file: Annotated[Path, typer.Argument(help="The one-stop register export (CSV or XLSX)")],
 ) -> None:
     """Import the one-stop register export; bad rows are reported, not fatal (exit 1)."""
-    from models.repository import import_register
+    from models.register import import_register
     from sohoa.cli.errors import SOME_FAILED
     from sohoa.cli.progress import row_progress
     from sohoa.runtime import open_database
@@ -112,7 +112,7 @@ def offices_import(
 ) -> None:
     """Import offices (upsert by code); bad rows are reported by line (exit 1)."""
     from models.db import session_scope
-    from models.repository import import_offices_csv
+    from models.offices import import_offices_csv
     from sohoa.cli.errors import SOME_FAILED
     from sohoa.runtime import open_database
 

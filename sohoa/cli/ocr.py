@@ -99,7 +99,7 @@ def train(
     args.writable_parent(target) if out else target.parent.mkdir(parents=True, exist_ok=True)
     corrections = None
     if with_corrections:
-        from sohoa.review import corrections_for_training
+        from sohoa.services.review import corrections_for_training
 
         corrections = corrections_for_training(settings)
     report = train_model(seed=seed, out_path=target, corrections=corrections)

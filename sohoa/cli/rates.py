@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -45,37 +44,33 @@ def rates(
     ] = "vi",
 ) -> None:
     """Per-office digitization rates and points, rolled up by level."""
-    from models import rates as rates_model
-    from models.db import session_scope
+    from models.rates import Period
     from sohoa.errors import UserError
-    from sohoa.report import print_rates
-    from sohoa.runtime import open_database
-    from sohoa.services.exports import export_csv, export_xlsx
+    from sohoa.report import print_rates, rates_json
+    from sohoa.services.rates import rates as compute
 
     if lang not in ("vi", "en"):
         raise UserError(f"--lang {lang}: expected vi or en")
     args.writable_parent(csv)
     args.writable_parent(xlsx)
     try:
-        parsed = rates_model.Period.parse(period)
+        Period.parse(period)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    with session_scope(open_database(get_settings())) as session:
-        try:
-            rows = rates_model.compute_rates(
-                session,
-                office=office,
-                level=level,
-                period=parsed,
-                compare_previous_year=compare_previous_year,
-            )
-        except LookupError as exc:
-            raise UserError(str(exc.args[0])) from None
-    if csv:
-        export_csv(rows, csv, lang=lang)
-    if xlsx:
-        export_xlsx(rows, xlsx, lang=lang)
+    try:
+        rows = compute(
+            get_settings(),
+            office=office,
+            level=level,
+            period=period,
+            compare_previous_year=compare_previous_year,
+            csv=csv,
+            xlsx=xlsx,
+            lang=lang,
+        )
+    except LookupError as exc:
+        raise UserError(str(exc.args[0])) from None
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
+        typer.echo(rates_json(rows))
     else:
         print_rates(rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from typing import Annotated
 
@@ -32,23 +31,16 @@ def review_list(
     """List documents waiting for review (the default action)."""
     if ctx.invoked_subcommand:
         return
-    from sohoa.review import pending
+    from sohoa.report import as_json as dump_json
+    from sohoa.report import print_review_queue
+    from sohoa.services.review import pending
 
     args.positive(limit, "--limit")
-    rows = pending(get_settings(), limit=limit)
+    items = pending(get_settings(), limit=limit)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
-        return
-    for r in rows:
-        typer.echo(
-            f"#{r['id']}  {r['dossier_code'] or '-'}  {r['doc_type']} ({r['confidence']:.2f})  "
-            f"pages {_pages(r['pages'])}  {'; '.join(r['reasons'] or [])}"
-        )
-    typer.echo(f"{len(rows)} document(s) to review")
-
-
-def _pages(pages: list[int]) -> str:
-    return ", ".join(map(str, pages or [])) or "-"
+        typer.echo(dump_json(items))
+    else:
+        print_review_queue(items)
 
 
 @review_app.command("show")
@@ -56,13 +48,14 @@ def review_show(
     document_id: Annotated[int, typer.Argument(help="Document number, as `sohoa review` lists")],
 ) -> None:
     """Show a document's type, fields with their pages and confidence, and its text."""
-    from sohoa.review import show
+    from sohoa.report import as_json as dump_json
+    from sohoa.services.review import show
 
     try:
-        shown = show(get_settings(), document_id)
+        detail = show(get_settings(), document_id)
     except LookupError as exc:
         raise UserError(str(exc.args[0])) from None
-    typer.echo(json.dumps(shown, ensure_ascii=False, indent=1, default=str))
+    typer.echo(dump_json(detail))
 
 
 @review_app.command("set")
@@ -80,7 +73,7 @@ def review_set(
 ) -> None:
     """Correct a document's type and/or fields; the correction becomes training data. An
     invalid value is refused, naming the key and why, and nothing is changed."""
-    from sohoa.review import correct
+    from sohoa.services.review import correct
 
     fields = {}
     for item in field or []:
@@ -98,4 +91,4 @@ def review_set(
         )
     except (LookupError, ValueError) as exc:
         raise UserError(str(exc.args[0] if exc.args else exc)) from None
-    typer.echo(f"#{row['id']} is now {row['doc_type']}, reviewed by {row['reviewed_by']}")
+    typer.echo(f"#{row.id} is now {row.doc_type}, reviewed by {row.reviewed_by}")

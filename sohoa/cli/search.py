@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -21,8 +20,12 @@ def search(
     text: Annotated[str | None, typer.Argument(help="Full-text query")] = None,
     dossier: Annotated[str | None, typer.Option(help="Dossier code")] = None,
     citizen_id: Annotated[str | None, typer.Option(help="12-digit citizen ID")] = None,
-    serial: Annotated[str | None, typer.Option(help="Certificate serial, e.g. 'CS 123456'")] = None,
-    parcel: Annotated[str | None, typer.Option(help="Parcel number (Thửa đất số)")] = None,
+    gcn_serial: Annotated[
+        str | None, typer.Option("--serial", help="Certificate serial, e.g. 'CS 123456'")
+    ] = None,
+    parcel_number: Annotated[
+        str | None, typer.Option("--parcel", help="Parcel number (Thửa đất số)")
+    ] = None,
     map_sheet: Annotated[str | None, typer.Option(help="Map sheet (Tờ bản đồ số)")] = None,
     limit: Annotated[int, typer.Option(help="At most this many documents")] = 20,
     link_hours: Annotated[
@@ -35,7 +38,9 @@ def search(
 ) -> None:
     """Find stored documents; prints each one's key (for `sohoa get`) and a download link."""
     from sohoa.errors import UserError
-    from sohoa.search import run_search
+    from sohoa.report import as_json as dump_json
+    from sohoa.report import print_search_hits
+    from sohoa.services.search import search as find
     from storage import embedded
 
     settings = get_settings()
@@ -46,26 +51,21 @@ def search(
     if not 0 < hours <= MAX_LINK_HOURS:
         raise UserError(f"--link-hours {hours:g}: must be more than 0 and at most {MAX_LINK_HOURS}")
     lasting = bool(settings.s3_endpoint) or embedded.keeps_running(settings.data_dir)
-    hits = run_search(
+    hits = find(
         settings,
         text=text,
-        dossier=dossier,
+        dossier_code=dossier,
         citizen_id=citizen_id,
-        serial=serial,
-        parcel=parcel,
+        gcn_serial=gcn_serial,
+        parcel_number=parcel_number,
         map_sheet=map_sheet,
         limit=limit,
         link_lifetime=timedelta(hours=hours),
     )
     if as_json:
-        typer.echo(json.dumps(hits, ensure_ascii=False, indent=1, default=str))
+        typer.echo(dump_json(hits))
     else:
-        for hit in hits:
-            typer.echo(
-                f"{hit['dossier_code'] or '-'}  {hit['doc_type']}  pages {_pages(hit['pages'])}"
-                f"  {hit['key']}\n    {hit['url']}"
-            )
-        typer.echo(f"{len(hits)} document(s) found" if hits else "no documents found")
+        print_search_hits(hits)
     if hits and not lasting:
         typer.echo(
             "note: the storage server stopped when this command ended, so these links do not "
@@ -74,10 +74,6 @@ def search(
         )
     elif hits:
         typer.echo(f"links expire in {hours:g} h", err=True)
-
-
-def _pages(pages: list[int]) -> str:
-    return f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0]) if pages else "-"
 
 
 @app.command()
