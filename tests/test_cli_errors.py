@@ -57,6 +57,11 @@ def cases(tmp: Path) -> dict[str, list[tuple[list[str], dict[str, str], int, str
         "s3 stop": [(["s3", "stop", "--bogus"], {}, 2, "--bogus")],
         "register import": [(["register", "import", f"{missing}.csv"], {}, 2, "nowhere.csv")],
         "offices import": [(["offices", "import", f"{missing}.csv"], {}, 2, "nowhere.csv")],
+        "web": [(["web", "--port", "abc"], {}, 2, "--port")],
+        "user add": [(["user", "add", "x", "--role", "bogus", "--password-stdin"], {}, 2, "bogus")],
+        "user list": [(["user", "list", "--bogus"], {}, 2, "--bogus")],
+        "user disable": [(["user", "disable", "nobody"], {}, 2, "nobody")],
+        "user passwd": [(["user", "passwd", "nobody", "--password-stdin"], {}, 2, "8")],
     }
 
 
@@ -82,7 +87,14 @@ def command_paths() -> set[str]:
 def run(argv: list[str], env: dict[str, str], data_dir: Path) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "PREFECT_API"))}
     full.update(SOHOA_DATA_DIR=str(data_dir), **env)
-    return subprocess.run([*SOHOA, *argv], capture_output=True, text=True, env=full, timeout=300)
+    return subprocess.run(
+        [*SOHOA, *argv],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_every_command_has_a_case(tmp_path):
