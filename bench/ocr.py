@@ -115,7 +115,7 @@ def page_kinds(record: dict, image: Path) -> list[str]:
     """The KINDS of one generated page: from its truth record, colour from its pixels."""
     import cv2
 
-    from ocr.preprocess import _is_colour, _sample
+    from ocr.preprocess.cleanup import _is_colour, _sample
 
     defects = record.get("defects", [])
     found = {
