@@ -348,7 +348,7 @@ def test_pg_bulk_load_validates_offices_in_one_pass_and_keeps_the_key(
         (before,) = _foreign_keys(conn)
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    report = repo.import_register(engine, path)
+    report = import_register(engine, path)
     assert [(b.line, b.reason) for b in report.bad] == BAD
     assert (report.rows, report.inserted, report.updated, report.unchanged) == (4, 4, 0, 0)
     with engine.connect() as conn:
@@ -368,7 +368,7 @@ def test_pg_bulk_load_validates_offices_in_one_pass_and_keeps_the_key(
     reader.execute(text("SELECT count(*) FROM office"))  # holds office until it ends
     path.write_text(REGISTER.replace("231015-004", "231015-014"), encoding="utf-8")
     result: dict = {}
-    importer = threading.Thread(target=lambda: result.update(r=repo.import_register(engine, path)))
+    importer = threading.Thread(target=lambda: result.update(r=import_register(engine, path)))
     importer.start()
     importer.join(timeout=30)
     waited = importer.is_alive()
