@@ -3,7 +3,8 @@
 One run measures, on the same page image files and with the same number of processes:
 character and word error rates (NFC, whitespace collapsed) per defect level, pages per second,
 rotation and blank-page detection, the Tesseract model variants, psm / reading order /
-post-correction variants, a per-preprocessing-step ablation and the peak memory of a 300-page PDF.
+post-correction variants, a per-preprocessing-step ablation, the CPU cost of every stage per defect
+level and page kind, and `sohoa ocr`'s peak memory and temp space on 30/100/300-page PDFs.
 
     .venv/bin/python bench/ocr.py              # full run (160 pages; OCRmyPDF on 32 of them)
     .venv/bin/python bench/ocr.py --quick      # smoke run
@@ -534,9 +535,12 @@ class PeakRss:
     processes (counts pages shared between forked workers once per process) and PSS (shared
     pages split between their sharers: the memory the tree really holds)."""
 
-    def __init__(self, interval: float = 0.2) -> None:
+    def __init__(
+        self, interval: float = 0.2, root: int | None = None, folder: Path | None = None
+    ) -> None:
         self.interval, self.peak, self.peak_pss, self._stop = interval, 0, 0, threading.Event()
         self.peak_by_role: dict[str, int] = {}
+        self.root, self.folder, self.peak_folder = root or os.getpid(), folder, 0
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> PeakRss:
@@ -548,8 +552,10 @@ class PeakRss:
         self._thread.join()
 
     def _loop(self) -> None:
-        me = os.getpid()
+        me = self.root
         while not self._stop.is_set():
+            if self.folder is not None:
+                self.peak_folder = max(self.peak_folder, _folder_size(self.folder))
             tree = process_tree(me)
             rss = sum(tree.values())
             if rss > self.peak:
@@ -558,7 +564,7 @@ class PeakRss:
             if pss > self.peak_pss:
                 self.peak_pss = pss
                 self.peak_by_role = {
-                    "this process": _pss(me),
+                    "main process": _pss(me),
                     "tesseract": sum(_pss(p) for p in tree if _name(p) == "tesseract"),
                 }
             self._stop.wait(self.interval)
@@ -609,35 +615,57 @@ def _name(pid: int) -> str:
 
 
 def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
-    """Process one `n_pages`-page image PDF (corpus pages repeated) with outputs; peak RSS."""
+    """`sohoa ocr` on one `n_pages`-page image PDF (corpus pages repeated) with outputs: peak
+    RSS/PSS of its process tree, peak temp space (a TMPDIR of its own, sampled) and what it
+    leaves there."""
     import img2pdf
-
-    from ocr.pipeline import process
 
     text_pages = [p.file for p in corpus.pages if not p.blank]
     files = [str(text_pages[i % len(text_pages)]) for i in range(n_pages)]
     with tempfile.TemporaryDirectory(prefix="bench-mem-") as tmp:
         pdf = Path(tmp) / f"{n_pages}.pdf"
         pdf.write_bytes(img2pdf.convert(files))
+        scratch = Path(tmp) / "tmp"
+        scratch.mkdir()
+        cmd = [sys.executable, "-m", "sohoa.cli", "ocr", str(pdf), "--json"]
+        cmd += ["--out", str(Path(tmp) / "out"), "--workers", str(workers)]
         start = time.perf_counter()
-        with PeakRss() as peak:
-            result = process(pdf, workers=workers, out_dir=Path(tmp) / "out")
+        proc = subprocess.Popen(
+            cmd, env={**ENV, "TMPDIR": str(scratch)}, stdout=subprocess.PIPE, cwd=ROOT
+        )
+        with PeakRss(root=proc.pid, folder=scratch) as peak:
+            out, _ = proc.communicate()
         seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"sohoa ocr failed on the {n_pages}-page PDF: {proc.returncode}")
+        pages = json.loads(out)["page_count"]
         size = (Path(tmp) / "out" / "searchable.pdf").stat().st_size
+        left = sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*"))
+        input_size = pdf.stat().st_size
     return {
-        "pages": result.page_count,
+        "pages": pages,
         "peak_rss_mb": round(peak.peak / 2**20, 1),
         "peak_pss_mb": round(peak.peak_pss / 2**20, 1),
         "at_peak_pss_mb": {k: round(v / 2**20, 1) for k, v in peak.peak_by_role.items()},
         "seconds": round(seconds, 1),
         "pages_per_second": round(n_pages / seconds, 3),
-        "input_mb": round(pdf_size_mb(files), 1),
+        "input_mb": round(input_size / 2**20, 1),
+        "peak_temp_mb": round(peak.peak_folder / 2**20, 1),
+        "temp_over_input": round(peak.peak_folder / input_size, 2),
+        "left_in_temp": left[:10],
         "searchable_pdf_mb": round(size / 2**20, 1),
     }
 
 
-def pdf_size_mb(files: list[str]) -> float:
-    return sum(Path(f).stat().st_size for f in files) / 2**20
+def _folder_size(folder: Path) -> int:
+    total = 0
+    for base, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(base, name)).st_size
+            except OSError:
+                continue  # removed meanwhile
+    return total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -678,7 +706,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=["main", "throughput", "models", "variants", "ablation", "memory"],
         help="run only these sections (repeatable)",
     )
-    parser.add_argument("--memory-pages", type=int, default=300)
+    parser.add_argument(
+        "--memory-pages", default="30,100,300", help="PDF sizes of the memory section"
+    )
     parser.add_argument(
         "--ocrmypdf-pages", type=int, default=32, help="pages OCRmyPDF reads (0: all, -1: none)"
     )
@@ -696,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.pages, args.memory_pages, args.subset = min(args.pages, 24), 20, 8
+        args.pages, args.memory_pages, args.subset = min(args.pages, 24), "10,20", 8
     sections = set(args.only or ["main", "throughput", "models", "variants", "ablation", "memory"])
     OUT.mkdir(parents=True, exist_ok=True)
     report_path = args.report
@@ -716,7 +746,8 @@ def main(argv: list[str] | None = None) -> int:
         report["main"] = section_main(corpus, w, args.fresh_baselines, args.ocrmypdf_pages)
         save()
     if "memory" in sections:
-        report["memory"] = section_memory(corpus, args.memory_pages, w)
+        sizes = [int(n) for n in str(args.memory_pages).split(",")]
+        report["memory"] = section_memory(corpus, sizes, w)
         save()
     part = corpus.subset(LEVELS, args.subset)
     if "throughput" in sections:
@@ -736,22 +767,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def section_memory(corpus: Corpus, n_pages: int, workers: int) -> dict:
-    mem = memory_check(corpus, n_pages, workers)
+def section_memory(corpus: Corpus, sizes: list[int], workers: int) -> dict:
+    """`sohoa ocr` on PDFs of each size: memory must stay flat in the page count."""
+    runs = {str(n): memory_check(corpus, n, workers) for n in sizes}
     table(
-        f"memory: {mem['pages']}-page PDF, {workers} processes, outputs written",
-        ["peak PSS MB", "peak RSS sum MB", "seconds", "pages/s", "searchable.pdf MB"],
-        [
-            [
-                mem["peak_pss_mb"],
-                mem["peak_rss_mb"],
-                mem["seconds"],
-                mem["pages_per_second"],
-                mem["searchable_pdf_mb"],
-            ]
-        ],
-    )
-    return mem
+        f"memory and temp space: `sohoa ocr` on image PDFs, {workers} processes, outputs written",
+        ["pages", "peak PSS MB", "peak RSS sum MB", "input MB", "peak temp MB", "temp/input",
+         "left in temp", "seconds", "pages/s"],
+        [[m["pages"], m["peak_pss_mb"], m["peak_rss_mb"], m["input_mb"], m["peak_temp_mb"],
+          m["temp_over_input"], len(m["left_in_temp"]), m["seconds"], m["pages_per_second"]]
+         for m in runs.values()],
+    )  # fmt: skip
+    return runs
 
 
 def section_main(
@@ -834,38 +861,69 @@ def _dump_texts(corpus: Corpus, runs: list[Run]) -> None:
         (folder / f"{page.file.stem}.txt").write_text("\n".join(parts), "utf-8")
 
 
-def section_throughput(corpus: Corpus, workers: int, rounds: int = 2) -> dict:
-    """sohoa (outputs written) and raw tesseract alternated, so load drift on a shared machine
-    hits both alike; medians of CPU s/page and pages/s."""
+def section_throughput(corpus: Corpus, workers: int, rounds: int = 3) -> dict:
+    """sohoa (input read, every output written) and raw tesseract alternated `rounds` times, so
+    load drift on a shared machine hits both alike: medians and spreads of pages/s (wall) and
+    CPU s/page, overall and per defect level (CPU from each page's own stages and process)."""
     sohoa: list[Run] = []
     raw: list[Run] = []
+    loads: list[float] = []
     for _ in range(rounds):
+        loads.append(round(os.getloadavg()[0], 2))
         with tempfile.TemporaryDirectory(prefix="bench-tp-") as tmp:
             sohoa.append(run_sohoa(corpus, workers=workers, out_dir=Path(tmp) / "out"))
+        loads.append(round(os.getloadavg()[0], 2))
         raw.append(run_raw_tesseract(corpus, workers=workers))
+    n = len(corpus.pages)
 
-    def med(runs: list[Run]) -> dict:
-        n = len(corpus.pages)
-        return {
-            "cpu_seconds_per_page": round(statistics.median(r.cpu / n for r in runs), 3),
-            "pages_per_second": round(statistics.median(r.pages_per_second() for r in runs), 3),
-        }
+    def spread(values: list[float]) -> dict:
+        return {"median": round(statistics.median(values), 3),
+                "min": round(min(values), 3), "max": round(max(values), 3)}  # fmt: skip
 
-    out = {"sohoa": med(sohoa), "tesseract": med(raw)}
-    out["ratio_cpu"] = round(
-        out["tesseract"]["cpu_seconds_per_page"] / out["sohoa"]["cpu_seconds_per_page"], 3
-    )
-    out["ratio_wall"] = round(
-        out["sohoa"]["pages_per_second"] / out["tesseract"]["pages_per_second"], 3
-    )
+    out: dict = {
+        "rounds": rounds,
+        "load_avg_1min": spread(loads),
+        "sohoa": {"pages_per_second": spread([r.pages_per_second() for r in sohoa]),
+                  "cpu_seconds_per_page": spread([r.cpu / n for r in sohoa])},
+        "tesseract": {"pages_per_second": spread([r.pages_per_second() for r in raw]),
+                      "cpu_seconds_per_page": spread([r.cpu / n for r in raw])},
+        "ratio_wall": spread([s.pages_per_second() / r.pages_per_second()
+                              for s, r in zip(sohoa, raw, strict=True)]),
+        "ratio_cpu": spread([r.cpu / s.cpu for s, r in zip(sohoa, raw, strict=True)]),
+    }  # fmt: skip
+    by_level = {}
+    for level in (*LEVELS, "all"):
+        idx = [i for i, p in enumerate(corpus.pages) if level in (p.level, "all")]
+        if not idx:
+            continue
+        ratios = []
+        for s, r in zip(sohoa, raw, strict=True):
+            mine = sum(_page_cpu(s.page_timings[i]) for i in idx)
+            theirs = sum(r.page_cpu[i] for i in idx)
+            ratios.append(theirs / mine if mine else 0.0)
+        by_level[level] = spread(ratios)
+    out["ratio_cpu_by_level (page stages)"] = by_level
+    rows = [
+        ["sohoa pages/s (wall)", *out["sohoa"]["pages_per_second"].values()],
+        ["raw pages/s (wall)", *out["tesseract"]["pages_per_second"].values()],
+        ["sohoa/raw wall", *out["ratio_wall"].values()],
+        ["sohoa CPU s/page", *out["sohoa"]["cpu_seconds_per_page"].values()],
+        ["raw CPU s/page", *out["tesseract"]["cpu_seconds_per_page"].values()],
+        ["sohoa/raw CPU (run)", *out["ratio_cpu"].values()],
+        *[[f"sohoa/raw CPU {lv} (pages)", *v.values()] for lv, v in by_level.items()],
+        ["load average (1 min)", *out["load_avg_1min"].values()],
+    ]
     table(
-        f"throughput, {len(corpus.pages)} pages, sohoa/raw alternated x{rounds} (medians)",
-        ["system", "CPU s/page", "pages/s (wall)"],
-        [[k, v["cpu_seconds_per_page"], v["pages_per_second"]] for k, v in out.items()
-         if isinstance(v, dict)]
-        + [["sohoa/raw", out["ratio_cpu"], out["ratio_wall"]]],
-    )  # fmt: skip
+        f"throughput, {n} pages, sohoa/raw alternated x{rounds}",
+        ["", "median", "min", "max"],
+        rows,
+    )
     return out
+
+
+def _page_cpu(timings: dict) -> float:
+    """A page's CPU s in its worker: the page's own process and its tesseract children."""
+    return timings.get("page", 0.0) + timings.get("page.tesseract", 0.0)
 
 
 def section_models(corpus: Corpus, workers: int) -> dict:

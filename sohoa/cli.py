@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,11 @@ app.add_typer(review_app, name="review")
 
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_DEPENDENCY = 3
+EXIT_INTERRUPTED = 130
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _fail(code: int, message: str) -> None:
@@ -47,10 +53,13 @@ def ocr(
     from sohoa.runtime import ocr_options
 
     settings = get_settings()
+    signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up (temp dirs) as Ctrl-C does
     try:
         result = process(
             file, ocr_options(settings), workers=workers or settings.workers, out_dir=out
         )
+    except KeyboardInterrupt:
+        _fail(EXIT_INTERRUPTED, "interrupted")
     except BadInput as exc:
         _fail(EXIT_BAD_INPUT, f"{file}: {exc}")
     except MissingDependency as exc:
