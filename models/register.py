@@ -6,12 +6,14 @@ the rest are imported. A repeated code: the last row wins. Re-importing a file c
 (rows whose register columns are unchanged are not rewritten). The register never touches the
 digitization facts (those come from scans; a new dossier starts with none).
 
-Speed (issue 5: 1M rows in under a minute on PostgreSQL; `bench/rates.py --sections register`):
-rows are validated in one streaming pass and, on PostgreSQL, written straight into COPY to a
+Speed (issues 5 and 20; `bench/rates.py --sections register`): rows are validated in one
+streaming pass (a CSV row costs a code match and a few lookups in per-file caches of the
+accepted cell values, see `_scan_csv`) and, on PostgreSQL, written straight into COPY to a
 temporary table as they are read (the server parses COPY on the other core). Offices not yet
 registered are created in one INSERT. Then set-based: UPDATE the existing dossiers whose
-register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`). SQLite runs an
-`INSERT … ON CONFLICT DO UPDATE … WHERE changed` as executemany in batches.
+register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`); a bulk load
+checks its office keys in one pass (`_drop_foreign_keys_for_bulk`). SQLite runs an
+`INSERT … ON CONFLICT DO UPDATE … WHERE changed` as executemany.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from psycopg import sql
-from psycopg.errors import DeadlockDetected, LockNotAvailable, UniqueViolation
+from psycopg.errors import (
+    DeadlockDetected,
+    InsufficientPrivilege,
+    LockNotAvailable,
+    UniqueViolation,
+)
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -487,8 +494,9 @@ def _drop_foreign_keys_for_bulk(cur: Any, rows: int) -> list[tuple[str, str]]:
     every row in one join, instead of a trigger querying `office` for each inserted row (half
     the server's time on a million new rows; the PostgreSQL manual's advice for bulk loads,
     "Populating a Database"). The price: dossier and office are locked against every other
-    session until the import commits; if another session holds them now (2 s), the import
-    keeps the per-row checks. Returns the (name, definition) dropped."""
+    session until the import commits; if another session holds them now (2 s), or the import
+    may not alter the table (not its owner), it keeps the per-row checks. Returns the (name,
+    definition) of the keys dropped."""
     if rows < BULK_ROWS:
         return []
     cur.execute(
@@ -512,8 +520,9 @@ def _drop_foreign_keys_for_bulk(cur: Any, rows: int) -> list[tuple[str, str]]:
             cur.execute(
                 sql.SQL("ALTER TABLE dossier DROP CONSTRAINT {}").format(sql.Identifier(name))
             )
-    except (LockNotAvailable, DeadlockDetected):
-        cur.execute("ROLLBACK TO SAVEPOINT register_fk")  # lock_timeout as it was, keys kept
+    except (LockNotAvailable, DeadlockDetected, InsufficientPrivilege):
+        # busy, or not the table's owner: keys kept, lock_timeout as it was
+        cur.execute("ROLLBACK TO SAVEPOINT register_fk")
         return []
     cur.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
     cur.execute("RELEASE SAVEPOINT register_fk")
