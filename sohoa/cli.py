@@ -24,6 +24,10 @@ app.add_typer(register_app, name="register")
 review_app = typer.Typer(help="Documents the machine was unsure of: list, show, correct.")
 app.add_typer(offices_app, name="offices")
 app.add_typer(review_app, name="review")
+from sohoa.web.commands import user_app, web  # noqa: E402 (light: typer only)
+
+app.command()(web)
+app.add_typer(user_app, name="user")
 
 EXIT_BAD_INPUT = 2
 EXIT_MISSING_DEPENDENCY = 3

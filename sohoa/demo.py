@@ -48,6 +48,20 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
 
     print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
     print_rates(rates(settings))
+    _web_invitation(console, engine, settings)
+
+
+def _web_invitation(console, engine, settings: Settings) -> None:
+    """The demo's own web account (only in the demo's data dir, never in a production start):
+    made once, with a password kept beside the data it shows."""
+    from sohoa.web.demo_account import ensure_demo_account
+
+    username, password = ensure_demo_account(engine, settings)
+    console.print(
+        "\nStaff web app: run [bold]sohoa web[/bold] (same data dir), then open "
+        "[bold]http://127.0.0.1:8000/[/bold]\n"
+        f"demo account: [bold]{username}[/bold] / password: [bold]{password}[/bold]"
+    )
 
 
 def drop_into_inbox(source: Path, inbox: Path) -> int:
