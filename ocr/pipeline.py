@@ -12,11 +12,13 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import resource
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -187,12 +189,23 @@ _LIBC = None
 
 
 def _process_page(path: str, index: int, opts: Options) -> Page:
-    loaded = _source(path).load_page(index)
+    clock = _Stages()
+    with clock("page"):
+        page = _timed_page(path, index, opts, clock)
+    page.timings = dict(clock)
+    return page
+
+
+def _timed_page(path: str, index: int, opts: Options, clock: _Stages) -> Page:
+    with clock("load"):
+        loaded = _source(path).load_page(index)
     number = index + 1
     if good_text_layer(loaded.embedded_text):
-        return _embedded_page(path, loaded, opts)
+        return _embedded_page(path, loaded, opts, clock)
     prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
     del loaded
+    clock.update({f"prepare.{k}": v for k, v in getattr(prepared, "timings", {}).items()})
+    clock.count_tesseract(getattr(prepared, "osd_pixels", []))
     pdf_image = prepared.pdf_image
     ocr_h, ocr_w = prepared.ocr_image.shape[:2]
     scale = pdf_image.shape[1] / ocr_w  # ocr_image may be an upscaled copy
@@ -209,12 +222,16 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
     words: list[Word] = []
     if not prepared.blank:
         gray, upscaled = prepared.ocr_image, "upscale" in prepared.applied
-        result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
+        with clock("recognize"):
+            result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
+        clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
             # Orientation's usual miss is 180 degrees on a sparse page: Tesseract then reads
             # upside-down glyphs with low confidence. Read it flipped and keep the better one.
-            upside_down = cv2.rotate(gray, cv2.ROTATE_180)
-            flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
+            with clock("reread"):
+                upside_down = cv2.rotate(gray, cv2.ROTATE_180)
+                flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
+            clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
             if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
                 result = flipped
                 gray = cv2.rotate(gray, cv2.ROTATE_180)
@@ -223,11 +240,48 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
-            anywhere = speaks_of_a_dossier(result.text)
-            page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
+            with clock("qr"):
+                anywhere = speaks_of_a_dossier(result.text)
+                page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
     if opts.workdir is not None:
-        _write_page_artifacts(opts.workdir, page, pdf_image, words)
+        _write_page_artifacts(opts.workdir, page, pdf_image, words, clock)
     return page
+
+
+class _Stages(dict):
+    """Page.timings: CPU seconds per stage of one page in this process, and of the tesseract
+    processes it waited for under "<stage>.tesseract"; tesseract calls and pixels read."""
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        me, kids = _cpu()
+        try:
+            yield
+        finally:
+            me_now, kids_now = _cpu()
+            self[name] = self.get(name, 0.0) + me_now - me
+            if kids_now > kids:
+                key = f"{name}.tesseract"
+                self[key] = self.get(key, 0.0) + kids_now - kids
+
+    def count_tesseract(self, pixels: list[int]) -> None:
+        self["tesseract_calls"] = self.get("tesseract_calls", 0) + len(pixels)
+        self["tesseract_pixels"] = self.get("tesseract_pixels", 0) + sum(pixels)
+
+
+def _cpu() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _read_pixels(image, dpi: int, opts: Options, upscaled: bool) -> int:
+    """Pixels Tesseract reads for `image` (downsampled to opts.recognition_dpi, see recognize)."""
+    height, width = image.shape[:2]
+    max_dpi = None if upscaled else opts.recognition_dpi
+    factor = min(1.0, max_dpi / dpi) if max_dpi else 1.0
+    factor = 1.0 if factor >= 0.95 else factor
+    return round(height * factor) * round(width * factor)
 
 
 def _recognize(
@@ -287,7 +341,7 @@ def good_text_layer(text: str | None) -> bool:
     return letters >= MIN_EMBEDDED_LETTERS and clean >= MIN_EMBEDDED_CLEAN_SHARE * len(chars)
 
 
-def _embedded_page(path: str, loaded, opts: Options) -> Page:
+def _embedded_page(path: str, loaded, opts: Options, clock: _Stages) -> Page:
     """A page whose PDF text layer is used as is: its original PDF page is the output page."""
     import pikepdf
 
@@ -304,14 +358,15 @@ def _embedded_page(path: str, loaded, opts: Options) -> Page:
         text_source="pdf",
     )
     if opts.qr:
-        page.qr_codes = decode_qr(loaded.image, loaded.dpi)
+        with clock("qr"):
+            page.qr_codes = decode_qr(loaded.image, loaded.dpi)
     if opts.workdir is not None:
         target = _artifact(opts.workdir, "pdf", page.number)
-        with pikepdf.open(path) as src:
+        with clock("write.pdf"), pikepdf.open(path) as src:
             one = pikepdf.new()
             one.pages.append(src.pages[loaded.index])
             one.save(target)
-        _write_text_artifacts(opts.workdir, page, [])
+        _write_text_artifacts(opts.workdir, page, [], clock)
     return page
 
 
@@ -322,16 +377,23 @@ def _artifact(workdir: Path, kind: str, number: int) -> Path:
     return folder / f"{number:04d}.{suffix}"
 
 
-def _write_page_artifacts(workdir: Path, page: Page, image, words: list[Word]) -> None:
-    _artifact(workdir, "pdf", page.number).write_bytes(pdfout.page_pdf(image, words, page.dpi))
-    _write_text_artifacts(workdir, page, words)
+def _write_page_artifacts(
+    workdir: Path, page: Page, image, words: list[Word], clock: _Stages
+) -> None:
+    with clock("write.pdf"):
+        pdf = pdfout.page_pdf(image, words, page.dpi)
+        _artifact(workdir, "pdf", page.number).write_bytes(pdf)
+    _write_text_artifacts(workdir, page, words, clock)
 
 
-def _write_text_artifacts(workdir: Path, page: Page, words: list[Word]) -> None:
+def _write_text_artifacts(workdir: Path, page: Page, words: list[Word], clock: _Stages) -> None:
     size = {"width": page.width, "height": page.height, "number": page.number}
-    _artifact(workdir, "alto", page.number).write_text(page_alto(words, **size), "utf-8")
-    _artifact(workdir, "hocr", page.number).write_text(page_hocr(words, **size), "utf-8")
-    _artifact(workdir, "txt", page.number).write_text(page.text, "utf-8")
+    with clock("write.alto"):
+        _artifact(workdir, "alto", page.number).write_text(page_alto(words, **size), "utf-8")
+    with clock("write.hocr"):
+        _artifact(workdir, "hocr", page.number).write_text(page_hocr(words, **size), "utf-8")
+    with clock("write.txt"):
+        _artifact(workdir, "txt", page.number).write_text(page.text, "utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

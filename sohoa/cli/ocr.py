@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -38,6 +39,7 @@ def ocr(
     if workers < 0:
         raise UserError(f"--workers {workers}: must be 0 or more")
     settings = get_settings()
+    signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up (temp dirs) as Ctrl-C does
     try:
         with page_progress(file.name) as on_page:
             result = process(
@@ -56,6 +58,10 @@ def ocr(
     from sohoa.report import print_ocr_summary
 
     print_ocr_summary(result)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @app.command()
