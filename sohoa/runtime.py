@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from ocr.load import Limits
 from ocr.pipeline import Options
 from sohoa.settings import Settings, get_settings
 from storage import embedded
@@ -84,4 +85,16 @@ def tessdata_dir(settings: Settings, variant: str | None = None) -> Path | None:
 
 def ocr_options(settings: Settings) -> Options:
     """The recognition options every page of a scan is read with, from settings."""
-    return Options(lang=settings.ocr_lang, tessdata_dir=tessdata_dir(settings))
+    limits = Limits(
+        max_page_pixels=int(settings.max_page_mpx * 1e6),
+        max_decode_pixels=int(settings.max_decode_mpx * 1e6),
+        max_pages=settings.max_pages,
+        max_file_bytes=int(settings.max_file_mb * 1024**2),
+    )
+    return Options(
+        lang=settings.ocr_lang,
+        tessdata_dir=tessdata_dir(settings),
+        limits=limits,
+        tesseract_seconds=settings.tesseract_seconds,
+        page_seconds=settings.page_seconds,
+    )

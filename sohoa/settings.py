@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     ocr_lang: str = "vie"
     tessdata_dir: Path | None = None  # default: <data_dir>/tessdata if present, else system
     stable_seconds: float = 3.0  # inbox file unchanged this long before it is read
+    # budgets per input and per page (bigger pages are downscaled; over the rest: quarantined)
+    max_page_mpx: float = 30.0  # megapixels a page is read at (one page process < 500 MB)
+    max_decode_mpx: float = 100.0  # images larger than this are refused before decoding
+    max_pages: int = 2000  # pages per scan
+    max_file_mb: float = 2048.0  # size of one input file
+    tesseract_seconds: float = 180.0  # one Tesseract call
+    page_seconds: float = 600.0  # one page, everything included
+    orphan_purge_days: float = 30.0  # `verify --purge` deletes orphans/ objects older than this
 
     @property
     def inbox_dir(self) -> Path:
