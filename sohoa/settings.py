@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     stable_seconds: float = 3.0  # inbox file unchanged this long before it is read
     # budgets per input and per page (bigger pages are downscaled; over the rest: quarantined)
     max_page_mpx: float = 30.0  # megapixels a page is read at (one page process < 500 MB)
-    max_decode_mpx: float = 100.0  # images larger than this are refused before decoding
+    max_decode_mpx: float = 60.0  # larger images are refused before decoding (JPEG: once reduced)
     max_pages: int = 2000  # pages per scan
     max_file_mb: float = 2048.0  # size of one input file
     tesseract_seconds: float = 180.0  # one Tesseract call
