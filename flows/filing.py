@@ -51,6 +51,14 @@ def claim(unit: ScanUnit, claims_dir: Path) -> ScanUnit | None:
     return replace(unit, path=target)
 
 
+def unclaim(claimed: ScanUnit, original: ScanUnit) -> None:
+    """Put a claimed unit that is still in the claim folder back where it was found."""
+    if claimed.path == original.path or not os.path.lexists(claimed.path):
+        return
+    original.path.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(claimed.path, _free_path(original.path))
+
+
 def release_stale_claims(claims_root: Path, inbox: Path) -> list[Path]:
     """Put back into the inbox what a dead ingest (its pid gone) had claimed."""
     restored: list[Path] = []

@@ -78,6 +78,8 @@ def ingest(
     from sohoa.report import print_ingest_summary
 
     print_ingest_summary(summary)
+    if summary.troubled:  # some inputs quarantined or failed
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -176,7 +178,7 @@ def backfill(
         f"{summary.count('stored')} stored, {summary.count('skipped')} duplicates, "
         f"{summary.count('quarantined')} quarantined, {len(summary.unfinished)} unfinished"
     )
-    if summary.unfinished:
+    if summary.unfinished or summary.count("quarantined"):
         raise typer.Exit(1)
 
 
