@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -81,6 +82,14 @@ def tessdata_dir(settings: Settings, variant: str | None = None) -> Path | None:
     from ocr.tessdata import resolve_tessdata_dir
 
     return resolve_tessdata_dir(settings.data_dir, variant, settings.tessdata_dir)
+
+
+def fixity_windows(settings: Settings) -> dict[str, timedelta]:
+    """How old an unreferenced object must be to count as an orphan, and a parked one to go."""
+    return {
+        "orphan_grace": timedelta(minutes=settings.orphan_grace_minutes),
+        "purge_after": timedelta(days=settings.orphan_purge_days),
+    }
 
 
 def ocr_options(settings: Settings) -> Options:

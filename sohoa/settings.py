@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     tesseract_seconds: float = 180.0  # one Tesseract call
     page_seconds: float = 600.0  # one page, everything included
     orphan_purge_days: float = 30.0  # `verify --purge` deletes orphans/ objects older than this
+    orphan_grace_minutes: float = 10.0  # younger unreferenced objects may be an ingest in flight
 
     @property
     def inbox_dir(self) -> Path:
