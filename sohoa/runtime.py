@@ -30,8 +30,11 @@ def open_database(settings: Settings) -> Engine:
     from models.db import make_engine, migrate
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.chmod(0o700)  # the database, originals and claims: owner only
     engine = make_engine(settings.db_url)
     migrate(engine)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        Path(engine.url.database).chmod(0o600)  # it holds citizen IDs: owner only
     return engine
 
 
