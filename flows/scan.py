@@ -85,7 +85,37 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)
         office, dossier, received = _identity(unit, result, ctx, log)
-        stored = _store_objects(ctx.store, unit, result, out_dir, office, dossier, received)
+        try:
+            stored = _store_objects(ctx.store, unit, result, out_dir, office, dossier, received)
+        except StorageError as exc:  # never retried by Prefect: that would redo the OCR
+            raise StoreAfterOcr(f"S3 unreachable, scan left for the next run: {exc}") from exc
+    try:
+        _record(unit, ctx, sha, result, office, dossier, stored)
+    except (OperationalError, InterfaceError) as exc:  # as above: the objects wait for their row
+        raise StoreAfterOcr(f"database unreachable, scan left for the next run: {exc}") from exc
+    if not ctx.keep_source:
+        archive(unit, ctx.settings.archive_dir)
+    types = [d.doc_type for d in result.documents]
+    log.info(
+        "%s: stored %d pages as %s (%s)",
+        source,
+        result.page_count,
+        dossier or "?",
+        ", ".join(types),
+    )
+    return Outcome(source, "stored", sha, office, dossier, result.page_count, types)
+
+
+def _record(
+    unit: ScanUnit,
+    ctx: IngestContext,
+    sha: str,
+    result: OcrResult,
+    office: str | None,
+    dossier: str | None,
+    stored: dict[str, str],
+) -> None:
+    source = str(unit.relative)
     with session_scope(ctx.engine) as session:
         repository.record_scan(
             session,
@@ -101,20 +131,13 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
             documents=[d for d in result.to_json()["documents"]],
             tool_versions=result.tool_versions,
         )
-    if not ctx.keep_source:
-        archive(unit, ctx.settings.archive_dir)
-    types = [d.doc_type for d in result.documents]
-    log.info(
-        "%s: stored %d pages as %s (%s)",
-        source,
-        result.page_count,
-        dossier or "?",
-        ", ".join(types),
-    )
-    return Outcome(source, "stored", sha, office, dossier, result.page_count, types)
 
 
 TRANSIENT_ERRORS = (StorageError, OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class StoreAfterOcr(Exception):
+    """The store failed after the scan was read: the run goes on, the scan stays for the next."""
 
 
 def retry_if_transient(task, task_run, state) -> bool:
@@ -122,7 +145,7 @@ def retry_if_transient(task, task_run, state) -> bool:
     bad input (those would fail the same way again, after re-reading every page)."""
     try:
         state.result()
-    except WriteOnceError:
+    except (WriteOnceError, StoreAfterOcr):
         return False
     except TRANSIENT_ERRORS:
         return True
@@ -209,11 +232,14 @@ def _quarantine(
     """Move a bad scan to quarantine with its reason; the row (when hashable) lets staff find it."""
     reason = " ".join(reason.split())
     target = quarantine(unit, ctx.settings.quarantine_dir, reason, move=not ctx.keep_source)
-    if sha is not None:
-        with session_scope(ctx.engine) as session:
+    with session_scope(ctx.engine) as session:
+        if sha is not None:
             repository.record_quarantine(
                 session, sha256=sha, source_name=str(unit.relative), reason=reason
             )
+        else:  # unhashable (a link, an unreadable file): the event still says where it went
+            detail = {"reason": reason, "source": str(unit.relative)}
+            repository.log_event(session, action="quarantine", outcome="quarantined", detail=detail)
     log.warning("%s: quarantined to %s: %s", unit.relative, target, reason)
     return Outcome(str(unit.relative), "quarantined", sha, reason=reason)
 
