@@ -19,7 +19,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
-from models import repository
+from models import duplicates, repository
 from models.codes import parse_dossier_code
 from models.db import session_scope
 from models.tables import Dossier
@@ -90,7 +90,7 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         except StorageError as exc:  # never retried by Prefect: that would redo the OCR
             raise StoreAfterOcr(f"S3 unreachable, scan left for the next run: {exc}") from exc
     try:
-        _record(unit, ctx, sha, result, office, dossier, stored)
+        _record(unit, ctx, sha, result, office, dossier, stored, log)
     except (OperationalError, InterfaceError) as exc:  # as above: the objects wait for their row
         raise StoreAfterOcr(f"database unreachable, scan left for the next run: {exc}") from exc
     if not ctx.keep_source:
@@ -114,6 +114,7 @@ def _record(
     office: str | None,
     dossier: str | None,
     stored: dict[str, str],
+    log: Logger,
 ) -> None:
     source = str(unit.relative)
     with session_scope(ctx.engine) as session:
@@ -130,6 +131,11 @@ def _record(
             pages=[_page_row(p) for p in result.to_json()["pages"]],
             documents=[d for d in result.to_json()["documents"]],
             tool_versions=result.tool_versions,
+        )
+        earlier = duplicates.flag_probable_duplicate(session, sha)
+    if earlier:
+        log.warning(
+            "%s: reads like scan %s… of the same dossier: sent to review", source, earlier[:12]
         )
 
 
