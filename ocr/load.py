@@ -40,8 +40,9 @@ EXIF_ORIENTATION = 0x0112
 
 MIN_BUDGET_DPI = 50  # a PDF page that fits the pixel budget only below this is refused
 LINK_REASON = "liên kết trỏ ra ngoài hộp thư (link points outside the inbox)"
-# Pillow's own bomb check (DecompressionBombError at 2x this); ours runs first, see `Limits`.
-Image.MAX_IMAGE_PIXELS = 200_000_000
+# Pillow's own bomb check is replaced by ours (`Limits`, checked on every header before decoding),
+# which names the size and the limit and is configurable.
+Image.MAX_IMAGE_PIXELS = None
 
 
 @dataclass(frozen=True)
