@@ -21,7 +21,6 @@ from pathlib import Path
 DOCUMENT_EXTS = {".pdf", ".tif", ".tiff"}
 PAGE_IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jp2"}
 SKIPPED_SUFFIXES = {".part", ".crdownload", ".tmp", ".reason"}
-LINK_REASON = "liên kết trỏ ra ngoài hộp thư (link points outside the inbox)"
 
 _OFFICE = re.compile(r"^(?:\d{3}\.\d{2}\.\d{2}\.)?[GH]\d{2}(?:\.\d{1,3})*$")
 _DOSSIER = re.compile(r"^[0-9A-Z.]+-\d{6}(?:\d{2})?-\d{3,8}$")
