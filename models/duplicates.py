@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.repository import log_event
-from models.tables import Document, Page, Scan
+from models.events import log_event
+from models.tables import STORED, Document, Page, Scan
 
 SAME_PAGE = 0.90  # word-sequence similarity of two readings of the same page (OCR noise ~0.97)
 
@@ -29,7 +29,7 @@ def flag_probable_duplicate(session: Session, sha256: str) -> str | None:
     candidates = session.execute(
         select(Scan.id, Scan.sha256, Scan.source_name).where(
             Scan.dossier_code == scan.dossier_code,
-            Scan.status == "stored",
+            Scan.status == STORED,
             Scan.page_count == scan.page_count,
             Scan.id != scan.id,
         )

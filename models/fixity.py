@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from models.db import session_scope
-from models.tables import Document, Page, Scan
+from models.tables import STORED, Document, Page, Scan
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def stored_scans(engine: Engine) -> list[StoredScan]:
                 Scan.digitized_prefix,
                 Scan.manifest_key,
             )
-            .where(Scan.status == "stored")
+            .where(Scan.status == STORED)
             .order_by(Scan.id)
         ).all()
     return [StoredScan(*row) for row in rows]

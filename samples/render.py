@@ -83,11 +83,33 @@ def font_path(family: str, bold: bool = False, italic: bool = False) -> str:
     names = FONTS.get(family, FONTS["serif"])
     wanted = names[int(bold) + 2 * int(italic)]
     for name in (wanted, FONTS["serif"][int(bold)], FONTS["dejavu-serif"][int(bold)]):
-        for root in FONT_DIRS:
-            hits = sorted(root.rglob(name))
-            if hits:
-                return str(hits[0])
+        hit = find_font(name)
+        if hit:
+            return hit
     raise FileNotFoundError(f"no font for {family}: install fonts-liberation2 or fonts-dejavu")
+
+
+@cache
+def find_font(name: str) -> str | None:
+    """The first installed file called `name` that has Vietnamese letters: Debian's
+    fonts-liberation (1.x, pulled in by other packages) has the same file names as
+    fonts-liberation2 but no Vietnamese, and would draw boxes."""
+    for root in FONT_DIRS:
+        for hit in sorted(root.rglob(name)):
+            if has_vietnamese(str(hit)):
+                return str(hit)
+    return None
+
+
+def has_vietnamese(path: str) -> bool:
+    """Does the font draw 'ệ' and 'ữ' as their own glyphs (not the missing-glyph box)?"""
+    font = ImageFont.truetype(path, 24, layout_engine=ImageFont.Layout.BASIC)
+
+    def pixels(ch: str) -> bytes:
+        return bytes(np.asarray(font.getmask(ch), dtype=np.uint8).tobytes())
+
+    missing = pixels("\U0010fffd")
+    return all(pixels(ch) != missing for ch in "ệữ")
 
 
 @lru_cache(maxsize=256)
