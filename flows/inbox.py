@@ -22,4 +22,5 @@ def inbox_watch(inbox: str | None = None, stable_seconds: float | None = None) -
     settings = get_settings()
     folder = Path(inbox) if inbox else settings.inbox_dir
     wait = settings.stable_seconds if stable_seconds is None else stable_seconds
-    return finished(run_units(discover(folder, stable_seconds=wait), settings, label=str(folder)))
+    units = discover(folder, stable_seconds=wait)
+    return finished(run_units(units, settings, label=str(folder), inbox=folder))

@@ -5,12 +5,19 @@ Prefect UI shows one row per file with its outcome. Bad input is quarantined ins
 task ends Failed, named "Quarantined", with the reason as its message (red in the dashboard), but
 the run carries on and stays Completed; its message counts what happened ("n stored, m
 quarantined, k skipped"). Infrastructure errors are retried, then leave the scan in the inbox.
+
+Each unit is first claimed: renamed out of the inbox into this run's claim folder under the data
+dir, so two ingests at once never read the same file (the loser of a claim skips it quietly). A
+unit that ends neither archived nor quarantined is put back; a dead run's claims are put back by
+the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import uuid
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +32,7 @@ from prefect.states import Completed, Failed
 
 from flows import progress
 from flows.discover import ScanUnit, discover
+from flows.filing import claim, release_stale_claims, unclaim
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from ocr.pipeline import make_executor
 from sohoa.runtime import open_database, open_store
@@ -47,6 +55,11 @@ class IngestSummary:
             f"{self.count('skipped')} skipped"
         )
         return text + (f", {len(self.failed)} failed" if self.failed else "")
+
+    @property
+    def troubled(self) -> int:
+        """Units quarantined or failed: the run exits 1 when there are any."""
+        return self.count("quarantined") + len(self.failed)
 
 
 @task(
@@ -108,7 +121,7 @@ def ingest_inbox(inbox: str | None = None, stable_seconds: float = 0.0) -> Inges
     settings = get_settings()
     folder = Path(inbox) if inbox else settings.inbox_dir
     units = discover(folder, stable_seconds=stable_seconds)
-    return finished(run_units(units, settings, label=str(folder)))
+    return finished(run_units(units, settings, label=str(folder), inbox=folder))
 
 
 def finished(summary: IngestSummary) -> State:
@@ -126,14 +139,35 @@ def refresh_dashboards(summary: IngestSummary) -> None:
         rates_refresh()
 
 
-def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> IngestSummary:
-    """Run `process_scan` over units with one store, one database and one page pool."""
+def run_units(
+    units: list[ScanUnit], settings: Settings, *, label: str, inbox: Path | None = None
+) -> IngestSummary:
+    """Claim each unit, then run `process_scan` over them with one store, one database and
+    one page pool."""
     log = get_run_logger()
     summary = IngestSummary(inbox=label)
+    claims_root = settings.data_dir / "claims"
+    if inbox is not None:
+        for path in release_stale_claims(claims_root, inbox):
+            log.warning("%s: put back into the inbox (claimed by an ingest that died)", path)
     log.info("%d scan(s) to process in %s", len(units), label)
     progress.scans(len(units))
     if not units:
         return summary
+    claims = claims_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        _run_claimed(units, settings, summary, claims)
+    finally:
+        shutil.rmtree(claims, ignore_errors=True)  # empty by now: every unit was filed or put back
+    _publish(summary)
+    refresh_dashboards(summary)
+    return summary
+
+
+def _run_claimed(
+    units: list[ScanUnit], settings: Settings, summary: IngestSummary, claims: Path
+) -> None:
+    log = get_run_logger()
     with ExitStack() as stack:
         store = stack.enter_context(open_store(settings))
         store.ensure_bucket()
@@ -142,8 +176,15 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
         pool = stack.enter_context(make_executor(settings.workers))
         ctx = IngestContext(settings=settings, store=store, engine=engine, executor=pool)
         for unit in units:
+            claimed = claim(unit, claims)
+            if claimed is None:
+                log.info("%s: taken by another ingest", unit.relative)
+                continue
             progress.scan_started(str(unit.relative))
-            state = process_scan(unit, ctx, return_state=True)
+            try:
+                state = process_scan(claimed, ctx, return_state=True)
+            finally:
+                unclaim(claimed, unit)  # a unit neither archived nor quarantined goes back
             outcome = outcome_of(state)
             if outcome is not None:
                 summary.outcomes.append(outcome)
@@ -153,9 +194,6 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
                 log.error("%s: failed, left in place: %s", unit.relative, reason)
             progress.scan_finished(str(unit.relative), outcome.status if outcome else "failed")
         engine.dispose()
-    _publish(summary)
-    refresh_dashboards(summary)
-    return summary
 
 
 def _publish(summary: IngestSummary) -> None:

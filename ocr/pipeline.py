@@ -5,21 +5,30 @@ images, so memory stays flat on long PDFs), prepares it (OpenCV), recognises it 
 thread), reads QR codes and writes the page's artifacts (one-page searchable PDF, ALTO, hOCR,
 text) into a work dir. The parent gets back `Page`s, runs `understand` over them and assembles the
 document outputs. One pool can serve many files (`make_executor`, `process(..., executor=)`).
+
+Nothing a page does escapes as a crash: any exception while reading it (decoder, OpenCV,
+Tesseract, pdftoppm, a time limit) becomes `PageFailed`, a BadInput naming the file, the page and
+the stage, so the caller quarantines the input. A page process that dies (killed, out of memory)
+breaks the pool: the pool is replaced and each unfinished page retried once, alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +36,7 @@ import cv2
 
 from ocr import recognize as rec
 from ocr.errors import BadInput, MissingDependency
+from ocr.load import Limits
 from ocr.outputs import pdf as pdfout
 from ocr.outputs.alto import page_alto
 from ocr.outputs.hocr import page_hocr
@@ -55,17 +65,54 @@ class Options:
     qr: bool = True
     workdir: Path | None = None  # where page artifacts go; None: write none
     model_path: Path | None = None  # page classifier; None: the shipped one
+    limits: Limits = field(default_factory=Limits)  # file, page-count and pixel budgets
+    tesseract_seconds: float = rec.TESSERACT_TIMEOUT  # per tesseract call
+    page_seconds: float = 600.0  # per page, everything included (0: no limit)
 
 
-def make_executor(workers: int | None = None, context: str = "forkserver") -> ProcessPoolExecutor:
+class PageFailed(BadInput):
+    """Reading one page failed at a named stage; the input goes to quarantine."""
+
+
+class PageTimeout(Exception):
+    """A page ran past Options.page_seconds."""
+
+
+class PagePool(Executor):
+    """A process pool that replaces itself when a page process dies (`renew`), so one killed
+    process fails at most its own page, never every later scan of the batch."""
+
+    def __init__(self, workers: int, context: str = "forkserver"):
+        self.workers, self.context = workers, context
+        self._pool = self._make()
+
+    def _make(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context(self.context)
+        if self.context == "forkserver":
+            ctx.set_forkserver_preload(["ocr.pipeline"])
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_init_worker
+        )
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            self.renew()
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def renew(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._make()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def make_executor(workers: int | None = None, context: str = "forkserver") -> PagePool:
     """A process pool for page jobs (forkserver: workers start clean, with ocr/ preloaded;
     "spawn" makes workers direct children, so getrusage(RUSAGE_CHILDREN) counts their CPU)."""
-    ctx = multiprocessing.get_context(context)
-    if context == "forkserver":
-        ctx.set_forkserver_preload(["ocr.pipeline"])
-    return ProcessPoolExecutor(
-        max_workers=workers or _default_workers(), mp_context=ctx, initializer=_init_worker
-    )
+    return PagePool(workers or _default_workers(), context)
 
 
 def _init_worker() -> None:
@@ -95,21 +142,50 @@ def process(
 
     path = Path(path)
     rec.tesseract_exe()  # MissingDependency before any work
-    source = open_source(path)
-    digest = sha256_of(path)
+    opts = options or Options()
+    with _stage(path.name, "open"):
+        source = open_source(path, opts.limits)
+        digest = sha256_of(path)
     if overrides.get("steps") is not None:
         overrides["steps"] = tuple(overrides["steps"])
     work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if out_dir is not None else None
-    opts = replace(options or Options(), workdir=work, **overrides)
+    opts = replace(opts, workdir=work, **overrides)
     try:
         pages = _run_pages(str(path), source.page_count, opts, workers, executor, on_page)
-        result = _assemble(path, digest, pages, opts)
+        with _stage(path.name, "understand"):
+            result = _assemble(path, digest, pages, opts)
         if out_dir is not None and work is not None:
-            write_outputs(result, work, Path(out_dir))
+            with _stage(path.name, "outputs", local_errors=False):
+                write_outputs(result, work, Path(out_dir))
         return result
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _stage(where: str, stage: str, *, local_errors: bool = True) -> Iterator[None]:
+    """Any exception of this stage as PageFailed naming it (BadInput and a missing tool pass
+    unchanged; with `local_errors=False` so does an OSError: a full disk is not the input's
+    fault)."""
+    try:
+        yield
+    except (BadInput, MissingDependency):
+        raise
+    except OSError as exc:
+        if not local_errors:
+            raise
+        raise PageFailed(f"{where}: {stage}: {_describe(exc)}") from exc
+    except (Exception, PageTimeout) as exc:
+        raise PageFailed(f"{where}: {stage}: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    name = type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    return f"{name}: {text}" if text else name
 
 
 def _default_workers() -> int:
@@ -128,25 +204,52 @@ def _run_pages(
     workers = workers or _default_workers()
     report = on_page or (lambda done, total: None)
     report(0, count)
-    if count == 1 or (workers == 1 and executor is None):
-        pages = []
+    if executor is None and (count == 1 or workers == 1):
+        serial = []
         for i in range(count):
-            pages.append(process_page(path, i, opts))
+            serial.append(process_page(path, i, opts))
             report(i + 1, count)
-        return pages
+        return serial
     own = executor is None
     pool = executor or make_executor(min(workers, count))
     futures = [pool.submit(process_page, path, i, opts) for i in range(count)]
+    pages: dict[int, Page] = {}
+    unfinished: list[int] = []
     try:
-        for done, future in enumerate(as_completed(futures), start=1):
-            future.result()  # the first failure stops the wait
-            report(done, count)
-        return [f.result() for f in futures]
+        for index, future in enumerate(futures):
+            try:
+                pages[index] = future.result()
+            except BrokenProcessPool:
+                unfinished.append(index)
+            report(len(pages), count)
+        if unfinished:
+            pages.update(_retry_alone(pool, path, unfinished, opts))
+            report(len(pages), count)
+        return [pages[i] for i in range(count)]
     finally:
         for future in futures:  # after a failure, do not spend a shared pool on the rest
             future.cancel()
         if own:
             pool.shutdown(cancel_futures=True)
+
+
+def _retry_alone(pool: Executor, path: str, indexes: list[int], opts: Options) -> dict[int, Page]:
+    """After a page process died: a fresh pool, and each unfinished page once more, alone, so
+    the page that kills its process is the only one that fails."""
+    name = Path(path).name
+    if not isinstance(pool, PagePool):
+        raise PageFailed(f"{name}: page {indexes[0] + 1}: the page process died")
+    pages = {}
+    for index in indexes:
+        pool.renew()
+        try:
+            pages[index] = pool.submit(process_page, path, index, opts).result()
+        except BrokenProcessPool:
+            pool.renew()
+            raise PageFailed(
+                f"{name}: page {index + 1}: the page process died twice (killed or out of memory)"
+            ) from None
+    return pages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,21 +258,44 @@ def _run_pages(
 _SOURCES: dict[str, Any] = {}
 
 
-def _source(path: str):
+def _source(path: str, limits: Limits):
     from ocr.load import open_source
 
     if path not in _SOURCES:
         _SOURCES.clear()
-        _SOURCES[path] = open_source(Path(path))
+        _SOURCES[path] = open_source(Path(path), limits)
     return _SOURCES[path]
 
 
 def process_page(path: str, index: int, opts: Options) -> Page:
-    """Load, prepare, recognise page `index` of `path`; write its artifacts into opts.workdir."""
+    """Load, prepare, recognise page `index` of `path`; write its artifacts into opts.workdir.
+    Any failure is a PageFailed naming the page and the stage."""
+    where = f"{Path(path).name}: page {index + 1}"
     try:
-        return _process_page(path, index, opts)
+        with _stage(where, "time limit"), _deadline(opts.page_seconds):
+            return _process_page(path, index, opts)
     finally:
         _release_memory()
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout after `seconds` (SIGALRM: only in a process's main thread, which is
+    where page processes run pages; elsewhere only tesseract's own limit applies)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PageTimeout(f"page ran over {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _release_memory() -> None:
@@ -197,15 +323,26 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
 
 
 def _timed_page(path: str, index: int, opts: Options, clock: _Stages) -> Page:
-    with clock("load"):
-        loaded = _source(path).load_page(index)
     number = index + 1
+    where = f"{Path(path).name}: page {number}"
+    with _stage(where, "decode"), clock("load"):
+        loaded = _source(path, opts.limits).load_page(index)
+        if min(loaded.image.shape[:2]) < 8:
+            height, width = loaded.image.shape[:2]
+            raise PageFailed(f"{where}: decode: {width}×{height} px is too small to be a page")
     if good_text_layer(loaded.embedded_text):
-        return _embedded_page(path, loaded, opts, clock)
-    prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
+        with _stage(where, "text layer"):
+            return _embedded_page(path, loaded, opts, clock)
+    with _stage(where, "OpenCV cleanup"):
+        prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
     del loaded
     clock.update({f"prepare.{k}": v for k, v in getattr(prepared, "timings", {}).items()})
     clock.count_tesseract(getattr(prepared, "osd_pixels", []))
+    with _stage(where, "Tesseract"):
+        return _read_prepared(path, number, prepared, opts, clock)
+
+
+def _read_prepared(path: str, number: int, prepared, opts: Options, clock: _Stages) -> Page:
     pdf_image = prepared.pdf_image
     ocr_h, ocr_w = prepared.ocr_image.shape[:2]
     scale = pdf_image.shape[1] / ocr_w  # ocr_image may be an upscaled copy
@@ -299,9 +436,10 @@ def _recognize(
             order=opts.order,
             correct=opts.correct,
             max_dpi=None if upscaled else opts.recognition_dpi,
+            timeout=opts.tesseract_seconds or None,
         )
-    except RuntimeError as exc:  # tesseract crashed on this page: the input is unreadable
-        raise BadInput(f"{Path(path).name}: page {number}: {exc}") from exc
+    except RuntimeError as exc:  # tesseract crashed or hung on this page: unreadable input
+        raise PageFailed(f"{Path(path).name}: page {number}: Tesseract: {exc}") from exc
 
 
 def _prepare(image, dpi: int, steps):
@@ -484,6 +622,8 @@ __all__ = [
     "BadInput",
     "MissingDependency",
     "Options",
+    "PageFailed",
+    "PagePool",
     "good_text_layer",
     "make_executor",
     "process",

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     stable_seconds: float = 3.0  # inbox file unchanged this long before it is read
     link_hours: float = 24.0  # lifetime of download links (`sohoa search`), at most 7 days
     debug: bool = False  # `sohoa --debug`: tracebacks with errors
+    # budgets per input and per page (bigger pages are downscaled; over the rest: quarantined)
+    max_page_mpx: float = 30.0  # megapixels a page is read at (one page process < 500 MB)
+    max_decode_mpx: float = 60.0  # larger images are refused before decoding (JPEG: once reduced)
+    max_pages: int = 2000  # pages per scan
+    max_file_mb: float = 2048.0  # size of one input file
+    tesseract_seconds: float = 180.0  # one Tesseract call
+    page_seconds: float = 600.0  # one page, everything included
+    orphan_purge_days: float = 30.0  # `verify --purge` deletes orphans/ objects older than this
+    orphan_grace_minutes: float = 10.0  # younger unreferenced objects may be an ingest in flight
 
     @property
     def inbox_dir(self) -> Path:

@@ -96,25 +96,41 @@ def backfill(
 @app.command()
 def verify(
     quick: Annotated[bool, typer.Option(help="Compare sizes/metadata, do not re-hash")] = False,
-    repair: Annotated[bool, typer.Option(help="Delete orphaned derived objects")] = False,
+    repair: Annotated[
+        bool, typer.Option(help="Rebuild lost manifests, move orphans under orphans/")
+    ] = False,
+    purge: Annotated[
+        bool, typer.Option(help="Delete orphans/ objects older than SOHOA_ORPHAN_PURGE_DAYS")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
-    """Fixity: re-hash stored objects; report missing, corrupt and orphaned ones.
+    """Fixity: re-hash stored objects against the database; report missing, corrupt, orphans.
 
-    Exit 1 when something was found (and not repaired)."""
+    Exit 1 when anything was found (also with --repair: what was found is still reported)."""
     from dataclasses import asdict
 
     from flows.verify import verify as run_verify
-    from sohoa.runtime import open_database, open_store
+    from sohoa.runtime import fixity_windows, open_database, open_store
 
     settings = get_settings()
     with open_store(settings) as store:
-        report = run_verify(store, open_database(settings), full=not quick, repair=repair)
+        report = run_verify(
+            store,
+            open_database(settings),
+            full=not quick,
+            repair=repair,
+            purge=purge,
+            **fixity_windows(settings),
+        )
     if as_json:
         typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=1))
     else:
         typer.echo(f"{report.scans_checked} scans, {report.objects_checked} objects checked")
         for f in report.findings:
             typer.echo(f"{f.kind:8} {f.key}  {f.detail}")
-    if report.findings and not repair:
+        for key in report.manifests_rebuilt:
+            typer.echo(f"rebuilt  {key}")
+        for key in report.repaired:
+            typer.echo(f"moved    {key} -> orphans/")
+    if report.findings:
         raise typer.Exit(errors.SOME_FAILED)
