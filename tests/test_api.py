@@ -235,3 +235,36 @@ def test_openapi_schema_documents_every_operation(api):
         "error",
         "message",
     ]
+
+
+def test_token_commands(settings_env, db_url, monkeypatch):
+    """`sohoa token add|list|revoke`: printed once, listed without it, revoked; bad input exit 2."""
+    from typer.testing import CliRunner
+
+    from models.db import session_scope
+    from models.offices import ensure_office
+    from sohoa.cli import app as cli
+    from sohoa.runtime import open_database
+    from sohoa.settings import get_settings
+
+    monkeypatch.setenv("SOHOA_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    engine = open_database(get_settings())
+    with session_scope(engine) as session:
+        ensure_office(session, ws.OFFICE_A)
+    runner = CliRunner()
+    add = ["token", "add", "mc", "--office", ws.OFFICE_A, "--scopes", "dossiers:read"]
+    made = runner.invoke(cli, [*add, "--webhook", "http://127.0.0.1:9/h"])
+    assert made.exit_code == 0, made.output
+    bearer = made.stdout.splitlines()[0]
+    assert bearer.startswith("sohoa_") and "webhook secret:" in made.stdout
+    assert tokens.identify(engine, bearer).offices == {ws.OFFICE_A}
+    listed = runner.invoke(cli, ["token", "list"])
+    assert "mc" in listed.stdout and bearer not in listed.stdout and "live" in listed.stdout
+    assert runner.invoke(cli, add).exit_code == 2  # the name is taken
+    assert runner.invoke(cli, [*add[:-1], "everything"]).exit_code == 2
+    assert runner.invoke(cli, ["token", "revoke", "mc"]).exit_code == 0
+    assert tokens.identify(engine, bearer) is None
+    assert runner.invoke(cli, ["token", "revoke", "nobody"]).exit_code == 2
+    assert runner.invoke(cli, ["webhooks"]).exit_code == 0
+    engine.dispose()
