@@ -17,6 +17,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from samples import forms
 from samples.layout import (
     Block,
     Card,
@@ -33,6 +34,7 @@ from samples.layout import (
 from samples.stamps import (
     RED,
     SIGN_INK,
+    VIOLET,
     apply_ink,
     inked,
     seal_mask,
@@ -74,7 +76,13 @@ FONTS: dict[str, tuple[str, str, str, str]] = {  # regular, bold, italic, bold i
         "NotoSans-Italic.ttf",
         "NotoSans-BoldItalic.ttf",
     ),
-}
+    # held-out font families (samples.families): fonts-freefont-ttf, never seen by the rules
+    "free-serif": ("FreeSerif.ttf", "FreeSerifBold.ttf", "FreeSerifItalic.ttf",
+                   "FreeSerifBoldItalic.ttf"),
+    "free-sans": ("FreeSans.ttf", "FreeSansBold.ttf", "FreeSansOblique.ttf",
+                  "FreeSansBoldOblique.ttf"),
+}  # fmt: skip
+HAND_FONTS = ("DejaVuSans-Oblique.ttf", "LiberationSans-Italic.ttf", "FreeSerifItalic.ttf")
 
 
 @cache
@@ -83,11 +91,33 @@ def font_path(family: str, bold: bool = False, italic: bool = False) -> str:
     names = FONTS.get(family, FONTS["serif"])
     wanted = names[int(bold) + 2 * int(italic)]
     for name in (wanted, FONTS["serif"][int(bold)], FONTS["dejavu-serif"][int(bold)]):
-        for root in FONT_DIRS:
-            hits = sorted(root.rglob(name))
-            if hits:
-                return str(hits[0])
+        hit = find_font(name)
+        if hit:
+            return hit
     raise FileNotFoundError(f"no font for {family}: install fonts-liberation2 or fonts-dejavu")
+
+
+@cache
+def find_font(name: str) -> str | None:
+    """The first installed file called `name` that has Vietnamese letters: Debian's
+    fonts-liberation (1.x, pulled in by other packages) has the same file names as
+    fonts-liberation2 but no Vietnamese, and would draw boxes."""
+    for root in FONT_DIRS:
+        for hit in sorted(root.rglob(name)):
+            if has_vietnamese(str(hit)):
+                return str(hit)
+    return None
+
+
+def has_vietnamese(path: str) -> bool:
+    """Does the font draw 'ệ' and 'ữ' as their own glyphs (not the missing-glyph box)?"""
+    font = ImageFont.truetype(path, 24, layout_engine=ImageFont.Layout.BASIC)
+
+    def pixels(ch: str) -> bytes:
+        return bytes(np.asarray(font.getmask(ch), dtype=np.uint8).tobytes())
+
+    missing = pixels("\U0010fffd")
+    return all(pixels(ch) != missing for ch in "ệữ")
 
 
 @lru_cache(maxsize=256)
@@ -126,6 +156,8 @@ class _Canvas:
         self.inks: list[tuple[np.ndarray, int, int, tuple[int, int, int]]] = []
         self.seals: list[tuple[int, int, int, int]] = []
         self.y = self.top
+        self.family = page.families  # empty for the legacy generator: nothing below changes
+        self.frng = random.Random(0)  # family draws (render_page seeds it): legacy ones unshifted
 
     # -- measuring --------------------------------------------------------------------------
 
@@ -191,6 +223,8 @@ class _Canvas:
         text = " ".join(line.text.split())
         if not text:
             return y + height
+        if line.form:
+            return forms.form_line(self, line, xa, xb, y)
         size = self.px * line.size
         font = self.font(line.bold, line.italic, size)
         indent = line.indent * size * 0.5
@@ -314,8 +348,12 @@ class _Canvas:
                     self.rng,
                     angle=self.rng.uniform(-40, 40),
                 )
+                colour = RED
+                if self.family.get("seal") == "violet_over_name":  # over the signer's name
+                    colour, cy = VIOLET, y + gap * self.frng.uniform(0.75, 1.0)
+                    cx = xa + (xb - xa) * self.frng.uniform(0.3, 0.5)
                 x, yy = int(cx - mask.shape[1] / 2), int(cy - mask.shape[0] / 2)
-                self.inks.append((mask, x, yy, RED))
+                self.inks.append((mask, x, yy, colour))
                 self.seals.append((x, yy, x + mask.shape[1], yy + mask.shape[0]))
             y += gap
         for ln in col.name:
@@ -334,6 +372,9 @@ class _Canvas:
         self.inks.append((mask, int(x) - width, int(y) - width, SIGN_INK))
 
     def card(self, card: Card) -> None:
+        if self.family.get("card") == "real":
+            forms.real_card(self, card)
+            return
         pad = 3 * self.mm
         inner_h = sum(self.lh(ln.size) for ln in card.lines)
         w = min(self.x1 - self.x0, 128 * self.mm)
@@ -406,6 +447,8 @@ class _Canvas:
 
     def finish(self) -> np.ndarray:
         bgr = cv2.cvtColor(np.asarray(self.image), cv2.COLOR_GRAY2BGR)
+        if self.family.get("background", "white") != "white":
+            bgr = forms.paper(bgr, self.family["background"], self.frng, self.mm)
         for mask, x, y, rgb in self.inks:
             apply_ink(bgr, mask, x, y, rgb[::-1])
         return bgr
@@ -420,6 +463,7 @@ def render_page(
     the sheet) when given."""
     rng = random.Random(seed)
     canvas = _Canvas(page, dpi, rng)
+    canvas.frng = random.Random(f"families-{seed}")
     if page.blank:
         image = np.full((canvas.height, canvas.width, 3), 255, np.uint8)
         if bleed_from is not None:
