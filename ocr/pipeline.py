@@ -22,6 +22,7 @@ from typing import Any
 
 import cv2
 
+from ocr import guard
 from ocr import recognize as rec
 from ocr.errors import BadInput, MissingDependency
 from ocr.outputs import pdf as pdfout
@@ -174,6 +175,7 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
     if good_text_layer(loaded.embedded_text):
         return _embedded_page(path, loaded, opts)
     prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
+    original, original_dpi = loaded.image, loaded.dpi  # for the plain read (ocr.guard)
     del loaded
     pdf_image = prepared.pdf_image
     ocr_h, ocr_w = prepared.ocr_image.shape[:2]
@@ -202,11 +204,22 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
                 gray = cv2.rotate(gray, cv2.ROTATE_180)
                 pdf_image = cv2.rotate(pdf_image, cv2.ROTATE_180)
                 page.rotation = (page.rotation + 180) % 360
+        dpi = prepared.dpi
+        if guard.wants_plain_read(result, page.rotation):  # never worse than the engine alone
+            plain = guard.plain_read(
+                original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
+            )
+            if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
+                result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi
+                scale, page.rotation, page.skew_degrees, page.reading = 1.0, 0, 0.0, "plain"
+                page.height, page.width = pdf_image.shape[:2]
+                page.dpi = dpi
+        del original
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
             anywhere = speaks_of_a_dossier(result.text)
-            page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
+            page.qr_codes = decode_qr(gray, dpi, anywhere=anywhere)
     if opts.workdir is not None:
         _write_page_artifacts(opts.workdir, page, pdf_image, words)
     return page
@@ -331,6 +344,7 @@ def _assemble(path: Path, digest: str, pages: list[Page], opts: Options) -> OcrR
         dossier_code=understood.dossier_code,
         office_code=understood.office_code,
         tool_versions=tool_versions(opts.tessdata_dir),
+        warnings=guard.empty_page_warnings(understood.pages),
     )
 
 

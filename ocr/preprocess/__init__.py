@@ -20,11 +20,23 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ocr.preprocess import blank, borders, denoise, deskew, illumination, orientation, perspective
+from ocr.preprocess import (
+    blank,
+    borders,
+    denoise,
+    deskew,
+    illumination,
+    leaders,
+    orientation,
+    perspective,
+    textsize,
+)
 from ocr.preprocess import stamps as stamps_step
 from ocr.preprocess.view import View, ink_mask, make_view, text_ink
 
 ALL_STEPS: tuple[str, ...] = (
+    "textsize",  # resolution from the letters themselves (with "upscale": small text enlarged
+    # to a working size before anything else)
     "perspective",  # find the sheet in a phone photo and warp it flat
     "orientation",  # 0/90/180/270 from text-line shape
     "osd",  # ask Tesseract OSD when the line shape is not conclusive
@@ -33,7 +45,9 @@ ALL_STEPS: tuple[str, ...] = (
     "illumination",  # divide by the paper brightness when it is uneven or dim
     "denoise",  # 3x3 median when the page is speckled
     "borders",  # dark scanner borders and punch holes painted white
-    "upscale",  # pages under 200 dpi upscaled to 300 dpi for recognition
+    "leaders",  # dot leaders of forms painted white (Tesseract reads them as letters)
+    "upscale",  # small text enlarged first (see textsize); pages still under 200 dpi upscaled
+    # to 300 dpi for recognition
 )
 DEFAULT_STEPS: frozenset[str] = frozenset(ALL_STEPS)
 UPSCALE_BELOW_DPI = 200
@@ -67,6 +81,11 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     start = time.perf_counter()
     image = _as_bgr(image)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
+    if "textsize" in steps:  # before anything measures: every step assumes readable letters
+        with _timed(timings, "textsize"):
+            image, dpi, enlarged = textsize.working_size(image, dpi, enlarge="upscale" in steps)
+            if enlarged:
+                applied.append("textsize")
 
     with _timed(timings, "view"):
         look = _look(image, dpi, steps)
@@ -125,6 +144,12 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
             if mask is not None:
                 ocr = borders.whiten(ocr, mask)
                 applied.append("borders")
+
+    if "leaders" in steps:
+        with _timed(timings, "leaders"):
+            ocr, changed = leaders.remove(ocr, dpi)
+            if changed:
+                applied.append("leaders")
 
     if "upscale" in steps and dpi < UPSCALE_BELOW_DPI:
         with _timed(timings, "upscale"):
