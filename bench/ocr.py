@@ -804,6 +804,7 @@ def section_families(seed: int, n_pages: int, workers: int) -> dict:
     print(f"families: {len(fc.splits)} pages ({held} held-out), {workers} processes per system")
     with tempfile.TemporaryDirectory(prefix="bench-fam-") as tmp:
         sohoa = run_sohoa(fc.corpus, workers=workers, out_dir=Path(tmp) / "out")
+        readings = _readings(Path(tmp) / "out" / "result.json")
     raw = run_raw_tesseract(fc.corpus, workers=workers)
     scores = {run.name: family_scores(fc, run) for run in (sohoa, raw)}
     rows = []
@@ -833,8 +834,44 @@ def section_families(seed: int, n_pages: int, workers: int) -> dict:
         "tesseract empty text pages": sum(scores["tesseract"]["empty_text_pages"].values()),
     }
     table("sohoa / raw tesseract on these pages", list(ratio), [list(ratio.values())])
+    gate = _gate(fc, readings, sohoa, raw)
+    if gate:
+        table(
+            "plain-read gate (ocr.guard): pages checked against a plain read, and kept plain",
+            list(gate), [list(gate.values())],
+        )  # fmt: skip
     _dump_texts(fc.corpus, [sohoa, raw], folder=OUT / "texts-families")
-    return {"scores": scores, "ratios": ratio, "pages": len(fc.splits), "held_out_pages": held}
+    return {
+        "scores": scores, "ratios": ratio, "gate": gate, "pages": len(fc.splits),
+        "held_out_pages": held,
+    }  # fmt: skip
+
+
+def _readings(result_json: Path) -> list[str]:
+    """Which read each page kept ("pipeline", "checked", "plain"; [] before ocr.guard)."""
+    if not result_json.is_file():
+        return []
+    pages = json.loads(result_json.read_text("utf-8"))["pages"]
+    return [p.get("reading", "") for p in pages]
+
+
+def _gate(fc: FamilyCorpus, readings: list[str], sohoa: Run, raw: Run) -> dict:
+    """How often the plain read was made and kept, and sohoa vs raw CER on the pages it kept."""
+    if not readings or not any(readings):
+        return {}
+    kept = [i for i, r in enumerate(readings) if r == "plain" and not fc.corpus.pages[i].blank]
+
+    def cer(run: Run) -> float:
+        rows = [errors(fc.corpus.pages[i].text, run.texts[i]) for i in kept]
+        return round(sum(r[0] for r in rows) / max(1, sum(r[1] for r in rows)), 4)
+
+    return {
+        "pages": len(readings),
+        "checked": sum(r in ("checked", "plain") for r in readings),
+        "kept plain": len(kept),
+        "CER sohoa on kept": cer(sohoa) if kept else "-",
+        "CER raw on kept": cer(raw) if kept else "-",
+    }
 
 
 if __name__ == "__main__":

@@ -209,6 +209,7 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
             plain = guard.plain_read(
                 original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
             )
+            page.reading = "checked"
             if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
                 result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi
                 scale, page.rotation, page.skew_degrees, page.reading = 1.0, 0, 0.0, "plain"

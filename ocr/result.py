@@ -38,7 +38,9 @@ class Page:
     text_source: str = "ocr"  # "ocr", or "pdf" when a good embedded text layer was used
     qr_codes: list[str] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
-    reading: str = "pipeline"  # "plain" when the page as loaded read better (ocr.guard)
+    # which read was kept (ocr.guard): "pipeline", "checked" (a plain read was made and lost) or
+    # "plain" (the page as loaded read more confidently)
+    reading: str = "pipeline"
     needs_review: bool = False  # e.g. a non-blank page that yielded no text
     warnings: list[str] = field(default_factory=list)
 

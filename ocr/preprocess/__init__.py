@@ -83,7 +83,9 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
     if "textsize" in steps:  # before anything measures: every step assumes readable letters
         with _timed(timings, "textsize"):
-            image, dpi, enlarged = textsize.working_size(image, dpi, enlarge="upscale" in steps)
+            image, dpi, enlarged = textsize.working_size(
+                image, dpi, enlarge="upscale" in steps, gray=_letters_only(image, steps)
+            )
             if enlarged:
                 applied.append("textsize")
 
@@ -219,6 +221,17 @@ def _look(image: np.ndarray, dpi: int, steps: frozenset[str]) -> _Look:
     stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
     gray = _recognition_gray(image, stamped)
     return _Look(gray, make_view(gray, dpi), colour, stamped)
+
+
+def _letters_only(image: np.ndarray, steps: frozenset[str]) -> np.ndarray | None:
+    """The page with seals, stamps and coloured background patterns lifted, for measuring
+    letters (None: a page without colour, measured as it is)."""
+    sample = _sample(image)
+    if "stamps" not in steps or not _is_colour(sample):
+        return None
+    if stamps_step.colour_ink_share(sample) < stamps_step.MIN_SHARE:
+        return None
+    return stamps_step.suppress(image)
 
 
 def _recognition_gray(image: np.ndarray, stamped: bool) -> np.ndarray:

@@ -57,7 +57,7 @@ def measure(gray: np.ndarray) -> TextSize | None:
     bw, bh, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
     short, long = np.minimum(bw, bh), np.maximum(bw, bh)
     letter = (short >= 3) & (long <= min(h, w) / 25) & (long <= short * 2.5)
-    letter &= area >= 0.12 * bw * bh
+    letter &= area >= 0.2 * bw * bh  # strokes of a background pattern are not solid
     if np.count_nonzero(letter) < MIN_MARKS:
         return None
     # Letters are measured both ways, so a page turned by 90 degrees measures the same: the
@@ -99,10 +99,12 @@ def effective_dpi(gray: np.ndarray, dpi: int | None) -> int:
 
 
 def working_size(
-    image: np.ndarray, dpi: int | None, *, enlarge: bool = True
+    image: np.ndarray, dpi: int | None, *, enlarge: bool = True, gray: np.ndarray | None = None
 ) -> tuple[np.ndarray, int, bool]:
-    """(image, dpi, enlarged): dpi from the letters, small text enlarged to WORKING_DPI."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    """(image, dpi, enlarged): dpi from the letters, small text enlarged to WORKING_DPI.
+    `gray`: the page to measure on, when not plain luminance (coloured marks lifted)."""
+    if gray is None:
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     found = effective_dpi(gray, dpi)
     if found >= SMALL_BELOW_DPI or not enlarge:
         return image, found, False
