@@ -54,11 +54,20 @@ def plain_wins(plain, piped, turned: bool) -> bool:
         return False
     if not piped.text.strip():
         return True
-    if turned:
-        return plain.mean_confidence >= piped.mean_confidence
-    return plain.mean_confidence > piped.mean_confidence + PLAIN_MARGIN and len(
-        plain.text
-    ) >= MIN_TEXT_SHARE * len(piped.text)
+    if turned:  # sideways glyphs read as a few confident strokes: weigh the text read too
+        more_sure = plain.mean_confidence >= piped.mean_confidence
+        return more_sure and confident_chars(plain) >= confident_chars(piped)
+    more_sure = plain.mean_confidence > piped.mean_confidence + PLAIN_MARGIN
+    keeps_text = len(plain.text) >= MIN_TEXT_SHARE * len(piped.text)
+    return more_sure and keeps_text and confident_chars(plain) >= confident_chars(piped)
+
+
+def confident_chars(result) -> float:
+    """Characters read, each weighted by its word's confidence."""
+    words = getattr(result, "words", None)
+    if words is None:
+        return len(result.text.replace(" ", "")) * result.mean_confidence
+    return sum(len(w.text) * w.confidence for w in words)
 
 
 def empty_page_warnings(pages) -> list[str]:

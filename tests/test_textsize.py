@@ -88,9 +88,12 @@ def test_plain_read_wins_only_when_more_confident():
     assert not guard.plain_wins(shorter, piped, turned=False)  # confident but lost the text
     assert not guard.plain_wins(_recognition("", 0.0), piped, turned=False)
     assert guard.plain_wins(piped, _recognition("", 0.0), turned=False)
-    # turned: the upright (plain) read is kept unless the turned one is more confident
-    assert guard.plain_wins(_recognition("a b c", 0.71), piped, turned=True)
-    assert not guard.plain_wins(_recognition("a b c", 0.40), piped, turned=True)
+    # turned: the upright (plain) read is kept unless the turned one is more confident...
+    upright = _recognition("Quyết định số 12 về việc cấp phép môi trường", 0.72)
+    assert guard.plain_wins(upright, piped, turned=True)
+    assert not guard.plain_wins(_recognition(upright.text, 0.40), piped, turned=True)
+    # ...and a sideways page read as a few confident strokes does not beat a turned read
+    assert not guard.plain_wins(_recognition("l I l", 0.95), piped, turned=True)
 
 
 def test_a_non_blank_page_without_text_is_flagged():
