@@ -64,6 +64,7 @@ class _Job:
     dpi: int
     variants: VariantFilter
     mixed: float
+    split: str | None = None
 
 
 def _check(levels: Collection[str], formats: Collection[str]) -> None:
@@ -122,7 +123,22 @@ def _scan_dpi(rng: random.Random, level: str, dpi: int) -> int:
 def _render_dossier(job: _Job) -> DossierTruth:
     rng = random.Random(job.seed)
     spec = make_dossier(random.Random(rng.getrandbits(64)), variants=job.variants)
+    if job.split is not None:
+        _dress_dossier(spec, job.split, random.Random(f"families-{job.seed}-{job.split}"))
     return _write_dossier(job, spec, rng)
+
+
+def _dress_dossier(spec, split: str, rng: random.Random) -> None:
+    """Families per document (one capture for the whole dossier: one scanner or one phone);
+    field values re-worded like the pages that print them."""
+    capture_kind = families.draw(rng, split, "khac")["capture"]
+    for doc in spec.documents:
+        chosen = {**families.draw(rng, split, doc.doc_type), "capture": capture_kind}
+        doc.pages = [families.dress(p, chosen) for p in doc.pages]
+        tone = chosen["wording"]
+        doc.fields = {
+            k: families.retone(v, tone) if isinstance(v, str) else v for k, v in doc.fields.items()
+        }
 
 
 def _write_dossier(job: _Job, spec, rng: random.Random) -> DossierTruth:
@@ -150,6 +166,13 @@ def _write_dossier(job: _Job, spec, rng: random.Random) -> DossierTruth:
         )
         if scan_dpi < job.dpi:
             applied.defects.insert(0, f"dpi_{scan_dpi}")
+        if page.families:
+            kind = page.families.get("capture", "flatbed")
+            crng = random.Random(page_seed ^ 0xC0FFEE)
+            image, file_dpi, more = capture(image, kind, crng, applied.dpi)
+            applied.defects += more
+            # a file format needs some resolution for a page without any: an A4 width's worth
+            applied.dpi = file_dpi or max(30, round(image.shape[1] / 8.27))
         previous = rendered.image
         images.append(image)
         pages.append(page_truth(number, page, applied, rendered=rendered))
@@ -206,6 +229,7 @@ def generate(
     variants: VariantFilter = None,
     mixed_levels: float = 0.25,
     workers: int = 0,
+    split: str | None = None,
 ) -> list[DossierTruth]:
     """Write a sample inbox with truth and a one-stop register; returns the truths (in order).
 
@@ -213,7 +237,11 @@ def generate(
     each page switches to another of `levels` with chance `mixed_levels` (recorded per page).
     `unscanned` extra dossiers (default: a third of `dossiers`, at least 1) appear only in
     `register.csv`, so digitization rates stay below 100%. `workers=0` uses one process per core;
-    the output is the same for any number of workers."""
+    the output is the same for any number of workers. `split` ('train' | 'held_out') draws every
+    document's families from that split (samples.families; page truth carries the tags)."""
+    if split is not None:
+        families.require_fonts(split)
+        variants = families.layout_variants(split) if variants is None else variants
     _check(levels, formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -230,6 +258,7 @@ def generate(
             dpi,
             variants,
             mixed_levels,
+            split,
         )
         for i, s in enumerate(seeds)
     ]
@@ -386,6 +415,7 @@ def generate_pages(
     rng = random.Random(seed)
     if split is not None:
         families.require_fonts(split)
+        variants = families.layout_variants(split) if variants is None else variants
         variants = families.layout_variants(split) if variants is None else variants
     specs: list[PageSpec] = []
     for doc in iter_documents(rng.getrandbits(32), n_pages, variants=variants, doc_types=doc_types):

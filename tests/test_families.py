@@ -118,3 +118,19 @@ def test_low_resolution_phone_capture_has_no_dpi_and_is_small(tmp_path):
     write_page_image(tmp_path / "p.jpg", image, dpi)
     with Image.open(tmp_path / "p.jpg") as im:
         assert "dpi" not in im.info and im.format == "JPEG"
+
+
+@pytest.mark.slow
+def test_held_out_dossiers_carry_their_families(tmp_path):
+    from samples.generate import generate
+    from samples.truth import load_truth
+
+    truths = generate(tmp_path, seed=5, dossiers=1, split=HELD_OUT, formats=("jpeg",), workers=1)
+    pages = truths[0].pages
+    assert pages and all(p.split == HELD_OUT or p.blank for p in pages)
+    assert len({p.families.get("capture") for p in pages if not p.blank}) == 1  # one device
+    again = load_truth(tmp_path)[0]
+    assert [p.families for p in again.pages] == [p.families for p in pages]
+    if any(p.families.get("wording") == "tone_old" for p in pages):
+        text = " ".join(p.text for p in pages)
+        assert "HÒA" not in text and "HOÀ" in text
