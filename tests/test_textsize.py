@@ -118,4 +118,4 @@ def test_tiny_text_phone_image_without_dpi_reads(tmp_path):
     assert page.rotation == 0 and page.text.strip()
     truth_text = " ".join(truth.text.split())
     cer = Levenshtein.distance(truth_text, " ".join(page.text.split())) / len(truth_text)
-    assert cer < 0.25, cer
+    assert cer < 0.10, cer  # before text size was measured: 28%
