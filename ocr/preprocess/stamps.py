@@ -8,9 +8,10 @@ grey and black strokes (chroma ~0) are unchanged. A small chroma dead zone keeps
 fringes around black letters from lightening them. Used only when the page carries saturated red
 or blue ink at all (checked on a sparse sample), so plain pages keep plain luminance.
 
-Only coloured ink in large marks is lifted (a seal, a stamp, a signature, a printed background
-pattern: over 5% of the page width both ways); coloured ink in letter-sized marks is what a
-citizen wrote with a ballpoint on a form and is text, so it keeps its (dark) luminance.
+Coloured ink in letter-sized marks (under 5% of the page width one way at least, outside any seal or
+stamp) is what a citizen wrote with a ballpoint on a form: it is text and keeps its (dark)
+luminance; every other coloured pixel is lifted (seals, stamps, signatures, printed background
+patterns, the colour cast of a photo).
 """
 
 from __future__ import annotations
@@ -40,20 +41,21 @@ MARKS_WIDTH = 400  # pixels across of the map on which coloured marks are measur
 
 
 def suppress(bgr: np.ndarray) -> np.ndarray:
-    """Gray recognition image where the coloured ink of large marks reads as paper."""
+    """Gray recognition image where coloured ink reads as paper, except pen-written letters."""
     blue, green, red = cv2.split(bgr)
     chroma = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
     chroma = cv2.subtract(chroma, DEAD_ZONE)
     lum = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    big = _large_marks(chroma)
-    if big is not None:
-        chroma = cv2.bitwise_and(chroma, big)
+    pen = _small_marks(chroma)
+    if pen is not None:
+        chroma = cv2.bitwise_and(chroma, cv2.bitwise_not(pen))
     return cv2.addWeighted(lum, 1.0, chroma, LIFT, 0.0)
 
 
-def _large_marks(chroma: np.ndarray) -> np.ndarray | None:
-    """255 where coloured ink belongs to a large mark, 0 elsewhere (None: every mark is large,
-    nothing to keep)."""
+def _small_marks(chroma: np.ndarray) -> np.ndarray | None:
+    """255 over coloured marks of letter size (pen writing), 0 elsewhere; None when there are
+    none. Marks are measured on a ~MARKS_WIDTH map; large ones (seals, stamps, signatures,
+    printed patterns) and their whole boxes stay liftable."""
     h, w = chroma.shape
     factor = min(1.0, MARKS_WIDTH / w)
     small = cv2.resize(chroma, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
@@ -64,10 +66,14 @@ def _large_marks(chroma: np.ndarray) -> np.ndarray | None:
         return None
     side = BIG_MARK * small.shape[1]
     large = np.minimum(stats[:, 2], stats[:, 3]) >= side
-    large[0] = False
-    if large[1:].all():
+    large[0] = True
+    if large.all():
         return None
-    keep = np.zeros_like(ink)
-    for x, y, bw, bh, _ in stats[np.flatnonzero(large)]:  # the whole box: ring text, star
-        cv2.rectangle(keep, (int(x) - 1, int(y) - 1), (int(x + bw), int(y + bh)), 255, -1)
-    return cv2.resize(keep, (w, h), interpolation=cv2.INTER_NEAREST)
+    boxes = np.zeros_like(ink)
+    for x, y, bw, bh, _ in stats[1:][large[1:]]:  # inside a seal's box everything is seal
+        cv2.rectangle(boxes, (int(x) - 1, int(y) - 1), (int(x + bw), int(y + bh)), 255, -1)
+    boxes = cv2.resize(boxes, (w, h), interpolation=cv2.INTER_NEAREST)
+    strong = (chroma > MARK_INK - DEAD_ZONE).astype(np.uint8) * 255
+    strong = cv2.dilate(strong, np.ones((3, 3), np.uint8))  # the strokes' soft edges
+    pen = cv2.bitwise_and(strong, cv2.bitwise_not(boxes))
+    return pen if pen.any() else None
