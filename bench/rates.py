@@ -49,10 +49,12 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench import register_before  # noqa: E402
 from models import register as register_new  # noqa: E402
-from models import repository as repo  # noqa: E402
 from models.db import make_engine, migrate, session_scope  # noqa: E402
+from models.dossiers import refresh_facts  # noqa: E402
+from models.offices import import_offices_csv  # noqa: E402
 from models.provinces import PROVINCES  # noqa: E402
 from models.rates import Period, compute_rates  # noqa: E402
+from models.register import import_register  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
 START = date(2022, 1, 1)
@@ -187,17 +189,17 @@ def load(url: str, w: World, tmp: Path) -> dict[str, float]:
             )
     t = time.perf_counter()
     with session_scope(engine) as s:
-        report = repo.import_offices_csv(s, offices_csv)
+        report = import_offices_csv(s, offices_csv)
         assert not report.bad, report.bad[:3]
     timings["import_offices_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    report = repo.import_register(engine, register_csv)
+    report = import_register(engine, register_csv)
     timings["import_register_s"] = time.perf_counter() - t
     assert not report.bad and not report.offices_created and report.inserted == len(w.dossiers)
     t = time.perf_counter()
     _bulk_facts(engine, w)
     with session_scope(engine) as s:
-        repo.refresh_facts(s)
+        refresh_facts(s)
     timings["load_facts_s"] = time.perf_counter() - t
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
@@ -470,7 +472,7 @@ def register_backend(
                 engine = make_engine(url)
                 migrate(engine)
                 with session_scope(engine) as s:
-                    assert not repo.import_offices_csv(s, offices_csv).bad
+                    assert not import_offices_csv(s, offices_csv).bad
                 wall, cpu, load_avg, report = _timed_import(module, engine, path)
                 print(
                     f"[register {name} {label} #{run + 1}] {wall:.1f} s (client CPU {cpu:.1f} s,"

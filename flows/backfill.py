@@ -1,12 +1,12 @@
 """`backfill`: digitize an archive (a folder or an S3 prefix) in resumable, parallel chunks.
 
 Resumable by construction: what is finished is in the database (scan rows by SHA-256), so a
-backfill stopped at any point and started again hashes the source, skips what is stored or
-quarantined, and carries on. Chunks run in this flow run (`distributed=False`), or as flow runs
-of the `backfill-chunk` deployment that any number of workers pull from a work pool. A chunk whose
-worker dies stops making progress; after `stall_seconds` without progress its unfinished items
-are dispatched again (a scan stored twice is impossible: rows are unique by SHA-256 and objects
-are content-addressed and write-once).
+backfill stopped at any point and started again hashes the source, skips what is finished
+(stored or quarantined: `models.scans.finished`), and carries on. Chunks run in this flow run
+(`distributed=False`), or as flow runs of the `backfill-chunk` deployment that any number of
+workers pull from a work pool. A chunk whose worker dies stops making progress; after
+`stall_seconds` without progress its unfinished items are dispatched again (a scan stored twice
+is impossible: rows are unique by SHA-256 and objects are content-addressed and write-once).
 """
 
 from __future__ import annotations
@@ -30,14 +30,13 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.utilities.annotations import quote
-from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 
 from flows.ingest import ocr_slots
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from flows.sources import Item, is_s3, list_items, select, split_s3, staged
+from models import scans
 from models.db import session_scope
-from models.tables import Scan
 from ocr.load import sha256_of
 from ocr.pipeline import make_executor
 from sohoa.runtime import open_database, open_store
@@ -45,7 +44,6 @@ from sohoa.settings import Settings, get_settings
 from storage.objects import ObjectStore
 
 CHUNK_DEPLOYMENT = "backfill-chunk/backfill-chunk"
-FINAL_STATUSES = ("stored", "quarantined")
 WAITING_STATES = ("Scheduled", "Late", "AwaitingRetry")
 # Scans of a chunk in flight at once. A scan's pages run in the page pool, then this process
 # assembles, stores and records it alone (fields, outputs, uploads: a fifth of the scan's time
@@ -239,17 +237,10 @@ class _Hashes:
 
 
 def _pending(items: list[Item], hashes: _Hashes, engine: Engine) -> list[Item]:
+    """The items not finished yet (an unreadable one, with no hash, is never finished)."""
     shas = {item.relative: hashes(item) for item in items}
-    wanted = [s for s in shas.values() if s]
-    done: set[str] = set()
     with session_scope(engine) as session:
-        for i in range(0, len(wanted), 500):
-            rows = session.execute(
-                sql_select(Scan.sha256).where(
-                    Scan.sha256.in_(wanted[i : i + 500]), Scan.status.in_(FINAL_STATUSES)
-                )
-            )
-            done.update(r[0] for r in rows)
+        done = scans.finished(session, shas.values())
     return [item for item in items if shas[item.relative] not in done]
 
 
@@ -302,10 +293,12 @@ def _outcomes(items: list[Item], hashes: _Hashes, engine: Engine) -> list[dict]:
     """What the database says happened to each item (the chunks ran in other processes)."""
     shas = {hashes(item): item.relative for item in items if hashes(item)}
     with session_scope(engine) as session:
-        rows = session.execute(
-            sql_select(Scan.sha256, Scan.status, Scan.error).where(Scan.sha256.in_(list(shas)))
-        ).all()
-    return [{"source": shas[sha], "status": status, "reason": error} for sha, status, error in rows]
+        rows = {r.sha256: r for r in scans.outcomes(session, shas)}
+    return [
+        {"source": source, "status": rows[sha].status, "reason": rows[sha].error}
+        for sha, source in shas.items()
+        if sha in rows
+    ]
 
 
 def _percent(items: list[Item], pending: list[Item]) -> float:

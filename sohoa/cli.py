@@ -93,25 +93,20 @@ def rates(
     xlsx: Annotated[Path | None, typer.Option(help="Also export XLSX here")] = None,
 ) -> None:
     """Per-office digitization rates and points, rolled up by level."""
-    from models import rates as rates_model
-    from models.db import session_scope
-    from sohoa.report import print_rates
-    from sohoa.runtime import open_database
+    from sohoa.report import print_rates, rates_json
+    from sohoa.services.rates import rates as compute
 
-    with session_scope(open_database(get_settings())) as session:
-        rows = rates_model.compute_rates(
-            session,
-            office=office,
-            level=level,
-            period=period,
-            compare_previous_year=compare_previous_year,
-        )
-    if csv:
-        rates_model.export_csv(rows, csv)
-    if xlsx:
-        rates_model.export_xlsx(rows, xlsx)
+    rows = compute(
+        get_settings(),
+        office=office,
+        level=level,
+        period=period,
+        compare_previous_year=compare_previous_year,
+        csv=csv,
+        xlsx=xlsx,
+    )
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
+        typer.echo(rates_json(rows))
     else:
         print_rates(rows)
 
@@ -210,34 +205,35 @@ def search(
     text: Annotated[str | None, typer.Argument(help="Full-text query")] = None,
     dossier: Annotated[str | None, typer.Option(help="Dossier code")] = None,
     citizen_id: Annotated[str | None, typer.Option(help="12-digit citizen ID")] = None,
-    serial: Annotated[str | None, typer.Option(help="Certificate serial, e.g. 'CS 123456'")] = None,
-    parcel: Annotated[str | None, typer.Option(help="Parcel number (Thửa đất số)")] = None,
+    gcn_serial: Annotated[
+        str | None, typer.Option("--serial", help="Certificate serial, e.g. 'CS 123456'")
+    ] = None,
+    parcel_number: Annotated[
+        str | None, typer.Option("--parcel", help="Parcel number (Thửa đất số)")
+    ] = None,
     map_sheet: Annotated[str | None, typer.Option(help="Map sheet (Tờ bản đồ số)")] = None,
     limit: Annotated[int, typer.Option()] = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find stored documents; prints short-lived download links."""
-    from sohoa.search import run_search
+    from sohoa.report import as_json as dump_json
+    from sohoa.report import print_search_hits
+    from sohoa.services.search import search as find
 
-    hits = run_search(
+    hits = find(
         get_settings(),
         text=text,
-        dossier=dossier,
+        dossier_code=dossier,
         citizen_id=citizen_id,
-        serial=serial,
-        parcel=parcel,
+        gcn_serial=gcn_serial,
+        parcel_number=parcel_number,
         map_sheet=map_sheet,
         limit=limit,
     )
     if as_json:
-        typer.echo(json.dumps(hits, ensure_ascii=False, indent=1, default=str))
-        return
-    for hit in hits:
-        typer.echo(
-            f"{hit['dossier_code'] or '-'}  {hit['doc_type']}  pages {hit['pages']}  {hit['url']}"
-        )
-    if not hits:
-        typer.echo("no documents found")
+        typer.echo(dump_json(hits))
+    else:
+        print_search_hits(hits)
 
 
 @app.command()
@@ -269,7 +265,7 @@ def train(
 
     corrections = None
     if with_corrections:
-        from sohoa.review import corrections_for_training
+        from sohoa.services.review import corrections_for_training
 
         corrections = corrections_for_training(get_settings())
     report = train_model(seed=seed, out_path=out or DEFAULT_MODEL_PATH, corrections=corrections)
@@ -285,28 +281,28 @@ def review_list(
     """List documents waiting for review (the default action)."""
     if ctx.invoked_subcommand:
         return
-    from sohoa.review import pending
+    from sohoa.report import as_json as dump_json
+    from sohoa.report import print_review_queue
+    from sohoa.services.review import pending
 
-    rows = pending(get_settings(), limit=limit)
+    items = pending(get_settings(), limit=limit)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
-        return
-    for r in rows:
-        typer.echo(
-            f"#{r['id']}  {r['dossier_code'] or '-'}  {r['doc_type']} ({r['confidence']:.2f})  "
-            f"pages {r['pages']}  {'; '.join(r['reasons'] or [])}"
-        )
-    typer.echo(f"{len(rows)} document(s) to review")
+        typer.echo(dump_json(items))
+    else:
+        print_review_queue(items)
 
 
 @review_app.command("show")
 def review_show(document_id: int) -> None:
     """Show a document's type, fields with their pages and confidence, and its text."""
-    from sohoa.review import show
+    from sohoa.report import as_json as dump_json
+    from sohoa.services.review import show
 
-    typer.echo(
-        json.dumps(show(get_settings(), document_id), ensure_ascii=False, indent=1, default=str)
-    )
+    try:
+        detail = show(get_settings(), document_id)
+    except LookupError as exc:
+        _fail(EXIT_BAD_INPUT, str(exc))
+    typer.echo(dump_json(detail))
 
 
 @review_app.command("set")
@@ -321,7 +317,7 @@ def review_set(
 ) -> None:
     """Correct a document's type and/or fields; the correction becomes training data. An
     invalid value is refused, naming the key and why, and nothing is changed."""
-    from sohoa.review import correct
+    from sohoa.services.review import correct
 
     fields = {}
     for item in field or []:
@@ -333,7 +329,7 @@ def review_set(
         row = correct(get_settings(), document_id, doc_type=doc_type, fields=fields, reviewer=by)
     except (LookupError, ValueError) as exc:
         _fail(EXIT_BAD_INPUT, str(exc))
-    typer.echo(f"#{row['id']} is now {row['doc_type']}, reviewed by {row['reviewed_by']}")
+    typer.echo(f"#{row.id} is now {row.doc_type}, reviewed by {row.reviewed_by}")
 
 
 @db_app.command("upgrade")
@@ -365,7 +361,7 @@ def s3_stop() -> None:
 @register_app.command("import")
 def register_import(file: Path) -> None:
     """Import the one-stop register export (CSV or XLSX); bad rows are reported, not fatal."""
-    from models.repository import import_register
+    from models.register import import_register
     from sohoa.runtime import open_database
 
     try:
@@ -387,7 +383,7 @@ def register_import(file: Path) -> None:
 def offices_import(file: Path) -> None:
     """Import offices from CSV (`code,name,level,parent_code`)."""
     from models.db import session_scope
-    from models.repository import import_offices_csv
+    from models.offices import import_offices_csv
     from sohoa.runtime import open_database
 
     with session_scope(open_database(get_settings())) as session:

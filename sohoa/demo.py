@@ -26,7 +26,8 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     console.print(f"{copied} scan file(s) dropped into {settings.inbox_dir}")
 
     from models.db import session_scope
-    from models.repository import import_offices_csv, import_register, seed_provinces
+    from models.offices import import_offices_csv, seed_provinces
+    from models.register import import_register
     from samples.offices import write_offices_csv
     from sohoa.runtime import open_database, prefect_ready
 
@@ -43,12 +44,10 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     prefect_ready(settings)
     from flows.ingest import ingest_inbox
     from sohoa.report import print_ingest_summary, print_rates
+    from sohoa.services.rates import rates
 
     print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
-    from models.rates import compute_rates
-
-    with session_scope(engine) as session:
-        print_rates(compute_rates(session))
+    print_rates(rates(settings))
 
 
 def drop_into_inbox(source: Path, inbox: Path) -> int:

@@ -64,7 +64,7 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
     from flows.ingest import ingest_inbox
     from models.db import session_scope
     from models.rates import compute_rates
-    from models.repository import import_register
+    from models.register import import_register
     from models.tables import Scan
     from samples import load_truth
     from sohoa.runtime import open_database, open_store

@@ -21,9 +21,11 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from models import repository as repo
 from models.db import session_scope
+from models.offices import import_offices_csv
 from models.rates import Period, compute_rates, export_csv, export_xlsx, score
+from models.register import import_register
+from models.scans import record_scan
 
 P, D, X, C = "000.00.00.H26", "000.00.15.H26", "000.00.07.H26", "000.12.07.H26"
 Q, L, M, M2 = "000.00.00.H18", "000.00.24.H18", "000.00.00.G09", "G09.20"
@@ -109,8 +111,8 @@ def world(module_engine, tmp_path_factory):
                     ]
                 )
     with session_scope(engine) as s:
-        assert not repo.import_offices_csv(s, offices).bad
-        report = repo.import_register(s, register)
+        assert not import_offices_csv(s, offices).bad
+        report = import_register(s, register)
         assert (report.inserted, report.bad, report.offices_created) == (21, [], [])
     sha = 0
     for group in (SOURCES, DOSSIERS):  # sources first: they are the earlier documents
@@ -119,7 +121,7 @@ def world(module_engine, tmp_path_factory):
                 continue
             sha += 1
             with session_scope(engine) as s:
-                repo.record_scan(
+                record_scan(
                     s,
                     sha256=f"{sha:064d}",
                     source_name=f"{n}.pdf",
