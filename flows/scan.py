@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from flows import progress
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
 from models import scans
@@ -133,6 +134,7 @@ def _recognise(unit: ScanUnit, ctx: IngestContext, out_dir: Path) -> OcrResult:
         workers=ctx.settings.workers,
         out_dir=out_dir,
         executor=ctx.executor,
+        on_page=progress.page_callback(str(unit.relative)),
     )
 
 

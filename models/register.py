@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -206,19 +206,22 @@ _FIELDS = (
 _UPDATED = _FIELDS[2:]  # the register columns an upsert may change (code and office are the key)
 
 
-def import_register(target: Session | Engine, path: str | Path) -> RegisterImport:
+def import_register(
+    target: Session | Engine, path: str | Path, on_line: Callable[[int], None] | None = None
+) -> RegisterImport:
     """Upsert the register file into `dossier` (one transaction). Offices seen in dossier codes
-    but not registered are created (reported in `offices_created`)."""
+    but not registered are created (reported in `offices_created`). `on_line(line)` is told
+    how far the file has been read, every few hundred rows (progress bars)."""
     if isinstance(target, Engine):
         with session_scope(target) as session:
-            return import_register(session, path)
+            return import_register(session, path, on_line)
     session = target
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
-        return _import_pg(session, Path(path))
+        return _import_pg(session, Path(path), on_line)
     report = RegisterImport()
     good: dict[str, Row] = {}
-    for row in scan_register(path, report.bad):
+    for row in _reporting(scan_register(path, report.bad), on_line):
         good[row[1]] = row  # a repeated code: the last row wins
     report.rows = len(good)
     report.offices_created = ensure_offices(session, {r[2] for r in good.values()})
@@ -226,6 +229,16 @@ def import_register(target: Session | Engine, path: str | Path) -> RegisterImpor
     report.updated = written - report.inserted
     report.unchanged = report.rows - written
     return report
+
+
+def _reporting(rows: Iterator[Row], on_line: Callable[[int], None] | None) -> Iterator[Row]:
+    if on_line is None:
+        yield from rows
+        return
+    for n, row in enumerate(rows):
+        if n % 500 == 0:
+            on_line(row[0])
+        yield row
 
 
 def _upsert_sqlite(session: Session, rows: list[Row]) -> tuple[int, int]:
@@ -280,7 +293,9 @@ def _copy_text(value: str | None) -> str:
     return value
 
 
-def _import_pg(session: Session, path: Path) -> RegisterImport:
+def _import_pg(
+    session: Session, path: Path, on_line: Callable[[int], None] | None = None
+) -> RegisterImport:
     """Stream the validated rows into COPY, create missing offices, then upsert set-based."""
     report = RegisterImport()
     conn = session.connection().connection.driver_connection  # psycopg, same transaction
@@ -295,7 +310,7 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
         )
         with cur.copy(f"COPY tmp_register (line, {', '.join(_FIELDS)}) FROM STDIN") as copy:
             lines: list[str] = []
-            for row in scan_register(path, report.bad):
+            for row in _reporting(scan_register(path, report.bad), on_line):
                 line, code, office, procedure, received, channel, resolved, kind, extra = row
                 earlier = last_line.get(code)
                 if earlier is not None:

@@ -15,7 +15,8 @@ import os
 import shutil
 import tempfile
 import unicodedata
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ class Options:
     correct: bool = rec.DEFAULT_CORRECT
     qr: bool = True
     workdir: Path | None = None  # where page artifacts go; None: write none
+    model_path: Path | None = None  # page classifier; None: the shipped one
 
 
 def make_executor(workers: int | None = None, context: str = "forkserver") -> ProcessPoolExecutor:
@@ -78,12 +80,14 @@ def process(
     workers: int | None = None,
     out_dir: Path | None = None,
     executor: Executor | None = None,
+    on_page: Callable[[int, int], None] | None = None,
     **overrides: Any,
 ) -> OcrResult:
     """Recognise one input (PDF, TIFF, image, folder of images); with `out_dir` write outputs.
 
     `options` is built by the caller (the application reads its settings, ocr/ reads none);
     `overrides` set single `Options` fields (steps, psm, order, correct, qr) for benchmarks.
+    `on_page(done, total)` is called as pages finish (progress bars).
     Raises BadInput (unreadable input) or MissingDependency (tesseract/model missing).
     """
     from ocr.load import open_source, sha256_of
@@ -97,7 +101,7 @@ def process(
     work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if out_dir is not None else None
     opts = replace(options or Options(), workdir=work, **overrides)
     try:
-        pages = _run_pages(str(path), source.page_count, opts, workers, executor)
+        pages = _run_pages(str(path), source.page_count, opts, workers, executor, on_page)
         result = _assemble(path, digest, pages, opts)
         if out_dir is not None and work is not None:
             write_outputs(result, work, Path(out_dir))
@@ -113,15 +117,29 @@ def _default_workers() -> int:
 
 
 def _run_pages(
-    path: str, count: int, opts: Options, workers: int | None, executor: Executor | None
+    path: str,
+    count: int,
+    opts: Options,
+    workers: int | None,
+    executor: Executor | None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> list[Page]:
     workers = workers or _default_workers()
+    report = on_page or (lambda done, total: None)
+    report(0, count)
     if count == 1 or (workers == 1 and executor is None):
-        return [process_page(path, i, opts) for i in range(count)]
+        pages = []
+        for i in range(count):
+            pages.append(process_page(path, i, opts))
+            report(i + 1, count)
+        return pages
     own = executor is None
     pool = executor or make_executor(min(workers, count))
     futures = [pool.submit(process_page, path, i, opts) for i in range(count)]
     try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            future.result()  # the first failure stops the wait
+            report(done, count)
         return [f.result() for f in futures]
     finally:
         for future in futures:  # after a failure, do not spend a shared pool on the rest
@@ -335,7 +353,7 @@ def _write_text_artifacts(workdir: Path, page: Page, words: list[Word]) -> None:
 
 
 def _assemble(path: Path, digest: str, pages: list[Page], opts: Options) -> OcrResult:
-    understood = _understand(pages)
+    understood = _understand(pages, opts.model_path)
     return OcrResult(
         source=str(path),
         sha256=digest,
@@ -357,13 +375,17 @@ class _Understood:
     office_code: str | None = None
 
 
-def _understand(pages: list[Page]):
+def _understand(pages: list[Page], model_path: Path | None = None):
     try:
         from ocr.understand import understand
     except ImportError:  # classification not installed yet: every page its own 'khac' document
         docs = [Document("khac", [p.number], 0.0) for p in pages if not p.blank]
         return _Understood(pages, docs)
-    return understand(pages)
+    if model_path is None:
+        return understand(pages)
+    from ocr.classify import load_model
+
+    return understand(pages, model=load_model(model_path))
 
 
 def tool_versions(tessdata_dir: Path | None) -> dict[str, str]:

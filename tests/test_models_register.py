@@ -323,7 +323,8 @@ def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
 
 def test_cli_register_import(db_url, tmp_path):
     """`sohoa register import FILE`: counts, each bad row with its line, offices created; a
-    second run changes nothing; a file without dossier_code is refused with exit code 2."""
+    second run changes nothing; bad rows make exit code 1 (some inputs failed), a file without
+    dossier_code is refused with exit code 2."""
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
     env = {**os.environ, "SOHOA_DATABASE_URL": db_url, "SOHOA_DATA_DIR": str(tmp_path)}
@@ -338,7 +339,7 @@ def test_cli_register_import(db_url, tmp_path):
         )
 
     first = sohoa("register", "import", str(path))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == (
         "4 dossier(s): 4 new, 0 updated, 0 unchanged; 7 bad row(s); 3 office(s) created"

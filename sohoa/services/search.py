@@ -26,7 +26,7 @@ class SearchHit:
     prefix: str | None  # the scan's digitized prefix
     original_key: str | None
     key: str  # the PDF the link downloads: the document's own, else the whole scan's
-    url: str  # presigned, valid for LINK_LIFETIME
+    url: str  # presigned, valid for the lifetime asked (LINK_LIFETIME by default)
 
 
 def search(
@@ -39,9 +39,11 @@ def search(
     parcel_number: str | None = None,
     map_sheet: str | None = None,
     limit: int = 20,
+    link_lifetime: timedelta = LINK_LIFETIME,
 ) -> list[SearchHit]:
     """Stored documents matching every given criterion, newest first (field names as in
-    docs/TAXONOMY.md); `text` matches page text with or without diacritics."""
+    docs/TAXONOMY.md); `text` matches page text with or without diacritics. Links expire after
+    `link_lifetime`."""
     with session_scope(open_database(settings)) as session:
         found = [
             (position_in_scan(session, doc), doc, scan)
@@ -75,7 +77,7 @@ def search(
         hits = []
         for row in rows:
             key = _document_pdf_key(store, row["prefix"], row["number"], row["doc_type"])
-            hits.append(SearchHit(**row, key=key, url=store.presigned_get_url(key, LINK_LIFETIME)))
+            hits.append(SearchHit(**row, key=key, url=store.presigned_get_url(key, link_lifetime)))
     return hits
 
 
