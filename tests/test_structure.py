@@ -53,7 +53,7 @@ def test_evidence_reads_motto_title_page_numbers_appendix_and_signature_tail():
     assert page_number(["- 4 -", "dieu 5. to chuc thuc hien"]) == 4
     assert page_number(["dieu 5. to chuc thuc hien 2020"]) is None
     # a page that is all body text is not a signature tail, whatever it ends with
-    body = ["dong noi dung so %d cua van ban" % i for i in range(20)] + ["kt. giam doc"]
+    body = [f"dong noi dung so {i} cua van ban" for i in range(20)] + ["kt. giam doc"]
     assert not signature_only(body)
 
 
