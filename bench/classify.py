@@ -186,6 +186,9 @@ class Tally:
         self.doc_conf: list[tuple[float, bool]] = []
         self.review: list[tuple[bool, bool]] = []
         self.seconds: list[float] = []
+        # per predicted document: (confidence, lowest field confidence, fields missing,
+        # key fields missing, wrong pages in it, wrong fields it holds) for the review sweep
+        self.doc_review: list[tuple[float, float, int, int, int, int]] = []
         self.pages_dropped = 0  # pages in no document, or in several
         self.misses: list[tuple[str, str, str, object, object]] = []  # key, level, type, truth, got
 
@@ -210,6 +213,7 @@ class Tally:
         by_pages = {tuple(d.pages): d for d in result.documents}
         doc_of_page = {n: d for d in result.documents for n in d.pages}
         true_doc_of_page = {n: t for t in docs for n in t["pages"]}
+        wrong_in: Counter[int] = Counter()  # id of predicted document -> wrong items in it
         for n, (t, pr) in enumerate(zip(page_types, pred_types, strict=True), start=1):
             pred_doc = doc_of_page.get(n)
             ok = (
@@ -219,6 +223,8 @@ class Tally:
                 and (tuple(pred_doc.pages) == true_doc_of_page[n]["pages"])
             )
             self.page_wrong_marked.append((not ok, bool(pred_doc and pred_doc.needs_review)))
+            if not ok and pred_doc is not None:
+                wrong_in[id(pred_doc)] += 1
         for truth in docs:
             pred = by_pages.get(truth["pages"])
             right = pred is not None and pred.doc_type == truth["doc_type"]
@@ -234,6 +240,8 @@ class Tally:
                 ok = _same(got, value)
                 self.fields[key].append(ok)
                 self.field_wrong_marked.append((not ok, bool(holder and holder.needs_review)))
+                if not ok and holder is not None:
+                    wrong_in[-id(holder)] += 1
                 if not ok:
                     kind = truth["doc_type"] if right else "(document missed)"
                     self.misses.append((key, level, kind, value, got))
@@ -241,6 +249,7 @@ class Tally:
             if tuple(d.pages) not in {t["pages"] for t in docs}:
                 self.doc_conf.append((d.confidence, False))
                 self.review.append((d.needs_review, False))
+            self.doc_review.append(review_signals(d) + (wrong_in[id(d)], wrong_in[-id(d)]))
         self.seconds.append(seconds)
 
     def summary(self) -> dict:
@@ -321,6 +330,47 @@ class Tally:
             "wrong_fields_marked": _marked(self.field_wrong_marked),
             "median_seconds_per_dossier": round(median(self.seconds), 4) if self.seconds else 0,
         }
+
+
+def review_signals(doc) -> tuple[float, float, int, int]:
+    """What review can decide on: document confidence, lowest field confidence, fields of its
+    type not found, key fields not found."""
+    from ocr.fields import EXTRACTORS, KEY_FIELDS
+
+    confs = [d.get("confidence", 1.0) for d in doc.field_details.values()]
+    expected = EXTRACTORS.get(doc.doc_type, {})
+    missing = sum(k not in doc.fields for k in expected)
+    key_missing = sum(k not in doc.fields for k in KEY_FIELDS.get(doc.doc_type, ()))
+    return doc.confidence, min(confs, default=1.0), missing, key_missing
+
+
+SWEEP_TYPE = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995)
+SWEEP_FIELD = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
+SWEEP_MISSING = (99, 2, 1)  # mark when at least this many fields of the type were not found
+
+
+def review_rule(rows, type_t: float, field_t: float, missing: int) -> tuple[float, float, float]:
+    """(wrong pages marked, wrong fields marked, documents marked) for one threshold set."""
+    marked = [c < type_t or f < field_t or m >= missing for c, f, m, _, _, _ in rows]
+    pages = sum(r[4] for r in rows)
+    fields = sum(r[5] for r in rows)
+    wp = sum(r[4] for r, k in zip(rows, marked, strict=True) if k) / max(1, pages)
+    wf = sum(r[5] for r, k in zip(rows, marked, strict=True) if k) / max(1, fields)
+    return wp, wf, sum(marked) / max(1, len(marked))
+
+
+def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int]:
+    """Thresholds marking the most wrong pages and fields (the lower of the two shares) while
+    marking at most `budget` of the documents; fitted on training families only."""
+    best, best_key = (0.8, 0.6, 99), (-1.0, 0.0)
+    for t in SWEEP_TYPE:
+        for f in SWEEP_FIELD:
+            for m in SWEEP_MISSING:
+                wp, wf, share = review_rule(rows, t, f, m)
+                key = (min(wp, wf), -share)
+                if share <= budget and key > best_key:
+                    best, best_key = (t, f, m), key
+    return best
 
 
 def _macro(true: list[str], pred: list[str], labels: list[str] | None = None) -> float:
@@ -464,6 +514,17 @@ def main(argv: list[str] | None = None) -> dict:
     for name, s in summaries.items():
         _details(name, s)
     _table(summaries)
+    if "in-family" in tallies:
+        chosen = choose_review(tallies["in-family"].doc_review)
+        print(f"\nreview thresholds chosen on training families (≤ 15% of documents): "
+              f"document confidence < {chosen[0]}, a field's confidence < {chosen[1]}, "
+              f"≥ {chosen[2]} fields not found")  # fmt: skip
+        for name, t in tallies.items():
+            wp, wf, share = review_rule(t.doc_review, *chosen)
+            summaries[name]["review_chosen"] = {"thresholds": chosen, "wrong_pages": wp,
+                                                "wrong_fields": wf, "documents": share}  # fmt: skip
+            print(f"  {name}: {wp:.3f} of wrong pages, {wf:.3f} of wrong fields marked, "
+                  f"{share:.3f} of documents marked")  # fmt: skip
     if args.misses and "held-out" in tallies:
         _print_misses(tallies["held-out"].misses, args.misses)
     report = {

@@ -82,7 +82,10 @@ def add_structure(dossier, rng: random.Random, split: str) -> None:
         content = [p for p in doc.pages if not p.blank]
         blanks = doc.pages[len(content) :]
         if doc.doc_type in EDITIONS[split] and rng.random() < RATES["other_edition"]:
-            content[0] = other_edition(content[0], EDITIONS[split][doc.doc_type])
+            edition = EDITIONS[split][doc.doc_type]
+            content[0] = other_edition(content[0], edition)
+            if "form_number" in doc.fields:
+                doc.fields["form_number"] = edition[0].removeprefix("Mẫu số ")
         if doc.doc_type in UNTITLED and rng.random() < RATES["untitled"]:
             content.append(_page(content[-1], UNTITLED[doc.doc_type](rng), "untitled"))
         if rng.random() < RATES["signature_tail"]:
