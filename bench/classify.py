@@ -335,10 +335,10 @@ class Tally:
 def review_signals(doc) -> tuple[float, float, int, int]:
     """What review can decide on: document confidence, lowest field confidence, fields of its
     type not found, key fields not found."""
-    from ocr.fields import EXTRACTORS, KEY_FIELDS
+    from ocr.fields import KEY_FIELDS, expected_fields
 
     confs = [d.get("confidence", 1.0) for d in doc.field_details.values()]
-    expected = EXTRACTORS.get(doc.doc_type, {})
+    expected = expected_fields(doc.doc_type)
     missing = sum(k not in doc.fields for k in expected)
     key_missing = sum(k not in doc.fields for k in KEY_FIELDS.get(doc.doc_type, ()))
     return doc.confidence, min(confs, default=1.0), missing, key_missing

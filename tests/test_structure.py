@@ -88,3 +88,36 @@ def test_generator_structure_classes_appear_on_both_splits():
             add_structure(dossier, random.Random(i), split)
             seen |= {getattr(p, "structure", "") for p in dossier.pages}
         assert {"signature_tail", "appendix", "untitled", "other_edition"} <= seen, split
+
+
+UNTITLED_NOTE = """Nước thải được thu gom về hệ thống xử lý tập trung trước khi xả ra.
+Các nguồn gây tác động chủ yếu gồm bụi, khí thải phương tiện và nước thải sinh hoạt.
+Chủ dự án cam kết thực hiện đầy đủ các biện pháp giảm thiểu nêu trong báo cáo."""
+LETTER = """Đông Anh, ngày 12 tháng 3 năm 2024
+Kính gửi: Ủy ban nhân dân huyện Đông Anh
+Tôi tên là Nguyễn Văn An, sinh năm 1980, hiện thường trú tại thôn Bắc, xã Vân Nội.
+Tôi xin trình bày việc như sau: thửa đất số 30 nêu trong hồ sơ là tài sản chung của gia đình."""
+
+
+def test_khac_without_evidence_of_its_own_goes_to_review():
+    result = understand([Page(number=1, text=UNTITLED_NOTE)])
+    doc = result.documents[0]
+    if doc.doc_type == "khac":
+        assert doc.needs_review
+        assert any("no type" in r for r in doc.review_reasons)
+    else:  # typed as something: unsure, so still marked
+        assert doc.needs_review
+    letter = understand([Page(number=1, text=LETTER)]).documents[0]
+    assert letter.doc_type == "khac"
+    assert not any("no type" in r for r in letter.review_reasons)
+
+
+def test_a_document_that_lost_most_of_its_fields_goes_to_review():
+    bare = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nQUYẾT ĐỊNH\n" + (
+        "Căn cứ Luật Đất đai năm 2013;\nĐiều 1. Nội dung đã được thống nhất."
+    )
+    doc = understand([Page(number=1, text=bare)]).documents[0]
+    assert doc.doc_type == "quyet_dinh"
+    assert doc.needs_review and any("fields not found" in r for r in doc.review_reasons)
+    full = understand([Page(number=1, text=DECISION)]).documents[0]
+    assert not any("fields not found" in r for r in full.review_reasons)
