@@ -14,12 +14,16 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-
 	fonts-freefont-ttf
 # npm and python3-venv are installed only when missing: a machine may have them from elsewhere
 # (Node.js from NodeSource, whose npm conflicts with Debian's; a Python with venv built in).
-# Only the test suite needs these (deploy/ script lint).
-TEST_APT_PACKAGES := shellcheck
+# Only the test suite needs these (deploy/ script lint; the web app's real-browser test, driven by
+# Playwright through executable_path: no browser download).
+TEST_APT_PACKAGES := shellcheck chromium
+# The web app serves HTMX itself (no CDN): installed from the npm registry into its static dir.
+HTMX_VERSION := 2.0.4
+WEB_VENDOR := sohoa/web/static/vendor
 
-.PHONY: install system venv tessdata demo test test-fast lint bench model clean
+.PHONY: install system venv tessdata webassets demo test test-fast lint bench model clean
 
-install: system venv tessdata
+install: system venv tessdata webassets
 
 system: $(VENV)/.system-stamp
 $(VENV)/.system-stamp: Makefile
@@ -45,6 +49,12 @@ $(VENV)/.tessdata-stamp: $(VENV)/.venv-stamp
 	$(PY) -m ocr.tessdata install $(DATA_DIR)/tessdata
 	@touch $@
 
+webassets: $(WEB_VENDOR)/htmx.min.js
+$(WEB_VENDOR)/htmx.min.js: Makefile $(VENV)/.system-stamp
+	@mkdir -p $(VENV)/npm $(WEB_VENDOR)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm htmx.org@$(HTMX_VERSION)
+	cp $(VENV)/npm/node_modules/htmx.org/dist/htmx.min.js $@
+
 demo: install
 	$(SOHOA) demo
 
@@ -64,6 +74,7 @@ bench: install
 	$(PY) bench/classify.py
 	$(PY) bench/rates.py
 	$(PY) bench/backfill.py
+	$(PY) bench/web.py
 
 model: venv
 	$(SOHOA) train

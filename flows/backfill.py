@@ -1,12 +1,12 @@
 """`backfill`: digitize an archive (a folder or an S3 prefix) in resumable, parallel chunks.
 
 Resumable by construction: what is finished is in the database (scan rows by SHA-256), so a
-backfill stopped at any point and started again hashes the source, skips what is stored or
-quarantined, and carries on. Chunks run in this flow run (`distributed=False`), or as flow runs
-of the `backfill-chunk` deployment that any number of workers pull from a work pool. A chunk whose
-worker dies stops making progress; after `stall_seconds` without progress its unfinished items
-are dispatched again (a scan stored twice is impossible: rows are unique by SHA-256 and objects
-are content-addressed and write-once).
+backfill stopped at any point and started again hashes the source, skips what is finished
+(stored or quarantined: `models.scans.finished`), and carries on. Chunks run in this flow run
+(`distributed=False`), or as flow runs of the `backfill-chunk` deployment that any number of
+workers pull from a work pool. A chunk whose worker dies stops making progress; after
+`stall_seconds` without progress its unfinished items are dispatched again (a scan stored twice
+is impossible: rows are unique by SHA-256 and objects are content-addressed and write-once).
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.utilities.annotations import quote
-from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 
-from flows.ingest import ocr_slots
-from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
+from flows import progress as watch
+from flows.ingest import ocr_slots, outcome_of, outcome_state
+from flows.scan import IngestContext, ingest_scan, retry_if_transient
 from flows.sources import Item, is_s3, list_items, select, split_s3, staged
+from models import scans
 from models.db import session_scope
-from models.tables import Scan
 from ocr.load import sha256_of
 from ocr.pipeline import make_executor
 from sohoa.runtime import open_database, open_store
@@ -45,7 +45,6 @@ from sohoa.settings import Settings, get_settings
 from storage.objects import ObjectStore
 
 CHUNK_DEPLOYMENT = "backfill-chunk/backfill-chunk"
-FINAL_STATUSES = ("stored", "quarantined")
 WAITING_STATES = ("Scheduled", "Late", "AwaitingRetry")
 # Scans of a chunk in flight at once. A scan's pages run in the page pool, then this process
 # assembles, stores and records it alone (fields, outputs, uploads: a fifth of the scan's time
@@ -73,12 +72,13 @@ class BackfillSummary:
     retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
-def backfill_scan(item: Item, ctx: IngestContext) -> Outcome:
+def backfill_scan(item: Item, ctx: IngestContext) -> State:
     with (
         tempfile.TemporaryDirectory(prefix="sohoa-stage-") as staging,
         staged(item, ctx.store, Path(staging)) as unit,
     ):
-        return ingest_scan(unit, ctx, get_run_logger())
+        watch.scan_started(item.relative)
+        return outcome_state(ingest_scan(unit, ctx, get_run_logger()))
 
 
 @flow(name="backfill-chunk", flow_run_name="chunk {label}", validate_parameters=False)
@@ -92,8 +92,8 @@ def backfill_chunk(items: list[dict], label: str = "") -> list[dict]:
     outcomes: list[dict] = []
     with _context(settings) as ctx, ocr_slots(ctx):
         for item, state in run_scans([Item.from_param(i) for i in items], ctx):
-            if state.is_completed():
-                outcomes.append(asdict(state.result()))
+            if (outcome := outcome_of(state)) is not None:
+                outcomes.append(asdict(outcome))
             else:
                 outcomes.append(
                     {"source": item.relative, "status": "failed", "reason": str(state.message)}
@@ -124,7 +124,20 @@ def run_scans(
     return done
 
 
-@flow(name="backfill", flow_run_name="backfill {source}", validate_parameters=False)
+def backfill_run_name() -> str:
+    """`backfill /archive/2021 office H44 2021-01-01..2021-06-30`: what the run covers."""
+    from prefect.runtime import flow_run
+
+    p = flow_run.parameters
+    name = f"backfill {p.get('source')}"
+    if p.get("office"):
+        name += f" office {p['office']}"
+    if p.get("since") or p.get("until"):
+        name += f" {p.get('since') or ''}..{p.get('until') or ''}"
+    return name
+
+
+@flow(name="backfill", flow_run_name=backfill_run_name, validate_parameters=False)
 def backfill(
     source: str,
     office: str | None = None,
@@ -168,6 +181,7 @@ def backfill(
                 break
             chunks = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
             log.info("pass %d: %d chunk(s)", attempt, len(chunks))
+            watch.scans(len(pending))
             if distributed:
                 summary.outcomes += _run_distributed(
                     chunks,
@@ -181,9 +195,10 @@ def backfill(
             else:
                 with _context(settings, store=store, engine=engine) as ctx:
                     for chunk in chunks:
-                        for _, state in run_scans(chunk, ctx, hashes):
-                            if state.is_completed():
-                                summary.outcomes.append(asdict(state.result()))
+                        for item, state in run_scans(chunk, ctx, hashes):
+                            if (outcome := outcome_of(state)) is not None:
+                                summary.outcomes.append(asdict(outcome))
+                            watch.scan_finished(item.relative, outcome.status if outcome else "")
                         update_progress_artifact(
                             progress, _percent(items, _pending(items, hashes, engine))
                         )
@@ -239,17 +254,10 @@ class _Hashes:
 
 
 def _pending(items: list[Item], hashes: _Hashes, engine: Engine) -> list[Item]:
+    """The items not finished yet (an unreadable one, with no hash, is never finished)."""
     shas = {item.relative: hashes(item) for item in items}
-    wanted = [s for s in shas.values() if s]
-    done: set[str] = set()
     with session_scope(engine) as session:
-        for i in range(0, len(wanted), 500):
-            rows = session.execute(
-                sql_select(Scan.sha256).where(
-                    Scan.sha256.in_(wanted[i : i + 500]), Scan.status.in_(FINAL_STATUSES)
-                )
-            )
-            done.update(r[0] for r in rows)
+        done = scans.finished(session, shas.values())
     return [item for item in items if shas[item.relative] not in done]
 
 
@@ -302,10 +310,12 @@ def _outcomes(items: list[Item], hashes: _Hashes, engine: Engine) -> list[dict]:
     """What the database says happened to each item (the chunks ran in other processes)."""
     shas = {hashes(item): item.relative for item in items if hashes(item)}
     with session_scope(engine) as session:
-        rows = session.execute(
-            sql_select(Scan.sha256, Scan.status, Scan.error).where(Scan.sha256.in_(list(shas)))
-        ).all()
-    return [{"source": shas[sha], "status": status, "reason": error} for sha, status, error in rows]
+        rows = {r.sha256: r for r in scans.outcomes(session, shas)}
+    return [
+        {"source": source, "status": rows[sha].status, "reason": rows[sha].error}
+        for sha, source in shas.items()
+        if sha in rows
+    ]
 
 
 def _percent(items: list[Item], pending: list[Item]) -> float:

@@ -17,12 +17,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from flows import progress
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
-from models import repository
+from models import scans
 from models.codes import parse_dossier_code
 from models.db import session_scope
-from models.tables import Dossier
+from models.dossiers import known_dossiers
+from models.tables import STORED
 from ocr.errors import BadInput
 from ocr.load import sha256_of
 from ocr.pipeline import process
@@ -59,48 +61,28 @@ class Outcome:
 
 
 def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
+    """Identify the bytes, recognise them, store the objects, record the rows, file the source
+    away: each step once, in that order. Bad input is quarantined with its reason (an Outcome,
+    not an exception); outages raise, for the task's retries."""
     source = str(unit.relative)
     try:
-        sha = sha256_of(unit.path)
-        if not unit.files:
-            raise BadInput("folder holds no page images")
+        sha = _identify(unit)
     except (BadInput, OSError) as exc:
         return _quarantine(unit, ctx, None, f"unreadable: {exc}", log)
-    with session_scope(ctx.engine) as session:
-        if repository.scan_exists(session, sha):
-            if not ctx.keep_source:
-                archive(unit, ctx.settings.archive_dir / "duplicates")
-            log.info("%s: already ingested (sha256 %s…), skipped", source, sha[:12])
-            return Outcome(source, "skipped", sha)
+    if _already_stored(ctx.engine, sha):
+        if not ctx.keep_source:
+            archive(unit, ctx.settings.archive_dir / "duplicates")
+        log.info("%s: already ingested (sha256 %s…), skipped", source, sha[:12])
+        return Outcome(source, "skipped", sha)
     with tempfile.TemporaryDirectory(prefix="sohoa-") as tmp:
         out_dir = Path(tmp)
         try:
-            result = process(
-                unit.path,
-                ocr_options(ctx.settings),
-                workers=ctx.settings.workers,
-                out_dir=out_dir,
-                executor=ctx.executor,
-            )
+            result = _recognise(unit, ctx, out_dir)
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)
-        office, dossier, received = _identity(unit, result, ctx, log)
-        stored = _store_objects(ctx.store, unit, result, out_dir, office, dossier, received)
-    with session_scope(ctx.engine) as session:
-        repository.record_scan(
-            session,
-            sha256=sha,
-            source_name=source,
-            office_code=office,
-            dossier_code=dossier,
-            page_count=result.page_count,
-            original_key=stored["original"],
-            digitized_prefix=stored["prefix"],
-            manifest_key=stored["manifest"],
-            pages=[_page_row(p) for p in result.to_json()["pages"]],
-            documents=[d for d in result.to_json()["documents"]],
-            tool_versions=result.tool_versions,
-        )
+        place = _place(unit, result, ctx, log)
+        stored = _store_objects(ctx.store, unit, result, out_dir, place)
+    _record(ctx.engine, sha, source, result, place, stored)
     if not ctx.keep_source:
         archive(unit, ctx.settings.archive_dir)
     types = [d.doc_type for d in result.documents]
@@ -108,10 +90,74 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         "%s: stored %d pages as %s (%s)",
         source,
         result.page_count,
-        dossier or "?",
+        place.dossier or "?",
         ", ".join(types),
     )
-    return Outcome(source, "stored", sha, office, dossier, result.page_count, types)
+    return Outcome(source, "stored", sha, place.office, place.dossier, result.page_count, types)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a scan belongs: its office, dossier and the dossier's reception date."""
+
+    office: str | None
+    dossier: str | None
+    received: date | None
+
+
+@dataclass(frozen=True)
+class StoredKeys:
+    original: str  # the original's key (a folder prefix for a folder of page images)
+    prefix: str  # the digitized outputs' prefix
+    manifest: str
+
+
+def _identify(unit: ScanUnit) -> str:
+    """The scan's SHA-256 (`ocr.load.sha256_of`); BadInput when there is nothing to read."""
+    sha = sha256_of(unit.path)
+    if not unit.files:
+        raise BadInput("folder holds no page images")
+    return sha
+
+
+def _already_stored(engine: Engine, sha: str) -> bool:
+    """Stored before: skip it. A quarantined scan is read again (putting the file back in the
+    inbox is how staff retry it); `models.scans.finished` is the one definition."""
+    with session_scope(engine) as session:
+        return scans.finished(session, [sha]).get(sha) == STORED
+
+
+def _recognise(unit: ScanUnit, ctx: IngestContext, out_dir: Path) -> OcrResult:
+    return process(
+        unit.path,
+        ocr_options(ctx.settings),
+        workers=ctx.settings.workers,
+        out_dir=out_dir,
+        executor=ctx.executor,
+        on_page=progress.page_callback(str(unit.relative)),
+    )
+
+
+def _record(
+    engine: Engine, sha: str, source: str, result: OcrResult, place: Place, stored: StoredKeys
+) -> None:
+    """The scan's rows, last: a `stored` row means its objects exist."""
+    data = result.to_json()
+    with session_scope(engine) as session:
+        scans.record_scan(
+            session,
+            sha256=sha,
+            source_name=source,
+            office_code=place.office,
+            dossier_code=place.dossier,
+            page_count=result.page_count,
+            original_key=stored.original,
+            digitized_prefix=stored.prefix,
+            manifest_key=stored.manifest,
+            pages=data["pages"],
+            documents=data["documents"],
+            tool_versions=result.tool_versions,
+        )
 
 
 TRANSIENT_ERRORS = (StorageError, OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -131,15 +177,13 @@ def retry_if_transient(task, task_run, state) -> bool:
     return False
 
 
-def _identity(
-    unit: ScanUnit, result: OcrResult, ctx: IngestContext, log: Logger
-) -> tuple[str | None, str | None, date | None]:
+def _place(unit: ScanUnit, result: OcrResult, ctx: IngestContext, log: Logger) -> Place:
     """Office, dossier and reception date: the code read on the scan (receipt, QR) first, the
     inbox path as fallback. When both exist and differ, the one the register knows wins."""
     dossier = result.dossier_code or unit.dossier_hint
     if result.dossier_code and unit.dossier_hint and result.dossier_code != unit.dossier_hint:
         with session_scope(ctx.engine) as session:
-            known = {c for c in (result.dossier_code, unit.dossier_hint) if session.get(Dossier, c)}
+            known = known_dossiers(session, (result.dossier_code, unit.dossier_hint))
         if known == {unit.dossier_hint}:
             dossier = unit.dossier_hint
         log.warning(
@@ -152,7 +196,7 @@ def _identity(
     parsed = parse_dossier_code(dossier) if dossier else None
     office = (parsed[0] if parsed else None) or result.office_code or unit.office_hint
     received = parsed[1] if parsed else None
-    return office, dossier, received
+    return Place(office, dossier, received)
 
 
 def _store_objects(
@@ -160,12 +204,11 @@ def _store_objects(
     unit: ScanUnit,
     result: OcrResult,
     out_dir: Path,
-    office: str | None,
-    dossier: str | None,
-    received: date | None,
-) -> dict[str, str]:
+    place: Place,
+) -> StoredKeys:
     """Originals (write-once), then recognised outputs, then the manifest that lists them all."""
     sha = result.sha256
+    office, dossier, received = place.office, place.dossier, place.received
     today = datetime.now(UTC).date()
     objects = []
     if unit.path.is_dir():
@@ -199,8 +242,7 @@ def _store_objects(
             "tool_versions": result.tool_versions,
         },
     )
-    manifest_key = store_manifest(store, prefix, manifest).key
-    return {"original": original, "prefix": prefix, "manifest": manifest_key}
+    return StoredKeys(original, prefix, store_manifest(store, prefix, manifest).key)
 
 
 def _quarantine(
@@ -211,27 +253,11 @@ def _quarantine(
     target = quarantine(unit, ctx.settings.quarantine_dir, reason, move=not ctx.keep_source)
     if sha is not None:
         with session_scope(ctx.engine) as session:
-            repository.record_quarantine(
+            scans.record_quarantine(
                 session, sha256=sha, source_name=str(unit.relative), reason=reason
             )
     log.warning("%s: quarantined to %s: %s", unit.relative, target, reason)
     return Outcome(str(unit.relative), "quarantined", sha, reason=reason)
-
-
-def _page_row(page: dict) -> dict:
-    return {
-        k: page[k]
-        for k in (
-            "number",
-            "doc_type",
-            "doc_type_confidence",
-            "mean_confidence",
-            "rotation",
-            "skew_degrees",
-            "blank",
-            "text",
-        )
-    }
 
 
 def _ext(path: Path) -> str:

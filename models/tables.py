@@ -7,7 +7,8 @@
   (`source='register'`), or only what a scan showed (`source='scan'`). Digitization facts:
   `components_digitized` (at least one stored scan), `result_digitized` (a stored result
   document, RESULT_DOC_TYPES), `reused` (a reuse link from one of its documents); kept current by
-  `models.repository`, recomputable from scans/documents/links by `repository.refresh_facts`.
+  `models.scans` and `models.documents`, recomputable from scans/documents/links by
+  `models.dossiers.refresh_facts`.
 - `scan`: one input file by SHA-256, stored (objects written), quarantined or failed, with keys.
 - `document`: a document found in a stored scan: type, pages, fields, plus the fields search and
   reuse need as indexed columns (`citizen_id`, `gcn_serial`, `parcel_number`, `map_sheet`).
@@ -32,7 +33,12 @@ from sqlmodel import Field, SQLModel
 LEVELS = ("ministry", "province", "department", "district", "commune", "unknown")
 RESULT_KINDS = ("paper", "electronic", "none", "unknown")
 CHANNELS = ("counter", "online", "post")
-SCAN_STATUSES = ("stored", "quarantined", "failed")
+# A scan is `stored` (objects written, rows recorded: it counts), `quarantined` (bad input; the
+# same bytes would fail the same way) or `failed` (our side failed: an outage; worth retrying).
+STORED, QUARANTINED, FAILED = "stored", "quarantined", "failed"
+SCAN_STATUSES = (STORED, QUARANTINED, FAILED)
+# Finished: nothing is left to do with these bytes unless someone asks (`models.scans.finished`).
+FINISHED_STATUSES = (STORED, QUARANTINED)
 # A stored document of one of these types is the dossier's result (certificate, decision, permit).
 RESULT_DOC_TYPES = ("giay_chung_nhan_qsdd", "quyet_dinh", "giay_phep_moi_truong")
 
@@ -84,7 +90,7 @@ class Scan(SQLModel, table=True):
     source_name: str = ""
     dossier_code: str | None = Field(default=None, foreign_key="dossier.code", index=True)
     office_code: str | None = None
-    status: str = Field(default="stored", max_length=12)
+    status: str = Field(default=STORED, max_length=12)
     page_count: int = 0
     original_key: str | None = None
     digitized_prefix: str | None = None

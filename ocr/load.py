@@ -159,7 +159,7 @@ def _image_frame_count(path: Path) -> int:
     try:
         with Image.open(path) as img:
             count = getattr(img, "n_frames", 1)
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
     if count < 1:
         raise BadInput(f"{path.name}: zero pages")
@@ -291,7 +291,8 @@ def _decode_image_file(path: Path, frame: int) -> tuple[np.ndarray, int]:
                 if frame == 0 and img.getexif().get(EXIF_ORIENTATION, 1) != 1:
                     img = ImageOps.exif_transpose(img)  # (a copy: only when it turns the page)
                 return _to_bgr(img), dpi
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
+        # a page over Image.MAX_IMAGE_PIXELS x 2 (a decompression bomb) is bad input, too
         raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
 
 

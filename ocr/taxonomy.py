@@ -1,4 +1,4 @@
-"""The document type codes of shared/domain/TAXONOMY.md: fixed strings used by the classifier,
+"""The document type codes of docs/TAXONOMY.md: fixed strings used by the classifier,
 the JSON output, the database and the reports. `khac` is anything else."""
 
 DOC_TYPES: tuple[str, ...] = (

@@ -147,8 +147,8 @@ def understand(
 def _opens(doc_pages: list[Page]) -> bool:
     """`khac` needs evidence of its own: its first page opens a paper (motto, issuer, form
     number, a letter's opening, page 1); otherwise the model was unsure, not sure of `khac`."""
-    from ocr.classify import opens_letter
     from ocr.classify.rules import generic_title
+    from ocr.classify.scores import opens_letter
 
     first = next((p for p in doc_pages if not is_blank(p)), None)
     if first is None:

@@ -107,9 +107,3 @@ def load_truth(out_dir: Path | str) -> list[DossierTruth]:
         DossierTruth.from_json(json.loads(p.read_text(encoding="utf-8")))
         for p in sorted(folder.glob("*.json"))
     ]
-
-
-def load_page_truth(path: Path | str) -> list[PageTruth]:
-    """The page list written by `generate_pages` (`pages.json`)."""
-    items = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [PageTruth(**item) for item in items]

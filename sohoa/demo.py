@@ -26,29 +26,52 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     console.print(f"{copied} scan file(s) dropped into {settings.inbox_dir}")
 
     from models.db import session_scope
-    from models.repository import import_offices_csv, import_register, seed_provinces
+    from models.offices import import_offices_csv, seed_provinces
+    from models.register import import_register
     from samples.offices import write_offices_csv
     from sohoa.runtime import open_database, prefect_ready
 
     engine = open_database(settings)
-    write_offices_csv(samples_dir / "offices.csv")
+    write_offices_csv(samples_dir / "offices.csv")  # what `sohoa samples` writes beside them
     with session_scope(engine) as session:
         seed_provinces(session)
         offices = import_offices_csv(session, samples_dir / "offices.csv")
     console.print(
-        f"offices: {offices.created} created, {offices.updated} updated, bad {offices.bad}"
+        f"offices: {offices.created} created, {offices.updated} updated, {len(offices.bad)} bad"
     )
-    console.print(str(import_register(engine, samples_dir / "register.csv")))
+    register = import_register(engine, samples_dir / "register.csv")
+    console.print(
+        f"register: {register.rows} dossier(s), {register.inserted} new, {register.updated} "
+        f"updated, {len(register.bad)} bad row(s)"
+    )
 
-    prefect_ready(settings)
+    dashboard = prefect_ready(settings)
     from flows.ingest import ingest_inbox
+    from sohoa.cli.progress import scan_progress
     from sohoa.report import print_ingest_summary, print_rates
+    from sohoa.services.rates import rates
 
-    print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
-    from models.rates import compute_rates
+    with scan_progress("sample scans"):
+        print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
+    print_rates(rates(settings))
+    if dashboard:
+        console.print(f"runs and rates tables: {dashboard.removesuffix('/api')}")
+    else:
+        console.print("runs and rates tables: start the dashboard with `sohoa dashboard`")
+    _web_invitation(console, engine, settings)
 
-    with session_scope(engine) as session:
-        print_rates(compute_rates(session))
+
+def _web_invitation(console, engine, settings: Settings) -> None:
+    """The demo's own web account (only in the demo's data dir, never in a production start):
+    made once, with a password kept beside the data it shows."""
+    from sohoa.web.demo_account import ensure_demo_account
+
+    username, password = ensure_demo_account(engine, settings)
+    console.print(
+        "\nStaff web app: run [bold]sohoa web[/bold] (same data dir), then open "
+        "[bold]http://127.0.0.1:8000/[/bold]\n"
+        f"demo account: [bold]{username}[/bold] / password: [bold]{password}[/bold]"
+    )
 
 
 def drop_into_inbox(source: Path, inbox: Path) -> int:

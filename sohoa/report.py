@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from rich.console import Console
@@ -64,6 +66,44 @@ def print_rates(rows: Sequence[Any]) -> None:
             "" if r.points is None else f"{r.points:.2f}/{r.points_max:g}",
         )
     console.print(table)
+
+
+def rates_json(rows: Sequence[Any]) -> str:
+    return json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1)
+
+
+def as_json(data: Any) -> str:
+    """Service results (dataclasses, lists of them) as the indented JSON `--json` prints."""
+    if is_dataclass(data):
+        data = asdict(data)
+    elif isinstance(data, list):
+        data = [asdict(d) if is_dataclass(d) else d for d in data]
+    return json.dumps(data, ensure_ascii=False, indent=1, default=str)
+
+
+def print_search_hits(hits: Sequence[Any]) -> None:
+    """Per document found: dossier, type, pages and its key (for `sohoa get`), then its link."""
+    for hit in hits:
+        print(f"{hit.dossier_code or '-'}  {hit.doc_type}  pages {_pages(hit.pages)}  {hit.key}")
+        print(f"    {hit.url}")
+    print(f"{len(hits)} document(s) found" if hits else "no documents found")
+
+
+def print_review_queue(items: Sequence[Any]) -> None:
+    """One line per document waiting for review, with the reasons, then the count."""
+    for r in items:
+        print(
+            f"#{r.id}  {r.dossier_code or '-'}  {r.doc_type} ({r.confidence:.2f})  "
+            f"pages {_pages(r.pages)}  {'; '.join(r.reasons or [])}"
+        )
+    print(f"{len(items)} document(s) to review")
+
+
+def _pages(pages: Sequence[int]) -> str:
+    """[3, 4, 5] -> '3-5' (a document's pages are consecutive), [2] -> '2'."""
+    if not pages:
+        return "-"
+    return f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0])
 
 
 def _short(text: str, width: int) -> str:

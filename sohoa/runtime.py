@@ -16,11 +16,11 @@ from storage.errors import StorageError
 from storage.objects import ObjectStore, VerifyMode
 
 
-def prefect_ready(settings: Settings | None = None) -> None:
+def prefect_ready(settings: Settings | None = None) -> str | None:
     """Set Prefect's environment; call before anything imports `prefect`."""
     from flows.prefect_env import configure
 
-    configure(settings or get_settings())
+    return configure(settings or get_settings())
 
 
 def open_database(settings: Settings) -> Engine:
@@ -82,6 +82,21 @@ def tessdata_dir(settings: Settings, variant: str | None = None) -> Path | None:
     return resolve_tessdata_dir(settings.data_dir, variant, settings.tessdata_dir)
 
 
+def model_path(settings: Settings) -> Path:
+    """Where `sohoa train` writes the page classifier and every reader looks for it."""
+    return settings.data_dir / "models" / "page-model.npz"
+
+
+def trained_model(settings: Settings) -> Path | None:
+    """The model trained on this data dir, or None for the one shipped with sohoa."""
+    path = model_path(settings)
+    return path.resolve() if path.is_file() else None
+
+
 def ocr_options(settings: Settings) -> Options:
     """The recognition options every page of a scan is read with, from settings."""
-    return Options(lang=settings.ocr_lang, tessdata_dir=tessdata_dir(settings))
+    return Options(
+        lang=settings.ocr_lang,
+        tessdata_dir=tessdata_dir(settings),
+        model_path=trained_model(settings),
+    )

@@ -1,7 +1,8 @@
 """All configuration, from environment variables `SOHOA_*` (the only global state sohoa keeps).
 
 Embedded defaults need no configuration at all: a SQLite file, a local S3 server (SeaweedFS
-`weed mini`) and Prefect without a server, all under the data dir. Production sets:
+`weed mini`) and a local Prefect server (`sohoa dashboard`), all under the data dir
+(`SOHOA_DATA_DIR` or `sohoa --data-dir`). Production sets:
 
   SOHOA_DATABASE_URL   postgresql+psycopg://user:pass@host:5432/sohoa
   SOHOA_S3_ENDPOINT    minio.example:9000 (then nothing is started locally)
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     ocr_lang: str = "vie"
     tessdata_dir: Path | None = None  # default: <data_dir>/tessdata if present, else system
     stable_seconds: float = 3.0  # inbox file unchanged this long before it is read
+    link_hours: float = 24.0  # lifetime of download links (`sohoa search`), at most 7 days
+    debug: bool = False  # `sohoa --debug`: tracebacks with errors
 
     @property
     def inbox_dir(self) -> Path:

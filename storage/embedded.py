@@ -145,6 +145,18 @@ def status(data_dir: Path | str) -> EndpointInfo | None:
         return _endpoint(layout, state) if state else None
 
 
+def keeps_running(data_dir: Path | str) -> bool:
+    """True when the data dir's server was started by `start()` and outlives its users."""
+    layout = _Layout(data_dir)
+    state = _read_json(layout.state) if layout.state.exists() else None
+    return bool(state and state.get("persistent")) and status(data_dir) is not None
+
+
+def credentials_file(data_dir: Path | str) -> Path:
+    """Where the embedded server's access and secret keys are kept (mode 600)."""
+    return _Layout(data_dir).credentials
+
+
 def acquire(data_dir: Path | str) -> EndpointInfo:
     """Reuse or start the server and hold a lease on it until `release` (or process exit)."""
     layout = _Layout(data_dir)

@@ -40,7 +40,16 @@ MAKEFILE = ROOT / "Makefile"
 INIT_DB_SCRIPT = DEPLOY / "postgres" / "init-databases.sh"
 INIT_DB_SQL = DEPLOY / "postgres" / "init-databases.sql"
 
-SERVICES = {"minio", "minio-init", "postgres", "prefect-server", "migrate", "deployments", "worker"}
+SERVICES = {
+    "minio",
+    "minio-init",
+    "postgres",
+    "prefect-server",
+    "migrate",
+    "deployments",
+    "worker",
+    "web",
+}
 # The four of issue 6, and the chunks a distributed backfill sends to the workers
 # (flows/backfill.py CHUNK_DEPLOYMENT).
 DEPLOYMENTS = {
@@ -139,7 +148,7 @@ def test_compose_start_order(compose_model: dict) -> None:
     assert services["migrate"]["command"] == ["db", "upgrade"]
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert services["deployments"]["depends_on"]["prefect-server"]["condition"] == "service_healthy"
-    for name in ("postgres", "minio", "prefect-server", "worker"):
+    for name in ("postgres", "minio", "prefect-server", "worker", "web"):
         assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
 
 
@@ -149,7 +158,7 @@ def test_compose_builds_the_app_image_once(compose_model: dict) -> None:
     assert builders == {"migrate"}
     assert Path(services["migrate"]["build"]["context"]) == ROOT
     assert services["migrate"]["build"]["dockerfile"] == "deploy/Dockerfile"
-    app = {"prefect-server", "migrate", "deployments", "worker"}
+    app = {"prefect-server", "migrate", "deployments", "worker", "web"}
     assert {services[name]["image"] for name in app} == {services["migrate"]["image"]}
 
 
@@ -324,6 +333,20 @@ def _pod_specs() -> list[tuple[str, dict]]:
     return specs
 
 
+def test_k8s_web_app_is_served() -> None:
+    """The staff web app: a Deployment running `sohoa web` behind a Service on its port, with
+    probes on the health route the app leaves public."""
+    docs = {(d["kind"], d["metadata"].get("name")): d for _, d in k8s_documents()}
+    deployment, service = docs[("Deployment", "sohoa-web")], docs[("Service", "sohoa-web")]
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"][0] == "web" and "--proxy-headers" in container["args"]
+    port = container["ports"][0]
+    assert service["spec"]["ports"][0]["targetPort"] == port["name"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert service["spec"]["selector"].items() <= labels.items()
+
+
 def test_k8s_references_resolve() -> None:
     """Every ConfigMap, Secret, claim and service account a pod names is defined in deploy/k8s."""
     defined = {(doc["kind"], doc["metadata"].get("name")) for _, doc in k8s_documents()}
@@ -351,7 +374,7 @@ def test_k8s_references_resolve() -> None:
 def test_k8s_pools_match_the_registration() -> None:
     pools = {}
     for _, doc in k8s_documents():
-        if doc["kind"] == "Deployment":
+        if doc["kind"] == "Deployment" and doc["metadata"].get("name") != "sohoa-web":
             args = doc["spec"]["template"]["spec"]["containers"][0]["args"]
             pools[args[args.index("--type") + 1]] = args[args.index("--pool") + 1]
     assert pools == {"kubernetes": K8S_POOL, "process": PROCESS_POOL}
@@ -614,6 +637,8 @@ def test_dockerfile_runtime_stage() -> None:
         assert env["SOHOA_TESSDATA_DIR"] == "/usr/share/tesseract-ocr/5/tessdata"
     else:
         assert env["SOHOA_TESSDATA_DIR"] == f"{models}/{DEFAULT_VARIANT}"
+    htmx = [c for c in chain if c.cmd == "COPY" and "htmx.min.js" in " ".join(c.value)]
+    assert htmx and htmx[0].value[-1].endswith("/sohoa/web/static/vendor/htmx.min.js")
     assert {"nodejs", "npm"} & apt_install_arguments(
         " ".join(c.value[0] for c in stages["tessdata"] if c.cmd == "RUN")
     )

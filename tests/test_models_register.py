@@ -14,8 +14,10 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from models import repository as repo
 from models.db import make_engine, migrate, session_scope
+from models.offices import ensure_office, import_offices_csv, seed_provinces
+from models.register import import_register
+from models.scans import record_scan
 from models.tables import Dossier, Office
 
 REGISTER = """dossier_code,procedure_code,received_at,channel,resolved_at,result_kind,officer
@@ -54,8 +56,8 @@ def dossiers(s) -> dict[str, Dossier]:
 def test_csv_import_reports_bad_rows_and_imports_the_rest(db_session, tmp_path):
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    repo.seed_provinces(db_session)
-    report = repo.import_register(db_session, path)
+    seed_provinces(db_session)
+    report = import_register(db_session, path)
     db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == BAD
     assert (report.rows, report.inserted, report.updated, report.unchanged) == (4, 4, 0, 0)
@@ -89,10 +91,10 @@ def test_csv_import_reports_bad_rows_and_imports_the_rest(db_session, tmp_path):
 def test_reimport_is_idempotent_and_keeps_facts(db_session, tmp_path):
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    repo.import_register(db_session, path)
+    import_register(db_session, path)
     db_session.commit()
     # a scan digitizes one of the dossiers
-    repo.record_scan(
+    record_scan(
         db_session,
         sha256="a" * 64,
         source_name="a.pdf",
@@ -110,7 +112,7 @@ def test_reimport_is_idempotent_and_keeps_facts(db_session, tmp_path):
         c: (d.received_at, d.result_kind, d.attributes) for c, d in dossiers(db_session).items()
     }
 
-    again = repo.import_register(db_session, path)
+    again = import_register(db_session, path)
     db_session.commit()
     assert (again.inserted, again.updated, again.unchanged, again.offices_created) == (0, 0, 4, [])
     after = dossiers(db_session)
@@ -123,7 +125,7 @@ def test_reimport_is_idempotent_and_keeps_facts(db_session, tmp_path):
         REGISTER.replace("2023-11-01,paper,Nguyễn Văn A", "2023-11-01,electronic,Nguyễn Văn A"),
         encoding="utf-8",
     )
-    third = repo.import_register(db_session, path)
+    third = import_register(db_session, path)
     db_session.commit()
     assert (third.inserted, third.updated, third.unchanged) == (0, 1, 3)
     changed = dossiers(db_session)["000.00.24.H18-231015-0042"]
@@ -160,7 +162,7 @@ def test_xlsx_import(db_session, tmp_path):
     ws.append(["000.00.24.H18-231016-0001", "1.004227", None, None, None, None, None])
     path = tmp_path / "register.xlsx"
     wb.save(path)
-    report = repo.import_register(db_session, path)
+    report = import_register(db_session, path)
     db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == [(3, "received_at 'bad date' is not a date")]
     rows = dossiers(db_session)
@@ -179,7 +181,7 @@ def test_missing_column_is_refused(db_session, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("code,date\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no 'dossier_code' column"):
-        repo.import_register(db_session, path)
+        import_register(db_session, path)
 
 
 def test_offices_csv(db_session, tmp_path):
@@ -193,8 +195,8 @@ def test_offices_csv(db_session, tmp_path):
         ",nameless,commune,\n",
         encoding="utf-8",
     )
-    repo.seed_provinces(db_session)
-    report = repo.import_offices_csv(db_session, path)
+    seed_provinces(db_session)
+    report = import_offices_csv(db_session, path)
     db_session.commit()
     assert [(b.line, b.reason) for b in report.bad] == [
         (4, "level 'agency' not one of ministry, province, department, district, commune, unknown"),
@@ -209,7 +211,7 @@ def test_offices_csv(db_session, tmp_path):
     )
     assert get("000.00.07.H26").parent_code == "000.00.00.H26"
     assert get("000.00.16.H26").parent_code == "000.00.00.H26"  # bad parent: from the code
-    again = repo.import_offices_csv(db_session, path)
+    again = import_offices_csv(db_session, path)
     assert (again.created, again.updated) == (0, 3)
     assert db_session.exec(select(func.count()).select_from(Office)).one() == 34 + 3
 
@@ -226,7 +228,7 @@ def test_repeated_code_last_row_wins_and_offices_batch(db_session, tmp_path):
         "000.46.24.H18-231016-0002,1.2,2023-10-16,,,,\n",
         encoding="utf-8",
     )
-    report = repo.import_register(db_session, path)
+    report = import_register(db_session, path)
     db_session.commit()
     assert (report.rows, report.inserted, report.updated, report.unchanged) == (3, 3, 0, 0)
     assert report.bad == []
@@ -246,7 +248,7 @@ def test_repeated_code_last_row_wins_and_offices_batch(db_session, tmp_path):
     assert rows["000.46.24.H18-231016-0002"].result_kind == "unknown"
     assert rows["000.46.24.H18-231015-0001"].procedure_code == "1.2\tb\\c"  # COPY escapes
 
-    again = repo.import_register(db_session, path)
+    again = import_register(db_session, path)
     db_session.commit()
     assert (again.rows, again.inserted, again.updated, again.unchanged) == (3, 0, 0, 3)
     assert again.offices_created == []
@@ -266,7 +268,7 @@ def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
         encoding="utf-8",
     )
     with session_scope(engine) as s:
-        repo.ensure_office(s, "000.00.24.H18")
+        ensure_office(s, "000.00.24.H18")
     other = engine.connect()
     other_pid = other.execute(text("SELECT pg_backend_pid()")).scalar()
     other.execute(
@@ -280,7 +282,7 @@ def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
 
     def run() -> None:
         try:
-            result["r"] = repo.import_register(engine, path)
+            result["r"] = import_register(engine, path)
         except BaseException as exc:  # noqa: BLE001  (shown by the assertion below)
             result["error"] = exc
 
@@ -319,9 +321,73 @@ def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
     engine.dispose()
 
 
+def _foreign_keys(conn) -> list[tuple[int, str]]:
+    return [
+        tuple(r)
+        for r in conn.execute(
+            text(
+                "SELECT oid, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = 'dossier'::regclass AND contype = 'f'"
+            )
+        )
+    ]
+
+
+def test_pg_bulk_load_validates_offices_in_one_pass_and_keeps_the_key(
+    pg_url, tmp_path, monkeypatch
+):
+    """A bulk load (here: BULK_ROWS lowered to 1) swaps the per-row office check for one
+    validation: same report and rows, the key re-created with its definition and enforced.
+    When another session holds `office`, the import does not wait for it: it keeps the key."""
+    from models import register
+
+    monkeypatch.setattr(register, "BULK_ROWS", 1)
+    engine = make_engine(pg_url)
+    migrate(engine)
+    with engine.connect() as conn:
+        (before,) = _foreign_keys(conn)
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    report = import_register(engine, path)
+    assert [(b.line, b.reason) for b in report.bad] == BAD
+    assert (report.rows, report.inserted, report.updated, report.unchanged) == (4, 4, 0, 0)
+    with engine.connect() as conn:
+        (after,) = _foreign_keys(conn)
+        assert after[0] != before[0] and after[1] == before[1]  # dropped, then re-created
+        assert conn.execute(text("SELECT count(*) FROM dossier")).scalar() == 4
+        with pytest.raises(Exception, match="foreign key"):
+            conn.execute(
+                text(
+                    "INSERT INTO dossier (code, office_code, result_kind, source,"
+                    " components_digitized, result_digitized, reused, created_at)"
+                    " VALUES ('X', 'no-such-office', 'unknown', 'scan', false, false, false,"
+                    " now())"
+                )
+            )
+    reader = engine.connect()
+    reader.execute(text("SELECT count(*) FROM office"))  # holds office until it ends
+    path.write_text(REGISTER.replace("231015-004", "231015-014"), encoding="utf-8")
+    result: dict = {}
+    importer = threading.Thread(target=lambda: result.update(r=import_register(engine, path)))
+    importer.start()
+    importer.join(timeout=30)
+    waited = importer.is_alive()
+    reader.rollback()  # lets a waiting import go on, so the test ends either way
+    reader.close()
+    importer.join(timeout=60)
+    assert not waited, "the bulk load waited for another session's lock"
+    again = result["r"]
+    assert (again.inserted, again.updated, again.unchanged) == (2, 0, 2)
+    with engine.connect() as conn:
+        assert _foreign_keys(conn) == [after]  # kept: checked row by row
+        assert conn.execute(text("SELECT count(*) FROM dossier")).scalar() == 6
+    engine.dispose()
+
+
 def test_cli_register_import(db_url, tmp_path):
     """`sohoa register import FILE`: counts, each bad row with its line, offices created; a
-    second run changes nothing; a file without dossier_code is refused with exit code 2."""
+    second run changes nothing; bad rows make exit code 1 (some inputs failed), a file without
+    dossier_code is refused with exit code 2."""
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
     env = {**os.environ, "SOHOA_DATABASE_URL": db_url, "SOHOA_DATA_DIR": str(tmp_path)}
@@ -336,7 +402,7 @@ def test_cli_register_import(db_url, tmp_path):
         )
 
     first = sohoa("register", "import", str(path))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == (
         "4 dossier(s): 4 new, 0 updated, 0 unchanged; 7 bad row(s); 3 office(s) created"

@@ -7,8 +7,11 @@ import multiprocessing as mp
 import pytest
 from sqlmodel import select
 
-from models import repository as repo
 from models.db import make_engine, migrate, session_scope
+from models.dossiers import UnknownOffice, ensure_dossier, refresh_facts
+from models.offices import ensure_office, seed_provinces
+from models.scans import finished, outcomes, record_quarantine, record_scan, stored_scans
+from models.search import search_documents
 from models.tables import Document, Dossier, Event, Office, Page, ReuseLink, Scan
 
 CERT = "giay_chung_nhan_qsdd"
@@ -16,7 +19,7 @@ CERT = "giay_chung_nhan_qsdd"
 
 def record(s, sha: str, dossier: str | None, docs: list[dict], office: str | None = None, **kw):
     pages = sorted({n for d in docs for n in d.get("pages", [1])}) or [1]
-    return repo.record_scan(
+    return record_scan(
         s,
         sha256=sha.ljust(64, "0"),
         source_name=f"{sha}.pdf",
@@ -36,9 +39,9 @@ def record(s, sha: str, dossier: str | None, docs: list[dict], office: str | Non
 
 def test_record_scan_creates_office_dossier_and_facts(db_session):
     s = db_session
-    assert repo.seed_provinces(s) == 34
-    assert repo.seed_provinces(s) == 0
-    assert not repo.scan_exists(s, "a".ljust(64, "0"))
+    assert seed_provinces(s) == 34
+    assert seed_provinces(s) == 0
+    assert finished(s, ["a".ljust(64, "0")]) == {}
     scan = record(
         s,
         "a",
@@ -46,7 +49,7 @@ def test_record_scan_creates_office_dossier_and_facts(db_session):
         [{"doc_type": "don_dang_ky_dat_dai"}, {"doc_type": CERT, "pages": [2]}],
     )
     s.commit()
-    assert repo.scan_exists(s, scan.sha256)
+    assert finished(s, [scan.sha256, "b" * 64]) == {scan.sha256: "stored"}
     office = s.get(Office, "000.46.24.H44")
     # unknown office, attached to its province (seeded), never dropped
     assert (office.level, office.parent_code, office.province_code) == (
@@ -80,32 +83,32 @@ def test_record_scan_creates_office_dossier_and_facts(db_session):
 
 def test_ensure_office_finds_nearest_ancestor(db_session):
     s = db_session
-    repo.ensure_office(s, "000.00.24.H44", name="UBND huyện")
-    office, created = repo.ensure_office(s, "000.46.24.H44")
+    ensure_office(s, "000.00.24.H44", name="UBND huyện")
+    office, created = ensure_office(s, "000.46.24.H44")
     assert created and office.parent_code == "000.00.24.H44"
-    office, created = repo.ensure_office(s, "000.46.24.H44")
+    office, created = ensure_office(s, "000.46.24.H44")
     assert not created
     # short form under a level-1 body that is not registered: the body is created too
-    office, created = repo.ensure_office(s, "G09.20")
+    office, created = ensure_office(s, "G09.20")
     assert created and office.parent_code == "000.00.00.G09"
     assert s.get(Office, "000.00.00.G09").level == "ministry"
     # a dossier code without an office part, and no office given: refused with the reason
-    with pytest.raises(repo.UnknownOffice, match="no office"):
-        repo.ensure_dossier(s, "HS-2023-001")
-    assert repo.ensure_dossier(s, "HS-2023-001", "G09.20").office_code == "G09.20"
+    with pytest.raises(UnknownOffice, match="no office"):
+        ensure_dossier(s, "HS-2023-001")
+    assert ensure_dossier(s, "HS-2023-001", "G09.20").office_code == "G09.20"
 
 
 def test_quarantine_then_success(db_session):
     s = db_session
-    repo.ensure_dossier(s, "000.00.24.H18-231015-0001")
-    q = repo.record_quarantine(
+    ensure_dossier(s, "000.00.24.H18-231015-0001")
+    q = record_quarantine(
         s,
         sha256="q".ljust(64, "0"),
         source_name="bad.pdf",
         reason="bad.pdf: truncated PDF",
         dossier_code="000.00.24.H18-231015-0001",
     )
-    ghost = repo.record_quarantine(
+    ghost = record_quarantine(
         s,
         sha256="g".ljust(64, "0"),
         source_name="x.pdf",
@@ -120,7 +123,14 @@ def test_quarantine_then_success(db_session):
     )
     assert ghost.dossier_code is None  # a quarantined scan makes no dossier known
     assert s.get(Dossier, "000.00.24.H18-231015-0099") is None
-    assert not repo.scan_exists(s, q.sha256)
+    # quarantined is finished (a backfill does not read it again); a failure on our side is not
+    failed = record_quarantine(
+        s, sha256="f".ljust(64, "0"), source_name="f.pdf", reason="S3 down", status="failed"
+    )
+    assert finished(s, [q.sha256, ghost.sha256, failed.sha256]) == {
+        q.sha256: "quarantined",
+        ghost.sha256: "quarantined",
+    }
     d = s.get(Dossier, "000.00.24.H18-231015-0001")
     assert not d.components_digitized
     stored = record(s, "q", "000.00.24.H18-231015-0001", [{"doc_type": "khac"}])
@@ -128,7 +138,31 @@ def test_quarantine_then_success(db_session):
     assert stored.id == q.id and stored.status == "stored" and stored.error is None
     assert s.get(Dossier, "000.00.24.H18-231015-0001").components_digitized
     outcomes = [e.outcome for e in s.exec(select(Event).order_by(Event.id)).all()]
-    assert outcomes == ["quarantined", "quarantined", "ok"]
+    assert outcomes == ["quarantined", "quarantined", "failed", "ok"]
+
+
+def test_finished_answers_for_many_hashes_at_once(db_session):
+    """A backfill asks about thousands of hashes: they go in chunks, the answer is whole."""
+    s = db_session
+    first, last = record(s, "0", None, []), record(s, "f", None, [])
+    record_quarantine(s, sha256="8".ljust(64, "0"), source_name="x.pdf", reason="empty file")
+    s.commit()
+    asked = [f"{n:064x}" for n in range(1, 1200)] + [first.sha256, last.sha256, "8".ljust(64, "0")]
+    assert finished(s, asked) == {
+        first.sha256: "stored",
+        last.sha256: "stored",
+        "8".ljust(64, "0"): "quarantined",
+    }
+    # fixity checks the stored ones only, with the keys their rows point to
+    assert [(x.sha256[0], x.manifest_key, x.original_key) for x in stored_scans(s)] == [
+        ("0", "digitized/0/manifest.json", "originals/0"),
+        ("f", "digitized/f/manifest.json", "originals/f"),
+    ]
+    assert {(o.sha256[0], o.status, o.error) for o in outcomes(s, asked)} == {
+        ("0", "stored", None),
+        ("f", "stored", None),
+        ("8", "quarantined", "empty file"),
+    }
 
 
 def test_reuse_links(db_session):
@@ -182,7 +216,7 @@ def test_reuse_links(db_session):
     for d in s.exec(select(Dossier)).all():
         d.components_digitized = d.result_digitized = d.reused = False
     s.commit()
-    repo.refresh_facts(s)
+    refresh_facts(s)
     s.commit()
     s.expire_all()
     assert {
@@ -219,19 +253,17 @@ def test_search(db_session, engine):
     )
     s.commit()
     ids = lambda hits: [d.dossier_code[-11:] for d, _ in hits]  # noqa: E731
-    assert ids(repo.search_documents(s, gcn_serial="CS 123456")) == ["231001-0001"]
-    assert ids(repo.search_documents(s, citizen_id="001099012345")) == ["231001-0001"]
-    assert ids(repo.search_documents(s, parcel_number="12", map_sheet="5")) == ["231001-0001"]
-    assert ids(repo.search_documents(s, parcel_number="12", map_sheet="6")) == []
-    assert ids(repo.search_documents(s, dossier_code="000.00.24.H18-231002-0001")) == [
-        "231002-0001"
-    ]
-    assert ids(repo.search_documents(s, text_query="quyết định giao đất")) == ["231002-0001"]
-    assert ids(repo.search_documents(s, text_query="thửa đất")) == ["231001-0001"]
-    assert ids(repo.search_documents(s, text_query="hợp đồng")) == []
+    assert ids(search_documents(s, gcn_serial="CS 123456")) == ["231001-0001"]
+    assert ids(search_documents(s, citizen_id="001099012345")) == ["231001-0001"]
+    assert ids(search_documents(s, parcel_number="12", map_sheet="5")) == ["231001-0001"]
+    assert ids(search_documents(s, parcel_number="12", map_sheet="6")) == []
+    assert ids(search_documents(s, dossier_code="000.00.24.H18-231002-0001")) == ["231002-0001"]
+    assert ids(search_documents(s, text_query="quyết định giao đất")) == ["231002-0001"]
+    assert ids(search_documents(s, text_query="thửa đất")) == ["231001-0001"]
+    assert ids(search_documents(s, text_query="hợp đồng")) == []
     # typed without diacritics (and đ as d), in any case
-    assert ids(repo.search_documents(s, text_query="quyet dinh")) == ["231002-0001"]
-    assert ids(repo.search_documents(s, text_query="THUA DAT")) == ["231001-0001"]
+    assert ids(search_documents(s, text_query="quyet dinh")) == ["231002-0001"]
+    assert ids(search_documents(s, text_query="THUA DAT")) == ["231001-0001"]
 
 
 def _writer(url: str, worker: int, n: int) -> None:

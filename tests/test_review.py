@@ -171,7 +171,7 @@ def test_review_set_normalises_and_updates_what_follows(scanned, engine, db_url,
     from sqlmodel import Session, select
 
     from models.tables import Dossier, Event
-    from sohoa.review import corrections_for_training
+    from sohoa.services.review import corrections_for_training
     from sohoa.settings import Settings
 
     env, sure_id, doubted = scanned
@@ -262,7 +262,7 @@ def test_apply_review_keeps_result_fact_and_reuse_links_current(db_session):
     dossier's digitized result."""
     from sqlmodel import select
 
-    from models import repository as repo
+    from models.documents import apply_review
     from models.tables import Dossier, ReuseLink
 
     s = db_session
@@ -286,22 +286,22 @@ def test_apply_review_keeps_result_fact_and_reuse_links_current(db_session):
         return [tuple(link) for link in links], facts
 
     assert state() == ([], {earlier: (True, False), later: (False, False)})
-    repo.apply_review(s, application, fields={"gcn_serial": "CS 123456"}, reviewer="lan")
+    apply_review(s, application, fields={"gcn_serial": "CS 123456"}, reviewer="lan")
     assert application.gcn_serial == "CS 123456"
     assert state() == (
         [(application.id, cert.id)],
         {earlier: (True, False), later: (False, True)},
     )
-    repo.apply_review(s, cert, fields={"gcn_serial": "CS 999999"}, reviewer="lan")
+    apply_review(s, cert, fields={"gcn_serial": "CS 999999"}, reviewer="lan")
     assert state() == ([], {earlier: (True, False), later: (False, False)})
-    repo.apply_review(s, cert, fields={"gcn_serial": "CS 123456"}, reviewer="lan")
+    apply_review(s, cert, fields={"gcn_serial": "CS 123456"}, reviewer="lan")
     assert state() == (
         [(application.id, cert.id)],
         {earlier: (True, False), later: (False, True)},
     )
-    repo.apply_review(s, cert, doc_type="khac", reviewer="lan")
+    apply_review(s, cert, doc_type="khac", reviewer="lan")
     assert not cert.is_result
     assert state()[1] == {earlier: (False, False), later: (False, True)}
-    repo.apply_review(s, application, fields={"gcn_serial": None}, reviewer="lan")
+    apply_review(s, application, fields={"gcn_serial": None}, reviewer="lan")
     assert application.gcn_serial is None and "gcn_serial" not in application.field_details
     assert state() == ([], {earlier: (False, False), later: (False, False)})

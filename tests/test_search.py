@@ -8,11 +8,13 @@ import urllib.request
 import pytest
 
 from models.db import session_scope
-from models.repository import record_scan
+from models.scans import record_scan
 from sohoa.runtime import open_database, open_store
 from storage import keys
 
 DOSSIER = "000.00.24.H18-231015-0042"
+SHA = "d" * 64
+PREFIX = keys.digitized_prefix("000.00.24.H18", None, DOSSIER, SHA)
 FIELDS = {
     "gcn_serial": "CS 123456",
     "citizen_id": "001203004567",
@@ -28,8 +30,7 @@ def stored(settings_env, s3_env):
 
     settings = get_settings()
     engine = open_database(settings)
-    sha = "d" * 64
-    prefix = keys.digitized_prefix("000.00.24.H18", None, DOSSIER, sha)
+    sha, prefix = SHA, PREFIX
     pdf = b"%PDF-1.4 the certificate"
     with open_store(settings) as store:
         store.put_bytes(prefix + "searchable.pdf", pdf)
@@ -74,26 +75,28 @@ def stored(settings_env, s3_env):
 @pytest.mark.parametrize(
     "query",
     [
-        {"serial": "CS 123456"},
+        {"gcn_serial": "CS 123456"},
         {"citizen_id": "001203004567"},
-        {"parcel": "125", "map_sheet": "17"},
+        {"parcel_number": "125", "map_sheet": "17"},
         {"text": "quyen su dung dat"},
-        {"dossier": DOSSIER},
+        {"dossier_code": DOSSIER},
     ],
 )
 def test_search_finds_document_with_working_link(stored, query):
-    from sohoa.search import run_search
+    from sohoa.services.search import search
 
     settings, content = stored
-    hits = run_search(settings, **query)
-    assert [h["doc_type"] for h in hits] == ["giay_chung_nhan_qsdd"]
-    with urllib.request.urlopen(hits[0]["url"], timeout=10) as response:
+    hits = search(settings, **query)
+    assert [(h.doc_type, h.key) for h in hits] == [
+        ("giay_chung_nhan_qsdd", PREFIX + "documents/01-giay_chung_nhan_qsdd.pdf")
+    ]
+    with urllib.request.urlopen(hits[0].url, timeout=10) as response:
         assert response.read() == content
 
 
 def test_search_misses_other_values(stored):
-    from sohoa.search import run_search
+    from sohoa.services.search import search
 
     settings, _ = stored
-    assert run_search(settings, serial="CS 654321") == []
-    assert run_search(settings, parcel="125", map_sheet="18") == []
+    assert search(settings, gcn_serial="CS 654321") == []
+    assert search(settings, parcel_number="125", map_sheet="18") == []

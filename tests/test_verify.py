@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from models.db import session_scope
-from models.repository import record_scan
+from models.scans import record_scan
 from sohoa.runtime import open_database, open_store
 from storage import keys
 from storage.manifest import build_manifest, store_manifest

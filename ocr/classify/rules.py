@@ -156,11 +156,6 @@ def _clean(s: str) -> str:
 _CLEAN_TITLES = {t: tuple(_clean(x) for x in titles) for t, titles in TITLES.items()}
 
 
-def title_score(candidate: str, title: str) -> float:
-    """How well a folded candidate line reads as this title (0..1)."""
-    return _score(_clean(candidate), _clean(title))
-
-
 def _score(cand: str, ttl: str) -> float:
     """The title must start near the beginning of the line: "ĐƠN ĐĂNG KÝ, CẤP GIẤY CHỨNG
     NHẬN..." contains the certificate's title but is not a certificate."""

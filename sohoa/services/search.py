@@ -1,0 +1,88 @@
+"""Stored documents by identifier or full text, each with a short-lived download link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from models.db import session_scope
+from models.search import position_in_scan, search_documents
+from sohoa.runtime import open_database, open_store
+from sohoa.settings import Settings
+from storage.objects import ObjectStore
+
+LINK_LIFETIME = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    number: int  # the document's position in its scan (its PDF is `NN-<type>.pdf`)
+    document_id: int
+    dossier_code: str | None
+    doc_type: str
+    pages: list[int]
+    fields: dict[str, Any]
+    prefix: str | None  # the scan's digitized prefix
+    original_key: str | None
+    key: str  # the PDF the link downloads: the document's own, else the whole scan's
+    url: str  # presigned, valid for the lifetime asked (LINK_LIFETIME by default)
+
+
+def search(
+    settings: Settings,
+    *,
+    text: str | None = None,
+    dossier_code: str | None = None,
+    citizen_id: str | None = None,
+    gcn_serial: str | None = None,
+    parcel_number: str | None = None,
+    map_sheet: str | None = None,
+    limit: int = 20,
+    link_lifetime: timedelta = LINK_LIFETIME,
+) -> list[SearchHit]:
+    """Stored documents matching every given criterion, newest first (field names as in
+    docs/TAXONOMY.md); `text` matches page text with or without diacritics. Links expire after
+    `link_lifetime`."""
+    with session_scope(open_database(settings)) as session:
+        found = [
+            (position_in_scan(session, doc), doc, scan)
+            for doc, scan in search_documents(
+                session,
+                dossier_code=dossier_code,
+                citizen_id=citizen_id,
+                gcn_serial=gcn_serial,
+                parcel_number=parcel_number,
+                map_sheet=map_sheet,
+                text_query=text,
+                limit=limit,
+            )
+        ]
+        rows = [
+            dict(
+                number=number,
+                document_id=doc.id,
+                dossier_code=doc.dossier_code,
+                doc_type=doc.doc_type,
+                pages=list(doc.pages or []),
+                fields=dict(doc.fields or {}),
+                prefix=scan.digitized_prefix,
+                original_key=scan.original_key,
+            )
+            for number, doc, scan in found
+        ]
+    if not rows:
+        return []
+    with open_store(settings) as store:
+        hits = []
+        for row in rows:
+            key = _document_pdf_key(store, row["prefix"], row["number"], row["doc_type"])
+            hits.append(SearchHit(**row, key=key, url=store.presigned_get_url(key, link_lifetime)))
+    return hits
+
+
+def _document_pdf_key(store: ObjectStore, prefix: str | None, number: int, doc_type: str) -> str:
+    """The document's own searchable PDF when stored, else the whole scan's."""
+    prefix = prefix or ""
+    key = f"{prefix}documents/{number:02d}-{doc_type}.pdf"
+    return key if store.exists(key) else prefix + "searchable.pdf"
