@@ -62,6 +62,12 @@ def cases(tmp: Path) -> dict[str, list[tuple[list[str], dict[str, str], int, str
         "user list": [(["user", "list", "--bogus"], {}, 2, "--bogus")],
         "user disable": [(["user", "disable", "nobody"], {}, 2, "nobody")],
         "user passwd": [(["user", "passwd", "nobody", "--password-stdin"], {}, 2, "8")],
+        "token add": [
+            (["token", "add", "x", "--office", "NOPE", "--scopes", "dossiers:read"], {}, 2, "NOPE")
+        ],
+        "token list": [(["token", "list", "--bogus"], {}, 2, "--bogus")],
+        "token revoke": [(["token", "revoke", "nobody"], {}, 2, "nobody")],
+        "webhooks": [(["webhooks", "--bogus"], {}, 2, "--bogus")],
     }
 
 

@@ -56,7 +56,9 @@ def add(
 
 
 @token_app.command("list")
-def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the tokens as JSON")] = False,
+) -> None:
     """Tokens: name, office, scopes, webhook, revoked."""
     from sohoa.api import tokens
 
@@ -85,7 +87,7 @@ def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 @token_app.command("revoke")
-def revoke(name: Annotated[str, typer.Argument()]) -> None:
+def revoke(name: Annotated[str, typer.Argument(help="The token's name")]) -> None:
     """Revoke a token: refused from its next request on."""
     from sohoa.api import tokens
 
@@ -101,7 +103,7 @@ def revoke(name: Annotated[str, typer.Argument()]) -> None:
 
 def webhooks(
     limit: Annotated[int, typer.Option(help="How many attempts")] = 50,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the attempts as JSON")] = False,
 ) -> None:
     """The latest webhook delivery attempts (newest first)."""
     from models.db import session_scope
