@@ -105,7 +105,9 @@ def store_scan(engine, store: ObjectStore, *, dossier: str, label: str) -> int:
                     "pages": [1, 2],
                     "confidence": 0.91,
                     "fields": {"applicant_name": "Nguyễn Văn An", "citizen_id": CITIZEN_ID},
-                    "field_details": {"applicant_name": {"confidence": 0.88, "page": 1}},
+                    "field_details": {"applicant_name": {"confidence": 0.58, "page": 1}},
+                    "needs_review": True,  # the review queue has one item per office
+                    "review_reasons": ["low confidence applicant_name"],
                 }
             ],
         )
