@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from models.db import session_scope
-from models.search import position_in_scan, search_documents
+from models.search import match_snippet, page_text, position_in_scan, search_documents
 from sohoa.runtime import open_database, open_store
 from sohoa.settings import Settings
 from storage.objects import ObjectStore
@@ -26,7 +28,12 @@ class SearchHit:
     prefix: str | None  # the scan's digitized prefix
     original_key: str | None
     key: str  # the PDF the link downloads: the document's own, else the whole scan's
-    url: str  # presigned, valid for LINK_LIFETIME
+    url: str  # presigned, valid for LINK_LIFETIME ("" when links were not asked for)
+    scan_id: int | None = None
+    office_code: str | None = None  # the scan's office
+    page: int | None = None  # the first page whose text matches `text` (else the first page)
+    snippet: str = ""  # recognised text around the match (NFC)
+    marks: tuple[tuple[int, int], ...] = ()  # spans of the query's words in `snippet`
 
 
 def search(
@@ -39,10 +46,16 @@ def search(
     parcel_number: str | None = None,
     map_sheet: str | None = None,
     limit: int = 20,
+    offices: frozenset[str] | None = None,
+    links: bool = True,
+    engine: Engine | None = None,
 ) -> list[SearchHit]:
     """Stored documents matching every given criterion, newest first (field names as in
-    docs/TAXONOMY.md); `text` matches page text with or without diacritics."""
-    with session_scope(open_database(settings)) as session:
+    docs/TAXONOMY.md); `text` matches page text with or without diacritics. `offices` keeps
+    documents received by these offices (None: all); `links=False` skips the presigned links
+    (the web app links to its own pages); `engine`: a server's own (else one is opened)."""
+    scope = None if offices is None else set(offices)
+    with session_scope(engine or open_database(settings)) as session:
         found = [
             (position_in_scan(session, doc), doc, scan)
             for doc, scan in search_documents(
@@ -54,6 +67,7 @@ def search(
                 map_sheet=map_sheet,
                 text_query=text,
                 limit=limit,
+                offices=scope,
             )
         ]
         rows = [
@@ -66,17 +80,32 @@ def search(
                 fields=dict(doc.fields or {}),
                 prefix=scan.digitized_prefix,
                 original_key=scan.original_key,
+                scan_id=scan.id,
+                office_code=scan.office_code,
+                **_where(session, doc, text),
             )
             for number, doc, scan in found
         ]
-    if not rows:
-        return []
+    if not rows or not links:
+        return [SearchHit(**row, key="", url="") for row in rows]
     with open_store(settings) as store:
         hits = []
         for row in rows:
             key = _document_pdf_key(store, row["prefix"], row["number"], row["doc_type"])
             hits.append(SearchHit(**row, key=key, url=store.presigned_get_url(key, LINK_LIFETIME)))
     return hits
+
+
+def _where(session, doc, query: str | None) -> dict[str, Any]:
+    """The document's first page matching the query, and a snippet of it."""
+    pages = sorted(doc.pages or [])
+    if not pages:
+        return {}
+    for number in pages if query else pages[:1]:
+        snippet, marks = match_snippet(page_text(session, doc.scan_id, number), query or "")
+        if marks or not query:
+            return {"page": number, "snippet": snippet, "marks": tuple(marks)}
+    return {"page": pages[0]}
 
 
 def _document_pdf_key(store: ObjectStore, prefix: str | None, number: int, doc_type: str) -> str:
