@@ -77,9 +77,9 @@ def create_app(
 
     app.include_router(public.router)
     app.include_router(pages.router)
-    from sohoa.web import rates, review, search  # part 2: review, search, rates, admin
+    from sohoa.web import admin, rates, review, search  # part 2: review, search, rates, admin
 
-    for part in (review, search, rates):
+    for part in (review, search, rates, admin):
         app.include_router(part.router)
     app.add_middleware(BodyLimit, max_bytes=web.max_upload_bytes + (1 << 20))
     _errors(app)

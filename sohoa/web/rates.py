@@ -46,13 +46,25 @@ LEVEL_NAMES = {
 }
 TREND_STEPS = {"month": 12, "quarter": 8, "nine": 5, "year": 5}
 INDICATORS = (
-    ("e_result", "Kết quả điện tử", "hồ sơ có kết quả điện tử hoặc được số hóa ÷ hồ sơ của thủ "
-     "tục trả kết quả", "6 × tỷ lệ"),
-    ("digitized", "Hồ sơ số hóa", "hồ sơ số hóa cả thành phần và kết quả ÷ hồ sơ tiếp nhận",
-     "4 × tỷ lệ"),
-    ("reuse", "Tái sử dụng", "hồ sơ dùng lại dữ liệu đã số hóa ÷ hồ sơ tiếp nhận",
-     "2 × min(1, tỷ lệ ÷ 80%)"),
-)  # fmt: skip
+    (
+        "e_result",
+        "Kết quả điện tử",
+        "hồ sơ có kết quả điện tử hoặc được số hóa ÷ hồ sơ của thủ tục trả kết quả",
+        "6 × tỷ lệ",
+    ),
+    (
+        "digitized",
+        "Hồ sơ số hóa",
+        "hồ sơ số hóa cả thành phần và kết quả ÷ hồ sơ tiếp nhận",
+        "4 × tỷ lệ",
+    ),
+    (
+        "reuse",
+        "Tái sử dụng",
+        "hồ sơ dùng lại dữ liệu đã số hóa ÷ hồ sơ tiếp nhận",
+        "2 × min(1, tỷ lệ ÷ 80%)",
+    ),
+)
 
 
 @dataclass(frozen=True)
