@@ -69,7 +69,7 @@ def server(tmp_path, s3_server):
         conn.execute(
             text(
                 "UPDATE dossier SET components_digitized = true, "
-                "result_digitized = substr(code, -1) IN ('1', '3', '5', '7')"
+                "result_digitized = substr(code, -1) IN ('2', '4', '5', '7', '8')"
             )
         )
     engine.dispose()
@@ -142,7 +142,7 @@ def test_reviewer_fixes_by_keyboard_search_and_manager_rates(server, tmp_path):
             expect(page.locator(".queue li.current")).to_contain_text(ws.DOSSIER_A)
             page.keyboard.press("e")  # the first field, selected
             page.keyboard.type("Nguyễn Văn Bình")
-            expect(page.locator(".review .image img").first).to_have_js_property("complete", True)
+            expect(page.locator(".review-grid .image img").first).to_have_js_property("complete", True)
             _shot(page, shots, "07-kiem-tra")
             page.keyboard.press("Enter")
             expect(count).to_have_text("1 chờ kiểm tra")
