@@ -3,7 +3,8 @@
 One run measures, on the same page image files and with the same number of processes:
 character and word error rates (NFC, whitespace collapsed) per defect level, pages per second,
 rotation and blank-page detection, the Tesseract model variants, psm / reading order /
-post-correction variants, a per-preprocessing-step ablation and the peak memory of a 300-page PDF.
+post-correction variants, a per-preprocessing-step ablation, the CPU cost of every stage per defect
+level and page kind, and `sohoa ocr`'s peak memory and temp space on 30/100/300-page PDFs.
 
     .venv/bin/python bench/ocr.py              # full run (160 pages; OCRmyPDF on 32 of them)
     .venv/bin/python bench/ocr.py --quick      # smoke run
@@ -26,6 +27,7 @@ import threading
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,11 @@ class TruthPage:
     level: str
     rotation: int = 0
     blank: bool = False
+    kinds: tuple[str, ...] = ()  # see KINDS
+
+
+# Page kinds of the stage table, from the generator's truth (a page may be of several kinds).
+KINDS = ("seal overlap", "ID card", "colour ink", "phone photo", "rotated", "200 dpi", "blank")
 
 
 @dataclass
@@ -69,13 +76,13 @@ class Corpus:
         for p in chosen:
             target = folder / p.file.name
             os.link(p.file, target)
-            pages.append(TruthPage(target, p.text, p.level, p.rotation, p.blank))
+            pages.append(TruthPage(target, p.text, p.level, p.rotation, p.blank, p.kinds))
         return Corpus(folder, pages)
 
 
 def build_corpus(seed: int, n_pages: int) -> Corpus:
     """Generate (or reuse) `n_pages` pages spread over the defect levels."""
-    from sohoa import samples
+    import samples
 
     base = OUT / f"corpus-{seed}-{n_pages}"
     done = base / "corpus.json"
@@ -86,11 +93,42 @@ def build_corpus(seed: int, n_pages: int) -> Corpus:
         truth = samples.generate_pages(raw, seed=seed, n_pages=n_pages, levels=LEVELS)
         _flatten(raw, base / "pages", truth, done)
     data = json.loads(done.read_text("utf-8"))
+    if any("kinds" not in p for p in data["pages"]):  # a corpus cached before page kinds
+        records = json.loads((base / "generated" / "pages.json").read_text("utf-8"))
+        for page, record in zip(data["pages"], records, strict=True):
+            page["kinds"] = page_kinds(record, base / "pages" / page["file"])
+        done.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
     pages = [
-        TruthPage(base / "pages" / p["file"], p["text"], p["level"], p["rotation"], p["blank"])
+        TruthPage(
+            base / "pages" / p["file"],
+            p["text"],
+            p["level"],
+            p["rotation"],
+            p["blank"],
+            tuple(p["kinds"]),
+        )
         for p in data["pages"]
     ]
     return Corpus(base / "pages", pages)
+
+
+def page_kinds(record: dict, image: Path) -> list[str]:
+    """The KINDS of one generated page: from its truth record, colour from its pixels."""
+    import cv2
+
+    from ocr.preprocess.cleanup import _is_colour, _sample
+
+    defects = record.get("defects", [])
+    found = {
+        "seal overlap": "stamp_over_text" in defects,
+        "ID card": record.get("doc_type") == "can_cuoc",
+        "colour ink": _is_colour(_sample(cv2.imread(str(image), cv2.IMREAD_COLOR))),
+        "phone photo": "uneven_light" in defects,
+        "rotated": bool(record.get("rotation")),
+        "200 dpi": "dpi_200" in defects,
+        "blank": bool(record.get("blank")),
+    }
+    return [k for k in KINDS if found[k]]
 
 
 def _flatten(raw: Path, folder: Path, truth, done: Path) -> None:
@@ -152,6 +190,9 @@ class Run:
     rotations: list[int] | None = None
     blanks: list[bool] | None = None
     extra: dict = field(default_factory=dict)
+    page_timings: list[dict] | None = None  # sohoa: Page.timings of each page
+    parent: dict = field(default_factory=dict)  # sohoa: CPU s of the parent's stages (run)
+    page_cpu: list[float] | None = None  # raw tesseract: CPU s of each page's process
 
     def pages_per_second(self) -> float:
         return len(self.texts) / self.seconds if self.seconds else 0.0
@@ -215,11 +256,15 @@ def run_sohoa(
     cpu0, start = cpu_seconds(), time.perf_counter()
     pool = make_executor(workers, context="spawn")
     try:
-        result = process(corpus.folder, workers=workers, out_dir=out_dir, executor=pool, **kwargs)
+        with parent_stages() as parent:
+            result = process(
+                corpus.folder, workers=workers, out_dir=out_dir, executor=pool, **kwargs
+            )
     finally:
         pool.shutdown(wait=True)
     seconds = time.perf_counter() - start
     pages = result.pages
+    parent["post-correction (re-run)"] = _correction_cpu(pages)
     return Run(
         name,
         [p.text for p in pages],
@@ -228,25 +273,88 @@ def run_sohoa(
         rotations=[p.rotation for p in pages],
         blanks=[p.blank for p in pages],
         extra={"tool_versions": result.tool_versions},
+        page_timings=[p.timings for p in pages],
+        parent=parent,
     )
+
+
+# the parent's stages of `process`: (label, module, function name)
+PARENT_STAGES = (
+    ("classification", "ocr.understand", "_scores"),
+    ("split", "ocr.understand", "split"),
+    ("fields", "ocr.understand", "extract"),
+    ("consensus", "ocr.understand", "_harmonise"),
+    ("consensus", "ocr.understand", "shared_fields"),
+    ("outputs: merge, copy, result.json", "ocr.pipeline", "write_outputs"),
+)
+
+
+@contextmanager
+def parent_stages():
+    """CPU seconds of the parent's stages while `process` runs (functions wrapped in place)."""
+    import importlib
+
+    seconds: dict[str, float] = {}
+    saved = []
+
+    def timed(label, fn):
+        def wrapper(*args, **kwargs):
+            began = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[label] = seconds.get(label, 0.0) + time.process_time() - began
+
+        return wrapper
+
+    for label, module_name, name in PARENT_STAGES:
+        module = importlib.import_module(module_name)
+        saved.append((module, name, getattr(module, name)))
+        setattr(module, name, timed(label, getattr(module, name)))
+    try:
+        yield seconds
+    finally:
+        for module, name, fn in reversed(saved):
+            setattr(module, name, fn)
+
+
+def _correction_cpu(pages) -> float:
+    """CPU s of the Vietnamese post-correction (inside recognition, in the workers), measured
+    again here on each page's words: the same work on the same number of words."""
+    from ocr.vietnamese import correct_words
+
+    began = time.process_time()
+    for page in pages:
+        if page.words:
+            correct_words([(w.text, w.confidence) for w in page.words])
+    return time.process_time() - began
 
 
 def run_raw_tesseract(corpus: Corpus, *, workers: int) -> Run:
     """`tesseract FILE stdout -l vie` per page (system model, default psm), `workers` at once."""
 
-    def one(page: TruthPage) -> str:
-        done = subprocess.run(
-            ["tesseract", str(page.file), "stdout", "-l", "vie"],
-            capture_output=True,
-            env=ENV,
-            check=True,
-        )
-        return done.stdout.decode("utf-8", "replace")
+    def one(page: TruthPage) -> tuple[str, float]:
+        """(text, CPU s of this page's tesseract process)."""
+        cmd = ["tesseract", str(page.file), "stdout", "-l", "vie"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=ENV)
+        text = proc.stdout.read()
+        proc.stdout.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise RuntimeError(f"tesseract failed on {page.file.name}: {proc.returncode}")
+        return text.decode("utf-8", "replace"), usage.ru_utime + usage.ru_stime
 
     cpu0, start = cpu_seconds(), time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
-        texts = list(pool.map(one, corpus.pages))
-    return Run("tesseract", texts, time.perf_counter() - start, cpu_seconds() - cpu0)
+        done = list(pool.map(one, corpus.pages))
+    return Run(
+        "tesseract",
+        [t for t, _ in done],
+        time.perf_counter() - start,
+        cpu_seconds() - cpu0,
+        page_cpu=[c for _, c in done],
+    )
 
 
 def run_ocrmypdf(corpus: Corpus, *, workers: int, fresh: bool = False) -> Run | None:
@@ -299,6 +407,126 @@ def _run_ocrmypdf(corpus: Corpus, *, workers: int) -> Run | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# per-stage cost
+
+
+# (label, Page.timings keys added, keys subtracted): CPU seconds of one page's stages
+PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("load / rasterise", ("load",), ()),
+    ("prep: view (gray, seal ink)", ("prepare.view",), ()),
+    ("prep: perspective", ("prepare.perspective",), ()),
+    ("prep: blank check", ("prepare.blank",), ()),
+    ("prep: text lines, skew", ("prepare.lines",), ()),
+    ("prep: orientation (lines)", ("prepare.orientation",), ("prepare.osd",)),
+    ("prep: orientation OSD", ("prepare.osd",), ()),
+    ("prep: straighten", ("prepare.straighten",), ()),
+    ("prep: illumination", ("prepare.illumination",), ()),
+    ("prep: denoise", ("prepare.denoise",), ()),
+    ("prep: borders", ("prepare.borders",), ()),
+    ("prep: upscale", ("prepare.upscale",), ()),
+    ("tesseract: recognition", ("recognize.tesseract",), ()),
+    ("recognition python*", ("recognize",), ()),
+    ("re-read flipped: tesseract", ("reread.tesseract",), ()),
+    ("re-read flipped: python", ("reread",), ()),
+    ("QR", ("qr",), ()),
+    ("write: page PDF", ("write.pdf",), ()),
+    ("write: ALTO", ("write.alto",), ()),
+    ("write: hOCR", ("write.hocr",), ()),
+    ("write: text", ("write.txt",), ()),
+)
+PREP_STEPS = tuple(k for _, keys, _ in PAGE_STAGES for k in keys if k.startswith("prepare."))
+
+
+def _stage_seconds(t: dict) -> dict[str, float]:
+    """One page's Page.timings as {stage label: CPU s}, with the page's unaccounted rest."""
+    out = {
+        label: sum(t.get(k, 0.0) for k in plus) - sum(t.get(k, 0.0) for k in minus)
+        for label, plus, minus in PAGE_STAGES
+    }
+    prep_rest = t.get("prepare.total", 0.0) - sum(t.get(k, 0.0) for k in set(PREP_STEPS))
+    out["prep: other"] = max(prep_rest, 0.0)
+    whole = t.get("page", 0.0) + t.get("page.tesseract", 0.0)
+    out["page: other (glue)"] = max(whole - sum(out.values()), 0.0)
+    return out
+
+
+def stage_costs(corpus: Corpus, sohoa: Run, raw: Run) -> dict:
+    """CPU ms per page of every stage, per defect level and per page kind, beside raw
+    tesseract on the same pages; Tesseract calls per page and pixels per call."""
+    groups: dict[str, list[int]] = {lv: [] for lv in LEVELS}
+    groups.update({k: [] for k in KINDS})
+    groups["plain"] = []
+    for i, page in enumerate(corpus.pages):
+        groups[page.level].append(i)
+        for kind in page.kinds:
+            groups[kind].append(i)
+        if not page.kinds:
+            groups["plain"].append(i)
+    groups["all"] = list(range(len(corpus.pages)))
+    per_page = [_stage_seconds(t) for t in sohoa.page_timings or []]
+    n_all = len(corpus.pages)
+    parent = {k: v / max(n_all, 1) for k, v in sohoa.parent.items()}
+    out: dict = {}
+    for name, idx in groups.items():
+        if not idx:
+            continue
+        n = len(idx)
+        stages = {label: sum(per_page[i][label] for i in idx) / n for label in per_page[0]}
+        if name == "all":
+            stages.update({f"parent: {k}": v for k, v in parent.items() if "re-run" not in k})
+            rest = sohoa.cpu / max(n_all, 1) - sum(stages.values())
+            stages["run: other (pool start, hashing, glue)"] = max(rest, 0.0)
+        total = sum(stages.values())
+        calls = sum(sohoa.page_timings[i].get("tesseract_calls", 0) for i in idx)
+        pixels = sum(sohoa.page_timings[i].get("tesseract_pixels", 0) for i in idx)
+        raw_cpu = sum(raw.page_cpu[i] for i in idx) / n if raw.page_cpu else None
+        out[name] = {
+            "pages": n,
+            "stages_ms": {k: round(1000 * v, 1) for k, v in stages.items()},
+            "total_ms": round(1000 * total, 1),
+            "raw_tesseract_ms": round(1000 * raw_cpu, 1) if raw_cpu is not None else None,
+            "raw_over_sohoa_cpu": round(raw_cpu / total, 3) if raw_cpu and total else None,
+            "tesseract_calls_per_page": round(calls / n, 2),
+            "mpixels_per_call": round(pixels / max(calls, 1) / 1e6, 2),
+        }
+    out["all"]["post_correction_ms_rerun"] = round(1000 * parent["post-correction (re-run)"], 1)
+    _print_stage_tables(out)
+    return out
+
+
+def _print_stage_tables(out: dict) -> None:
+    level_cols = [c for c in (*LEVELS, "all") if c in out]
+    kind_cols = [c for c in (*KINDS, "plain") if c in out]
+    for title, cols in (("defect level", level_cols), ("page kind", kind_cols)):
+        labels = list(out["all"]["stages_ms"])
+        rows = []
+        for label in labels:
+            cells = [out[c]["stages_ms"].get(label, "-") for c in cols]
+            if all(v == "-" or v < 0.05 for v in cells):
+                continue
+            share = out["all"]["stages_ms"][label] / max(out["all"]["total_ms"], 1e-9)
+            rows.append([label, *cells, f"{100 * share:.1f}%"])
+        rows.append(["total sohoa", *(out[c]["total_ms"] for c in cols), "100%"])
+        rows.append(["raw tesseract -l vie", *(out[c]["raw_tesseract_ms"] for c in cols), ""])
+        rows.append(["raw / sohoa (CPU)", *(out[c]["raw_over_sohoa_cpu"] for c in cols), ""])
+        rows.append(
+            ["tesseract calls/page", *(out[c]["tesseract_calls_per_page"] for c in cols), ""]
+        )
+        rows.append(["Mpixels per call", *(out[c]["mpixels_per_call"] for c in cols), ""])
+        rows.append(["pages", *(out[c]["pages"] for c in cols), ""])
+        table(
+            f"CPU ms per page by stage and {title} (share: of all pages' total)",
+            ["stage", *cols, "share"],
+            rows,
+        )
+    print(
+        "  * resize, image file for tesseract, TSV parse, reading order, post-correction"
+        f" (post-correction alone, re-run: {out['all']['post_correction_ms_rerun']} ms/page);"
+        " parent stages are per page of the run (all)"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # memory
 
 
@@ -307,9 +535,12 @@ class PeakRss:
     processes (counts pages shared between forked workers once per process) and PSS (shared
     pages split between their sharers: the memory the tree really holds)."""
 
-    def __init__(self, interval: float = 0.2) -> None:
+    def __init__(
+        self, interval: float = 0.2, root: int | None = None, folder: Path | None = None
+    ) -> None:
         self.interval, self.peak, self.peak_pss, self._stop = interval, 0, 0, threading.Event()
         self.peak_by_role: dict[str, int] = {}
+        self.root, self.folder, self.peak_folder = root or os.getpid(), folder, 0
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> PeakRss:
@@ -321,8 +552,10 @@ class PeakRss:
         self._thread.join()
 
     def _loop(self) -> None:
-        me = os.getpid()
+        me = self.root
         while not self._stop.is_set():
+            if self.folder is not None:
+                self.peak_folder = max(self.peak_folder, _folder_size(self.folder))
             tree = process_tree(me)
             rss = sum(tree.values())
             if rss > self.peak:
@@ -331,7 +564,7 @@ class PeakRss:
             if pss > self.peak_pss:
                 self.peak_pss = pss
                 self.peak_by_role = {
-                    "this process": _pss(me),
+                    "main process": _pss(me),
                     "tesseract": sum(_pss(p) for p in tree if _name(p) == "tesseract"),
                 }
             self._stop.wait(self.interval)
@@ -382,35 +615,57 @@ def _name(pid: int) -> str:
 
 
 def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
-    """Process one `n_pages`-page image PDF (corpus pages repeated) with outputs; peak RSS."""
+    """`sohoa ocr` on one `n_pages`-page image PDF (corpus pages repeated) with outputs: peak
+    RSS/PSS of its process tree, peak temp space (a TMPDIR of its own, sampled) and what it
+    leaves there."""
     import img2pdf
-
-    from ocr.pipeline import process
 
     text_pages = [p.file for p in corpus.pages if not p.blank]
     files = [str(text_pages[i % len(text_pages)]) for i in range(n_pages)]
     with tempfile.TemporaryDirectory(prefix="bench-mem-") as tmp:
         pdf = Path(tmp) / f"{n_pages}.pdf"
         pdf.write_bytes(img2pdf.convert(files))
+        scratch = Path(tmp) / "tmp"
+        scratch.mkdir()
+        cmd = [sys.executable, "-m", "sohoa.cli", "ocr", str(pdf), "--json"]
+        cmd += ["--out", str(Path(tmp) / "out"), "--workers", str(workers)]
         start = time.perf_counter()
-        with PeakRss() as peak:
-            result = process(pdf, workers=workers, out_dir=Path(tmp) / "out")
+        proc = subprocess.Popen(
+            cmd, env={**ENV, "TMPDIR": str(scratch)}, stdout=subprocess.PIPE, cwd=ROOT
+        )
+        with PeakRss(root=proc.pid, folder=scratch) as peak:
+            out, _ = proc.communicate()
         seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"sohoa ocr failed on the {n_pages}-page PDF: {proc.returncode}")
+        pages = json.loads(out)["page_count"]
         size = (Path(tmp) / "out" / "searchable.pdf").stat().st_size
+        left = sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*"))
+        input_size = pdf.stat().st_size
     return {
-        "pages": result.page_count,
+        "pages": pages,
         "peak_rss_mb": round(peak.peak / 2**20, 1),
         "peak_pss_mb": round(peak.peak_pss / 2**20, 1),
         "at_peak_pss_mb": {k: round(v / 2**20, 1) for k, v in peak.peak_by_role.items()},
         "seconds": round(seconds, 1),
         "pages_per_second": round(n_pages / seconds, 3),
-        "input_mb": round(pdf_size_mb(files), 1),
+        "input_mb": round(input_size / 2**20, 1),
+        "peak_temp_mb": round(peak.peak_folder / 2**20, 1),
+        "temp_over_input": round(peak.peak_folder / input_size, 2),
+        "left_in_temp": left[:10],
         "searchable_pdf_mb": round(size / 2**20, 1),
     }
 
 
-def pdf_size_mb(files: list[str]) -> float:
-    return sum(Path(f).stat().st_size for f in files) / 2**20
+def _folder_size(folder: Path) -> int:
+    total = 0
+    for base, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(base, name)).st_size
+            except OSError:
+                continue  # removed meanwhile
+    return total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,9 +706,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=["main", "throughput", "models", "variants", "ablation", "memory"],
         help="run only these sections (repeatable)",
     )
-    parser.add_argument("--memory-pages", type=int, default=300)
     parser.add_argument(
-        "--ocrmypdf-pages", type=int, default=32, help="pages OCRmyPDF reads (0: all)"
+        "--memory-pages", default="30,100,300", help="PDF sizes of the memory section"
+    )
+    parser.add_argument(
+        "--ocrmypdf-pages", type=int, default=32, help="pages OCRmyPDF reads (0: all, -1: none)"
     )
     parser.add_argument(
         "--report", type=Path, default=OUT / "ocr.json", help="JSON report (sections merged)"
@@ -469,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.pages, args.memory_pages, args.subset = min(args.pages, 24), 20, 8
+        args.pages, args.memory_pages, args.subset = min(args.pages, 24), "10,20", 8
     sections = set(args.only or ["main", "throughput", "models", "variants", "ablation", "memory"])
     OUT.mkdir(parents=True, exist_ok=True)
     report_path = args.report
@@ -489,7 +746,8 @@ def main(argv: list[str] | None = None) -> int:
         report["main"] = section_main(corpus, w, args.fresh_baselines, args.ocrmypdf_pages)
         save()
     if "memory" in sections:
-        report["memory"] = section_memory(corpus, args.memory_pages, w)
+        sizes = [int(n) for n in str(args.memory_pages).split(",")]
+        report["memory"] = section_memory(corpus, sizes, w)
         save()
     part = corpus.subset(LEVELS, args.subset)
     if "throughput" in sections:
@@ -509,22 +767,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def section_memory(corpus: Corpus, n_pages: int, workers: int) -> dict:
-    mem = memory_check(corpus, n_pages, workers)
+def section_memory(corpus: Corpus, sizes: list[int], workers: int) -> dict:
+    """`sohoa ocr` on PDFs of each size: memory must stay flat in the page count."""
+    runs = {str(n): memory_check(corpus, n, workers) for n in sizes}
     table(
-        f"memory: {mem['pages']}-page PDF, {workers} processes, outputs written",
-        ["peak PSS MB", "peak RSS sum MB", "seconds", "pages/s", "searchable.pdf MB"],
-        [
-            [
-                mem["peak_pss_mb"],
-                mem["peak_rss_mb"],
-                mem["seconds"],
-                mem["pages_per_second"],
-                mem["searchable_pdf_mb"],
-            ]
-        ],
-    )
-    return mem
+        f"memory and temp space: `sohoa ocr` on image PDFs, {workers} processes, outputs written",
+        ["pages", "peak PSS MB", "peak RSS sum MB", "input MB", "peak temp MB", "temp/input",
+         "left in temp", "seconds", "pages/s"],
+        [[m["pages"], m["peak_pss_mb"], m["peak_rss_mb"], m["input_mb"], m["peak_temp_mb"],
+          m["temp_over_input"], len(m["left_in_temp"]), m["seconds"], m["pages_per_second"]]
+         for m in runs.values()],
+    )  # fmt: skip
+    return runs
 
 
 def section_main(
@@ -538,10 +792,11 @@ def section_main(
     runs.append(run_raw_tesseract(corpus, workers=workers))
     scores = {run.name: score(corpus, run) for run in runs}
     level_table("CER by defect level (pooled), pages/s with the same processes", scores)
+    stages = stage_costs(corpus, runs[0], runs[1])
     part = corpus
-    if ocrmypdf_pages and ocrmypdf_pages < len(corpus.pages):
+    if ocrmypdf_pages and 0 < ocrmypdf_pages < len(corpus.pages):
         part = corpus.subset(LEVELS, ocrmypdf_pages)
-    ocrmypdf = run_ocrmypdf(part, workers=workers, fresh=fresh)
+    ocrmypdf = run_ocrmypdf(part, workers=workers, fresh=fresh) if ocrmypdf_pages != -1 else None
     vs_ocrmypdf = None
     if ocrmypdf:
         same = [_restrict(run, corpus, part) for run in runs] + [ocrmypdf]
@@ -569,7 +824,12 @@ def section_main(
           blank["blank_pages"], blank["found"], blank["text_pages_called_blank"]]],
     )  # fmt: skip
     _dump_texts(corpus, runs)
-    return {"scores": scores, "sohoa_vs_raw": ratios, "with_ocrmypdf": vs_ocrmypdf}
+    return {
+        "scores": scores,
+        "sohoa_vs_raw": ratios,
+        "with_ocrmypdf": vs_ocrmypdf,
+        "stages": stages,
+    }
 
 
 def _restrict(run: Run, corpus: Corpus, part: Corpus) -> Run:
@@ -601,38 +861,69 @@ def _dump_texts(corpus: Corpus, runs: list[Run]) -> None:
         (folder / f"{page.file.stem}.txt").write_text("\n".join(parts), "utf-8")
 
 
-def section_throughput(corpus: Corpus, workers: int, rounds: int = 2) -> dict:
-    """sohoa (outputs written) and raw tesseract alternated, so load drift on a shared machine
-    hits both alike; medians of CPU s/page and pages/s."""
+def section_throughput(corpus: Corpus, workers: int, rounds: int = 3) -> dict:
+    """sohoa (input read, every output written) and raw tesseract alternated `rounds` times, so
+    load drift on a shared machine hits both alike: medians and spreads of pages/s (wall) and
+    CPU s/page, overall and per defect level (CPU from each page's own stages and process)."""
     sohoa: list[Run] = []
     raw: list[Run] = []
+    loads: list[float] = []
     for _ in range(rounds):
+        loads.append(round(os.getloadavg()[0], 2))
         with tempfile.TemporaryDirectory(prefix="bench-tp-") as tmp:
             sohoa.append(run_sohoa(corpus, workers=workers, out_dir=Path(tmp) / "out"))
+        loads.append(round(os.getloadavg()[0], 2))
         raw.append(run_raw_tesseract(corpus, workers=workers))
+    n = len(corpus.pages)
 
-    def med(runs: list[Run]) -> dict:
-        n = len(corpus.pages)
-        return {
-            "cpu_seconds_per_page": round(statistics.median(r.cpu / n for r in runs), 3),
-            "pages_per_second": round(statistics.median(r.pages_per_second() for r in runs), 3),
-        }
+    def spread(values: list[float]) -> dict:
+        return {"median": round(statistics.median(values), 3),
+                "min": round(min(values), 3), "max": round(max(values), 3)}  # fmt: skip
 
-    out = {"sohoa": med(sohoa), "tesseract": med(raw)}
-    out["ratio_cpu"] = round(
-        out["tesseract"]["cpu_seconds_per_page"] / out["sohoa"]["cpu_seconds_per_page"], 3
-    )
-    out["ratio_wall"] = round(
-        out["sohoa"]["pages_per_second"] / out["tesseract"]["pages_per_second"], 3
-    )
+    out: dict = {
+        "rounds": rounds,
+        "load_avg_1min": spread(loads),
+        "sohoa": {"pages_per_second": spread([r.pages_per_second() for r in sohoa]),
+                  "cpu_seconds_per_page": spread([r.cpu / n for r in sohoa])},
+        "tesseract": {"pages_per_second": spread([r.pages_per_second() for r in raw]),
+                      "cpu_seconds_per_page": spread([r.cpu / n for r in raw])},
+        "ratio_wall": spread([s.pages_per_second() / r.pages_per_second()
+                              for s, r in zip(sohoa, raw, strict=True)]),
+        "ratio_cpu": spread([r.cpu / s.cpu for s, r in zip(sohoa, raw, strict=True)]),
+    }  # fmt: skip
+    by_level = {}
+    for level in (*LEVELS, "all"):
+        idx = [i for i, p in enumerate(corpus.pages) if level in (p.level, "all")]
+        if not idx:
+            continue
+        ratios = []
+        for s, r in zip(sohoa, raw, strict=True):
+            mine = sum(_page_cpu(s.page_timings[i]) for i in idx)
+            theirs = sum(r.page_cpu[i] for i in idx)
+            ratios.append(theirs / mine if mine else 0.0)
+        by_level[level] = spread(ratios)
+    out["ratio_cpu_by_level (page stages)"] = by_level
+    rows = [
+        ["sohoa pages/s (wall)", *out["sohoa"]["pages_per_second"].values()],
+        ["raw pages/s (wall)", *out["tesseract"]["pages_per_second"].values()],
+        ["sohoa/raw wall", *out["ratio_wall"].values()],
+        ["sohoa CPU s/page", *out["sohoa"]["cpu_seconds_per_page"].values()],
+        ["raw CPU s/page", *out["tesseract"]["cpu_seconds_per_page"].values()],
+        ["sohoa/raw CPU (run)", *out["ratio_cpu"].values()],
+        *[[f"sohoa/raw CPU {lv} (pages)", *v.values()] for lv, v in by_level.items()],
+        ["load average (1 min)", *out["load_avg_1min"].values()],
+    ]
     table(
-        f"throughput, {len(corpus.pages)} pages, sohoa/raw alternated x{rounds} (medians)",
-        ["system", "CPU s/page", "pages/s (wall)"],
-        [[k, v["cpu_seconds_per_page"], v["pages_per_second"]] for k, v in out.items()
-         if isinstance(v, dict)]
-        + [["sohoa/raw", out["ratio_cpu"], out["ratio_wall"]]],
-    )  # fmt: skip
+        f"throughput, {n} pages, sohoa/raw alternated x{rounds}",
+        ["", "median", "min", "max"],
+        rows,
+    )
     return out
+
+
+def _page_cpu(timings: dict) -> float:
+    """A page's CPU s in its worker: the page's own process and its tesseract children."""
+    return timings.get("page", 0.0) + timings.get("page.tesseract", 0.0)
 
 
 def section_models(corpus: Corpus, workers: int) -> dict:

@@ -32,8 +32,9 @@ from prefect.client.schemas.objects import State
 from prefect.utilities.annotations import quote
 from sqlalchemy.engine import Engine
 
-from flows.ingest import ocr_slots
-from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
+from flows import progress as watch
+from flows.ingest import ocr_slots, outcome_of, outcome_state
+from flows.scan import IngestContext, ingest_scan, retry_if_transient
 from flows.sources import Item, is_s3, list_items, select, split_s3, staged
 from models import scans
 from models.db import session_scope
@@ -71,12 +72,13 @@ class BackfillSummary:
     retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
-def backfill_scan(item: Item, ctx: IngestContext) -> Outcome:
+def backfill_scan(item: Item, ctx: IngestContext) -> State:
     with (
         tempfile.TemporaryDirectory(prefix="sohoa-stage-") as staging,
         staged(item, ctx.store, Path(staging)) as unit,
     ):
-        return ingest_scan(unit, ctx, get_run_logger())
+        watch.scan_started(item.relative)
+        return outcome_state(ingest_scan(unit, ctx, get_run_logger()))
 
 
 @flow(name="backfill-chunk", flow_run_name="chunk {label}", validate_parameters=False)
@@ -90,8 +92,8 @@ def backfill_chunk(items: list[dict], label: str = "") -> list[dict]:
     outcomes: list[dict] = []
     with _context(settings) as ctx, ocr_slots(ctx):
         for item, state in run_scans([Item.from_param(i) for i in items], ctx):
-            if state.is_completed():
-                outcomes.append(asdict(state.result()))
+            if (outcome := outcome_of(state)) is not None:
+                outcomes.append(asdict(outcome))
             else:
                 outcomes.append(
                     {"source": item.relative, "status": "failed", "reason": str(state.message)}
@@ -122,7 +124,20 @@ def run_scans(
     return done
 
 
-@flow(name="backfill", flow_run_name="backfill {source}", validate_parameters=False)
+def backfill_run_name() -> str:
+    """`backfill /archive/2021 office H44 2021-01-01..2021-06-30`: what the run covers."""
+    from prefect.runtime import flow_run
+
+    p = flow_run.parameters
+    name = f"backfill {p.get('source')}"
+    if p.get("office"):
+        name += f" office {p['office']}"
+    if p.get("since") or p.get("until"):
+        name += f" {p.get('since') or ''}..{p.get('until') or ''}"
+    return name
+
+
+@flow(name="backfill", flow_run_name=backfill_run_name, validate_parameters=False)
 def backfill(
     source: str,
     office: str | None = None,
@@ -166,6 +181,7 @@ def backfill(
                 break
             chunks = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
             log.info("pass %d: %d chunk(s)", attempt, len(chunks))
+            watch.scans(len(pending))
             if distributed:
                 summary.outcomes += _run_distributed(
                     chunks,
@@ -179,9 +195,10 @@ def backfill(
             else:
                 with _context(settings, store=store, engine=engine) as ctx:
                     for chunk in chunks:
-                        for _, state in run_scans(chunk, ctx, hashes):
-                            if state.is_completed():
-                                summary.outcomes.append(asdict(state.result()))
+                        for item, state in run_scans(chunk, ctx, hashes):
+                            if (outcome := outcome_of(state)) is not None:
+                                summary.outcomes.append(asdict(outcome))
+                            watch.scan_finished(item.relative, outcome.status if outcome else "")
                         update_progress_artifact(
                             progress, _percent(items, _pending(items, hashes, engine))
                         )

@@ -4,10 +4,15 @@ A PDF or TIFF is one scan. JPEG/PNG pages inside a folder form one scan (the fol
 order); a loose image in the inbox root is a one-page scan. Anything else is still a unit, so it
 reaches quarantine with a reason instead of lying in the inbox forever.
 Layout hints: `INBOX/<office_code>/<dossier_code>/...` names the office and the dossier.
+
+Containment: the walk never follows a symbolic link. A link (to a file or a folder, inside or
+outside the inbox) is a unit of its own marked `link`, so it is quarantined as the link itself:
+nothing it points at is read, moved or deleted.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -27,11 +32,14 @@ class ScanUnit:
     relative: Path  # relative to the inbox, for archive/quarantine paths and logs
     office_hint: str | None = None
     dossier_hint: str | None = None
+    link: bool = False  # a symbolic link: quarantined as is, never followed
 
     @property
     def files(self) -> list[Path]:
-        if self.path.is_dir():
-            return sorted(p for p in self.path.iterdir() if _is_page_image(p))
+        if self.link:
+            return []
+        if _is_real_dir(self.path):
+            return sorted(p for p in self.path.iterdir() if _is_page_image(p) and _is_real_file(p))
         return [self.path]
 
 
@@ -43,8 +51,13 @@ def discover(
     if not inbox.is_dir():
         return []
     units: list[ScanUnit] = []
-    for folder in sorted([inbox, *(p for p in inbox.rglob("*") if p.is_dir())]):
-        entries = sorted(p for p in folder.iterdir() if p.is_file() and not _skipped(p))
+    for folder in _folders(inbox):
+        try:
+            listed = sorted(p for p in folder.iterdir() if not _skipped(p))
+        except OSError:  # vanished or unreadable meanwhile: the next run sees it again
+            continue
+        links = [p for p in listed if p.is_symlink()]
+        entries = [p for p in listed if _is_real_file(p)]
         images = [p for p in entries if _is_page_image(p)]
         others = [p for p in entries if not _is_page_image(p)]
         if images and folder != inbox:
@@ -52,10 +65,20 @@ def discover(
         else:
             others.extend(images)
         units.extend(_unit(inbox, p) for p in sorted(others))
+        units.extend(_unit(inbox, p) for p in links)
     if stable_seconds > 0:
         now = time.time() if now is None else now
         units = [u for u in units if _stable(u, stable_seconds, now)]
     return units
+
+
+def _folders(root: Path) -> list[Path]:
+    """`root` and every real folder below it, in path order; linked folders are not entered."""
+    found = [root]
+    for top, dirs, _ in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(top) / d for d in dirs if not (Path(top) / d).is_symlink())
+    return sorted(found)
 
 
 def _unit(inbox: Path, path: Path) -> ScanUnit:
@@ -63,9 +86,20 @@ def _unit(inbox: Path, path: Path) -> ScanUnit:
     parts = relative.parts
     office = parts[0] if len(parts) > 1 and _OFFICE.match(parts[0]) else None
     dossier = next((p for p in parts[:-1] if _DOSSIER.match(p)), None)
-    if path.is_dir() and _DOSSIER.match(path.name):
+    link = path.is_symlink()
+    if not link and path.is_dir() and _DOSSIER.match(path.name):
         dossier = path.name
-    return ScanUnit(path=path, relative=relative, office_hint=office, dossier_hint=dossier)
+    return ScanUnit(
+        path=path, relative=relative, office_hint=office, dossier_hint=dossier, link=link
+    )
+
+
+def _is_real_file(path: Path) -> bool:
+    return not path.is_symlink() and path.is_file()
+
+
+def _is_real_dir(path: Path) -> bool:
+    return not path.is_symlink() and path.is_dir()
 
 
 def _is_page_image(path: Path) -> bool:
@@ -80,7 +114,8 @@ def _stable(unit: ScanUnit, seconds: float, now: float) -> bool:
     """A unit is stable when nothing in it changed for `seconds` (a half-copied file is not)."""
     files = unit.files or [unit.path]
     try:
-        newest = max(max(f.stat().st_mtime, f.stat().st_ctime) for f in files)
+        stats = [f.lstat() for f in files]
+        newest = max(max(st.st_mtime, st.st_ctime) for st in stats)
     except (FileNotFoundError, ValueError):
         return False
     return now - newest >= seconds

@@ -1,14 +1,23 @@
 """The ingest flow: every new scan in the inbox is recognised, stored and recorded.
 
 One task per scan (never per page: pages run in the shared process pool inside the task), so the
-Prefect UI shows one row per file with its outcome. Bad input is quarantined inside the task and
-is not an error of the run; infrastructure errors are retried, then leave the scan in the inbox.
+Prefect UI shows one row per file with its outcome. Bad input is quarantined inside the task: the
+task ends Failed, named "Quarantined", with the reason as its message (red in the dashboard), but
+the run carries on and stays Completed; its message counts what happened ("n stored, m
+quarantined, k skipped"). Infrastructure errors are retried, then leave the scan in the inbox.
+
+Each unit is first claimed: renamed out of the inbox into this run's claim folder under the data
+dir, so two ingests at once never read the same file (the loser of a claim skips it quietly). A
+unit that ends neither archived nor quarantined is put back; a dead run's claims are put back by
+the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import uuid
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,9 +25,14 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.concurrency.sync import concurrency
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed
 
+from flows import progress
 from flows.discover import ScanUnit, discover
+from flows.filing import claim, release_stale_claims, unclaim
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
 from ocr.pipeline import make_executor
 from sohoa.runtime import open_database, open_store
@@ -34,6 +48,19 @@ class IngestSummary:
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
 
+    def message(self) -> str:
+        """What the run did, in the words its final state shows."""
+        text = (
+            f"{self.count('stored')} stored, {self.count('quarantined')} quarantined, "
+            f"{self.count('skipped')} skipped"
+        )
+        return text + (f", {len(self.failed)} failed" if self.failed else "")
+
+    @property
+    def troubled(self) -> int:
+        """Units quarantined or failed: the run exits 1 when there are any."""
+        return self.count("quarantined") + len(self.failed)
+
 
 @task(
     name="process-scan",
@@ -43,9 +70,23 @@ class IngestSummary:
     retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
-def process_scan(unit: ScanUnit, ctx: IngestContext) -> Outcome:
+def process_scan(unit: ScanUnit, ctx: IngestContext) -> State:
     with ocr_slots(ctx):
-        return ingest_scan(unit, ctx, get_run_logger())
+        return outcome_state(ingest_scan(unit, ctx, get_run_logger()))
+
+
+def outcome_state(outcome: Outcome) -> State:
+    """A quarantined scan's task ends Failed ("Quarantined", the reason as message), not green."""
+    if outcome.status == "quarantined":
+        return Failed(name="Quarantined", message=outcome.reason, data=outcome)
+    return Completed(message=f"{outcome.status}: {outcome.dossier_code or ''}", data=outcome)
+
+
+def outcome_of(state: State) -> Outcome | None:
+    """The scan's outcome from its task's final state; None when the task itself failed."""
+    if state.is_completed() or state.name == "Quarantined":
+        return state.result(raise_on_failure=False)
+    return None
 
 
 def ocr_slots(ctx: IngestContext):
@@ -57,13 +98,37 @@ def ocr_slots(ctx: IngestContext):
     return concurrency("ocr", occupy=ctx.settings.workers, strict=False)
 
 
-@flow(name="ingest-inbox", flow_run_name="ingest {inbox}", validate_parameters=False)
+def inbox_run_name(prefix: str = "ingest") -> str:
+    """`ingest <inbox folder>` (the default inbox spelled out), with the office when the folder
+    is one office's (`INBOX/<office_code>`)."""
+    inbox = flow_run.parameters.get("inbox")
+    folder = Path(inbox) if inbox else get_settings().inbox_dir
+    name = f"{prefix} {folder}"
+    office = _office_of(folder)
+    return f"{name} (office {office})" if office else name
+
+
+def _office_of(folder: Path) -> str | None:
+    from models.codes import level1_of
+
+    return folder.name if level1_of(folder.name) and "." in folder.name else None
+
+
+@flow(name="ingest-inbox", flow_run_name=inbox_run_name, validate_parameters=False)
 def ingest_inbox(inbox: str | None = None, stable_seconds: float = 0.0) -> IngestSummary:
-    """Process every (stable) scan under `inbox`; returns what happened to each."""
+    """Process every (stable) scan under `inbox`; returns what happened to each (Prefect unwraps
+    the final state `finished` makes into its data, the summary)."""
     settings = get_settings()
     folder = Path(inbox) if inbox else settings.inbox_dir
     units = discover(folder, stable_seconds=stable_seconds)
-    return run_units(units, settings, label=str(folder))
+    return finished(run_units(units, settings, label=str(folder), inbox=folder))
+
+
+def finished(summary: IngestSummary) -> State:
+    """The run's final state: Completed with what it did as the message (the summary as data,
+    so calling the flow still returns the summary)."""
+    get_run_logger().info("%s: %s", summary.inbox, summary.message())
+    return Completed(message=summary.message(), data=summary)
 
 
 def refresh_dashboards(summary: IngestSummary) -> None:
@@ -74,13 +139,35 @@ def refresh_dashboards(summary: IngestSummary) -> None:
         rates_refresh()
 
 
-def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> IngestSummary:
-    """Run `process_scan` over units with one store, one database and one page pool."""
+def run_units(
+    units: list[ScanUnit], settings: Settings, *, label: str, inbox: Path | None = None
+) -> IngestSummary:
+    """Claim each unit, then run `process_scan` over them with one store, one database and
+    one page pool."""
     log = get_run_logger()
     summary = IngestSummary(inbox=label)
+    claims_root = settings.data_dir / "claims"
+    if inbox is not None:
+        for path in release_stale_claims(claims_root, inbox):
+            log.warning("%s: put back into the inbox (claimed by an ingest that died)", path)
     log.info("%d scan(s) to process in %s", len(units), label)
+    progress.scans(len(units))
     if not units:
         return summary
+    claims = claims_root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        _run_claimed(units, settings, summary, claims)
+    finally:
+        shutil.rmtree(claims, ignore_errors=True)  # empty by now: every unit was filed or put back
+    _publish(summary)
+    refresh_dashboards(summary)
+    return summary
+
+
+def _run_claimed(
+    units: list[ScanUnit], settings: Settings, summary: IngestSummary, claims: Path
+) -> None:
+    log = get_run_logger()
     with ExitStack() as stack:
         store = stack.enter_context(open_store(settings))
         store.ensure_bucket()
@@ -89,17 +176,24 @@ def run_units(units: list[ScanUnit], settings: Settings, *, label: str) -> Inges
         pool = stack.enter_context(make_executor(settings.workers))
         ctx = IngestContext(settings=settings, store=store, engine=engine, executor=pool)
         for unit in units:
-            state = process_scan(unit, ctx, return_state=True)
-            if state.is_completed():
-                summary.outcomes.append(state.result())
+            claimed = claim(unit, claims)
+            if claimed is None:
+                log.info("%s: taken by another ingest", unit.relative)
+                continue
+            progress.scan_started(str(unit.relative))
+            try:
+                state = process_scan(claimed, ctx, return_state=True)
+            finally:
+                unclaim(claimed, unit)  # a unit neither archived nor quarantined goes back
+            outcome = outcome_of(state)
+            if outcome is not None:
+                summary.outcomes.append(outcome)
             else:
                 reason = str(state.message or state.name)
                 summary.failed.append({"source": str(unit.relative), "error": reason})
                 log.error("%s: failed, left in place: %s", unit.relative, reason)
+            progress.scan_finished(str(unit.relative), outcome.status if outcome else "failed")
         engine.dispose()
-    _publish(summary)
-    refresh_dashboards(summary)
-    return summary
 
 
 def _publish(summary: IngestSummary) -> None:
@@ -114,7 +208,5 @@ def _publish(summary: IngestSummary) -> None:
     create_table_artifact(
         key="ingest-last-run",
         table=rows,
-        description=f"Ingest of {summary.inbox}: {summary.count('stored')} stored, "
-        f"{summary.count('skipped')} skipped, {summary.count('quarantined')} quarantined, "
-        f"{len(summary.failed)} failed",
+        description=f"Ingest of {summary.inbox}: {summary.message()}",
     )

@@ -1,8 +1,10 @@
 """`rates-refresh`: recompute rates and publish them as dashboard artifacts.
 
-One table artifact per province (key `rates-<province>`, so the UI shows its history run by run)
-plus a national one, and a markdown artifact naming the offices whose points moved most against
-the same period a year earlier.
+By default every calendar year that has dossiers plus the current one (an archive of 2022-2024
+dossiers has its tables even in 2026). One table artifact per province (key `rates-<province>`,
+its rows one per office and year, newest year first, so the UI shows its history run by run) plus
+a national one, and a markdown artifact naming the offices whose points moved most against the
+same period a year earlier.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Completed
 
 from models.db import session_scope
-from models.rates import RateRow, compute_rates
+from models.rates import RateRow, compute_rates, years_with_dossiers
 from sohoa.runtime import open_database
 from sohoa.settings import get_settings
 
@@ -34,20 +37,42 @@ TABLE_COLUMNS = (
 )
 
 
-@flow(name="rates-refresh", validate_parameters=False)
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    period = flow_run.parameters.get("period")
+    return f"rates {period}" if period else "rates every year with dossiers"
+
+
+@flow(name="rates-refresh", flow_run_name=_run_name, validate_parameters=False)
 def rates_refresh(period: str | None = None, top: int = 10) -> int:
-    """Rates for `period` (default: this year so far) against a year earlier; returns row count."""
-    period = period or str(date.today().year)
+    """Rates for `period` (default: each year with dossiers and this year) against a year
+    earlier; returns the number of rows published (the final state's data)."""
     engine = open_database(get_settings())
     with session_scope(engine) as session:
-        rows = compute_rates(session, period=period, compare_previous_year=True)
+        periods = [period] if period else _years(session)
+        rows = [
+            row
+            for p in reversed(periods)
+            for row in compute_rates(session, period=p, compare_previous_year=True)
+        ]
     engine.dispose()
-    publish_rates(rows, period=period, top=top)
-    get_run_logger().info("rates for %s: %d rows published", period, len(rows))
-    return len(rows)
+    label = period or f"{periods[0]}..{periods[-1]}"
+    publish_rates(rows, period=label, top=top, latest=periods[-1])
+    get_run_logger().info("rates for %s: %d rows published", label, len(rows))
+    return Completed(message=f"{len(rows)} rows published for {label}", data=len(rows))
 
 
-def publish_rates(rows: list[RateRow], *, period: str, top: int = 10) -> None:
+def _years(session) -> list[str]:
+    this_year = date.today().year
+    return [str(y) for y in sorted({*years_with_dossiers(session), this_year}) if y <= this_year]
+
+
+def publish_rates(
+    rows: list[RateRow], *, period: str, top: int = 10, latest: str | None = None
+) -> None:
+    """Tables per province (all periods in `rows`); movers for the newest period that has any
+    office with figures a year earlier, else `latest`."""
     by_province: dict[str, list[RateRow]] = {}
     for row in rows:
         by_province.setdefault(row.province_code or row.office_code, []).append(row)
@@ -57,8 +82,14 @@ def publish_rates(rows: list[RateRow], *, period: str, top: int = 10) -> None:
             table=[_cells(r) for r in group],
             description=f"Digitization rates, {province}, {period}",
         )
+    compared = [r.period for r in rows if r.points_change is not None]
+    movers_period = compared[0] if compared else latest or period
     create_markdown_artifact(
-        key="rates-movers", markdown=movers_markdown(rows, period=period, top=top)
+        key="rates-movers",
+        description=f"Offices whose points moved most, {movers_period}, against a year earlier",
+        markdown=movers_markdown(
+            [r for r in rows if r.period == movers_period], period=movers_period, top=top
+        ),
     )
 
 

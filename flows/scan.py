@@ -17,9 +17,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from flows import progress
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
-from models import scans
+from models import duplicates, events, scans
 from models.codes import parse_dossier_code
 from models.db import session_scope
 from models.dossiers import known_dossiers
@@ -80,8 +81,16 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)
         place = _place(unit, result, ctx, log)
-        stored = _store_objects(ctx.store, unit, result, out_dir, place)
-    _record(ctx.engine, sha, source, result, place, stored)
+        try:
+            stored = _store_objects(ctx.store, unit, result, out_dir, place)
+        except StorageError as exc:  # never retried by Prefect: that would redo the OCR
+            raise StoreAfterOcr(f"S3 unreachable, scan left for the next run: {exc}") from exc
+    try:
+        earlier = _record(ctx.engine, sha, source, result, place, stored)
+    except (OperationalError, InterfaceError) as exc:  # as above: the objects wait for their row
+        raise StoreAfterOcr(f"database unreachable, scan left for the next run: {exc}") from exc
+    if earlier:
+        log.warning("%s: reads like scan %s… of its dossier: sent to review", source, earlier[:12])
     if not ctx.keep_source:
         archive(unit, ctx.settings.archive_dir)
     types = [d.doc_type for d in result.documents]
@@ -133,13 +142,15 @@ def _recognise(unit: ScanUnit, ctx: IngestContext, out_dir: Path) -> OcrResult:
         workers=ctx.settings.workers,
         out_dir=out_dir,
         executor=ctx.executor,
+        on_page=progress.page_callback(str(unit.relative)),
     )
 
 
 def _record(
     engine: Engine, sha: str, source: str, result: OcrResult, place: Place, stored: StoredKeys
-) -> None:
-    """The scan's rows, last: a `stored` row means its objects exist."""
+) -> str | None:
+    """The scan's rows, last: a `stored` row means its objects exist. Returns the stored scan
+    this one probably duplicates (same dossier, same page texts), if any."""
     data = result.to_json()
     with session_scope(engine) as session:
         scans.record_scan(
@@ -156,9 +167,14 @@ def _record(
             documents=data["documents"],
             tool_versions=result.tool_versions,
         )
+        return duplicates.flag_probable_duplicate(session, sha)
 
 
 TRANSIENT_ERRORS = (StorageError, OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class StoreAfterOcr(Exception):
+    """The store failed after the scan was read: the run goes on, the scan stays for the next."""
 
 
 def retry_if_transient(task, task_run, state) -> bool:
@@ -166,7 +182,7 @@ def retry_if_transient(task, task_run, state) -> bool:
     bad input (those would fail the same way again, after re-reading every page)."""
     try:
         state.result()
-    except WriteOnceError:
+    except (WriteOnceError, StoreAfterOcr):
         return False
     except TRANSIENT_ERRORS:
         return True
@@ -249,11 +265,14 @@ def _quarantine(
     """Move a bad scan to quarantine with its reason; the row (when hashable) lets staff find it."""
     reason = " ".join(reason.split())
     target = quarantine(unit, ctx.settings.quarantine_dir, reason, move=not ctx.keep_source)
-    if sha is not None:
-        with session_scope(ctx.engine) as session:
+    with session_scope(ctx.engine) as session:
+        if sha is not None:
             scans.record_quarantine(
                 session, sha256=sha, source_name=str(unit.relative), reason=reason
             )
+        else:  # unhashable (a link, an unreadable file): the event still says where it went
+            detail = {"reason": reason, "source": str(unit.relative)}
+            events.log_event(session, action="quarantine", outcome="quarantined", detail=detail)
     log.warning("%s: quarantined to %s: %s", unit.relative, target, reason)
     return Outcome(str(unit.relative), "quarantined", sha, reason=reason)
 

@@ -14,6 +14,7 @@ from prefect import serve
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.exceptions import ObjectAlreadyExists
+from prefect.schedules import Cron, Interval
 
 from flows.backfill import backfill, backfill_chunk
 from flows.fixity import fixity_check
@@ -21,25 +22,26 @@ from flows.inbox import inbox_watch
 from flows.rates import rates_refresh
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+TIMEZONE = "Asia/Ho_Chi_Minh"  # offices' hours: 01:00 here is 18:00 UTC the day before
 
 
 def deployments() -> list:
     return [
         inbox_watch.to_deployment(
             name="inbox-watch",
-            interval=60,
+            schedules=[Interval(60, timezone=TIMEZONE)],
             description="Process stable scans in the inbox every minute",
         ),
         backfill.to_deployment(name="backfill", description="Digitize an archive in chunks"),
         rates_refresh.to_deployment(
             name="rates-refresh",
-            cron="0 1 * * *",
-            description="Nightly rates and dashboard artifacts",
+            schedules=[Cron("0 1 * * *", timezone=TIMEZONE)],
+            description="Nightly (01:00 Vietnam time) rates and dashboard artifacts",
         ),
         fixity_check.to_deployment(
             name="fixity-check",
-            cron="0 3 * * 0",
-            description="Weekly re-hash of every stored object",
+            schedules=[Cron("0 3 * * 0", timezone=TIMEZONE)],
+            description="Weekly (Sunday 03:00 Vietnam time) re-hash of every stored object",
         ),
     ]
 

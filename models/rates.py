@@ -33,16 +33,14 @@ figures.
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import Integer, String, and_, case, func, literal, or_, select, text, union_all
 from sqlmodel import Session
 
-from models.tables import Dossier, Office
+from models.tables import LEVELS, Dossier, Office
 
 WEIGHTS = {"e_result": 6.0, "digitized": 4.0, "reuse": 2.0}
 REUSE_TARGET = 0.8
@@ -60,6 +58,7 @@ COUNTS = (
     "e_result",
     "reused",
 )
+ROW_LEVELS = tuple(level for _, level in GROUPS.values()) + LEVELS
 MAX_DEPTH = 12  # roll-up chain length; guards against a cycle in parent links
 
 
@@ -339,6 +338,10 @@ def compute_rates(
     level; `office` keeps that office and the offices below it, `level` one level."""
     period = period if isinstance(period, Period) else Period.parse(period)
     offices = _offices(session)
+    if office is not None and office not in offices and office not in GROUPS:
+        raise LookupError(f"unknown office {office} (see `sohoa offices import`)")
+    if level is not None and level not in ROW_LEVELS:
+        raise LookupError(f"unknown level {level}: expected one of {', '.join(ROW_LEVELS)}")
     rows = _rows(_figures(session, period), offices, period)
     if compare_previous_year and period.start is not None:
         prev_period = period.previous_year()
@@ -369,38 +372,16 @@ def compute_rates(
     return out
 
 
+def years_with_dossiers(session: Session) -> list[int]:
+    """The calendar years in which some dossier was received, oldest first."""
+    d = Dossier.__table__
+    year = func.extract("year", d.c.received_at)
+    rows = session.execute(select(year).where(d.c.received_at.is_not(None)).distinct()).all()
+    return sorted({int(r[0]) for r in rows if r[0] is not None})
+
+
 def _diff(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else a - b
 
 
-EXPORT_COLUMNS = [f.name for f in fields(RateRow) if f.name != "scored"]
-
-
-def _cells(row: RateRow) -> list:
-    return [getattr(row, c) for c in EXPORT_COLUMNS]
-
-
-def export_csv(rows: list[RateRow], path: str | Path) -> Path:
-    path = Path(path)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(EXPORT_COLUMNS)
-        for r in rows:
-            writer.writerow(["" if v is None else v for v in _cells(r)])
-    return path
-
-
-def export_xlsx(rows: list[RateRow], path: str | Path) -> Path:
-    from openpyxl import Workbook
-
-    path = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("rates")
-    ws.append(EXPORT_COLUMNS)
-    for r in rows:
-        ws.append(_cells(r))
-    wb.save(path)
-    return path
-
-
-__all__ = ["Period", "RateRow", "compute_rates", "export_csv", "export_xlsx", "score"]
+__all__ = ["Period", "RateRow", "compute_rates", "score", "years_with_dossiers"]

@@ -6,25 +6,33 @@ the rest are imported. A repeated code: the last row wins. Re-importing a file c
 (rows whose register columns are unchanged are not rewritten). The register never touches the
 digitization facts (those come from scans; a new dossier starts with none).
 
-Speed (issue 5: 1M rows in under a minute on PostgreSQL; `bench/rates.py --sections register`):
-rows are validated in one streaming pass and, on PostgreSQL, written straight into COPY to a
+Speed (issues 5 and 20; `bench/rates.py --sections register`): rows are validated in one
+streaming pass (a CSV row costs a code match and a few lookups in per-file caches of the
+accepted cell values, see `_scan_csv`) and, on PostgreSQL, written straight into COPY to a
 temporary table as they are read (the server parses COPY on the other core). Offices not yet
 registered are created in one INSERT. Then set-based: UPDATE the existing dossiers whose
-register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`). SQLite runs an
-`INSERT … ON CONFLICT DO UPDATE … WHERE changed` as executemany in batches.
+register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`); a bulk load
+checks its office keys in one pass (`_drop_foreign_keys_for_bulk`). SQLite runs an
+`INSERT … ON CONFLICT DO UPDATE … WHERE changed` as executemany.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from psycopg.errors import UniqueViolation
+from psycopg import sql
+from psycopg.errors import (
+    DeadlockDetected,
+    InsufficientPrivilege,
+    LockNotAvailable,
+    UniqueViolation,
+)
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -54,9 +62,6 @@ class RegisterImport:
     offices_created: list[str] = field(default_factory=list)
 
 
-_date_cache: dict[str, date] = {}  # a register has a few thousand distinct dates, not millions
-
-
 def _date_text(text: str) -> date:
     if len(text) >= 10 and text[4] == "-":
         try:
@@ -76,12 +81,7 @@ def _date(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if type(value) is str:
-        found = _date_cache.get(value)
-        if found is None:
-            found = _date_text(value.strip())
-            if len(_date_cache) < 100_000:
-                _date_cache[value] = found
-        return found
+        return _date_text(value.strip())
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -164,15 +164,79 @@ def scan_register(path: str | Path, bad: list[BadRow]) -> Iterator[Row]:
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         at = _Layout(path, [h.strip().lower() for h in next(reader, [])])
-        for values in reader:
-            if not "".join(values).strip():
-                continue  # a blank line
+        yield from _scan_csv(reader, at, bad)
+
+
+def _scan_csv(reader: Any, at: _Layout, bad: list[BadRow]) -> Iterator[Row]:
+    """The CSV rows through a fast path: the cells that repeat (dates, kind, channel) are
+    looked up in per-file caches of their accepted values, so a row costs a code match and a
+    few dict lookups. Anything the fast path does not accept at once goes through `_parse`,
+    which gives the verdict (a value or the reason), so both paths agree by construction."""
+    width = at.width
+    pad = [""] * (width + 1)  # a missing column reads as the empty cell at index `width`
+    ci, pi, ri, chi, si, ki = at.code, at.procedure, at.received, at.channel, at.resolved, at.kind
+    extra_at = at.extra
+    dates: dict[str, date | None] = {"": None}
+    kinds = {k: k for k in _KINDS} | {"": "unknown"}
+    channels: dict[str, str | None] = {c: c for c in _CHANNELS} | {"": None}
+    parse_code = parse_dossier_code
+    for values in reader:
+        n = len(values)
+        code = values[ci].strip() if ci < n else ""
+        if not code and not "".join(values).strip():
+            continue  # a blank line
+        line = reader.line_num
+        if n > width:
+            bad.append(BadRow(line, "more values than columns in the header"))
+            continue
+        if n < width + 1:
+            values += pad[n:]
+        parsed = parse_code(code)
+        received = dates.get(values[ri], False)
+        resolved = dates.get(values[si], False)
+        kind = kinds.get(values[ki])
+        channel = channels.get(values[chi], False)
+        if (
+            parsed is None
+            or received is False
+            or resolved is False
+            or kind is None
+            or channel is False
+            or (resolved is not None and resolved < (received or parsed[1]))
+        ):
             try:
-                if len(values) > at.width:
-                    raise ValueError("more values than columns in the header")
-                yield (reader.line_num, *_parse(values, at))
+                row = _parse(values, at)
             except ValueError as exc:
-                bad.append(BadRow(reader.line_num, str(exc)))
+                bad.append(BadRow(line, str(exc)))
+                continue
+            if len(dates) < 100_000:
+                for cell in (values[ri], values[si]):
+                    if cell not in dates:
+                        dates[cell] = _date(cell)
+            if len(kinds) < 1000 and values[ki] not in kinds:
+                kinds[values[ki]] = row[6]
+            if len(channels) < 1000 and values[chi] not in channels:
+                channels[values[chi]] = row[4]
+            yield (line, *row)
+            continue
+        extra = None
+        for name, i in extra_at:
+            if value := values[i].strip():
+                if extra is None:
+                    extra = {}
+                extra[name] = value
+        procedure = values[pi].strip() or None
+        yield (
+            line,
+            code,
+            parsed[0],
+            procedure,
+            received or parsed[1],
+            channel,
+            resolved,
+            kind,
+            extra,
+        )
 
 
 def _scan_xlsx(path: Path, bad: list[BadRow]) -> Iterator[Row]:
@@ -206,19 +270,22 @@ _FIELDS = (
 _UPDATED = _FIELDS[2:]  # the register columns an upsert may change (code and office are the key)
 
 
-def import_register(target: Session | Engine, path: str | Path) -> RegisterImport:
+def import_register(
+    target: Session | Engine, path: str | Path, on_line: Callable[[int], None] | None = None
+) -> RegisterImport:
     """Upsert the register file into `dossier` (one transaction). Offices seen in dossier codes
-    but not registered are created (reported in `offices_created`)."""
+    but not registered are created (reported in `offices_created`). `on_line(line)` is told
+    how far the file has been read, every few hundred rows (progress bars)."""
     if isinstance(target, Engine):
         with session_scope(target) as session:
-            return import_register(session, path)
+            return import_register(session, path, on_line)
     session = target
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
-        return _import_pg(session, Path(path))
+        return _import_pg(session, Path(path), on_line)
     report = RegisterImport()
     good: dict[str, Row] = {}
-    for row in scan_register(path, report.bad):
+    for row in _reporting(scan_register(path, report.bad), on_line):
         good[row[1]] = row  # a repeated code: the last row wins
     report.rows = len(good)
     report.offices_created = ensure_offices(session, {r[2] for r in good.values()})
@@ -226,6 +293,16 @@ def import_register(target: Session | Engine, path: str | Path) -> RegisterImpor
     report.updated = written - report.inserted
     report.unchanged = report.rows - written
     return report
+
+
+def _reporting(rows: Iterator[Row], on_line: Callable[[int], None] | None) -> Iterator[Row]:
+    if on_line is None:
+        yield from rows
+        return
+    for n, row in enumerate(rows):
+        if n % 500 == 0:
+            on_line(row[0])
+        yield row
 
 
 def _upsert_sqlite(session: Session, rows: list[Row]) -> tuple[int, int]:
@@ -256,11 +333,15 @@ def _upsert_sqlite(session: Session, rows: list[Row]) -> tuple[int, int]:
     count = "SELECT count(*) FROM dossier"
     before = raw.execute(count).fetchone()[0]
     changes = raw.total_changes
+    no_attributes = attributes(None)  # JSON 'null', as the ORM stores it
+    days: dict[date | None, Any] = {}  # a register has few distinct dates: each converted once
+    for d in {r[4] for r in rows} | {r[6] for r in rows}:
+        days[d] = day(d)
     raw.executemany(
         sql,
         (
-            (code, office, proc, day(received), channel, day(resolved), kind, attributes(extra))
-            + (now, now)
+            (code, office, proc, days[received], channel, days[resolved], kind)
+            + (attributes(extra) if extra else no_attributes, now, now)
             for _, code, office, proc, received, channel, resolved, kind, extra in rows
         ),
     )
@@ -268,6 +349,18 @@ def _upsert_sqlite(session: Session, rows: list[Row]) -> tuple[int, int]:
 
 
 NULL = "\\N"
+_json_text = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(x, ensure_ascii=False)
+
+
+class _IsoDates(dict):
+    """date (or None) -> its COPY text; str(date) costs microseconds, a register has few
+    distinct dates."""
+
+    def __missing__(self, day: date | None) -> str:
+        text = self[day] = NULL if day is None else day.isoformat()
+        return text
+
+
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -280,7 +373,9 @@ def _copy_text(value: str | None) -> str:
     return value
 
 
-def _import_pg(session: Session, path: Path) -> RegisterImport:
+def _import_pg(
+    session: Session, path: Path, on_line: Callable[[int], None] | None = None
+) -> RegisterImport:
     """Stream the validated rows into COPY, create missing offices, then upsert set-based."""
     report = RegisterImport()
     conn = session.connection().connection.driver_connection  # psycopg, same transaction
@@ -295,7 +390,8 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
         )
         with cur.copy(f"COPY tmp_register (line, {', '.join(_FIELDS)}) FROM STDIN") as copy:
             lines: list[str] = []
-            for row in scan_register(path, report.bad):
+            iso = _IsoDates()
+            for row in _reporting(scan_register(path, report.bad), on_line):
                 line, code, office, procedure, received, channel, resolved, kind, extra = row
                 earlier = last_line.get(code)
                 if earlier is not None:
@@ -305,9 +401,9 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
                 # COPY text built here (psycopg's write_row took a third of the client's time):
                 # code, office, channel and kind are validated shapes, the rest is escaped
                 lines.append(
-                    f"{line}\t{code}\t{office}\t{_copy_text(procedure)}\t{received}\t"
-                    f"{channel or NULL}\t{resolved or NULL}\t{kind}\t"
-                    f"{_copy_text(json.dumps(extra, ensure_ascii=False)) if extra else NULL}\n"
+                    f"{line}\t{code}\t{office}\t{_copy_text(procedure)}\t{iso[received]}\t"
+                    f"{channel or NULL}\t{iso[resolved]}\t{kind}\t"
+                    f"{_copy_text(_json_text(extra)) if extra else NULL}\n"
                 )
                 if len(lines) >= 10_000:
                     copy.write("".join(lines))
@@ -326,14 +422,14 @@ def _import_pg(session: Session, path: Path) -> RegisterImport:
         # the sort by code below takes ~200 bytes a row: in memory rather than spilled to disk
         cur.execute("SELECT current_setting('work_mem'), set_config('work_mem', '256MB', true)")
         work_mem = cur.fetchone()[0]
-        report.updated, report.inserted = _upsert_pg(cur)
+        report.updated, report.inserted = _upsert_pg(cur, report.rows)
         cur.execute("SELECT set_config('work_mem', %s, true)", (work_mem,))
         cur.execute("DROP TABLE tmp_register")
     report.unchanged = report.rows - report.inserted - report.updated
     return report
 
 
-def _upsert_pg(cur: Any) -> tuple[int, int]:
+def _upsert_pg(cur: Any, rows: int) -> tuple[int, int]:
     """(updated, inserted): UPDATE the existing dossiers whose register columns changed, then a
     plain INSERT of the new ones sorted by code. Sorted, the primary key and office indexes are
     filled in order (a new code lands next to the previous one, or on the rightmost page, which
@@ -363,6 +459,7 @@ def _upsert_pg(cur: Any) -> tuple[int, int]:
         now,
     )
     updated = cur.rowcount
+    foreign_keys = _drop_foreign_keys_for_bulk(cur, rows)
     cur.execute("SAVEPOINT register_insert")
     try:
         cur.execute(
@@ -372,6 +469,7 @@ def _upsert_pg(cur: Any) -> tuple[int, int]:
         )
         inserted = cur.rowcount
         cur.execute("RELEASE SAVEPOINT register_insert")
+        _restore_foreign_keys(cur, foreign_keys)
         return updated, inserted
     except UniqueViolation:
         cur.execute("ROLLBACK TO SAVEPOINT register_insert")
@@ -389,4 +487,59 @@ def _upsert_pg(cur: Any) -> tuple[int, int]:
         now,
     )
     inserted, written = cur.fetchone()
+    _restore_foreign_keys(cur, foreign_keys)
     return updated + written - inserted, inserted
+
+
+BULK_ROWS = 50_000  # new dossiers from which one set-based foreign-key check pays (see below)
+
+
+def _drop_foreign_keys_for_bulk(cur: Any, rows: int) -> list[tuple[str, str]]:
+    """For a bulk load (at least BULK_ROWS new dossiers, and at least a fifth of the table):
+    drop dossier's foreign keys until `_restore_foreign_keys` adds them back, which checks
+    every row in one join, instead of a trigger querying `office` for each inserted row (half
+    the server's time on a million new rows; the PostgreSQL manual's advice for bulk loads,
+    "Populating a Database"). The price: dossier and office are locked against every other
+    session until the import commits; if another session holds them now (2 s), or the import
+    may not alter the table (not its owner), it keeps the per-row checks. Returns the (name,
+    definition) of the keys dropped."""
+    if rows < BULK_ROWS:
+        return []
+    cur.execute(
+        "SELECT count(*) FROM tmp_register s"
+        " WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
+    )
+    new = cur.fetchone()[0]
+    cur.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'dossier'::regclass")
+    if new < BULK_ROWS or new * 5 < cur.fetchone()[0]:
+        return []
+    cur.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'dossier'::regclass AND contype = 'f' ORDER BY conname"
+    )
+    foreign_keys = cur.fetchall()
+    cur.execute("SAVEPOINT register_fk")
+    cur.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', '2s', true)")
+    lock_timeout = cur.fetchone()[0]
+    try:
+        for name, _ in foreign_keys:
+            cur.execute(
+                sql.SQL("ALTER TABLE dossier DROP CONSTRAINT {}").format(sql.Identifier(name))
+            )
+    except (LockNotAvailable, DeadlockDetected, InsufficientPrivilege):
+        # busy, or not the table's owner: keys kept, lock_timeout as it was
+        cur.execute("ROLLBACK TO SAVEPOINT register_fk")
+        return []
+    cur.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
+    cur.execute("RELEASE SAVEPOINT register_fk")
+    return foreign_keys
+
+
+def _restore_foreign_keys(cur: Any, foreign_keys: list[tuple[str, str]]) -> None:
+    """Add back the keys `_drop_foreign_keys_for_bulk` dropped (same names and definitions);
+    PostgreSQL validates all rows in one query and fails the import if any row is orphaned."""
+    for name, definition in foreign_keys:
+        cur.execute(
+            sql.SQL("ALTER TABLE dossier ADD CONSTRAINT {} ").format(sql.Identifier(name))
+            + sql.SQL(definition)
+        )

@@ -4,16 +4,25 @@
 `open_source(path).load_page(i)` itself and decodes just that page, which keeps memory flat on a
 500-page PDF. Every page comes back as a BGR uint8 array with the resolution it was scanned at.
 Unreadable inputs raise `BadInput("<file>: <reason>")` so the caller can quarantine them.
+
+Budgets (`Limits`): a file-size and page-count limit when opening; per page a pixel budget (a
+bigger page is decoded, then downscaled to it) and a decode limit checked on the header before
+any pixel is decoded (a decompression bomb is refused, never allocated). A PDF page's size comes
+from its MediaBox: its render resolution is lowered to fit the budget, and the page refused when
+even 50 dpi would not. pdftoppm runs with an address-space limit and a time limit.
+A symbolic link is never opened: what it points at may lie anywhere on the machine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
+import resource
 import subprocess
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -29,8 +38,24 @@ MAX_RENDER_DPI = 600  # a PDF image scanned finer than this is rendered at 600 d
 MIN_RENDER_DPI = 72
 EXIF_ORIENTATION = 0x0112
 
-# Pillow refuses images over ~179 Mpx by default; an A0 scan at 600 dpi is ~ 660 Mpx.
-Image.MAX_IMAGE_PIXELS = 1_000_000_000
+MIN_BUDGET_DPI = 50  # a PDF page that fits the pixel budget only below this is refused
+LINK_REASON = "liên kết trỏ ra ngoài hộp thư (link points outside the inbox)"
+# Pillow's own bomb check is replaced by ours (`Limits`, checked on every header before decoding),
+# which names the size and the limit and is configurable.
+Image.MAX_IMAGE_PIXELS = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one input and one page may cost. Defaults keep one page process under ~500 MB
+    (measured in tests/test_hostile.py): a 30 Mpx page is an A4 at 550 dpi or an A3 at 390."""
+
+    max_page_pixels: int = 30_000_000  # bigger pages are downscaled to this
+    max_decode_pixels: int = 60_000_000  # bigger images are refused before decoding
+    max_pages: int = 2000
+    max_file_bytes: int = 2 * 1024**3
+    render_seconds: float = 300.0  # pdftoppm, per page
+    render_memory_bytes: int = 1536 * 1024**2  # pdftoppm's address space
 
 
 @dataclass
@@ -49,17 +74,18 @@ class Source:
     kind: str  # "pdf" | "tiff" | "image" | "folder"
     page_count: int
     files: list[Path] = field(default_factory=list)  # folder pages, in natural name order
+    limits: Limits = field(default_factory=Limits)
 
     def load_page(self, index: int) -> LoadedPage:
         if not 0 <= index < self.page_count:
             last = self.page_count - 1
             raise IndexError(f"{self.path.name}: page index {index} outside 0..{last}")
         if self.kind == "pdf":
-            return _load_pdf_page(self.path, index)
+            return _load_pdf_page(self.path, index, self.limits)
         if self.kind == "folder":
-            image, dpi = _decode_image_file(self.files[index], frame=0)
+            image, dpi = _decode_image_file(self.files[index], 0, self.limits)
             return LoadedPage(index, image, dpi)
-        image, dpi = _decode_image_file(self.path, frame=index)
+        image, dpi = _decode_image_file(self.path, index, self.limits)
         return LoadedPage(index, image, dpi)
 
 
@@ -70,10 +96,16 @@ class Source:
 def sha256_of(path: Path) -> str:
     """A file's sha256; a folder's is the sha256 of its page files' hex digests, in name order."""
     path = Path(path)
+    _refuse_link(path)
     if path.is_dir():
         digests = [_file_sha256(p) for p in sorted(_page_files(path), key=lambda p: p.name)]
         return hashlib.sha256("\n".join(digests).encode()).hexdigest()
     return _file_sha256(path)
+
+
+def _refuse_link(path: Path) -> None:
+    if path.is_symlink():
+        raise BadInput(f"{path.name}: {LINK_REASON}")
 
 
 def _file_sha256(path: Path) -> str:
@@ -88,28 +120,45 @@ def _file_sha256(path: Path) -> str:
 # opening
 
 
-def open_source(path: Path) -> Source:
+def open_source(path: Path, limits: Limits | None = None) -> Source:
     """Identify the input by its content (not its name) and count its pages, or raise BadInput."""
     path = Path(path)
+    limits = limits or Limits()
+    _refuse_link(path)
     if path.is_dir():
-        return _open_folder(path)
+        return _counted(_open_folder(path, limits), limits)
     if not path.is_file():
         raise BadInput(f"{path.name}: no such file")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise BadInput(f"{path.name}: empty file")
+    if size > limits.max_file_bytes:
+        raise BadInput(
+            f"{path.name}: file of {size / 1024**2:.0f} MB over the "
+            f"{limits.max_file_bytes / 1024**2:.0f} MB limit"
+        )
     with path.open("rb") as f:
         head = f.read(1024)
     kind = _sniff(head)
     if kind == "pdf":
-        return Source(path, "pdf", _pdf_page_count(path))
+        return _counted(Source(path, "pdf", _pdf_page_count(path), limits=limits), limits)
     if path.suffix.lower() == ".pdf":
         what = "a text file" if _looks_like_text(head) else "not a PDF"
         raise BadInput(f"{path.name}: named .pdf but {what} (no %PDF header)")
     if kind is None:
         what = "a text file" if _looks_like_text(head) else f"'{path.suffix or 'no suffix'}'"
         raise BadInput(f"{path.name}: unsupported file type ({what})")
-    count = _image_frame_count(path)
-    return Source(path, "tiff" if kind == "tiff" else "image", count)
+    count = _image_frame_count(path, limits)
+    kind = "tiff" if kind == "tiff" else "image"
+    return _counted(Source(path, kind, count, limits=limits), limits)
+
+
+def _counted(source: Source, limits: Limits) -> Source:
+    if source.page_count > limits.max_pages:
+        raise BadInput(
+            f"{source.path.name}: {source.page_count} pages, over the {limits.max_pages}-page limit"
+        )
+    return source
 
 
 def _sniff(head: bytes) -> str | None:
@@ -134,18 +183,21 @@ def _looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head
 
 
-def _open_folder(path: Path) -> Source:
+def _open_folder(path: Path, limits: Limits) -> Source:
     files = sorted(_page_files(path), key=_natural_key)
     if not files:
         raise BadInput(f"{path.name}: folder without page images")
-    return Source(path, "folder", len(files), files)
+    return Source(path, "folder", len(files), files, limits)
 
 
 def _page_files(folder: Path) -> list[Path]:
     return [
         p
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in IMAGE_SUFFIXES
+        if not p.is_symlink()
+        and p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in IMAGE_SUFFIXES
     ]
 
 
@@ -155,11 +207,16 @@ def _natural_key(path: Path) -> list[object]:
     return [int(p) if p.isdigit() else p for p in parts]
 
 
-def _image_frame_count(path: Path) -> int:
+def _image_frame_count(path: Path, limits: Limits) -> int:
     try:
-        with Image.open(path) as img:
-            count = getattr(img, "n_frames", 1)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as img:
+                _check_decode_budget(path, img, limits, _reduction(img, limits.max_page_pixels))
+                count = getattr(img, "n_frames", 1)
+    except Image.DecompressionBombError as exc:
+        raise BadInput(f"{path.name}: refused before decoding ({_short(exc)})") from exc
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
     if count < 1:
         raise BadInput(f"{path.name}: zero pages")
@@ -190,41 +247,107 @@ def _pdf_page_count(path: Path) -> int:
     return count
 
 
-def _load_pdf_page(path: Path, index: int) -> LoadedPage:
-    dpi, has_fonts = _pdf_page_facts(path, index)
-    image = _to_bgr(_render_pdf_page(path, index, dpi))
-    text = _pdf_page_text(path, index) if has_fonts else None
+def _load_pdf_page(path: Path, index: int, limits: Limits) -> LoadedPage:
+    facts = _pdf_page_facts(path, index)
+    dpi = _budget_dpi(path, index, facts, limits)
+    image = _to_bgr(_render_pdf_page(path, index, dpi, facts, limits))
+    text = _pdf_page_text(path, index) if facts.has_fonts else None
     return LoadedPage(index, image, dpi, text)
 
 
-def _render_pdf_page(path: Path, index: int, dpi: int) -> Image.Image:
-    """One page through pdftoppm, PPM on stdout (in memory, no PNG encode/decode).
+def _budget_dpi(path: Path, index: int, facts: _PageFacts, limits: Limits) -> int:
+    """The page's render dpi, lowered so the page fits the pixel budget; refused when even
+    MIN_BUDGET_DPI would not fit, or when an image on it is a decompression bomb."""
+    where = f"{path.name}: page {index + 1}"
+    for px_w, px_h in facts.image_sizes:
+        if px_w * px_h > limits.max_decode_pixels:
+            raise BadInput(
+                f"{where} holds a {px_w}×{px_h} px image, over the "
+                f"{limits.max_decode_pixels // 1_000_000} Mpx limit (refused before decoding)"
+            )
+    area = facts.width_in * facts.height_in
+    if area <= 0 or facts.dpi**2 * area <= limits.max_page_pixels:
+        return facts.dpi
+    fit = math.floor(math.sqrt(limits.max_page_pixels / area))
+    if fit < MIN_BUDGET_DPI:
+        raise BadInput(
+            f"{where} is {facts.width_in * 2.54:.0f}×{facts.height_in * 2.54:.0f} cm, too large "
+            f"to render within the {limits.max_page_pixels // 1_000_000} Mpx page budget"
+        )
+    return fit
+
+
+def _render_pdf_page(
+    path: Path, index: int, dpi: int, facts: _PageFacts, limits: Limits
+) -> Image.Image:
+    """One page through pdftoppm, PPM on stdout (in memory, no PNG encode/decode), with a time
+    and an address-space limit.
 
     Called directly rather than through pdf2image, which runs pdfinfo before every page.
     """
     page = str(index + 1)
+    where = f"{path.name}: page {index + 1}"
     command = ["pdftoppm", "-r", str(dpi), "-f", page, "-l", page, str(path)]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=300, check=False)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            timeout=limits.render_seconds,
+            check=False,
+            preexec_fn=_memory_cap(limits.render_memory_bytes),
+        )
     except FileNotFoundError as exc:
         raise MissingDependency("poppler-utils (pdftoppm) is not installed") from exc
     except subprocess.TimeoutExpired as exc:
-        raise BadInput(f"{path.name}: page {index + 1} took over 300 s to render") from exc
+        raise BadInput(f"{where}: pdftoppm took over {limits.render_seconds:.0f} s") from exc
     if done.returncode != 0 or not done.stdout:
         reason = _short(RuntimeError(done.stderr.decode("utf-8", errors="replace")))
-        raise BadInput(f"{path.name}: page {index + 1} cannot be rendered ({reason})")
+        raise BadInput(f"{where}: pdftoppm cannot render it ({reason})")
     try:
         img = Image.open(io.BytesIO(done.stdout))
         img.load()
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise BadInput(f"{where}: pdftoppm output unreadable ({_short(exc)})") from exc
+    expected = (facts.width_in * dpi, facts.height_in * dpi)
+    if min(img.size) <= 2 < min(expected) or not _plausible(img.size, expected):
         raise BadInput(
-            f"{path.name}: page {index + 1} rendered unreadably ({_short(exc)})"
-        ) from exc
+            f"{where}: pdftoppm rendered {img.size[0]}×{img.size[1]} px for a page of "
+            f"{expected[0]:.0f}×{expected[1]:.0f} px (the page cannot be drawn)"
+        )
     return img
 
 
-def _pdf_page_facts(path: Path, index: int) -> tuple[int, bool]:
-    """(render dpi, page has fonts). A page that is one scanned image renders at its native dpi."""
+def _plausible(size: tuple[int, int], expected: tuple[float, float]) -> bool:
+    """pdftoppm's page matches the MediaBox (either way round: /Rotate) within a few pixels."""
+    if min(expected) <= 0:
+        return True
+    w, h = size
+    ew, eh = expected
+    return any(
+        abs(a - x) <= 0.05 * x + 2 and abs(b - y) <= 0.05 * y + 2
+        for a, b, x, y in ((w, h, ew, eh), (h, w, ew, eh))
+    )
+
+
+def _memory_cap(limit: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+@dataclass(frozen=True)
+class _PageFacts:
+    dpi: int  # native resolution of its one scanned image, else DEFAULT_DPI
+    has_fonts: bool
+    width_in: float = 0.0  # the MediaBox (times /UserUnit)
+    height_in: float = 0.0
+    image_sizes: tuple[tuple[int, int], ...] = ()
+
+
+def _pdf_page_facts(path: Path, index: int) -> _PageFacts:
+    """Render dpi, fonts, size and image sizes. A page that is one scanned image renders at its
+    native dpi."""
     import pikepdf
 
     try:
@@ -242,12 +365,13 @@ def _pdf_page_facts(path: Path, index: int) -> tuple[int, bool]:
         raise BadInput(f"{path.name}: encrypted PDF (password required)") from exc
     except (pikepdf.PdfError, OSError, ValueError, RuntimeError, KeyError) as exc:
         raise BadInput(f"{path.name}: page {index + 1} unreadable ({_short(exc)})") from exc
+    facts = _PageFacts(DEFAULT_DPI, has_fonts, width_in, height_in, tuple(sizes))
     if len(sizes) != 1 or width_in <= 0 or height_in <= 0:
-        return DEFAULT_DPI, has_fonts
+        return facts
     px_w, px_h = sizes[0]
     # area ratio: independent of whether the image is drawn rotated on the page
     native = ((px_w * px_h) / (width_in * height_in)) ** 0.5
-    return _snap_dpi(native), has_fonts
+    return replace(facts, dpi=_snap_dpi(native))
 
 
 def _snap_dpi(dpi: float) -> int:
@@ -279,21 +403,72 @@ def _pdf_page_text(path: Path, index: int) -> str | None:
 # images
 
 
-def _decode_image_file(path: Path, frame: int) -> tuple[np.ndarray, int]:
+def _decode_image_file(path: Path, frame: int, limits: Limits) -> tuple[np.ndarray, int]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # EXIF/TIFF tag warnings are not our business
             with Image.open(path) as img:
                 if frame:
                     img.seek(frame)
+                dpi, width = _image_dpi(img), img.size[0]  # from the header, before any draft
+                factor = _reduction(img, limits.max_page_pixels)
+                _check_decode_budget(path, img, limits, factor)
+                if factor > 1:  # a JPEG decodes at 1/2, 1/4 or 1/8 directly
+                    img.draft(img.mode, (img.size[0] // factor, img.size[1] // factor))
                 img.load()
-                dpi = _image_dpi(img)
-                if frame == 0 and img.getexif().get(EXIF_ORIENTATION, 1) != 1:
+                dpi = max(1, round(dpi * img.size[0] / width))
+                turn = img.getexif().get(EXIF_ORIENTATION, 1) if frame == 0 else 1
+                if img.size[0] * img.size[1] > limits.max_page_pixels:
+                    return _turned(*_downscaled(img, dpi, limits.max_page_pixels), turn)
+                if turn != 1:
                     img = ImageOps.exif_transpose(img)  # (a copy: only when it turns the page)
                 return _to_bgr(img), dpi
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
-        # a page over Image.MAX_IMAGE_PIXELS x 2 (a decompression bomb) is bad input, too
         raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
+
+
+def _check_decode_budget(path: Path, img: Image.Image, limits: Limits, factor: int = 1) -> None:
+    """The header's size, checked before a single pixel is decoded (`factor`: a JPEG decoded
+    that many times smaller each way)."""
+    width, height = img.size
+    if width < 1 or height < 1:
+        raise BadInput(f"{path.name}: image of {width}×{height} px")
+    if width * height / factor**2 > limits.max_decode_pixels:
+        raise BadInput(
+            f"{path.name}: image of {width}×{height} px, over the "
+            f"{limits.max_decode_pixels // 1_000_000} Mpx limit (refused before decoding)"
+        )
+
+
+def _reduction(img: Image.Image, budget: int) -> int:
+    """The power of two (up to 8) a JPEG is decoded smaller by (draft mode), to fit `budget`."""
+    factor = 1
+    if img.format != "JPEG":
+        return factor
+    while factor < 8 and img.size[0] * img.size[1] / factor**2 > budget:
+        factor *= 2
+    return factor
+
+
+def _downscaled(img: Image.Image, dpi: int, budget: int) -> tuple[np.ndarray, int]:
+    """A page over the pixel budget, shrunk by a whole factor to fit it (box filter, no
+    intermediate copies: ~1.25x the decoded size at peak), as BGR; dpi scaled alike."""
+    factor = math.ceil(math.sqrt(img.size[0] * img.size[1] / budget))
+    if img.mode in ("1", "I;16", "I;16B", "I;16L"):
+        img = img.convert("L" if img.mode == "1" else "I")
+    elif img.mode not in ("L", "RGB", "RGBA", "LA", "I", "F"):
+        img = img.convert("RGBA" if "A" in img.mode or "transparency" in img.info else "RGB")
+    small = img.reduce(factor)
+    img.close()  # the full-size pixels go before the page is converted
+    return _to_bgr(small), max(1, round(dpi / factor))
+
+
+def _turned(image: np.ndarray, dpi: int, orientation: int) -> tuple[np.ndarray, int]:
+    """EXIF orientation applied to a decoded page (the turns; mirrored variants are ignored)."""
+    turns = {3: cv2.ROTATE_180, 6: cv2.ROTATE_90_CLOCKWISE, 8: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    if orientation in turns:
+        image = cv2.rotate(image, turns[orientation])
+    return image, dpi
 
 
 def _image_dpi(img: Image.Image) -> int:

@@ -5,18 +5,30 @@ images, so memory stays flat on long PDFs), prepares it (OpenCV), recognises it 
 thread), reads QR codes and writes the page's artifacts (one-page searchable PDF, ALTO, hOCR,
 text) into a work dir. The parent gets back `Page`s, runs `understand` over them and assembles the
 document outputs. One pool can serve many files (`make_executor`, `process(..., executor=)`).
+
+Nothing a page does escapes as a crash: any exception while reading it (decoder, OpenCV,
+Tesseract, pdftoppm, a time limit) becomes `PageFailed`, a BadInput naming the file, the page and
+the stage, so the caller quarantines the input. A page process that dies (killed, out of memory)
+breaks the pool: the pool is replaced and each unfinished page retried once, alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
+import resource
 import shutil
+import signal
 import tempfile
+import threading
 import unicodedata
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +36,7 @@ import cv2
 
 from ocr import recognize as rec
 from ocr.errors import BadInput, MissingDependency
+from ocr.load import Limits
 from ocr.outputs import pdf as pdfout
 from ocr.outputs.alto import page_alto
 from ocr.outputs.hocr import page_hocr
@@ -51,17 +64,55 @@ class Options:
     correct: bool = rec.DEFAULT_CORRECT
     qr: bool = True
     workdir: Path | None = None  # where page artifacts go; None: write none
+    model_path: Path | None = None  # page classifier; None: the shipped one
+    limits: Limits = field(default_factory=Limits)  # file, page-count and pixel budgets
+    tesseract_seconds: float = rec.TESSERACT_TIMEOUT  # per tesseract call
+    page_seconds: float = 600.0  # per page, everything included (0: no limit)
 
 
-def make_executor(workers: int | None = None, context: str = "forkserver") -> ProcessPoolExecutor:
+class PageFailed(BadInput):
+    """Reading one page failed at a named stage; the input goes to quarantine."""
+
+
+class PageTimeout(Exception):
+    """A page ran past Options.page_seconds."""
+
+
+class PagePool(Executor):
+    """A process pool that replaces itself when a page process dies (`renew`), so one killed
+    process fails at most its own page, never every later scan of the batch."""
+
+    def __init__(self, workers: int, context: str = "forkserver"):
+        self.workers, self.context = workers, context
+        self._pool = self._make()
+
+    def _make(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context(self.context)
+        if self.context == "forkserver":
+            ctx.set_forkserver_preload(["ocr.pipeline"])
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_init_worker
+        )
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            self.renew()
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def renew(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._make()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def make_executor(workers: int | None = None, context: str = "forkserver") -> PagePool:
     """A process pool for page jobs (forkserver: workers start clean, with ocr/ preloaded;
     "spawn" makes workers direct children, so getrusage(RUSAGE_CHILDREN) counts their CPU)."""
-    ctx = multiprocessing.get_context(context)
-    if context == "forkserver":
-        ctx.set_forkserver_preload(["ocr.pipeline"])
-    return ProcessPoolExecutor(
-        max_workers=workers or _default_workers(), mp_context=ctx, initializer=_init_worker
-    )
+    return PagePool(workers or _default_workers(), context)
 
 
 def _init_worker() -> None:
@@ -77,33 +128,64 @@ def process(
     workers: int | None = None,
     out_dir: Path | None = None,
     executor: Executor | None = None,
+    on_page: Callable[[int, int], None] | None = None,
     **overrides: Any,
 ) -> OcrResult:
     """Recognise one input (PDF, TIFF, image, folder of images); with `out_dir` write outputs.
 
     `options` is built by the caller (the application reads its settings, ocr/ reads none);
     `overrides` set single `Options` fields (steps, psm, order, correct, qr) for benchmarks.
+    `on_page(done, total)` is called as pages finish (progress bars).
     Raises BadInput (unreadable input) or MissingDependency (tesseract/model missing).
     """
     from ocr.load import open_source, sha256_of
 
     path = Path(path)
     rec.tesseract_exe()  # MissingDependency before any work
-    source = open_source(path)
-    digest = sha256_of(path)
+    opts = options or Options()
+    with _stage(path.name, "open"):
+        source = open_source(path, opts.limits)
+        digest = sha256_of(path)
     if overrides.get("steps") is not None:
         overrides["steps"] = tuple(overrides["steps"])
     work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if out_dir is not None else None
-    opts = replace(options or Options(), workdir=work, **overrides)
+    opts = replace(opts, workdir=work, **overrides)
     try:
-        pages = _run_pages(str(path), source.page_count, opts, workers, executor)
-        result = _assemble(path, digest, pages, opts)
+        pages = _run_pages(str(path), source.page_count, opts, workers, executor, on_page)
+        with _stage(path.name, "understand"):
+            result = _assemble(path, digest, pages, opts)
         if out_dir is not None and work is not None:
-            write_outputs(result, work, Path(out_dir))
+            with _stage(path.name, "outputs", local_errors=False):
+                write_outputs(result, work, Path(out_dir))
         return result
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _stage(where: str, stage: str, *, local_errors: bool = True) -> Iterator[None]:
+    """Any exception of this stage as PageFailed naming it (BadInput and a missing tool pass
+    unchanged; with `local_errors=False` so does an OSError: a full disk is not the input's
+    fault)."""
+    try:
+        yield
+    except (BadInput, MissingDependency):
+        raise
+    except OSError as exc:
+        if not local_errors:
+            raise
+        raise PageFailed(f"{where}: {stage}: {_describe(exc)}") from exc
+    except (Exception, PageTimeout) as exc:
+        raise PageFailed(f"{where}: {stage}: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    name = type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    return f"{name}: {text}" if text else name
 
 
 def _default_workers() -> int:
@@ -112,21 +194,62 @@ def _default_workers() -> int:
 
 
 def _run_pages(
-    path: str, count: int, opts: Options, workers: int | None, executor: Executor | None
+    path: str,
+    count: int,
+    opts: Options,
+    workers: int | None,
+    executor: Executor | None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> list[Page]:
     workers = workers or _default_workers()
-    if count == 1 or (workers == 1 and executor is None):
-        return [process_page(path, i, opts) for i in range(count)]
+    report = on_page or (lambda done, total: None)
+    report(0, count)
+    if executor is None and (count == 1 or workers == 1):
+        serial = []
+        for i in range(count):
+            serial.append(process_page(path, i, opts))
+            report(i + 1, count)
+        return serial
     own = executor is None
     pool = executor or make_executor(min(workers, count))
     futures = [pool.submit(process_page, path, i, opts) for i in range(count)]
+    pages: dict[int, Page] = {}
+    unfinished: list[int] = []
     try:
-        return [f.result() for f in futures]
+        for index, future in enumerate(futures):
+            try:
+                pages[index] = future.result()
+            except BrokenProcessPool:
+                unfinished.append(index)
+            report(len(pages), count)
+        if unfinished:
+            pages.update(_retry_alone(pool, path, unfinished, opts))
+            report(len(pages), count)
+        return [pages[i] for i in range(count)]
     finally:
         for future in futures:  # after a failure, do not spend a shared pool on the rest
             future.cancel()
         if own:
             pool.shutdown(cancel_futures=True)
+
+
+def _retry_alone(pool: Executor, path: str, indexes: list[int], opts: Options) -> dict[int, Page]:
+    """After a page process died: a fresh pool, and each unfinished page once more, alone, so
+    the page that kills its process is the only one that fails."""
+    name = Path(path).name
+    if not isinstance(pool, PagePool):
+        raise PageFailed(f"{name}: page {indexes[0] + 1}: the page process died")
+    pages = {}
+    for index in indexes:
+        pool.renew()
+        try:
+            pages[index] = pool.submit(process_page, path, index, opts).result()
+        except BrokenProcessPool:
+            pool.renew()
+            raise PageFailed(
+                f"{name}: page {index + 1}: the page process died twice (killed or out of memory)"
+            ) from None
+    return pages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,21 +258,44 @@ def _run_pages(
 _SOURCES: dict[str, Any] = {}
 
 
-def _source(path: str):
+def _source(path: str, limits: Limits):
     from ocr.load import open_source
 
     if path not in _SOURCES:
         _SOURCES.clear()
-        _SOURCES[path] = open_source(Path(path))
+        _SOURCES[path] = open_source(Path(path), limits)
     return _SOURCES[path]
 
 
 def process_page(path: str, index: int, opts: Options) -> Page:
-    """Load, prepare, recognise page `index` of `path`; write its artifacts into opts.workdir."""
+    """Load, prepare, recognise page `index` of `path`; write its artifacts into opts.workdir.
+    Any failure is a PageFailed naming the page and the stage."""
+    where = f"{Path(path).name}: page {index + 1}"
     try:
-        return _process_page(path, index, opts)
+        with _stage(where, "time limit"), _deadline(opts.page_seconds):
+            return _process_page(path, index, opts)
     finally:
         _release_memory()
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout after `seconds` (SIGALRM: only in a process's main thread, which is
+    where page processes run pages; elsewhere only tesseract's own limit applies)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PageTimeout(f"page ran over {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _release_memory() -> None:
@@ -169,12 +315,34 @@ _LIBC = None
 
 
 def _process_page(path: str, index: int, opts: Options) -> Page:
-    loaded = _source(path).load_page(index)
+    clock = _Stages()
+    with clock("page"):
+        page = _timed_page(path, index, opts, clock)
+    page.timings = dict(clock)
+    return page
+
+
+def _timed_page(path: str, index: int, opts: Options, clock: _Stages) -> Page:
     number = index + 1
+    where = f"{Path(path).name}: page {number}"
+    with _stage(where, "decode"), clock("load"):
+        loaded = _source(path, opts.limits).load_page(index)
+        if min(loaded.image.shape[:2]) < 8:
+            height, width = loaded.image.shape[:2]
+            raise PageFailed(f"{where}: decode: {width}×{height} px is too small to be a page")
     if good_text_layer(loaded.embedded_text):
-        return _embedded_page(path, loaded, opts)
-    prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
+        with _stage(where, "text layer"):
+            return _embedded_page(path, loaded, opts, clock)
+    with _stage(where, "OpenCV cleanup"):
+        prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
     del loaded
+    clock.update({f"prepare.{k}": v for k, v in getattr(prepared, "timings", {}).items()})
+    clock.count_tesseract(getattr(prepared, "osd_pixels", []))
+    with _stage(where, "Tesseract"):
+        return _read_prepared(path, number, prepared, opts, clock)
+
+
+def _read_prepared(path: str, number: int, prepared, opts: Options, clock: _Stages) -> Page:
     pdf_image = prepared.pdf_image
     ocr_h, ocr_w = prepared.ocr_image.shape[:2]
     scale = pdf_image.shape[1] / ocr_w  # ocr_image may be an upscaled copy
@@ -191,12 +359,16 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
     words: list[Word] = []
     if not prepared.blank:
         gray, upscaled = prepared.ocr_image, "upscale" in prepared.applied
-        result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
+        with clock("recognize"):
+            result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
+        clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
             # Orientation's usual miss is 180 degrees on a sparse page: Tesseract then reads
             # upside-down glyphs with low confidence. Read it flipped and keep the better one.
-            upside_down = cv2.rotate(gray, cv2.ROTATE_180)
-            flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
+            with clock("reread"):
+                upside_down = cv2.rotate(gray, cv2.ROTATE_180)
+                flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
+            clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
             if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
                 result = flipped
                 gray = cv2.rotate(gray, cv2.ROTATE_180)
@@ -205,11 +377,48 @@ def _process_page(path: str, index: int, opts: Options) -> Page:
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
-            anywhere = speaks_of_a_dossier(result.text)
-            page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
+            with clock("qr"):
+                anywhere = speaks_of_a_dossier(result.text)
+                page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
     if opts.workdir is not None:
-        _write_page_artifacts(opts.workdir, page, pdf_image, words)
+        _write_page_artifacts(opts.workdir, page, pdf_image, words, clock)
     return page
+
+
+class _Stages(dict):
+    """Page.timings: CPU seconds per stage of one page in this process, and of the tesseract
+    processes it waited for under "<stage>.tesseract"; tesseract calls and pixels read."""
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        me, kids = _cpu()
+        try:
+            yield
+        finally:
+            me_now, kids_now = _cpu()
+            self[name] = self.get(name, 0.0) + me_now - me
+            if kids_now > kids:
+                key = f"{name}.tesseract"
+                self[key] = self.get(key, 0.0) + kids_now - kids
+
+    def count_tesseract(self, pixels: list[int]) -> None:
+        self["tesseract_calls"] = self.get("tesseract_calls", 0) + len(pixels)
+        self["tesseract_pixels"] = self.get("tesseract_pixels", 0) + sum(pixels)
+
+
+def _cpu() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _read_pixels(image, dpi: int, opts: Options, upscaled: bool) -> int:
+    """Pixels Tesseract reads for `image` (downsampled to opts.recognition_dpi, see recognize)."""
+    height, width = image.shape[:2]
+    max_dpi = None if upscaled else opts.recognition_dpi
+    factor = min(1.0, max_dpi / dpi) if max_dpi else 1.0
+    factor = 1.0 if factor >= 0.95 else factor
+    return round(height * factor) * round(width * factor)
 
 
 def _recognize(
@@ -227,9 +436,10 @@ def _recognize(
             order=opts.order,
             correct=opts.correct,
             max_dpi=None if upscaled else opts.recognition_dpi,
+            timeout=opts.tesseract_seconds or None,
         )
-    except RuntimeError as exc:  # tesseract crashed on this page: the input is unreadable
-        raise BadInput(f"{Path(path).name}: page {number}: {exc}") from exc
+    except RuntimeError as exc:  # tesseract crashed or hung on this page: unreadable input
+        raise PageFailed(f"{Path(path).name}: page {number}: Tesseract: {exc}") from exc
 
 
 def _prepare(image, dpi: int, steps):
@@ -269,7 +479,7 @@ def good_text_layer(text: str | None) -> bool:
     return letters >= MIN_EMBEDDED_LETTERS and clean >= MIN_EMBEDDED_CLEAN_SHARE * len(chars)
 
 
-def _embedded_page(path: str, loaded, opts: Options) -> Page:
+def _embedded_page(path: str, loaded, opts: Options, clock: _Stages) -> Page:
     """A page whose PDF text layer is used as is: its original PDF page is the output page."""
     import pikepdf
 
@@ -286,14 +496,15 @@ def _embedded_page(path: str, loaded, opts: Options) -> Page:
         text_source="pdf",
     )
     if opts.qr:
-        page.qr_codes = decode_qr(loaded.image, loaded.dpi)
+        with clock("qr"):
+            page.qr_codes = decode_qr(loaded.image, loaded.dpi)
     if opts.workdir is not None:
         target = _artifact(opts.workdir, "pdf", page.number)
-        with pikepdf.open(path) as src:
+        with clock("write.pdf"), pikepdf.open(path) as src:
             one = pikepdf.new()
             one.pages.append(src.pages[loaded.index])
             one.save(target)
-        _write_text_artifacts(opts.workdir, page, [])
+        _write_text_artifacts(opts.workdir, page, [], clock)
     return page
 
 
@@ -304,16 +515,23 @@ def _artifact(workdir: Path, kind: str, number: int) -> Path:
     return folder / f"{number:04d}.{suffix}"
 
 
-def _write_page_artifacts(workdir: Path, page: Page, image, words: list[Word]) -> None:
-    _artifact(workdir, "pdf", page.number).write_bytes(pdfout.page_pdf(image, words, page.dpi))
-    _write_text_artifacts(workdir, page, words)
+def _write_page_artifacts(
+    workdir: Path, page: Page, image, words: list[Word], clock: _Stages
+) -> None:
+    with clock("write.pdf"):
+        pdf = pdfout.page_pdf(image, words, page.dpi)
+        _artifact(workdir, "pdf", page.number).write_bytes(pdf)
+    _write_text_artifacts(workdir, page, words, clock)
 
 
-def _write_text_artifacts(workdir: Path, page: Page, words: list[Word]) -> None:
+def _write_text_artifacts(workdir: Path, page: Page, words: list[Word], clock: _Stages) -> None:
     size = {"width": page.width, "height": page.height, "number": page.number}
-    _artifact(workdir, "alto", page.number).write_text(page_alto(words, **size), "utf-8")
-    _artifact(workdir, "hocr", page.number).write_text(page_hocr(words, **size), "utf-8")
-    _artifact(workdir, "txt", page.number).write_text(page.text, "utf-8")
+    with clock("write.alto"):
+        _artifact(workdir, "alto", page.number).write_text(page_alto(words, **size), "utf-8")
+    with clock("write.hocr"):
+        _artifact(workdir, "hocr", page.number).write_text(page_hocr(words, **size), "utf-8")
+    with clock("write.txt"):
+        _artifact(workdir, "txt", page.number).write_text(page.text, "utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +539,7 @@ def _write_text_artifacts(workdir: Path, page: Page, words: list[Word]) -> None:
 
 
 def _assemble(path: Path, digest: str, pages: list[Page], opts: Options) -> OcrResult:
-    understood = _understand(pages)
+    understood = _understand(pages, opts.model_path)
     return OcrResult(
         source=str(path),
         sha256=digest,
@@ -342,13 +560,17 @@ class _Understood:
     office_code: str | None = None
 
 
-def _understand(pages: list[Page]):
+def _understand(pages: list[Page], model_path: Path | None = None):
     try:
         from ocr.understand import understand
     except ImportError:  # classification not installed yet: every page its own 'khac' document
         docs = [Document("khac", [p.number], 0.0) for p in pages if not p.blank]
         return _Understood(pages, docs)
-    return understand(pages)
+    if model_path is None:
+        return understand(pages)
+    from ocr.classify import load_model
+
+    return understand(pages, model=load_model(model_path))
 
 
 def tool_versions(tessdata_dir: Path | None) -> dict[str, str]:
@@ -400,6 +622,8 @@ __all__ = [
     "BadInput",
     "MissingDependency",
     "Options",
+    "PageFailed",
+    "PagePool",
     "good_text_layer",
     "make_executor",
     "process",

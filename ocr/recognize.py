@@ -53,6 +53,12 @@ NOISE_SEGMENT_CONFIDENCE = 0.50
 NOISE_SEGMENT_WORDS = 3
 # Below this, a word that is neither a Vietnamese syllable nor a number is dropped.
 JUNK_WORD_CONFIDENCE = 0.20
+# Wall-clock limit of one tesseract call: a 300 dpi A4 page reads in 5-20 s on one thread.
+TESSERACT_TIMEOUT = 180.0
+
+
+class TesseractTimeout(RuntimeError):
+    """One tesseract call ran past its time limit (and was killed)."""
 
 
 @dataclass
@@ -106,8 +112,10 @@ def run_tesseract(
     tessdata_dir: Path | None = None,
     configs: Sequence[str] = ("tsv",),
     extra: Sequence[str] = (),
+    timeout: float | None = TESSERACT_TIMEOUT,
 ) -> dict[str, bytes]:
-    """One tesseract process on `image`; returns {config: output bytes} (e.g. "tsv", "hocr")."""
+    """One tesseract process on `image`; returns {config: output bytes} (e.g. "tsv", "hocr").
+    Raises TesseractTimeout after `timeout` seconds (the process is killed)."""
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
         # Uncompressed PNM: written and read much faster than PNG, dpi passed explicitly.
         src = Path(tmp) / ("page.pgm" if image.ndim == 2 else "page.ppm")
@@ -122,7 +130,10 @@ def run_tesseract(
         cmd += ["-c", "tessedit_do_invert=0", *extra]
         for config in configs:
             cmd += ["-c", f"tessedit_create_{config}=1"]
-        proc = subprocess.run(cmd, capture_output=True, env=tesseract_env())
+        try:
+            proc = subprocess.run(cmd, capture_output=True, env=tesseract_env(), timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise TesseractTimeout(f"tesseract ran over {timeout:.0f} s") from exc
         if proc.returncode != 0:
             stderr = proc.stderr.decode("utf-8", "replace")
             message = stderr.strip().splitlines()
@@ -150,6 +161,7 @@ def recognize(
     correct: bool = DEFAULT_CORRECT,
     drop_garbage: bool = True,
     max_dpi: int | None = RECOGNITION_DPI,
+    timeout: float | None = TESSERACT_TIMEOUT,
 ) -> Recognition:
     """Recognise one prepared page (gray or BGR). `order`: "layout" (ours) or "tesseract".
 
@@ -163,7 +175,9 @@ def recognize(
     else:
         small, factor = image, 1.0
     read_dpi = max(1, round(dpi * factor))
-    out = run_tesseract(small, dpi=read_dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir)
+    out = run_tesseract(
+        small, dpi=read_dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir, timeout=timeout
+    )
     words = parse_tsv(out["tsv"].decode("utf-8", "replace"))
     if factor != 1.0:
         words = [_rescaled(w, 1.0 / factor, width, height) for w in words]

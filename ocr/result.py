@@ -38,6 +38,9 @@ class Page:
     text_source: str = "ocr"  # "ocr", or "pdf" when a good embedded text layer was used
     qr_codes: list[str] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
+    # CPU seconds per stage of this page's processing, "tesseract_calls" and "tesseract_pixels"
+    # (for bench/ocr.py's stage table; not part of the JSON result)
+    timings: dict[str, float] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -67,7 +70,8 @@ class OcrResult:
     def to_json(self, *, words: bool = False) -> dict[str, Any]:
         """The `sohoa.ocr/v1` shape; per-word boxes only on request (they are large)."""
         data = asdict(self)
-        if not words:
-            for page in data["pages"]:
+        for page in data["pages"]:
+            page.pop("timings", None)
+            if not words:
                 page.pop("words", None)
         return {"schema": SCHEMA, **data}

@@ -325,14 +325,21 @@ def office_level(office: Office) -> str:
 
 
 def write_offices_csv(path) -> None:
-    """`code,name,level,parent_code` for every sample office, for `sohoa offices import`."""
+    """`code,name,level,parent_code` for every sample office, and the province People's
+    Committees above them, for `sohoa offices import` (so no sample office is "unknown")."""
     import csv
 
     from models.codes import province_office_code
+    from models.provinces import PROVINCES
 
+    listed = {office.code for office in OFFICES}
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["code", "name", "level", "parent_code"])
+        for h_code in sorted({o.h_code for o in OFFICES if o.h_code.startswith("H")}):
+            code = province_office_code(h_code)
+            if code not in listed:
+                writer.writerow([code, PROVINCES.get(h_code, h_code), "province", ""])
         for office in OFFICES:
             level = office_level(office)
             parent = (

@@ -32,22 +32,32 @@ def run_demo(settings: Settings, *, seed: int, dossiers: int) -> None:
     from sohoa.runtime import open_database, prefect_ready
 
     engine = open_database(settings)
-    write_offices_csv(samples_dir / "offices.csv")
+    write_offices_csv(samples_dir / "offices.csv")  # what `sohoa samples` writes beside them
     with session_scope(engine) as session:
         seed_provinces(session)
         offices = import_offices_csv(session, samples_dir / "offices.csv")
     console.print(
-        f"offices: {offices.created} created, {offices.updated} updated, bad {offices.bad}"
+        f"offices: {offices.created} created, {offices.updated} updated, {len(offices.bad)} bad"
     )
-    console.print(str(import_register(engine, samples_dir / "register.csv")))
+    register = import_register(engine, samples_dir / "register.csv")
+    console.print(
+        f"register: {register.rows} dossier(s), {register.inserted} new, {register.updated} "
+        f"updated, {len(register.bad)} bad row(s)"
+    )
 
-    prefect_ready(settings)
+    dashboard = prefect_ready(settings)
     from flows.ingest import ingest_inbox
+    from sohoa.cli.progress import scan_progress
     from sohoa.report import print_ingest_summary, print_rates
     from sohoa.services.rates import rates
 
-    print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
+    with scan_progress("sample scans"):
+        print_ingest_summary(ingest_inbox(str(settings.inbox_dir)))
     print_rates(rates(settings))
+    if dashboard:
+        console.print(f"runs and rates tables: {dashboard.removesuffix('/api')}")
+    else:
+        console.print("runs and rates tables: start the dashboard with `sohoa dashboard`")
     _web_invitation(console, engine, settings)
 
 

@@ -82,11 +82,11 @@ def as_json(data: Any) -> str:
 
 
 def print_search_hits(hits: Sequence[Any]) -> None:
-    """One line per document found: dossier, type, pages and its download link."""
+    """Per document found: dossier, type, pages and its key (for `sohoa get`), then its link."""
     for hit in hits:
-        print(f"{hit.dossier_code or '-'}  {hit.doc_type}  pages {hit.pages}  {hit.url}")
-    if not hits:
-        print("no documents found")
+        print(f"{hit.dossier_code or '-'}  {hit.doc_type}  pages {_pages(hit.pages)}  {hit.key}")
+        print(f"    {hit.url}")
+    print(f"{len(hits)} document(s) found" if hits else "no documents found")
 
 
 def print_review_queue(items: Sequence[Any]) -> None:
@@ -94,9 +94,16 @@ def print_review_queue(items: Sequence[Any]) -> None:
     for r in items:
         print(
             f"#{r.id}  {r.dossier_code or '-'}  {r.doc_type} ({r.confidence:.2f})  "
-            f"pages {r.pages}  {'; '.join(r.reasons or [])}"
+            f"pages {_pages(r.pages)}  {'; '.join(r.reasons or [])}"
         )
     print(f"{len(items)} document(s) to review")
+
+
+def _pages(pages: Sequence[int]) -> str:
+    """[3, 4, 5] -> '3-5' (a document's pages are consecutive), [2] -> '2'."""
+    if not pages:
+        return "-"
+    return f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0])
 
 
 def _short(text: str, width: int) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from ocr.load import Limits
 from ocr.pipeline import Options
 from sohoa.settings import Settings, get_settings
 from storage import embedded
@@ -16,11 +18,11 @@ from storage.errors import StorageError
 from storage.objects import ObjectStore, VerifyMode
 
 
-def prefect_ready(settings: Settings | None = None) -> None:
+def prefect_ready(settings: Settings | None = None) -> str | None:
     """Set Prefect's environment; call before anything imports `prefect`."""
     from flows.prefect_env import configure
 
-    configure(settings or get_settings())
+    return configure(settings or get_settings())
 
 
 def open_database(settings: Settings) -> Engine:
@@ -28,8 +30,11 @@ def open_database(settings: Settings) -> Engine:
     from models.db import make_engine, migrate
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.chmod(0o700)  # the database, originals and claims: owner only
     engine = make_engine(settings.db_url)
     migrate(engine)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        Path(engine.url.database).chmod(0o600)  # it holds citizen IDs: owner only
     return engine
 
 
@@ -82,6 +87,38 @@ def tessdata_dir(settings: Settings, variant: str | None = None) -> Path | None:
     return resolve_tessdata_dir(settings.data_dir, variant, settings.tessdata_dir)
 
 
+def model_path(settings: Settings) -> Path:
+    """Where `sohoa train` writes the page classifier and every reader looks for it."""
+    return settings.data_dir / "models" / "page-model.npz"
+
+
+def trained_model(settings: Settings) -> Path | None:
+    """The model trained on this data dir, or None for the one shipped with sohoa."""
+    path = model_path(settings)
+    return path.resolve() if path.is_file() else None
+
+
+def fixity_windows(settings: Settings) -> dict[str, timedelta]:
+    """How old an unreferenced object must be to count as an orphan, and a parked one to go."""
+    return {
+        "orphan_grace": timedelta(minutes=settings.orphan_grace_minutes),
+        "purge_after": timedelta(days=settings.orphan_purge_days),
+    }
+
+
 def ocr_options(settings: Settings) -> Options:
     """The recognition options every page of a scan is read with, from settings."""
-    return Options(lang=settings.ocr_lang, tessdata_dir=tessdata_dir(settings))
+    limits = Limits(
+        max_page_pixels=int(settings.max_page_mpx * 1e6),
+        max_decode_pixels=int(settings.max_decode_mpx * 1e6),
+        max_pages=settings.max_pages,
+        max_file_bytes=int(settings.max_file_mb * 1024**2),
+    )
+    return Options(
+        lang=settings.ocr_lang,
+        tessdata_dir=tessdata_dir(settings),
+        model_path=trained_model(settings),
+        limits=limits,
+        tesseract_seconds=settings.tesseract_seconds,
+        page_seconds=settings.page_seconds,
+    )

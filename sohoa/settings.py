@@ -1,7 +1,8 @@
 """All configuration, from environment variables `SOHOA_*` (the only global state sohoa keeps).
 
 Embedded defaults need no configuration at all: a SQLite file, a local S3 server (SeaweedFS
-`weed mini`) and Prefect without a server, all under the data dir. Production sets:
+`weed mini`) and a local Prefect server (`sohoa dashboard`), all under the data dir
+(`SOHOA_DATA_DIR` or `sohoa --data-dir`). Production sets:
 
   SOHOA_DATABASE_URL   postgresql+psycopg://user:pass@host:5432/sohoa
   SOHOA_S3_ENDPOINT    minio.example:9000 (then nothing is started locally)
@@ -35,6 +36,17 @@ class Settings(BaseSettings):
     ocr_lang: str = "vie"
     tessdata_dir: Path | None = None  # default: <data_dir>/tessdata if present, else system
     stable_seconds: float = 3.0  # inbox file unchanged this long before it is read
+    link_hours: float = 24.0  # lifetime of download links (`sohoa search`), at most 7 days
+    debug: bool = False  # `sohoa --debug`: tracebacks with errors
+    # budgets per input and per page (bigger pages are downscaled; over the rest: quarantined)
+    max_page_mpx: float = 30.0  # megapixels a page is read at (one page process < 500 MB)
+    max_decode_mpx: float = 60.0  # larger images are refused before decoding (JPEG: once reduced)
+    max_pages: int = 2000  # pages per scan
+    max_file_mb: float = 2048.0  # size of one input file
+    tesseract_seconds: float = 180.0  # one Tesseract call
+    page_seconds: float = 600.0  # one page, everything included
+    orphan_purge_days: float = 30.0  # `verify --purge` deletes orphans/ objects older than this
+    orphan_grace_minutes: float = 10.0  # younger unreferenced objects may be an ingest in flight
 
     @property
     def inbox_dir(self) -> Path:

@@ -3,6 +3,8 @@
 Everything lives under `<data_dir>/s3/`:
 
   credentials.json  SeaweedFS identities (`-s3.config`), random keys made on first start, mode 0600
+  security.toml     random JWT keys the filer and volume HTTP ports demand (weed reads it from its
+                    working dir), mode 0600: only the authenticated S3 API serves data
   ports.json        ports chosen on first start and kept, so presigned URLs and the master's state
                     stay valid across restarts (new ports only when one is taken)
   server.json       pid and ports of the running server (how other processes find and reuse it)
@@ -14,7 +16,10 @@ one, and takes a lease; when the last lease holder leaves, it stops the server, 
 pulls the store from under another. A server started with `start()` (`sohoa s3 start`) is kept
 running until `stop()`.
 
-Every listener binds 127.0.0.1. One thing escapes the data dir: `weed mini` hard-codes unix
+Every listener binds 127.0.0.1, and the data dir's s3/ folder is 0700. The filer and volume HTTP
+ports answer only requests signed with the keys of security.toml (no directory listing, no UI),
+so a local user without the credentials reads nothing through them. One thing escapes the data
+dir: `weed mini` hard-codes unix
 sockets for its in-process gRPC at `/tmp/seaweedfs-<service>-grpc-<port>.sock` (no flag moves
 them); stopping the server removes those of its ports.
 """
@@ -94,6 +99,7 @@ class _Layout:
         self.tmp = self.root / "tmp"
         self.leases = self.root / "leases"
         self.credentials = self.root / "credentials.json"
+        self.security = self.root / "security.toml"
         self.ports = self.root / "ports.json"
         self.state = self.root / "server.json"
         self.lock = self.root / "lock"
@@ -101,7 +107,8 @@ class _Layout:
 
     def make(self) -> None:
         for folder in (self.root, self.data, self.log, self.tmp, self.leases):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.root.chmod(0o700)
 
 
 # ---------------------------------------------------------------- public API
@@ -143,6 +150,18 @@ def status(data_dir: Path | str) -> EndpointInfo | None:
     with _file_lock(layout):
         state = _running_state(layout)
         return _endpoint(layout, state) if state else None
+
+
+def keeps_running(data_dir: Path | str) -> bool:
+    """True when the data dir's server was started by `start()` and outlives its users."""
+    layout = _Layout(data_dir)
+    state = _read_json(layout.state) if layout.state.exists() else None
+    return bool(state and state.get("persistent")) and status(data_dir) is not None
+
+
+def credentials_file(data_dir: Path | str) -> Path:
+    """Where the embedded server's access and secret keys are kept (mode 600)."""
+    return _Layout(data_dir).credentials
 
 
 def acquire(data_dir: Path | str) -> EndpointInfo:
@@ -218,6 +237,7 @@ def _start_locked(layout: _Layout, *, persistent: bool) -> dict[str, Any]:
     """Spawn `weed mini`, wait until S3 answers a signed request, record it in server.json."""
     layout.make()
     access_key, secret_key = _credentials(layout)
+    _write_security(layout.security)
     last_error: Exception | None = None
     for attempt in range(3):
         ports = _ports(layout, fresh=attempt > 0)
@@ -275,6 +295,8 @@ def _spawn(layout: _Layout, ports: dict[str, int]) -> subprocess.Popen[bytes]:
         f"-admin.port={ports['admin']}",
         f"-admin.port.grpc={ports['admin_grpc']}",
         "-admin.ui=false",
+        "-filer.disableDirListing",
+        "-filer.exposeDirectoryData=false",
         "-webdav=false",
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
@@ -548,6 +570,25 @@ def _write_credentials(path: Path) -> None:
         json.dump(doc, handle, indent=2)
         handle.flush()
         os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _write_security(path: Path) -> None:
+    """JWT keys for the filer's and the volume servers' HTTP ports, new on every start (they
+    sign only short-lived tokens between the server's own parts)."""
+    keys = {name: secrets.token_urlsafe(32) for name in ("w", "r", "fw", "fr")}
+    text = (
+        "[access]\nui = false\n"
+        "[filer.expose_directory_metadata]\nenabled = false\n"
+        f'[jwt.signing]\nkey = "{keys["w"]}"\n'
+        f'[jwt.signing.read]\nkey = "{keys["r"]}"\n'
+        f'[jwt.filer_signing]\nkey = "{keys["fw"]}"\n'
+        f'[jwt.filer_signing.read]\nkey = "{keys["fr"]}"\n'
+    )
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
     os.replace(tmp, path)
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storage.errors import StorageError
 from storage.objects import ObjectStore, StoredObject, content_type_for, sha256_file
 
 SCHEMA = "sohoa.manifest/v1"
@@ -112,18 +113,32 @@ def check_manifest(
     the bytes themselves are re-hashed)."""
     problems = []
     for entry in manifest.get("objects", []):
-        key, sha256, size = entry["key"], entry.get("sha256"), entry.get("size")
-        stored = store.stat(key)
-        if stored is None:
-            problems.append(Problem(key, "missing", "not in the bucket"))
-            continue
-        if size is not None and stored.size != size:
-            problems.append(Problem(key, "corrupt", f"size {stored.size}, manifest {size}"))
-            continue
-        actual = store.rehash(key) if full else stored.sha256
-        if sha256 and actual != sha256:
-            problems.append(Problem(key, "corrupt", f"sha256 {actual}, manifest {sha256}"))
+        key, sha256, size = entry.get("key", "?"), entry.get("sha256"), entry.get("size")
+        try:
+            problem = _check_entry(store, key, sha256, size, full=full)
+        except StorageError as error:  # a damaged volume: the read breaks off (IncompleteRead)
+            problem = Problem(key, "corrupt", f"unreadable: {_short(error)}")
+        if problem is not None:
+            problems.append(problem)
     return problems
+
+
+def _check_entry(
+    store: ObjectStore, key: str, sha256: str | None, size: int | None, *, full: bool
+) -> Problem | None:
+    stored = store.stat(key)
+    if stored is None:
+        return Problem(key, "missing", "not in the bucket")
+    if size is not None and stored.size != size:
+        return Problem(key, "corrupt", f"size {stored.size}, manifest {size}")
+    actual = store.rehash(key) if full else stored.sha256
+    if sha256 and actual != sha256:
+        return Problem(key, "corrupt", f"sha256 {actual}, manifest {sha256}")
+    return None
+
+
+def _short(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200]
 
 
 def _entry(item: StoredObject | LocalFile, prefix: str) -> dict[str, Any]:

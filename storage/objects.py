@@ -247,6 +247,23 @@ class ObjectStore:
     def delete(self, key: str) -> None:
         self._retry(f"delete {key}", self.client.remove_object, self.bucket, key)
 
+    def move(self, key: str, new_key: str) -> StoredObject:
+        """Server-side copy (metadata kept), checked, then the old key removed: never lost."""
+        from minio.commonconfig import CopySource
+
+        source = self.stat(key)
+        if source is None:
+            raise ObjectMissing(f"move {key}: no such key in bucket {self.bucket}")
+        self._retry(
+            f"copy {key}",
+            lambda: self.client.copy_object(self.bucket, new_key, CopySource(self.bucket, key)),
+        )
+        copied = self.stat(new_key)
+        if copied is None or copied.size != source.size or copied.sha256 != source.sha256:
+            raise IntegrityError(f"move {key}: the copy at {new_key} differs; original kept")
+        self.delete(key)
+        return copied
+
     # ------------------------------------------------------------ reading
 
     def stat(self, key: str) -> StoredObject | None:

@@ -77,7 +77,9 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
     good_pdf = next((samples / "inbox").rglob("*.pdf"))
     expected_bad = bad_inputs(env.inbox_dir, good_pdf)
 
-    summary = ingest_inbox(str(env.inbox_dir))
+    state = ingest_inbox(str(env.inbox_dir), return_state=True)
+    summary = state.result()
+    _what_the_dashboard_shows(state, summary, expected_bad, truths)
 
     outcome = {o.source: o for o in summary.outcomes}
     assert not summary.failed
@@ -135,6 +137,52 @@ def test_ingest_stores_scans_quarantines_bad_input_and_is_idempotent(samples, en
         assert sorted(o.key for o in store.list("")) == objects_before
     engine.dispose()
     shutil.rmtree(env.data_dir / "archive", ignore_errors=True)
+
+
+def _what_the_dashboard_shows(state, summary, expected_bad: dict, truths) -> None:
+    """Issue 16: the run is named after its inbox and says what it did; a quarantined scan's task
+    is Failed ("Quarantined") with its reason; rates tables cover every year with dossiers."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterKey,
+        FlowRunFilter,
+        FlowRunFilterId,
+    )
+
+    from models.codes import parse_dossier_code
+
+    stored = len(truths)
+    assert state.is_completed()
+    assert state.message == f"{stored} stored, {len(expected_bad)} quarantined, 0 skipped"
+    run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(run_id)
+        assert run.name == f"ingest {summary.inbox}"
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        )
+        by_name = {t.name: t for t in tasks}
+        for source in expected_bad:
+            task = by_name[f"scan {source}"]
+            assert task.state.type.value == "FAILED" and task.state.name == "Quarantined"
+            assert task.state.message == next(
+                o.reason for o in summary.outcomes if o.source == source
+            )
+        good = [t for name, t in by_name.items() if name.removeprefix("scan ") not in expected_bad]
+        assert good and all(t.state.is_completed() for t in good)
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_="rates-%"))
+        )
+    years = {str(parse_dossier_code(t.dossier_code)[1].year) for t in truths}
+    tables = [a for a in artifacts if a.key != "rates-movers" and a.type == "table"]
+    assert tables, "no rates-<province> table published"
+    periods = {row["period"] for a in tables for row in _table(a.data)}
+    assert years <= periods, (years, periods)
+
+
+def _table(data) -> list[dict]:
+    return json.loads(data) if isinstance(data, str) else data
 
 
 def _documents_stored_and_split(session, store, scan, keys: set[str], truth) -> None:

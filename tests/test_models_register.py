@@ -321,9 +321,73 @@ def test_pg_insert_racing_another_writer_still_upserts(pg_url, tmp_path):
     engine.dispose()
 
 
+def _foreign_keys(conn) -> list[tuple[int, str]]:
+    return [
+        tuple(r)
+        for r in conn.execute(
+            text(
+                "SELECT oid, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = 'dossier'::regclass AND contype = 'f'"
+            )
+        )
+    ]
+
+
+def test_pg_bulk_load_validates_offices_in_one_pass_and_keeps_the_key(
+    pg_url, tmp_path, monkeypatch
+):
+    """A bulk load (here: BULK_ROWS lowered to 1) swaps the per-row office check for one
+    validation: same report and rows, the key re-created with its definition and enforced.
+    When another session holds `office`, the import does not wait for it: it keeps the key."""
+    from models import register
+
+    monkeypatch.setattr(register, "BULK_ROWS", 1)
+    engine = make_engine(pg_url)
+    migrate(engine)
+    with engine.connect() as conn:
+        (before,) = _foreign_keys(conn)
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    report = import_register(engine, path)
+    assert [(b.line, b.reason) for b in report.bad] == BAD
+    assert (report.rows, report.inserted, report.updated, report.unchanged) == (4, 4, 0, 0)
+    with engine.connect() as conn:
+        (after,) = _foreign_keys(conn)
+        assert after[0] != before[0] and after[1] == before[1]  # dropped, then re-created
+        assert conn.execute(text("SELECT count(*) FROM dossier")).scalar() == 4
+        with pytest.raises(Exception, match="foreign key"):
+            conn.execute(
+                text(
+                    "INSERT INTO dossier (code, office_code, result_kind, source,"
+                    " components_digitized, result_digitized, reused, created_at)"
+                    " VALUES ('X', 'no-such-office', 'unknown', 'scan', false, false, false,"
+                    " now())"
+                )
+            )
+    reader = engine.connect()
+    reader.execute(text("SELECT count(*) FROM office"))  # holds office until it ends
+    path.write_text(REGISTER.replace("231015-004", "231015-014"), encoding="utf-8")
+    result: dict = {}
+    importer = threading.Thread(target=lambda: result.update(r=import_register(engine, path)))
+    importer.start()
+    importer.join(timeout=30)
+    waited = importer.is_alive()
+    reader.rollback()  # lets a waiting import go on, so the test ends either way
+    reader.close()
+    importer.join(timeout=60)
+    assert not waited, "the bulk load waited for another session's lock"
+    again = result["r"]
+    assert (again.inserted, again.updated, again.unchanged) == (2, 0, 2)
+    with engine.connect() as conn:
+        assert _foreign_keys(conn) == [after]  # kept: checked row by row
+        assert conn.execute(text("SELECT count(*) FROM dossier")).scalar() == 6
+    engine.dispose()
+
+
 def test_cli_register_import(db_url, tmp_path):
     """`sohoa register import FILE`: counts, each bad row with its line, offices created; a
-    second run changes nothing; a file without dossier_code is refused with exit code 2."""
+    second run changes nothing; bad rows make exit code 1 (some inputs failed), a file without
+    dossier_code is refused with exit code 2."""
     path = tmp_path / "register.csv"
     path.write_text(REGISTER, encoding="utf-8")
     env = {**os.environ, "SOHOA_DATABASE_URL": db_url, "SOHOA_DATA_DIR": str(tmp_path)}
@@ -338,7 +402,7 @@ def test_cli_register_import(db_url, tmp_path):
         )
 
     first = sohoa("register", "import", str(path))
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == (
         "4 dossier(s): 4 new, 0 updated, 0 unchanged; 7 bad row(s); 3 office(s) created"

@@ -23,9 +23,10 @@ from openpyxl import load_workbook
 
 from models.db import session_scope
 from models.offices import import_offices_csv
-from models.rates import Period, compute_rates, export_csv, export_xlsx, score
+from models.rates import Period, compute_rates, score
 from models.register import import_register
 from models.scans import record_scan
+from sohoa.services.exports import export_csv, export_xlsx
 
 P, D, X, C = "000.00.00.H26", "000.00.15.H26", "000.00.07.H26", "000.12.07.H26"
 Q, L, M, M2 = "000.00.00.H18", "000.00.24.H18", "000.00.00.G09", "G09.20"
@@ -258,18 +259,58 @@ def test_reuse_points_threshold():
     assert score({**base, "received": 0, "reused": 0})["points"] is None
 
 
-def test_exports(world, tmp_path):
+def test_exports_open_in_an_office(world, tmp_path):
+    """CSV: UTF-8 BOM, Vietnamese headers, percentages with one decimal, the points maximum in
+    its header; `lang="en"` keeps machine names. XLSX: a sheet per level, header frozen, rates
+    formatted as percentages, columns sized, the points header carries its note."""
     with session_scope(world) as s:
         rows = compute_rates(s, period=Period.parse("2023-Q3"))
+    row_c = next(r for r in rows if r.office_code == C)
     export_csv(rows, tmp_path / "r.csv")
-    export_xlsx(rows, tmp_path / "r.xlsx")
-    with open(tmp_path / "r.csv", encoding="utf-8") as fh:
-        back = {r["office_code"]: r for r in csv.DictReader(fh)}
+    raw = (tmp_path / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(tmp_path / "r.csv", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        back = {r[0]: dict(zip(header, r, strict=True)) for r in reader}
+    assert header[:2] == ["Mã đơn vị", "Tên đơn vị"]
+    points_header = next(h for h in header if h.startswith("Tổng điểm"))
+    assert "tối đa 12" in points_header
     assert len(back) == len(rows)
-    assert (back[C]["received"], float(back[C]["points"])) == ("5", pytest.approx(7.1))
-    ws = load_workbook(tmp_path / "r.xlsx", read_only=True).worksheets[0]
-    table = list(ws.iter_rows(values_only=True))
-    header = table[0]
-    by_code = {r[header.index("office_code")]: r for r in table[1:]}
-    assert by_code[D][header.index("points")] == pytest.approx(12.0)
-    assert by_code[C][header.index("office_name")] == "UBND xã Uy Nỗ"
+    assert back["VN"]["Tên đơn vị"] == "Toàn quốc" and back["VN"]["Cấp"] == "Toàn quốc"
+    assert back[C]["Hồ sơ tiếp nhận"] == "5"
+    assert back[C]["Tỷ lệ số hóa hồ sơ (%)"] == f"{100 * row_c.digitized_rate:.1f}"
+    assert float(back[C][points_header]) == pytest.approx(7.1)
+
+    export_csv(rows, tmp_path / "en.csv", lang="en")
+    with open(tmp_path / "en.csv", encoding="utf-8-sig") as fh:
+        machine = {r["office_code"]: r for r in csv.DictReader(fh)}
+    assert machine[C]["level"] == "commune"
+    assert machine[C]["digitized_rate"] == f"{100 * row_c.digitized_rate:.1f}"
+
+    export_xlsx(rows, tmp_path / "r.xlsx")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    levels = {r.level for r in rows}
+    assert wb.sheetnames[0] == "Toàn quốc" and len(wb.sheetnames) == len(levels)
+    ws = wb["Xã"]
+    header = [c.value for c in ws[1]]
+    by_code = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(by_code) == {r.office_code for r in rows if r.level == "commune"}
+    assert by_code[C][header.index("Tên đơn vị")] == "UBND xã Uy Nỗ"
+    rate_col = header.index("Tỷ lệ số hóa hồ sơ (%)")
+    assert by_code[C][rate_col] == pytest.approx(row_c.digitized_rate)
+    assert ws.cell(row=2, column=rate_col + 1).number_format == "0.0%"
+    assert ws.freeze_panes == "C2"
+    assert ws.column_dimensions["B"].width >= 30
+    points = header.index(next(h for h in header if h.startswith("Tổng điểm")))
+    assert "12" in ws.cell(row=1, column=points + 1).comment.text
+    assert wb["Sở, ngành"].cell(row=2, column=points + 1).value is not None
+    departments = {r[0]: r for r in wb["Sở, ngành"].iter_rows(min_row=2, values_only=True)}
+    assert departments[D][points] == pytest.approx(12.0)
+
+
+def test_unknown_office_or_level_is_refused(world):
+    with session_scope(world) as s, pytest.raises(LookupError, match="NOPE"):
+        compute_rates(s, office="NOPE")
+    with session_scope(world) as s, pytest.raises(LookupError, match="bogus"):
+        compute_rates(s, level="bogus")

@@ -96,6 +96,9 @@ def test_serve_registers_the_deployments_and_runs_them(tmp_path):
                 assert (day, month, weekday) == ("*", "*", "*") and "*" not in (minute, hour)
                 minute, hour, day, month, weekday = weekly.cron.split()
                 assert (day, month) == ("*", "*") and "*" not in (minute, hour, weekday)
+                # office hours are Vietnam's: every schedule runs on its clock
+                assert {watch.timezone, nightly.timezone, weekly.timezone} == {"Asia/Ho_Chi_Minh"}
+                assert int(hour) < 6 and int(nightly.cron.split()[1]) < 6
 
                 run = client.create_flow_run_from_deployment(found["rates-refresh"].id)
                 run = _wait_final(client, run.id, timeout=180)

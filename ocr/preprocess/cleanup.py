@@ -12,7 +12,7 @@ first are valid on the second. Both are upscaled together when the page is under
 
 from __future__ import annotations
 
-import time
+import resource
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,8 +52,10 @@ class Prepared:
     skew_degrees: float  # skew found and removed, counter-clockwise positive (cv2 sign)
     blank: bool
     dpi: int  # resolution of ocr_image (after any upscaling)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, and "total"
+    # CPU seconds per step, and "total" (this process and the tesseract OSD it waits for)
+    timings: dict[str, float] = field(default_factory=dict)
     applied: list[str] = field(default_factory=list)  # steps that changed the page
+    osd_pixels: list[int] = field(default_factory=list)  # image size of each OSD call made
 
 
 def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None) -> Prepared:
@@ -64,7 +66,7 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
         raise ValueError(f"unknown preprocessing steps: {sorted(unknown)}")
     timings: dict[str, float] = {}
     applied: list[str] = []
-    start = time.perf_counter()
+    start = cpu_seconds()
     image = _as_bgr(image)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
 
@@ -86,7 +88,10 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     if is_blank:
         return _finish(Prepared(look.gray, image, 0, 0.0, True, dpi, timings, applied), start)
 
-    rotation, skew = _orientation_and_skew(view, look.gray, dpi, steps, timings, applied)
+    osd_pixels: list[int] = []
+    rotation, skew = _orientation_and_skew(
+        view, look.gray, dpi, steps, timings, applied, osd_pixels
+    )
 
     with _timed(timings, "straighten"):
         if not rotation and not skew:
@@ -135,7 +140,7 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
             dpi = UPSCALE_TO_DPI
             applied.append("upscale")
 
-    prepared = Prepared(ocr, pdf_image, rotation, skew, False, dpi, timings, applied)
+    prepared = Prepared(ocr, pdf_image, rotation, skew, False, dpi, timings, applied, osd_pixels)
     return _finish(prepared, start)
 
 
@@ -146,6 +151,7 @@ def _orientation_and_skew(
     steps: frozenset[str],
     timings: dict,
     applied: list[str],
+    osd_pixels: list[int],
 ) -> tuple[int, float]:
     if not {"orientation", "deskew"} & steps:
         return 0, 0.0
@@ -165,7 +171,10 @@ def _orientation_and_skew(
             else:
                 unsure = True
             if unsure and "osd" in steps:
-                osd = orientation.orientation_from_osd(_half(gray, view))
+                with _timed(timings, "osd"):  # also counted in "orientation"
+                    half = _half(gray, view)
+                    osd_pixels.append(half.shape[0] * half.shape[1])
+                    osd = orientation.orientation_from_osd(half)
                 if osd is not None:
                     rotation = osd
                     applied.append("osd")
@@ -232,17 +241,25 @@ def _as_bgr(image: np.ndarray) -> np.ndarray:
 
 
 def _finish(prepared: Prepared, start: float) -> Prepared:
-    prepared.timings["total"] = time.perf_counter() - start
+    prepared.timings["total"] = cpu_seconds() - start
     return prepared
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it has waited for (tesseract): unlike
+    wall time, hardly changed by what else a shared machine runs."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 @contextmanager
 def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
-    began = time.perf_counter()
+    began = cpu_seconds()
     try:
         yield
     finally:
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - began
+        timings[name] = timings.get(name, 0.0) + cpu_seconds() - began
 
 
 __all__ = ["ALL_STEPS", "DEFAULT_STEPS", "Prepared", "prepare"]

@@ -28,7 +28,7 @@ class SearchHit:
     prefix: str | None  # the scan's digitized prefix
     original_key: str | None
     key: str  # the PDF the link downloads: the document's own, else the whole scan's
-    url: str  # presigned, valid for LINK_LIFETIME ("" when links were not asked for)
+    url: str  # presigned, valid for the lifetime asked ("" when links were not asked for)
     scan_id: int | None = None
     office_code: str | None = None  # the scan's office
     page: int | None = None  # the first page whose text matches `text` (else the first page)
@@ -49,11 +49,13 @@ def search(
     offices: frozenset[str] | None = None,
     links: bool = True,
     engine: Engine | None = None,
+    link_lifetime: timedelta = LINK_LIFETIME,
 ) -> list[SearchHit]:
     """Stored documents matching every given criterion, newest first (field names as in
-    docs/TAXONOMY.md); `text` matches page text with or without diacritics. `offices` keeps
-    documents received by these offices (None: all); `links=False` skips the presigned links
-    (the web app links to its own pages); `engine`: a server's own (else one is opened)."""
+    docs/TAXONOMY.md); `text` matches page text with or without diacritics. Links expire after
+    `link_lifetime`. `offices` keeps documents received by these offices (None: all);
+    `links=False` skips the presigned links (the web app links to its own pages); `engine`: a
+    server's own (else one is opened)."""
     scope = None if offices is None else set(offices)
     with session_scope(engine or open_database(settings)) as session:
         found = [
@@ -92,7 +94,7 @@ def search(
         hits = []
         for row in rows:
             key = _document_pdf_key(store, row["prefix"], row["number"], row["doc_type"])
-            hits.append(SearchHit(**row, key=key, url=store.presigned_get_url(key, LINK_LIFETIME)))
+            hits.append(SearchHit(**row, key=key, url=store.presigned_get_url(key, link_lifetime)))
     return hits
 
 

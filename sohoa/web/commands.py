@@ -68,7 +68,9 @@ def user_add(
     role: Annotated[str, typer.Option(help="counter | reviewer | manager | admin")],
     office: Annotated[str | None, typer.Option(help="Office code (not needed for admin)")] = None,
     full_name: Annotated[str, typer.Option(help="Display name")] = "",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin, not a prompt")
+    ] = False,
 ) -> None:
     """Create an account (the first admin too)."""
     from sohoa.services import accounts
@@ -102,7 +104,8 @@ def user_list() -> None:
 
 @user_app.command("disable")
 def user_disable(
-    name: str, enable: Annotated[bool, typer.Option(help="Enable again instead")] = False
+    name: Annotated[str, typer.Argument(help="User name (login)")],
+    enable: Annotated[bool, typer.Option(help="Enable again instead")] = False,
 ) -> None:
     """Disable an account (its sessions end at once), or `--enable` it again."""
     from sohoa.services import accounts
@@ -116,7 +119,10 @@ def user_disable(
 
 @user_app.command("passwd")
 def user_passwd(
-    name: str, password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False
+    name: Annotated[str, typer.Argument(help="User name (login)")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin, not a prompt")
+    ] = False,
 ) -> None:
     """Set a new password (the account's sessions end)."""
     from sohoa.services import accounts
