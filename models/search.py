@@ -27,7 +27,8 @@ def search_documents(
     limit: int = 50,
     offices: set[str] | None = None,
 ) -> list[tuple[Document, Scan]]:
-    """Stored documents matching every given criterion, newest first. `text_query` searches
+    """Stored documents matching every given criterion, newest first (by scan, then document).
+    `text_query` searches
     page text, with or without Vietnamese diacritics (SQLite FTS5 with folded đ; PostgreSQL
     text search over `sohoa_fold(text)`). `offices` keeps documents of scans received by these
     offices (None: all)."""
@@ -49,14 +50,38 @@ def search_documents(
     hits = _text_hits(session, text_query, limit * 20, offices)
     if not hits:
         return []
-    scans = {scan_id for scan_id, _ in hits}
+    # Newest scans first, a few at a time: the documents of every hit scan (thousands for a
+    # common name) are not loaded to show the first `limit`.
+    scans = sorted({scan_id for scan_id, _ in hits}, reverse=True)
     out = []
-    for doc, scan in session.exec(
-        q.where(Document.scan_id.in_(scans)).order_by(Document.id.desc())
-    ):
-        if any((doc.scan_id, n) in hits for n in doc.pages or []):
-            out.append((doc, scan))
+    for start in range(0, len(scans), max(limit, 10)):
+        chunk = scans[start : start + max(limit, 10)]
+        for doc, scan in session.exec(
+            q.where(Document.scan_id.in_(chunk)).order_by(
+                Document.scan_id.desc(), Document.id.desc()
+            )
+        ):
+            if any((doc.scan_id, n) in hits for n in doc.pages or []):
+                out.append((doc, scan))
+        if len(out) >= limit:
+            break
     return out[:limit]
+
+
+def positions_in_scans(session: Session, docs: list[Document]) -> dict[int, int]:
+    """{document id: position_in_scan} for many documents, in one query."""
+    scan_ids = sorted({d.scan_id for d in docs})
+    if not scan_ids:
+        return {}
+    rows = session.exec(
+        select(Document.id, Document.scan_id, Document.first_page).where(
+            Document.scan_id.in_(scan_ids)
+        )
+    ).all()
+    out = {}
+    for doc in docs:
+        out[doc.id] = 1 + sum(1 for _, s, f in rows if s == doc.scan_id and f < doc.first_page)
+    return out
 
 
 def position_in_scan(session: Session, doc: Document) -> int:
@@ -118,8 +143,11 @@ def match_snippet(page_text: str, query: str, width: int = 80) -> tuple[str, lis
     return composed[start:end], inside
 
 
-def page_text(session: Session, scan_id: int, number: int) -> str:
-    found = session.exec(
-        select(Page.text).where(Page.scan_id == scan_id, Page.number == number)
-    ).first()
-    return found or ""
+def page_texts_of(session: Session, scan_ids: list[int]) -> dict[tuple[int, int], str]:
+    """{(scan_id, number): text} of every page of these scans, in one query."""
+    if not scan_ids:
+        return {}
+    rows = session.exec(
+        select(Page.scan_id, Page.number, Page.text).where(Page.scan_id.in_(sorted(set(scan_ids))))
+    )
+    return {(scan_id, number): text or "" for scan_id, number, text in rows}

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from models.db import session_scope
-from models.search import match_snippet, page_text, position_in_scan, search_documents
+from models.search import match_snippet, page_texts_of, positions_in_scans, search_documents
 from sohoa.runtime import open_database, open_store
 from sohoa.settings import Settings
 from storage.objects import ObjectStore
@@ -58,20 +58,20 @@ def search(
     server's own (else one is opened)."""
     scope = None if offices is None else set(offices)
     with session_scope(engine or open_database(settings)) as session:
-        found = [
-            (position_in_scan(session, doc), doc, scan)
-            for doc, scan in search_documents(
-                session,
-                dossier_code=dossier_code,
-                citizen_id=citizen_id,
-                gcn_serial=gcn_serial,
-                parcel_number=parcel_number,
-                map_sheet=map_sheet,
-                text_query=text,
-                limit=limit,
-                offices=scope,
-            )
-        ]
+        matched = search_documents(
+            session,
+            dossier_code=dossier_code,
+            citizen_id=citizen_id,
+            gcn_serial=gcn_serial,
+            parcel_number=parcel_number,
+            map_sheet=map_sheet,
+            text_query=text,
+            limit=limit,
+            offices=scope,
+        )
+        positions = positions_in_scans(session, [doc for doc, _ in matched])
+        found = [(positions[doc.id], doc, scan) for doc, scan in matched]
+        texts = page_texts_of(session, [doc.scan_id for _, doc, _ in found])
         rows = [
             dict(
                 number=number,
@@ -84,7 +84,7 @@ def search(
                 original_key=scan.original_key,
                 scan_id=scan.id,
                 office_code=scan.office_code,
-                **_where(session, doc, text),
+                **_where(doc, text, texts),
             )
             for number, doc, scan in found
         ]
@@ -98,13 +98,13 @@ def search(
     return hits
 
 
-def _where(session, doc, query: str | None) -> dict[str, Any]:
+def _where(doc, query: str | None, texts: dict[tuple[int, int], str]) -> dict[str, Any]:
     """The document's first page matching the query, and a snippet of it."""
     pages = sorted(doc.pages or [])
     if not pages:
         return {}
     for number in pages if query else pages[:1]:
-        snippet, marks = match_snippet(page_text(session, doc.scan_id, number), query or "")
+        snippet, marks = match_snippet(texts.get((doc.scan_id, number), ""), query or "")
         if marks or not query:
             return {"page": number, "snippet": snippet, "marks": tuple(marks)}
     return {"page": pages[0]}
