@@ -275,7 +275,7 @@ def _ranked(rows, level: str):
 
 def trend_svg(series: list[tuple[str, float | None, float]], width: int = 640) -> Markup:
     """A line chart of points (0..12) over periods; a period with nothing scored is a gap."""
-    height, left, right, top, bottom = 220, 36, 12, 14, 34
+    height, left, right, top, bottom = 220, 36, 30, 14, 34
     top_value = max([12.0] + [p for _, p, _ in series if p is not None])
     inner_w, inner_h = width - left - right, height - top - bottom
     step = inner_w / max(len(series) - 1, 1)
