@@ -142,7 +142,9 @@ def test_reviewer_fixes_by_keyboard_search_and_manager_rates(server, tmp_path):
             expect(page.locator(".queue li.current")).to_contain_text(ws.DOSSIER_A)
             page.keyboard.press("e")  # the first field, selected
             page.keyboard.type("Nguyễn Văn Bình")
-            expect(page.locator(".review-grid .image img").first).to_have_js_property("complete", True)
+            expect(page.locator(".review-grid .image img").first).to_have_js_property(
+                "complete", True
+            )
             _shot(page, shots, "07-kiem-tra")
             page.keyboard.press("Enter")
             expect(count).to_have_text("1 chờ kiểm tra")
