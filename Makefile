@@ -10,7 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages sohoa needs at run time (deploy/Dockerfile installs the same list).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
-	poppler-utils unpaper ghostscript fonts-liberation2 fonts-dejavu-core
+	poppler-utils unpaper ghostscript fonts-liberation2 fonts-dejavu-core \
+	fonts-freefont-ttf
 # npm and python3-venv are installed only when missing: a machine may have them from elsewhere
 # (Node.js from NodeSource, whose npm conflicts with Debian's; a Python with venv built in).
 # Only the test suite needs these (deploy/ script lint; the web app's real-browser test, driven by

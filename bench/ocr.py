@@ -703,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["main", "throughput", "models", "variants", "ablation", "memory"],
+        choices=["main", "throughput", "models", "variants", "ablation", "memory", "families"],
         help="run only these sections (repeatable)",
     )
     parser.add_argument(
@@ -724,16 +724,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--variant", action="append", help="run only these recognition variants (repeatable)"
     )
+    parser.add_argument(
+        "--family-pages", type=int, default=96, help="pages of the families section (half held out)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.pages, args.memory_pages, args.subset = min(args.pages, 24), "10,20", 8
-    sections = set(args.only or ["main", "throughput", "models", "variants", "ablation", "memory"])
+    sections = set(
+        args.only or ["families", "main", "throughput", "models", "variants", "ablation", "memory"]
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     report_path = args.report
     report: dict = {"pages": args.pages, "seed": args.seed, "workers": args.workers}
     if report_path.is_file() and args.only:  # keep the other sections of an earlier run
         report = {**json.loads(report_path.read_text()), **report}
 
+    if "families" in sections:
+        report["families"] = section_families(args.seed, args.family_pages, args.workers)
+        report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+        if sections == {"families"}:
+            return 0
     corpus = build_corpus(args.seed, args.pages)
     counts = {lv: sum(p.level == lv for p in corpus.pages) for lv in LEVELS}
     print(f"corpus: {len(corpus.pages)} pages {counts}, {args.workers} processes per system")
@@ -851,9 +861,8 @@ def _restrict(run: Run, corpus: Corpus, part: Corpus) -> Run:
     )
 
 
-def _dump_texts(corpus: Corpus, runs: list[Run]) -> None:
+def _dump_texts(corpus: Corpus, runs: list[Run], folder: Path = OUT / "texts") -> None:
     """Per-page texts of each system, for looking at what went wrong."""
-    folder = OUT / "texts"
     folder.mkdir(exist_ok=True)
     for i, page in enumerate(corpus.pages):
         parts = [f"=== truth ({page.level}, rot {page.rotation})\n{page.text}"]
@@ -1008,6 +1017,152 @@ def section_ablation(corpus: Corpus, workers: int, limit: int) -> dict:
         rows,
     )
     return scores
+
+
+# ---------------------------------------------------------------------------------------------
+# families: in-family vs held-out-family pages (samples.families), one run
+
+
+KINDS = ("seal_overlap", "id_card", "coloured_form", "phone_photo", "photocopy", "rotated",
+         "dotted_form")  # fmt: skip
+SPLITS = ("train", "held_out")
+
+
+@dataclass
+class FamilyCorpus:
+    corpus: Corpus
+    splits: list[str]
+    kinds: list[list[str]]
+
+
+def build_family_corpus(seed: int, n_pages: int) -> FamilyCorpus:
+    """`n_pages` pages, half drawn from the training families and half from the held-out ones
+    (levels alternate in each half); cached in bench/out/families-<seed>-<n>/."""
+    from samples.generate import generate_pages
+
+    base = OUT / f"families-{seed}-{n_pages}"
+    done = base / "corpus.json"
+    if not done.is_file():
+        if base.exists():
+            shutil.rmtree(base)
+        (base / "pages").mkdir(parents=True)
+        records = []
+        for k, split in enumerate(SPLITS):
+            raw = base / "generated" / split
+            half = n_pages // 2 if k == 0 else n_pages - n_pages // 2
+            generate_pages(raw, seed=seed * 10 + k, n_pages=half, levels=LEVELS, split=split)
+            for rec in _truth_pages(raw, None):
+                name = f"{split[0]}{Path(rec['file']).name}"
+                shutil.copyfile(rec["file"], base / "pages" / name)
+                keep = ("text", "level", "rotation", "blank", "split", "kinds", "families")
+                records.append({"file": name, **{k2: rec[k2] for k2 in keep}})
+        records.sort(key=lambda r: r["file"])
+        done.write_text(json.dumps({"pages": records}, ensure_ascii=False, indent=1), "utf-8")
+    data = json.loads(done.read_text("utf-8"))["pages"]
+    pages = [
+        TruthPage(base / "pages" / p["file"], p["text"], p["level"], p["rotation"], p["blank"])
+        for p in data
+    ]
+    return FamilyCorpus(
+        Corpus(base / "pages", pages), [p["split"] for p in data], [p["kinds"] for p in data]
+    )
+
+
+def family_scores(fc: FamilyCorpus, run: Run) -> dict:
+    """Pooled CER per (split, level) and (split, page kind); empty reads of text pages."""
+    cells: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}
+    empty = {s: 0 for s in SPLITS}
+    for page, split, kinds, text in zip(
+        fc.corpus.pages, fc.splits, fc.kinds, run.texts, strict=True
+    ):
+        if page.blank:
+            continue
+        row = errors(page.text, text)
+        empty[split] += not norm(text)
+        for key in (page.level, "all", *kinds):
+            cells.setdefault((split, key), []).append(row)
+    out: dict = {"empty_text_pages": empty}
+    for (split, key), rows in cells.items():
+        ce, cn = sum(r[0] for r in rows), sum(r[1] for r in rows)
+        out.setdefault(split, {})[key] = {"cer": round(ce / max(cn, 1), 4), "pages": len(rows)}
+    return out
+
+
+def section_families(seed: int, n_pages: int, workers: int) -> dict:
+    """sohoa and raw `tesseract -l vie` on the same in-family and held-out-family pages."""
+    fc = build_family_corpus(seed, n_pages)
+    held = sum(s == "held_out" for s in fc.splits)
+    print(f"families: {len(fc.splits)} pages ({held} held-out), {workers} processes per system")
+    with tempfile.TemporaryDirectory(prefix="bench-fam-") as tmp:
+        sohoa = run_sohoa(fc.corpus, workers=workers, out_dir=Path(tmp) / "out")
+        readings = _readings(Path(tmp) / "out" / "result.json")
+    raw = run_raw_tesseract(fc.corpus, workers=workers)
+    scores = {run.name: family_scores(fc, run) for run in (sohoa, raw)}
+    rows = []
+    for key in (*LEVELS, "all", *KINDS):
+        cells = [scores[name].get(split, {}).get(key) for name in scores for split in SPLITS]
+        if not any(cells):
+            continue
+        so_in, so_held = cells[0], cells[1]
+        ratio = "-"
+        if so_in and so_held and so_in["cer"]:
+            ratio = round(so_held["cer"] / so_in["cer"], 2)
+        pages = "/".join(str(c["pages"]) if c else "0" for c in cells[:2])
+        rows.append([key, pages] + [f"{c['cer']:.4f}" if c else "-" for c in cells] + [ratio])
+    table(
+        "CER in-family vs held-out-family (pooled), same pages for both systems",
+        ["level / page kind", "pages in/held", "sohoa in", "sohoa held-out", "tesseract in",
+         "tesseract held-out", "sohoa held/in"],
+        rows,
+    )  # fmt: skip
+    so, rw = score(fc.corpus, sohoa), score(fc.corpus, raw)
+    ratio = {
+        "throughput (wall)": round(so["pages_per_second"] / max(rw["pages_per_second"], 1e-9), 3),
+        "throughput (CPU)": round(
+            rw["cpu_seconds_per_page"] / max(so["cpu_seconds_per_page"], 1e-9), 3
+        ),
+        "sohoa empty text pages": sum(scores["sohoa"]["empty_text_pages"].values()),
+        "tesseract empty text pages": sum(scores["tesseract"]["empty_text_pages"].values()),
+    }
+    table("sohoa / raw tesseract on these pages", list(ratio), [list(ratio.values())])
+    gate = _gate(fc, readings, sohoa, raw)
+    if gate:
+        table(
+            "plain-read gate (ocr.guard): pages checked against a plain read, and kept plain",
+            list(gate), [list(gate.values())],
+        )  # fmt: skip
+    _dump_texts(fc.corpus, [sohoa, raw], folder=OUT / "texts-families")
+    return {
+        "scores": scores, "ratios": ratio, "gate": gate, "pages": len(fc.splits),
+        "held_out_pages": held,
+    }  # fmt: skip
+
+
+def _readings(result_json: Path) -> list[str]:
+    """Which read each page kept ("pipeline", "checked", "plain"; [] before ocr.guard)."""
+    if not result_json.is_file():
+        return []
+    pages = json.loads(result_json.read_text("utf-8"))["pages"]
+    return [p.get("reading", "") for p in pages]
+
+
+def _gate(fc: FamilyCorpus, readings: list[str], sohoa: Run, raw: Run) -> dict:
+    """How often the plain read was made and kept, and sohoa vs raw CER on the pages it kept."""
+    if not readings or not any(readings):
+        return {}
+    kept = [i for i, r in enumerate(readings) if r == "plain" and not fc.corpus.pages[i].blank]
+
+    def cer(run: Run) -> float:
+        rows = [errors(fc.corpus.pages[i].text, run.texts[i]) for i in kept]
+        return round(sum(r[0] for r in rows) / max(1, sum(r[1] for r in rows)), 4)
+
+    return {
+        "pages": len(readings),
+        "checked": sum(r in ("checked", "plain") for r in readings),
+        "kept plain": len(kept),
+        "CER sohoa on kept": cer(sohoa) if kept else "-",
+        "CER raw on kept": cer(raw) if kept else "-",
+    }
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ class _Layout:
             expected = ",".join(COLUMNS)
             raise ValueError(f"{path.name}: no 'dossier_code' column (expected {expected})")
         where = {name: i for i, name in enumerate(header)}
+        self.names = header
         self.width = len(header)
         self.code, self.procedure, self.received, self.channel, self.resolved, self.kind = (
             where.get(c, self.width) for c in COLUMNS
@@ -281,11 +282,38 @@ def import_register(
             return import_register(session, path, on_line)
     session = target
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        return _import_pg(session, Path(path), on_line)
     report = RegisterImport()
+    return _upsert_rows(session, _reporting(scan_register(path, report.bad), on_line), report)
+
+
+def import_rows(target: Session | Engine, rows: Sequence[Any]) -> RegisterImport:
+    """Upsert register rows given as objects (the API's batch) exactly as `import_register`
+    upserts a file's rows; a bad row is reported with its 0-based index as `line`."""
+    if isinstance(target, Engine):
+        with session_scope(target) as session:
+            return import_rows(session, rows)
+    target.flush()
+    report = RegisterImport()
+    return _upsert_rows(target, _scan_objects(rows, report.bad), report)
+
+
+def _scan_objects(rows: Sequence[Any], bad: list[BadRow]) -> Iterator[Row]:
+    header = list(dict.fromkeys(k for r in rows if isinstance(r, dict) for k in r))
+    at = _Layout(Path("rows"), ["dossier_code", *header])
+    for index, row in enumerate(rows):
+        try:
+            if not isinstance(row, dict):
+                raise ValueError("a row is an object of column: value")
+            yield (index, *_parse([row.get(name) for name in at.names], at))
+        except ValueError as exc:
+            bad.append(BadRow(index, str(exc)))
+
+
+def _upsert_rows(session: Session, scanned: Iterator[Row], report: RegisterImport):
+    if session.get_bind().dialect.name == "postgresql":
+        return _import_pg(session, scanned, report)
     good: dict[str, Row] = {}
-    for row in _reporting(scan_register(path, report.bad), on_line):
+    for row in scanned:
         good[row[1]] = row  # a repeated code: the last row wins
     report.rows = len(good)
     report.offices_created = ensure_offices(session, {r[2] for r in good.values()})
@@ -373,11 +401,8 @@ def _copy_text(value: str | None) -> str:
     return value
 
 
-def _import_pg(
-    session: Session, path: Path, on_line: Callable[[int], None] | None = None
-) -> RegisterImport:
+def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport) -> RegisterImport:
     """Stream the validated rows into COPY, create missing offices, then upsert set-based."""
-    report = RegisterImport()
     conn = session.connection().connection.driver_connection  # psycopg, same transaction
     last_line: dict[str, int] = {}  # code -> the line of its last row so far
     superseded: list[int] = []  # lines of rows a later row with the same code replaces
@@ -391,7 +416,7 @@ def _import_pg(
         with cur.copy(f"COPY tmp_register (line, {', '.join(_FIELDS)}) FROM STDIN") as copy:
             lines: list[str] = []
             iso = _IsoDates()
-            for row in _reporting(scan_register(path, report.bad), on_line):
+            for row in scanned:
                 line, code, office, procedure, received, channel, resolved, kind, extra = row
                 earlier = last_line.get(code)
                 if earlier is not None:

@@ -34,6 +34,7 @@ from typing import Any
 
 import cv2
 
+from ocr import guard
 from ocr import recognize as rec
 from ocr.errors import BadInput, MissingDependency
 from ocr.load import Limits
@@ -335,14 +336,18 @@ def _timed_page(path: str, index: int, opts: Options, clock: _Stages) -> Page:
             return _embedded_page(path, loaded, opts, clock)
     with _stage(where, "OpenCV cleanup"):
         prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
+    original, original_dpi = loaded.image, loaded.dpi  # for the plain read (ocr.guard)
     del loaded
     clock.update({f"prepare.{k}": v for k, v in getattr(prepared, "timings", {}).items()})
     clock.count_tesseract(getattr(prepared, "osd_pixels", []))
     with _stage(where, "Tesseract"):
-        return _read_prepared(path, number, prepared, opts, clock)
+        return _read_prepared(path, number, prepared, (original, original_dpi), opts, clock)
 
 
-def _read_prepared(path: str, number: int, prepared, opts: Options, clock: _Stages) -> Page:
+def _read_prepared(
+    path: str, number: int, prepared, loaded: tuple, opts: Options, clock: _Stages
+) -> Page:
+    original, original_dpi = loaded  # the page as loaded, for the plain read (ocr.guard)
     pdf_image = prepared.pdf_image
     ocr_h, ocr_w = prepared.ocr_image.shape[:2]
     scale = pdf_image.shape[1] / ocr_w  # ocr_image may be an upscaled copy
@@ -374,12 +379,25 @@ def _read_prepared(path: str, number: int, prepared, opts: Options, clock: _Stag
                 gray = cv2.rotate(gray, cv2.ROTATE_180)
                 pdf_image = cv2.rotate(pdf_image, cv2.ROTATE_180)
                 page.rotation = (page.rotation + 180) % 360
+        dpi = prepared.dpi
+        if guard.wants_plain_read(result, page.rotation):  # never worse than the engine alone
+            with clock("plain_read"):
+                plain = guard.plain_read(
+                    original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
+                )
+            page.reading = "checked"
+            if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
+                result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi
+                scale, page.rotation, page.skew_degrees, page.reading = 1.0, 0, 0.0, "plain"
+                page.height, page.width = pdf_image.shape[:2]
+                page.dpi = dpi
+        del original
         words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
         page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
             with clock("qr"):
                 anywhere = speaks_of_a_dossier(result.text)
-                page.qr_codes = decode_qr(gray, prepared.dpi, anywhere=anywhere)
+                page.qr_codes = decode_qr(gray, dpi, anywhere=anywhere)
     if opts.workdir is not None:
         _write_page_artifacts(opts.workdir, page, pdf_image, words, clock)
     return page
@@ -549,6 +567,7 @@ def _assemble(path: Path, digest: str, pages: list[Page], opts: Options) -> OcrR
         dossier_code=understood.dossier_code,
         office_code=understood.office_code,
         tool_versions=tool_versions(opts.tessdata_dir),
+        warnings=guard.empty_page_warnings(understood.pages),
     )
 
 

@@ -41,6 +41,11 @@ class Page:
     # CPU seconds per stage of this page's processing, "tesseract_calls" and "tesseract_pixels"
     # (for bench/ocr.py's stage table; not part of the JSON result)
     timings: dict[str, float] = field(default_factory=dict, repr=False)
+    # which read was kept (ocr.guard): "pipeline", "checked" (a plain read was made and lost) or
+    # "plain" (the page as loaded read more confidently)
+    reading: str = "pipeline"
+    needs_review: bool = False  # e.g. a non-blank page that yielded no text
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

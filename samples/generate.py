@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from samples import families
+from samples.capture import capture
 from samples.content import (
     DOC_TYPES,
     VariantFilter,
@@ -62,6 +64,7 @@ class _Job:
     dpi: int
     variants: VariantFilter
     mixed: float
+    split: str | None = None
 
 
 def _check(levels: Collection[str], formats: Collection[str]) -> None:
@@ -73,7 +76,10 @@ def _check(levels: Collection[str], formats: Collection[str]) -> None:
         )
 
 
-def page_truth(number: int, page: PageSpec, applied, *, blank: bool | None = None) -> PageTruth:
+def page_truth(
+    number: int, page: PageSpec, applied, *, blank: bool | None = None, rendered=None
+) -> PageTruth:
+    tags = families.page_families(page) if page.families else {}
     return PageTruth(
         number=number,
         doc_type=page.doc_type,
@@ -88,7 +94,25 @@ def page_truth(number: int, page: PageSpec, applied, *, blank: bool | None = Non
         qr_codes=list(page.qr_codes),
         font=page.font,
         has_title=page.has_title,
+        families=tags,
+        split=families.split_of(tags) if tags else "",
+        kinds=families.page_kinds(page, applied.rotation, _seal_overlap(rendered, applied)),
     )
+
+
+def _seal_overlap(rendered, applied) -> bool:
+    """A seal or stamp lies over printed text (the signature block's seal over the title or name
+    lines, or a stamp over the body)."""
+    if "stamp_over_text" in applied.defects:
+        return True
+    if rendered is None:
+        return False
+    for sx0, sy0, sx1, sy1 in rendered.seals:
+        mx, my = (sx1 - sx0) * 0.12, (sy1 - sy0) * 0.12
+        for _, (x0, y0, x1, y1) in rendered.boxes:
+            if x0 < sx1 - mx and x1 > sx0 + mx and y0 < sy1 - my and y1 > sy0 + my:
+                return True
+    return False
 
 
 def _scan_dpi(rng: random.Random, level: str, dpi: int) -> int:
@@ -99,7 +123,22 @@ def _scan_dpi(rng: random.Random, level: str, dpi: int) -> int:
 def _render_dossier(job: _Job) -> DossierTruth:
     rng = random.Random(job.seed)
     spec = make_dossier(random.Random(rng.getrandbits(64)), variants=job.variants)
+    if job.split is not None:
+        _dress_dossier(spec, job.split, random.Random(f"families-{job.seed}-{job.split}"))
     return _write_dossier(job, spec, rng)
+
+
+def _dress_dossier(spec, split: str, rng: random.Random) -> None:
+    """Families per document (one capture for the whole dossier: one scanner or one phone);
+    field values re-worded like the pages that print them."""
+    capture_kind = families.draw(rng, split, "khac")["capture"]
+    for doc in spec.documents:
+        chosen = {**families.draw(rng, split, doc.doc_type), "capture": capture_kind}
+        doc.pages = [families.dress(p, chosen) for p in doc.pages]
+        tone = chosen["wording"]
+        doc.fields = {
+            k: families.retone(v, tone) if isinstance(v, str) else v for k, v in doc.fields.items()
+        }
 
 
 def _write_dossier(job: _Job, spec, rng: random.Random) -> DossierTruth:
@@ -127,9 +166,16 @@ def _write_dossier(job: _Job, spec, rng: random.Random) -> DossierTruth:
         )
         if scan_dpi < job.dpi:
             applied.defects.insert(0, f"dpi_{scan_dpi}")
+        if page.families:
+            kind = page.families.get("capture", "flatbed")
+            crng = random.Random(page_seed ^ 0xC0FFEE)
+            image, file_dpi, more = capture(image, kind, crng, applied.dpi)
+            applied.defects += more
+            # a file format needs some resolution for a page without any: an A4 width's worth
+            applied.dpi = file_dpi or max(30, round(image.shape[1] / 8.27))
         previous = rendered.image
         images.append(image)
-        pages.append(page_truth(number, page, applied))
+        pages.append(page_truth(number, page, applied, rendered=rendered))
     folder = Path("inbox") / spec.office_code / spec.dossier_code
     out = job.out_dir / folder
     if job.fmt == "pdf":
@@ -183,6 +229,7 @@ def generate(
     variants: VariantFilter = None,
     mixed_levels: float = 0.25,
     workers: int = 0,
+    split: str | None = None,
 ) -> list[DossierTruth]:
     """Write a sample inbox with truth and a one-stop register; returns the truths (in order).
 
@@ -190,7 +237,11 @@ def generate(
     each page switches to another of `levels` with chance `mixed_levels` (recorded per page).
     `unscanned` extra dossiers (default: a third of `dossiers`, at least 1) appear only in
     `register.csv`, so digitization rates stay below 100%. `workers=0` uses one process per core;
-    the output is the same for any number of workers."""
+    the output is the same for any number of workers. `split` ('train' | 'held_out') draws every
+    document's families from that split (samples.families; page truth carries the tags)."""
+    if split is not None:
+        families.require_fonts(split)
+        variants = families.layout_variants(split) if variants is None else variants
     _check(levels, formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -207,6 +258,7 @@ def generate(
             dpi,
             variants,
             mixed_levels,
+            split,
         )
         for i, s in enumerate(seeds)
     ]
@@ -290,6 +342,8 @@ def _blank_page() -> PageSpec:
 
 def _page_job(args: tuple[Path, int, int, str, str, int, PageSpec]) -> dict:
     out_dir, number, page_seed, level, ext, dpi, page = args
+    if page.families:
+        return _family_page_job(args)
     rng = random.Random(page_seed)
     scan_dpi = _scan_dpi(rng, level, dpi)
     rendered = render_page(page, dpi=scan_dpi, seed=page_seed)
@@ -306,7 +360,31 @@ def _page_job(args: tuple[Path, int, int, str, str, int, PageSpec]) -> dict:
         applied.defects.insert(0, f"dpi_{scan_dpi}")
     name = f"pages/{number:04d}.{ext}"
     write_page_image(out_dir / name, image, applied.dpi)
-    truth = page_truth(number, page, applied)
+    truth = page_truth(number, page, applied, rendered=rendered)
+    truth.file = name
+    return asdict(truth)
+
+
+def _family_page_job(args: tuple[Path, int, int, str, str, int, PageSpec]) -> dict:
+    """A page of a family split: its level's scanner defects, then its capture (phone photo,
+    photocopy of a photocopy); the file carries the capture's resolution metadata (or none)."""
+    out_dir, number, page_seed, level, ext, dpi, page = args
+    rng = random.Random(page_seed)
+    kind = "flatbed" if page.blank else page.families.get("capture", "flatbed")
+    scan_dpi = dpi if kind != "flatbed" else _scan_dpi(rng, level, dpi)
+    rendered = render_page(page, dpi=scan_dpi, seed=page_seed)
+    image, applied = degrade(
+        rendered.image, level, rng, dpi=scan_dpi, low_dpi=False, blank=page.blank,
+        font=font_path("serif", True),
+    )  # fmt: skip
+    if scan_dpi < dpi:
+        applied.defects.insert(0, f"dpi_{scan_dpi}")
+    image, file_dpi, more = capture(image, kind, random.Random(page_seed ^ 0xC0FFEE), applied.dpi)
+    applied.defects += more
+    applied.dpi = file_dpi
+    name = f"pages/{number:04d}.{ext}"
+    write_page_image(out_dir / name, image, file_dpi)
+    truth = page_truth(number, page, applied, rendered=rendered)
     truth.file = name
     return asdict(truth)
 
@@ -322,16 +400,23 @@ def generate_pages(
     variants: VariantFilter = None,
     doc_types: Collection[str] | None = None,
     workers: int = 0,
+    split: str | None = None,
 ) -> list[PageTruth]:
     """Single page images (`pages/0001.jpg` ...) and `pages.json` (truth list, with "file").
 
     Pages come from documents of every type (first and continuation pages, some blank pages);
-    page i gets level `levels[i % len(levels)]`."""
+    page i gets level `levels[i % len(levels)]`. With `split` ('train' or 'held_out') every page
+    draws its families from that split only (samples.families) and its layout variants are
+    that split's; without it the pages are the legacy generator's."""
     _check(levels, FORMATS)
     if fmt not in ("jpg", "png"):
         raise ValueError(f"fmt must be 'jpg' or 'png', got {fmt!r}")
     out = Path(out_dir)
     rng = random.Random(seed)
+    if split is not None:
+        families.require_fonts(split)
+        variants = families.layout_variants(split) if variants is None else variants
+        variants = families.layout_variants(split) if variants is None else variants
     specs: list[PageSpec] = []
     for doc in iter_documents(rng.getrandbits(32), n_pages, variants=variants, doc_types=doc_types):
         for page in doc.pages:
@@ -341,6 +426,9 @@ def generate_pages(
         if len(specs) >= n_pages:
             break
     specs = specs[:n_pages]
+    if split is not None:
+        frng = random.Random(f"families-{seed}-{split}")
+        specs = [families.dress(p, families.draw(frng, split, p.doc_type)) for p in specs]
     jobs = [
         (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page)
         for i, page in enumerate(specs)

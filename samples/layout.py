@@ -21,6 +21,7 @@ class Line:
     size: float = 1.0  # relative to the page's body font
     indent: float = 0.0  # em
     rule: bool = False  # short rule drawn under the line (national header)
+    form: str = ""  # "dots_typed" | "dots_hand": 'label: value' on a dotted leader (families.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", unicodedata.normalize("NFC", self.text))
@@ -149,6 +150,7 @@ class PageSpec:
     footer: str | None = None  # 'Trang 2/3'
     qr_codes: list[str] = field(default_factory=list)
     font: str = "serif"  # font family key, chosen per document (see render.FONTS)
+    families: dict[str, str] = field(default_factory=dict)  # axis -> member (samples.families)
 
     @property
     def lines(self) -> list[str]:

@@ -17,6 +17,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from samples import forms
 from samples.layout import (
     Block,
     Card,
@@ -33,6 +34,7 @@ from samples.layout import (
 from samples.stamps import (
     RED,
     SIGN_INK,
+    VIOLET,
     apply_ink,
     inked,
     seal_mask,
@@ -74,7 +76,13 @@ FONTS: dict[str, tuple[str, str, str, str]] = {  # regular, bold, italic, bold i
         "NotoSans-Italic.ttf",
         "NotoSans-BoldItalic.ttf",
     ),
-}
+    # held-out font families (samples.families): fonts-freefont-ttf, never seen by the rules
+    "free-serif": ("FreeSerif.ttf", "FreeSerifBold.ttf", "FreeSerifItalic.ttf",
+                   "FreeSerifBoldItalic.ttf"),
+    "free-sans": ("FreeSans.ttf", "FreeSansBold.ttf", "FreeSansOblique.ttf",
+                  "FreeSansBoldOblique.ttf"),
+}  # fmt: skip
+HAND_FONTS = ("DejaVuSans-Oblique.ttf", "LiberationSans-Italic.ttf", "FreeSerifItalic.ttf")
 
 
 @cache
@@ -148,6 +156,8 @@ class _Canvas:
         self.inks: list[tuple[np.ndarray, int, int, tuple[int, int, int]]] = []
         self.seals: list[tuple[int, int, int, int]] = []
         self.y = self.top
+        self.family = page.families  # empty for the legacy generator: nothing below changes
+        self.frng = random.Random(0)  # family draws (render_page seeds it): legacy ones unshifted
 
     # -- measuring --------------------------------------------------------------------------
 
@@ -213,6 +223,8 @@ class _Canvas:
         text = " ".join(line.text.split())
         if not text:
             return y + height
+        if line.form:
+            return forms.form_line(self, line, xa, xb, y)
         size = self.px * line.size
         font = self.font(line.bold, line.italic, size)
         indent = line.indent * size * 0.5
@@ -336,8 +348,12 @@ class _Canvas:
                     self.rng,
                     angle=self.rng.uniform(-40, 40),
                 )
+                colour = RED
+                if self.family.get("seal") == "violet_over_name":  # over the signer's name
+                    colour, cy = VIOLET, y + gap * self.frng.uniform(0.75, 1.0)
+                    cx = xa + (xb - xa) * self.frng.uniform(0.3, 0.5)
                 x, yy = int(cx - mask.shape[1] / 2), int(cy - mask.shape[0] / 2)
-                self.inks.append((mask, x, yy, RED))
+                self.inks.append((mask, x, yy, colour))
                 self.seals.append((x, yy, x + mask.shape[1], yy + mask.shape[0]))
             y += gap
         for ln in col.name:
@@ -356,6 +372,9 @@ class _Canvas:
         self.inks.append((mask, int(x) - width, int(y) - width, SIGN_INK))
 
     def card(self, card: Card) -> None:
+        if self.family.get("card") == "real":
+            forms.real_card(self, card)
+            return
         pad = 3 * self.mm
         inner_h = sum(self.lh(ln.size) for ln in card.lines)
         w = min(self.x1 - self.x0, 128 * self.mm)
@@ -428,6 +447,8 @@ class _Canvas:
 
     def finish(self) -> np.ndarray:
         bgr = cv2.cvtColor(np.asarray(self.image), cv2.COLOR_GRAY2BGR)
+        if self.family.get("background", "white") != "white":
+            bgr = forms.paper(bgr, self.family["background"], self.frng, self.mm)
         for mask, x, y, rgb in self.inks:
             apply_ink(bgr, mask, x, y, rgb[::-1])
         return bgr
@@ -442,6 +463,7 @@ def render_page(
     the sheet) when given."""
     rng = random.Random(seed)
     canvas = _Canvas(page, dpi, rng)
+    canvas.frng = random.Random(f"families-{seed}")
     if page.blank:
         image = np.full((canvas.height, canvas.width, 3), 255, np.uint8)
         if bleed_from is not None:

@@ -13,6 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 RED = (200, 35, 45)  # RGB
 BLUE = (30, 60, 170)
+VIOLET = (105, 45, 150)
+PEN = (25, 55, 165)  # ballpoint blue of hand-filled values
 SIGN_INK = (25, 35, 110)
 
 

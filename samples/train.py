@@ -4,7 +4,8 @@
 
 Training text is the generator's clean page text passed through the OCR-noise model at mixed
 defect levels; one layout variant per type is held out (`samples.content.split_variants`)
-so the benchmark measures layouts the model never saw. Corrections are pages staff fixed in
+and the text is worded in the training wording family only (`samples.families`), so the
+benchmark measures layouts and wording the model never saw. Corrections are pages staff fixed in
 `sohoa review` ({"text": ..., "doc_type": ..., "is_start": optional bool}); they are added
 as extra training pages (weighted), so the next model learns from them.
 """
@@ -25,6 +26,10 @@ from ocr.classify.features import Featurizer, PageInput, is_blank_text
 from ocr.classify.model import DEFAULT_PATH, MODEL_VERSION, PageModel
 from ocr.classify.noise import LEVELS, add_noise
 from ocr.classify.rules import DOC_TYPES
+from samples.families import FAMILIES, TRAIN, retone
+
+# the one training wording family (tone-mark style); the others are held out
+TRAINING_WORDING = next(m for m, s in FAMILIES["wording"].items() if s == TRAIN)
 
 DEFAULT_MODEL_PATH = DEFAULT_PATH  # the shipped model, ocr/classify/model-v1.npz
 
@@ -127,6 +132,7 @@ class TrainReport:
 
 
 def training_variants(held_out: int = -1) -> tuple[dict, dict]:
+    """(train, held-out) layout families (`samples.families.layout_variants` uses the same)."""
     from samples.content import split_variants
 
     return split_variants(held_out)
@@ -146,7 +152,7 @@ def generate_samples(seed: int, config: dict) -> list[Sample]:
             for _ in range(config["copies"]):
                 level = rng.choices(LEVELS, weights=config["level_weights"])[0]
                 qr = tuple(page.qr_codes) if rng.random() >= config["drop_qr"] else ()
-                text = page.text
+                text = retone(page.text, TRAINING_WORDING)
                 if i == 0 and rng.random() < config["title_swap"]:
                     text = swap_title(text, doc.doc_type, rng)
                 text = add_noise(text, level, rng)

@@ -37,6 +37,11 @@ class PageTruth:
     font: str = "serif"
     has_title: bool = False
     file: str = ""  # image path relative to the output dir (`generate_pages` only)
+    # family tags (axis -> member, samples.families; 'layout' is 'type:variant'), the split they
+    # make ('train' | 'held_out'; "" for the legacy generator) and the page kinds the bench reports
+    families: dict[str, str] = field(default_factory=dict)
+    split: str = ""
+    kinds: list[str] = field(default_factory=list)
 
     # Mapping protocol, so `dict(page)` and `page["text"]` work like the JSON records.
     def keys(self) -> list[str]:

@@ -103,9 +103,15 @@ def write_jpeg_folder(
     return paths
 
 
-def write_page_image(path: Path, image: np.ndarray, dpi: int) -> None:
-    """One page as PNG (lossless) or JPEG (quality 92), dpi recorded."""
+def write_page_image(path: Path, image: np.ndarray, dpi: int, quality: int = 92) -> None:
+    """One page as PNG (lossless) or JPEG (quality 92), dpi recorded (dpi 0: no resolution
+    in the file at all, as messaging apps send photos)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not dpi:
+        buf = io.BytesIO()
+        _pil(image).save(buf, "PNG" if path.suffix.lower() == ".png" else "JPEG", quality=quality)
+        path.write_bytes(buf.getvalue())
+        return
     if path.suffix.lower() == ".png":
         _pil(image).save(path, "PNG", dpi=(dpi, dpi), compress_level=1)
     else:

@@ -91,6 +91,14 @@ def test_anonymous_is_refused_everywhere_but_login(web, client):
             continue
         for path in _concrete_paths(route, seeded):
             for method in route.methods - {"HEAD"}:
+                if route.path.startswith("/api/"):  # bearer-token API: 401 JSON, never a page
+                    for accept in ("text/html", "application/json"):
+                        api = client.request(method, path, headers={"Accept": accept})
+                        assert api.status_code == 401, (method, path, api.status_code)
+                        assert api.json()["error"] in ("unauthorized", "link_expired"), path
+                        assert "ho-so" not in api.text and ws.DOSSIER_B not in api.text
+                    checked += 1
+                    continue
                 browser = client.request(
                     method, path, headers={"Accept": "text/html"}, follow_redirects=False
                 )
@@ -109,7 +117,7 @@ def test_anonymous_is_refused_everywhere_but_login(web, client):
 def test_public_paths_are_only_login_static_and_health(web, client):
     app, _, _ = web
     public = sorted({r.path for r in _routes(app) if _is_public(r.path)})
-    assert public == ["/healthz", "/login"]
+    assert public == ["/api/v1/openapi.json", "/healthz", "/login"]
     assert client.get("/healthz").text == "ok"
     assert client.get("/static/vendor/htmx.min.js").status_code == 200
 
@@ -124,7 +132,8 @@ def test_office_a_user_cannot_reach_office_b(web, client):
             continue
         for path in _concrete_paths(route, seeded):
             response = client.get(path, follow_redirects=False)
-            assert response.status_code in (403, 404), (path, response.status_code)
+            allowed = (401,) if path.startswith("/api/") else (403, 404)  # no session use
+            assert response.status_code in allowed, (path, response.status_code)
             assert "ho-so-B" not in response.text, path
             checked += 1
     assert checked >= 8
@@ -165,6 +174,9 @@ def test_post_without_csrf_token_is_refused(web, client):
     home = client.get("/")
     token = ws.csrf_of(home.text)
     posts = [r for r in _routes(app) if "POST" in r.methods and not _is_public(r.path)]
+    for route in [r for r in posts if r.path.startswith("/api/")]:  # a session cookie is no
+        assert client.post(route.path, json={"rows": []}).status_code == 401  # API token
+    posts = [r for r in posts if not r.path.startswith("/api/")]
     assert {r.path for r in posts} >= {"/uploads", "/logout"}
     for route in posts:
         for bad in ({}, {"csrf_token": "forged"}):

@@ -1,6 +1,6 @@
 """Page cleanup before recognition: `prepare(image, dpi)` -> `Prepared` (`ocr.preprocess.cleanup`),
-one module per step (perspective, orientation, deskew, stamps, illumination, denoise, borders,
-blank) measured on an analysis view (`ocr.preprocess.view`)."""
+one module per step (textsize, perspective, orientation, deskew, stamps, illumination, denoise,
+borders, leaders, blank) measured on an analysis view (`ocr.preprocess.view`)."""
 
 from ocr.preprocess.cleanup import ALL_STEPS, DEFAULT_STEPS, Prepared, prepare
 

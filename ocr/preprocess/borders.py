@@ -16,6 +16,7 @@ MM_PER_INCH = 25.4
 MARGIN_SHARE = 0.15  # punch holes lie within this share of the width/height from an edge
 DARK_RATIO = 0.55  # darker than this share of the local paper brightness
 BORDER_MIN_MM = 15  # dark runs at least this long along an edge make a border
+ISOLATED = 0.08  # at most this share of dark pixels around a punch hole (other than itself)
 
 
 def artefact_mask(view: View, paper: np.ndarray) -> np.ndarray | None:
@@ -41,7 +42,7 @@ def artefact_mask(view: View, paper: np.ndarray) -> np.ndarray | None:
     solid = cv2.morphologyEx(
         dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     )
-    mask |= _holes(solid, px_per_mm)
+    mask |= _holes(solid, px_per_mm, dark)
     if not mask.any():
         return None
     grow = max(1, round(px_per_mm))
@@ -60,8 +61,9 @@ def _edge_regions(lines: np.ndarray) -> np.ndarray:
     return keep[labels].astype(np.uint8) if keep.any() else np.zeros_like(lines)
 
 
-def _holes(solid: np.ndarray, px: float) -> np.ndarray:
-    """Round filled regions of 4-9 mm in the outer margin."""
+def _holes(solid: np.ndarray, px: float, dark: np.ndarray) -> np.ndarray:
+    """Round filled regions of 4-9 mm in the outer margin, with paper around them (bold
+    letters on a printed background pattern can open into round blobs too, but among ink)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
     if count <= 1:
         return np.zeros_like(solid)
@@ -76,6 +78,13 @@ def _holes(solid: np.ndarray, px: float) -> np.ndarray:
     )
     keep = round_ & (diameter >= 4) & (diameter <= 9) & margin
     keep[0] = False
+    for i in np.flatnonzero(keep):
+        pad = int(big[i] // 2) + 1
+        y0, y1 = max(0, y[i] - pad), min(h, y[i] + bh[i] + pad)
+        x0, x1 = max(0, x[i] - pad), min(w, x[i] + bw[i] + pad)
+        around = dark[y0:y1, x0:x1].astype(bool) & (labels[y0:y1, x0:x1] != i)
+        if around.mean() > ISOLATED:
+            keep[i] = False
     return keep[labels].astype(np.uint8)
 
 

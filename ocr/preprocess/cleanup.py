@@ -20,11 +20,23 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ocr.preprocess import blank, borders, denoise, deskew, illumination, orientation, perspective
+from ocr.preprocess import (
+    blank,
+    borders,
+    denoise,
+    deskew,
+    illumination,
+    leaders,
+    orientation,
+    perspective,
+    textsize,
+)
 from ocr.preprocess import stamps as stamps_step
 from ocr.preprocess.view import View, ink_mask, make_view, text_ink
 
 ALL_STEPS: tuple[str, ...] = (
+    "textsize",  # resolution from the letters themselves (with "upscale": small text enlarged
+    # to a working size before anything else)
     "perspective",  # find the sheet in a phone photo and warp it flat
     "orientation",  # 0/90/180/270 from text-line shape
     "osd",  # ask Tesseract OSD when the line shape is not conclusive
@@ -33,7 +45,9 @@ ALL_STEPS: tuple[str, ...] = (
     "illumination",  # divide by the paper brightness when it is uneven or dim
     "denoise",  # 3x3 median when the page is speckled
     "borders",  # dark scanner borders and punch holes painted white
-    "upscale",  # pages under 200 dpi upscaled to 300 dpi for recognition
+    "leaders",  # dot leaders of forms painted white (Tesseract reads them as letters)
+    "upscale",  # small text enlarged first (see textsize); pages still under 200 dpi upscaled
+    # to 300 dpi for recognition
 )
 DEFAULT_STEPS: frozenset[str] = frozenset(ALL_STEPS)
 UPSCALE_BELOW_DPI = 200
@@ -69,6 +83,13 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     start = cpu_seconds()
     image = _as_bgr(image)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
+    if "textsize" in steps:  # before anything measures: every step assumes readable letters
+        with _timed(timings, "textsize"):
+            image, dpi, enlarged = textsize.working_size(
+                image, dpi, enlarge="upscale" in steps, gray=_letters_only(image, steps)
+            )
+            if enlarged:
+                applied.append("textsize")
 
     with _timed(timings, "view"):
         look = _look(image, dpi, steps)
@@ -130,6 +151,12 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
             if mask is not None:
                 ocr = borders.whiten(ocr, mask)
                 applied.append("borders")
+
+    if "leaders" in steps:
+        with _timed(timings, "leaders"):
+            ocr, changed = leaders.remove(ocr, dpi)
+            if changed:
+                applied.append("leaders")
 
     if "upscale" in steps and dpi < UPSCALE_BELOW_DPI:
         with _timed(timings, "upscale"):
@@ -203,6 +230,17 @@ def _look(image: np.ndarray, dpi: int, steps: frozenset[str]) -> _Look:
     stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
     gray = _recognition_gray(image, stamped)
     return _Look(gray, make_view(gray, dpi), colour, stamped)
+
+
+def _letters_only(image: np.ndarray, steps: frozenset[str]) -> np.ndarray | None:
+    """The page with seals, stamps and coloured background patterns lifted, for measuring
+    letters (None: a page without colour, measured as it is)."""
+    sample = _sample(image)
+    if "stamps" not in steps or not _is_colour(sample):
+        return None
+    if stamps_step.colour_ink_share(sample) < stamps_step.MIN_SHARE:
+        return None
+    return stamps_step.suppress(image)
 
 
 def _recognition_gray(image: np.ndarray, stamped: bool) -> np.ndarray:

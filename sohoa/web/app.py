@@ -26,7 +26,7 @@ from sohoa.web.security import LoginRequired
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-PUBLIC_PATHS = ("/login", "/static", "/healthz")
+PUBLIC_PATHS = ("/login", "/static", "/healthz", "/api/v1/openapi.json")
 log = logging.getLogger("sohoa.web")
 
 
@@ -81,6 +81,9 @@ def create_app(
 
     for part in (review, search, rates, admin):
         app.include_router(part.router)
+    from sohoa.api.routes import router as api_router  # the exchange API: bearer tokens
+
+    app.include_router(api_router)
     app.add_middleware(BodyLimit, max_bytes=web.max_upload_bytes + (1 << 20))
     _errors(app)
     return app

@@ -1,0 +1,119 @@
+"""API tokens and webhook delivery attempts (the exchange API's tables, migration 0005).
+
+- `api_token`: one integrating system (a one-stop system, usually): a name, the office whose
+  subtree it sees, its scopes (SCOPES, comma-separated), the SHA-256 of the bearer token (the
+  token itself is shown once and never stored), an optional webhook URL with its HMAC secret,
+  its rate limit, and when it was revoked.
+- `webhook_delivery`: every attempt to POST an event to a token's webhook: which event
+  (`delivery_id`, the idempotency id the receiver sees), the attempt number, the HTTP status or
+  the error, and whether it was accepted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, Session, SQLModel, select
+
+from models.tables import utcnow
+
+SCOPES = ("register:write", "dossiers:read", "pii:read")
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    office_code: str = Field(foreign_key="office.code")
+    scopes: str
+    token_sha256: str = Field(max_length=64, unique=True)
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, max_length=64)
+    rate_per_minute: int = 600
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(s for s in self.scopes.split(",") if s)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="api_token.id")
+    delivery_id: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=20)
+    dossier_code: str | None = None
+    scan_sha256: str | None = None
+    attempt: int
+    status_code: int | None = None
+    error: str | None = None
+    ok: bool = False
+    at: datetime = Field(default_factory=utcnow)
+
+
+def add_token(session: Session, token: ApiToken) -> ApiToken:
+    session.add(token)
+    session.flush()
+    return token
+
+
+def token_by_name(session: Session, name: str) -> ApiToken | None:
+    return session.exec(select(ApiToken).where(ApiToken.name == name)).first()
+
+
+def token_by_digest(session: Session, digest: str) -> ApiToken | None:
+    """The live (not revoked) token with this SHA-256."""
+    return session.exec(
+        select(ApiToken).where(ApiToken.token_sha256 == digest, ApiToken.revoked_at.is_(None))
+    ).first()
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.exec(select(ApiToken).order_by(ApiToken.name)))
+
+
+def webhook_tokens(session: Session) -> list[ApiToken]:
+    """Live tokens with a webhook URL."""
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.webhook_url.is_not(None), ApiToken.revoked_at.is_(None))
+        )
+    )
+
+
+def record_delivery(session: Session, delivery: WebhookDelivery) -> None:
+    session.add(delivery)
+    session.flush()
+
+
+def recent_deliveries(session: Session, limit: int = 50) -> list[tuple[WebhookDelivery, str]]:
+    """The newest delivery attempts with their token's name."""
+    return list(
+        session.exec(
+            select(WebhookDelivery, ApiToken.name)
+            .join(ApiToken, ApiToken.id == WebhookDelivery.token_id)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def scan_needs_review(session: Session, sha256: str) -> bool:
+    """Whether a stored scan has a document the machine was unsure of."""
+    from models.tables import Document, Scan
+
+    return (
+        session.exec(
+            select(Document.id)
+            .join(Scan, Scan.id == Document.scan_id)
+            .where(Scan.sha256 == sha256, Document.needs_review.is_(True))
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -1,0 +1,240 @@
+"""Families of the generator's variety, each tagged training or held-out, so a bench can say how
+the pipeline reads what nobody tuned it on.
+
+A family is one member of an axis of variety (layout, wording, font, form, background, card,
+seal, capture). Rules, lexicons, thresholds and the page model are fitted on pages whose every
+family is a training one; held-out pages always carry a held-out layout, wording and font, and
+draw the optional axes (form lines, background, ID-card look, seal, capture) from their held-out
+members or the plain base member. The split is a fixed table, so it is the same on every run.
+
+    dress(page, rng, "held_out")  # a PageSpec with families drawn, text re-worded, font set
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import replace
+
+from samples.layout import Block, Card, Columns, Line, PageSpec, Signature, SignCol, Table
+
+TRAIN, HELD_OUT = "train", "held_out"
+SPLITS = (TRAIN, HELD_OUT)
+
+# axis -> member -> split. The first member of an optional axis is its plain base member,
+# which held-out pages may also use (a held-out page is not forced to be unreadable).
+FAMILIES: dict[str, dict[str, str]] = {
+    "wording": {"tone_new": TRAIN, "tone_old": HELD_OUT},  # hòa/ủy vs hoà/uỷ
+    "font": {
+        "serif": TRAIN, "dejavu-serif": TRAIN, "sans": TRAIN,
+        "free-serif": HELD_OUT, "free-sans": HELD_OUT,  # Times-like and Helvetica-like, unseen
+    },
+    "form": {"typed": TRAIN, "dots_typed": TRAIN, "dots_hand": HELD_OUT},
+    "background": {"white": TRAIN, "tint": TRAIN, "guilloche": HELD_OUT},
+    "card": {"large": TRAIN, "real": HELD_OUT},  # 1.5x grey copy vs 1.0-1.4x coloured card
+    "seal": {"red_round": TRAIN, "violet_over_name": HELD_OUT},
+    "capture": {"flatbed": TRAIN, "phone": TRAIN, "photocopy2": HELD_OUT, "phone_lowres": HELD_OUT},
+}  # fmt: skip
+OPTIONAL_AXES = ("form", "background", "card", "seal", "capture")
+# How often a page takes each member, per split (members of the other split never appear).
+WEIGHTS: dict[str, dict[str, float]] = {
+    "form": {"typed": 0.5, "dots_typed": 0.5, "dots_hand": 0.5},
+    "background": {"white": 0.6, "tint": 0.4, "guilloche": 0.4},
+    "card": {"large": 0.5, "real": 0.5},
+    "seal": {"red_round": 0.5, "violet_over_name": 0.5},
+    "capture": {"flatbed": 0.7, "phone": 0.3, "photocopy2": 0.2, "phone_lowres": 0.25},
+}
+BACKGROUND_TYPES = ("giay_chung_nhan_qsdd", "trich_luc_ban_do", "phieu_tiep_nhan", "khac")
+PAGE_KINDS = ("seal_overlap", "id_card", "coloured_form", "phone_photo", "photocopy", "rotated",
+              "dotted_form")  # fmt: skip
+
+
+def members(axis: str, split: str) -> tuple[str, ...]:
+    """The members of `axis` a page of `split` may carry (held-out: held-out ones plus base)."""
+    every = FAMILIES[axis]
+    own = tuple(m for m, s in every.items() if s == split)
+    if split == HELD_OUT and axis in OPTIONAL_AXES:
+        return (next(iter(every)), *own)
+    return own
+
+
+def require_fonts(split: str) -> None:
+    """Fail loudly when a family's font is missing (the renderer would fall back silently and
+    the held-out fonts would be the training ones)."""
+    from samples.render import FONT_DIRS, FONTS
+
+    for family in members("font", split):
+        name = FONTS[family][0]
+        if not any(any(root.rglob(name)) for root in FONT_DIRS):
+            raise FileNotFoundError(f"font {name} of family {family} missing: run `make system`")
+
+
+def layout_variants(split: str) -> dict[str, tuple[str, ...]]:
+    """Layout families: one variant per document type held out (`split_variants`)."""
+    from samples.content import split_variants
+
+    train, held = split_variants()
+    return train if split == TRAIN else held
+
+
+def is_held_out(families: Mapping[str, str]) -> bool:
+    return any(FAMILIES.get(axis, {}).get(m) == HELD_OUT for axis, m in families.items())
+
+
+def draw(rng: random.Random, split: str, doc_type: str) -> dict[str, str]:
+    """One member per axis for a page (or document) of `split`; fixed draw order."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    chosen = {
+        "wording": rng.choice(members("wording", split)),
+        "font": rng.choice(members("font", split)),
+    }
+    for axis in OPTIONAL_AXES:
+        options = members(axis, split)
+        chosen[axis] = rng.choices(options, weights=[WEIGHTS[axis][m] for m in options])[0]
+    if doc_type not in BACKGROUND_TYPES:  # coloured paper is a certificate/form thing
+        chosen["background"] = next(iter(FAMILIES["background"]))
+    return chosen
+
+
+def dress(page: PageSpec, families: Mapping[str, str]) -> PageSpec:
+    """The page with its families applied to the text (wording, form lines) and font; the
+    renderer reads the rest (background, card, seal) from `page.families`."""
+    tone = families.get("wording", "tone_new")
+    form = families.get("form", "typed")
+    blocks = [_block(b, tone, form) for b in page.blocks]
+    footer = retone(page.footer, tone) if page.footer else page.footer
+    return replace(
+        page,
+        blocks=blocks,
+        footer=footer,
+        font=families.get("font", page.font),
+        families=dict(families),
+    )
+
+
+def _block(block: Block, tone: str, form: str) -> Block:
+    if isinstance(block, Line):
+        line = replace(block, text=retone(block.text, tone))
+        if form != "typed" and is_form_line(line):
+            line = replace(line, form=form)
+        return line
+    if isinstance(block, Columns):
+        return replace(
+            block,
+            left=tuple(_block(x, tone, "typed") for x in block.left),
+            right=tuple(_block(x, tone, "typed") for x in block.right),
+        )
+    if isinstance(block, Table):
+        return replace(block, rows=tuple(tuple(retone(c, tone) for c in r) for r in block.rows))
+    if isinstance(block, Signature):
+        return replace(block, left=_sign(block.left, tone), right=_sign(block.right, tone))
+    if isinstance(block, Card):
+        return replace(block, lines=tuple(_block(x, tone, "typed") for x in block.lines))
+    return block
+
+
+def _sign(col: SignCol | None, tone: str) -> SignCol | None:
+    if col is None:
+        return None
+    return replace(
+        col,
+        top=tuple(_block(x, tone, "typed") for x in col.top),
+        name=tuple(_block(x, tone, "typed") for x in col.name),
+    )
+
+
+FORM_PAIR = re.compile(r"^([^:]{2,45}):\s+(\S.*)$")
+
+
+def form_pairs(text: str) -> list[tuple[str, str]] | None:
+    """'Label: value   Label: value' as pairs, or None when the line is not a form line."""
+    pairs = []
+    for part in re.split(r"\s{3,}", text):
+        m = FORM_PAIR.match(part)
+        if not m:
+            return None
+        pairs.append((m.group(1), m.group(2)))
+    return pairs or None
+
+
+def is_form_line(line: Line) -> bool:
+    return (
+        line.align == "left" and not line.bold and line.size <= 1.0 and bool(form_pairs(line.text))
+    )
+
+
+# Tone-mark placement on the open diphthongs oa, oe, uy (no final consonant): the "new" style
+# puts the mark on the second vowel's nucleus (hòa -> hoà is "old", ủy -> uỷ is "old").
+_OLD = re.compile(r"([oOuU])([\u0300\u0301\u0309\u0303\u0323])([aAeEyY])$")
+_NEW = re.compile(r"([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])$")
+
+
+def retone(text: str, tone: str) -> str:
+    """Text with its oa/oe/uy tone marks in one style: 'tone_new' (hòa, ủy, khỏe) or 'tone_old'
+    (hoà, uỷ, khoẻ). Only word-final diphthongs move (hoàn, quyết never change); 'qu' + y
+    words (quý) keep their mark where it is in both styles."""
+    words = re.split(r"(\W+)", unicodedata.normalize("NFC", text))
+    out = [_retone_word(unicodedata.normalize("NFD", w), tone) for w in words]
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _retone_word(word: str, tone: str) -> str:
+    low = word.lower()
+    if low.startswith(("qu", "gi")):  # u/i there is part of the consonant
+        return word
+    pattern = _OLD if tone == "tone_old" else _NEW
+    return pattern.sub(lambda m: m.group(1) + m.group(3) + m.group(2), word)
+
+
+def page_kinds(page: PageSpec, rotation: int, seal_overlap: bool) -> list[str]:
+    """The page kinds the bench reports on, from the page's families and what was drawn."""
+    fam = page.families
+    kinds = []
+    if seal_overlap:
+        kinds.append("seal_overlap")
+    if any(isinstance(b, Card) for b in page.blocks):
+        kinds.append("id_card")
+    if fam.get("background", "white") != "white":
+        kinds.append("coloured_form")
+    if fam.get("capture", "flatbed") in ("phone", "phone_lowres"):
+        kinds.append("phone_photo")
+    if fam.get("capture") == "photocopy2":
+        kinds.append("photocopy")
+    if rotation:
+        kinds.append("rotated")
+    if any(isinstance(b, Line) and b.form for b in page.blocks):
+        kinds.append("dotted_form")
+    return kinds
+
+
+def page_families(page: PageSpec) -> dict[str, str]:
+    """The tags of a page: its layout family ('type:variant') and the drawn families that show
+    on it (a card look only on a page with a card, a seal style only under a seal, ...)."""
+    shows = {
+        "card": any(isinstance(b, Card) for b in page.blocks),
+        "seal": any(
+            isinstance(b, Signature) and any(c and c.seal for c in (b.left, b.right))
+            for b in page.blocks
+        ),
+        "form": any(isinstance(b, Line) and is_form_line(b) for b in page.blocks),
+    }
+    tags = {"layout": f"{page.doc_type}:{page.variant}"}
+    tags.update({k: v for k, v in page.families.items() if shows.get(k, True)})
+    return tags
+
+
+def layout_split(doc_type: str, variant: str) -> str:
+    return HELD_OUT if variant in layout_variants(HELD_OUT).get(doc_type, ()) else TRAIN
+
+
+def split_of(families: Mapping[str, str]) -> str:
+    """'held_out' when any tag is a held-out family (the layout tag included)."""
+    layout = families.get("layout")
+    if layout:
+        doc_type, _, variant = layout.partition(":")
+        if layout_split(doc_type, variant) == HELD_OUT:
+            return HELD_OUT
+    return HELD_OUT if is_held_out(families) else TRAIN

@@ -1,0 +1,66 @@
+"""Coloured ink by what it is: a seal, stamp or printed background pattern reads as paper, the
+values a citizen wrote on a form with a blue ballpoint stay text; punch holes are found only
+where paper surrounds them (bold letters on a patterned page are not holes)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.preprocess import DEFAULT_STEPS, prepare, stamps
+from samples.families import dress
+from samples.layout import Line, PageSpec, Signature, SignCol, Space
+from samples.render import render_page
+from samples.stamps import PEN
+
+
+def _page(**families: str):
+    lines = [Line(f"Họ và tên người làm đơn số {i}: Nguyễn Văn An") for i in range(5)]
+    sign = Signature(
+        None,
+        SignCol(
+            (Line("TM. ỦY BAN NHÂN DÂN", align="center", bold=True),),
+            (Line("Trần Thị Bình", align="center", bold=True),),
+            seal="ỦY BAN NHÂN DÂN XÃ AN BÌNH * HÀ NỘI",
+        ),
+    )
+    page = PageSpec("khac", "a", [Space(2), *lines, Space(1), sign])
+    return dress(page, {"font": "serif", **families})
+
+
+def _pen_pixels(image: np.ndarray) -> np.ndarray:
+    """Where the page shows the ballpoint's blue (hue near the pen's, well saturated)."""
+    b, g, r = (image[:, :, i].astype(int) for i in range(3))
+    pen_b, pen_g, pen_r = PEN[2], PEN[1], PEN[0]
+    return (b - r > 60) & (abs(b - pen_b) < 50) & (abs(g - pen_g) < 50) & (abs(r - pen_r) < 40)
+
+
+def test_pen_written_values_stay_dark_and_the_seal_goes():
+    image = render_page(_page(form="dots_hand", seal="red_round"), dpi=300, seed=2).image
+    gray = stamps.suppress(image)
+    pen = _pen_pixels(image)
+    assert pen.sum() > 2000
+    assert np.median(gray[pen]) < 110  # handwriting is text
+    seal = (image[:, :, 2] > 150) & (image[:, :, 0] < 110) & (image[:, :, 1] < 110)
+    assert seal.sum() > 2000
+    assert np.percentile(gray[seal], 10) > 200  # seal ink is paper
+
+
+def test_a_violet_seal_is_lifted_too():
+    image = render_page(_page(seal="violet_over_name"), dpi=300, seed=3).image
+    result = prepare(image, 300)
+    assert "stamps" in result.applied
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    violet = (hsv[:, :, 1] > 120) & (hsv[:, :, 0] > 120) & (hsv[:, :, 0] < 160)
+    assert violet.sum() > 2000
+    assert np.percentile(result.ocr_image[violet], 10) > 190
+
+
+def test_guilloche_paper_keeps_its_letters():
+    """Bold header letters on a guilloche band were once taken for punch holes and erased."""
+    image = render_page(_page(background="guilloche"), dpi=300, seed=5).image
+    with_borders = prepare(image, 300).ocr_image
+    without = prepare(image, 300, steps=DEFAULT_STEPS - {"borders"}).ocr_image
+    text = image.min(axis=2) < 60
+    erased = (with_borders[text] > 200) & (without[text] < 100)
+    assert erased.sum() < 0.002 * text.sum()
