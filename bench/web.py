@@ -1,4 +1,4 @@
-"""Benchmark of the staff web app (issue 18, part 1).
+"""Benchmark of the staff web app (issues 18 and 19).
 
 Section `upload`: `sohoa web` runs as its own process (SQLite, embedded S3, upload worker off:
 the upload itself is measured, not the OCR after it); a signed-in client posts a generated
@@ -13,7 +13,10 @@ in a schema of its own (page text is short: the full-text trigger folds each pag
 1,600 characters, and the views measured never read the text index), the
 app in-process (httpx TestClient: no network, server time only); p50/p95 of the status list and
 of dossier pages (random dossiers of the office), --repeat requests each, beside `/healthz` (the
-framework's own floor, same run). Goal: p95 < 300 ms.
+framework's own floor, same run); part 2 (issue 19): the office's review queue, a search typed
+without diacritics (one of four names, each on a quarter of the pages; the hits limited to the
+office) and the rates dashboard of a province manager for a year (with the previous year: two
+roll-ups). Offices: 50 communes under one district under one province. Goal: p95 < 300 ms.
 
     .venv/bin/python bench/web.py                       # both sections
     .venv/bin/python bench/web.py --sections pages --documents 20000   # smoke run
@@ -209,8 +212,12 @@ def _wait(client, server) -> None:
 # ------------------------------------------------------------------ section pages
 
 BULK = [
-    """INSERT INTO office (code, name, level, created_at)
-       SELECT format('000.%s.24.H18', lpad(o::text, 2, '0')), 'Xã ' || o, 'commune', now()
+    """INSERT INTO office (code, name, level, parent_code, province_code, created_at) VALUES
+       ('000.00.00.H18', 'Tỉnh', 'province', NULL, 'H18', now()),
+       ('000.00.24.H18', 'Huyện', 'district', '000.00.00.H18', 'H18', now())""",
+    """INSERT INTO office (code, name, level, parent_code, province_code, created_at)
+       SELECT format('000.%s.24.H18', lpad(o::text, 2, '0')), 'Xã ' || o, 'commune',
+              '000.00.24.H18', 'H18', now()
        FROM generate_series(1, :offices) o""",
     """INSERT INTO dossier (code, office_code, received_at, source, components_digitized,
                            result_digitized, reused, result_kind, created_at)
@@ -240,7 +247,9 @@ BULK = [
     """INSERT INTO page (scan_id, number, doc_type, doc_type_confidence, mean_confidence,
                         rotation, skew_degrees, blank, text)
        SELECT s.id, k + 1, 'khac', 0.9, 0.9, 0, 0, false,
-              repeat('Giấy tiếp nhận hồ sơ và hẹn trả kết quả ', 8)
+              'Người nộp: ' || (ARRAY['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường',
+                'Phạm Thị Dung'])[1 + (s.id + k) % 4] || '. '
+              || repeat('Giấy tiếp nhận hồ sơ và hẹn trả kết quả ', 7)
        FROM scan s, generate_series(0, 3) k""",
     """INSERT INTO upload (created_at, updated_at, office_code, filename, relative, size, files,
                           state, sha256, dossier_code)
@@ -279,6 +288,7 @@ def bench_pages(tmp: Path, documents: int, repeat: int, seed: int) -> dict:
         load_s = time.perf_counter() - start
         office = "000.01.24.H18"
         accounts.add_user(engine, "quay", PASSWORD, role="counter", office=office)
+        accounts.add_user(engine, "lanhdao", PASSWORD, role="manager", office="000.00.00.H18")
         with engine.connect() as conn:
             codes = (
                 conn.execute(text("SELECT code FROM dossier WHERE office_code = :o"), {"o": office})
@@ -294,32 +304,39 @@ def bench_pages(tmp: Path, documents: int, repeat: int, seed: int) -> dict:
         app = create_app(settings, WebSettings(secret="bench"), worker=False)
         rng = random.Random(seed)
         timings: dict[str, list[float]] = {}
-        with TestClient(app) as client:
-            form = client.get("/login").text
-            client.post(
-                "/login",
-                data={
-                    "username": "quay",
-                    "password": PASSWORD,
-                    "csrf_token": CSRF.search(form).group(1),
-                },
-            )
+        names = ["nguyen van an", "tran thi binh", "le van cuong", "pham thi dung"]
+        with TestClient(app) as client, TestClient(app) as manager:
+            _login(client, "quay")
+            _login(manager, "lanhdao")
             targets = {
-                "/healthz (floor)": lambda: "/healthz",
-                "status list (/uploads/status)": lambda: "/uploads/status",
-                "dossier page (/dossiers/{code})": lambda: f"/dossiers/{rng.choice(codes)}",
+                "/healthz (floor)": (client, lambda: "/healthz"),
+                "status list (/uploads/status)": (client, lambda: "/uploads/status"),
+                "dossier page (/dossiers/{code})": (
+                    client,
+                    lambda: f"/dossiers/{rng.choice(codes)}",
+                ),
+                "review queue (/review)": (client, lambda: "/review"),
+                "search, no diacritics (/search?q=)": (
+                    client,
+                    lambda: f"/search?q={rng.choice(names).replace(' ', '+')}",
+                ),
+                "province rates, a year (/rates)": (
+                    manager,
+                    lambda: f"/rates?kind=year&year={rng.choice((2023, 2024))}",
+                ),
             }
-            for label, path in targets.items():
+            for label, (who, path) in targets.items():
                 for _ in range(5):  # warm-up
-                    client.get(path())
+                    who.get(path())
                 samples = []
                 for _ in range(repeat):
                     p = path()
                     t0 = time.perf_counter()
-                    r = client.get(p)
+                    r = who.get(p)
                     samples.append((time.perf_counter() - t0) * 1000)
                     assert r.status_code == 200, (p, r.status_code)
                 timings[label] = samples
+            assert "<mark>" in client.get("/search?q=nguyen+van+an").text
         rows = [
             {
                 "request": label,
@@ -335,6 +352,14 @@ def bench_pages(tmp: Path, documents: int, repeat: int, seed: int) -> dict:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _login(client, username: str) -> None:
+    form = client.get("/login").text
+    client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": CSRF.search(form)[1]},
+    )
 
 
 def _table(rows: list[dict]) -> str:

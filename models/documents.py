@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.dossiers import refresh_facts
@@ -65,17 +66,24 @@ def page_texts(session: Session, doc: Document) -> list[str]:
     return [p.text for p in sorted(pages, key=lambda p: p.number)]
 
 
-def review_queue(session: Session, limit: int = 100) -> list[tuple[Document, Scan]]:
-    """Documents marked `needs_review` and not yet reviewed, oldest first, with their scan."""
-    return list(
-        session.exec(
-            select(Document, Scan)
-            .join(Scan, Scan.id == Document.scan_id)
-            .where(Document.needs_review, Document.reviewed_at.is_(None))
-            .order_by(Document.id)
-            .limit(limit)
-        ).all()
-    )
+def review_queue(
+    session: Session, limit: int = 100, offices: set[str] | None = None
+) -> list[tuple[Document, Scan]]:
+    """Documents marked `needs_review` and not yet reviewed, oldest first, with their scan;
+    `offices` keeps those of these offices (the scan's office: where it was received)."""
+    q = _pending(select(Document, Scan), offices)
+    return list(session.exec(q.order_by(Document.id).limit(limit)).all())
+
+
+def review_count(session: Session, offices: set[str] | None = None) -> int:
+    """How many documents `review_queue` would list without a limit."""
+    return session.exec(_pending(select(func.count()), offices)).one()
+
+
+def _pending(q, offices: set[str] | None):
+    q = q.select_from(Document).join(Scan, Scan.id == Document.scan_id)
+    q = q.where(Document.needs_review, Document.reviewed_at.is_(None))
+    return q if offices is None else q.where(Scan.office_code.in_(sorted(offices)))
 
 
 def reviewed_documents(session: Session) -> list[Document]:

@@ -97,8 +97,10 @@ Diện tích: 567,4 m²"""
 
 
 def test_parcel_fields_agree_across_the_dossier():
-    pages = [Page(number=i + 1, text=t) for i, t in enumerate([FORM_PARCEL, CERT_PARCEL,
-                                                                CONTRACT_PARCEL])]  # fmt: skip
+    pages = [
+        Page(number=i + 1, text=t)
+        for i, t in enumerate([FORM_PARCEL, CERT_PARCEL, CONTRACT_PARCEL])
+    ]
     result = understand(pages)
     by_type = {d.doc_type: d for d in result.documents}
     cert = by_type["giay_chung_nhan_qsdd"]
@@ -112,8 +114,9 @@ def test_parcel_fields_agree_across_the_dossier():
 def test_a_value_the_document_does_not_print_is_not_filled():
     receipt = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: 000.00.07.H26-231015-0042"
     form = FORM_PARCEL.replace("Thửa đất số: 1190 Tờ bản đồ số: 76\n", "")
-    result = understand([Page(number=1, text=receipt), Page(number=2, text=form),
-                         Page(number=3, text=CERT_PARCEL)])  # fmt: skip
+    result = understand(
+        [Page(number=1, text=receipt), Page(number=2, text=form), Page(number=3, text=CERT_PARCEL)]
+    )
     form_doc = next(d for d in result.documents if d.doc_type == "don_dang_ky_bien_dong")
     assert "parcel_number" not in form_doc.fields
 

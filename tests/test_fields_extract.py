@@ -136,8 +136,10 @@ def test_every_generated_field_on_clean_text():
 
     misses = []
     for doc in iter_documents(seed=21, n=70):
-        pages = [Page(number=i + 1, text=p.text, qr_codes=list(p.qr_codes))
-                 for i, p in enumerate(doc.pages)]  # fmt: skip
+        pages = [
+            Page(number=i + 1, text=p.text, qr_codes=list(p.qr_codes))
+            for i, p in enumerate(doc.pages)
+        ]
         qr = [q for p in pages for q in p.qr_codes]
         fields, details = extract(doc.doc_type, pages, qr)
         for key, value in doc.fields.items():

@@ -197,9 +197,13 @@ def test_form_number_repairs(printed, value):
 
 
 @pytest.mark.parametrize(
-    "printed", ["Ngày, tháng, năm: 13/04/2024", "Ngày. thang, nạrn: 13/04/2024",
-                "Ngày,tháng, n ăm: 13/04/2024"],
-)  # fmt: skip
+    "printed",
+    [
+        "Ngày, tháng, năm: 13/04/2024",
+        "Ngày. thang, nạrn: 13/04/2024",
+        "Ngày,tháng, n ăm: 13/04/2024",
+    ],
+)
 def test_id_card_issue_date_label_tolerates_ocr(printed):
     text = f"CĂN CƯỚC CÔNG DÂN\nNgày sinh: 01/02/1990\n{printed}"
     fields, _ = extract("can_cuoc", [Page(number=1, text=text)])
@@ -208,9 +212,11 @@ def test_id_card_issue_date_label_tolerates_ocr(printed):
 
 @pytest.mark.parametrize(
     "printed",
-    ["5, Thời gian trả kế quả giải quyết hồ sơ: ngày 09/08/2022",
-     "5. Thời gian trả Hà và giải quyết hồ sơ: ngày 09/08/2022"],
-)  # fmt: skip
+    [
+        "5, Thời gian trả kế quả giải quyết hồ sơ: ngày 09/08/2022",
+        "5. Thời gian trả Hà và giải quyết hồ sơ: ngày 09/08/2022",
+    ],
+)
 def test_appointment_date_label_tolerates_ocr(printed):
     text = f"4. Thời gian nhận hồ sơ: 08 giờ 35 phút, ngày 19/07/2022\n{printed}"
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])

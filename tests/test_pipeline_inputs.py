@@ -17,11 +17,25 @@ from ocr.errors import BadInput
 from ocr.pipeline import make_executor, process
 
 PAGE_KEYS = {
-    "number", "text", "mean_confidence", "rotation", "skew_degrees", "blank", "doc_type",
+    "number",
+    "text",
+    "mean_confidence",
+    "rotation",
+    "skew_degrees",
+    "blank",
+    "doc_type",
     "doc_type_confidence",
-}  # fmt: skip
-TOP_KEYS = {"schema", "source", "sha256", "page_count", "dossier_code", "office_code", "pages",
-            "documents"}  # fmt: skip
+}
+TOP_KEYS = {
+    "schema",
+    "source",
+    "sha256",
+    "page_count",
+    "dossier_code",
+    "office_code",
+    "pages",
+    "documents",
+}
 
 
 def _norm(text: str) -> str:
@@ -84,20 +98,29 @@ def test_pdf_gives_the_contract_and_reads_both_pages(pdf_result, scan_pdf, two_p
 
 def test_outputs_are_written_and_searchable(pdf_result) -> None:
     result, out = pdf_result
-    for name in ("searchable.pdf", "text.txt", "result.json", "pages/0002.txt",
-                 "alto/0001.xml", "hocr/0002.hocr"):  # fmt: skip
+    for name in (
+        "searchable.pdf",
+        "text.txt",
+        "result.json",
+        "pages/0002.txt",
+        "alto/0001.xml",
+        "hocr/0002.hocr",
+    ):
         assert (out / name).is_file(), name
     assert (out / "text.txt").read_text("utf-8").count("\f") == 1
     pdf_text = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "1", str(out / "searchable.pdf"), "-"],
-        capture_output=True, check=True,
-    ).stdout.decode("utf-8")  # fmt: skip
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
     ours = set(_norm(result.pages[0].text).split())
     assert len(ours & set(_norm(pdf_text).split())) > 0.95 * len(ours)
     listing = subprocess.run(
         ["pdfimages", "-list", str(out / "searchable.pdf")],
-        capture_output=True, text=True, check=True,
-    ).stdout.splitlines()[2:]  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
     assert [int(row.split()[0]) for row in listing] == [1, 2]  # one image per page
     assert all(row.split()[12:14] == ["300", "300"] for row in listing)
     alto = ET.parse(out / "alto" / "0001.xml").getroot()
@@ -114,8 +137,9 @@ def test_outputs_are_written_and_searchable(pdf_result) -> None:
 def test_tiff_and_jpeg_folder_give_the_same_contract(two_pages, tmp_path: Path) -> None:
     images = [im.copy() for im in two_pages[0]]  # fresh encoder state after the PDF save
     tiff = tmp_path / "scan.tiff"
-    images[0].save(tiff, save_all=True, append_images=images[1:], dpi=(300, 300),
-                   compression="tiff_lzw")  # fmt: skip
+    images[0].save(
+        tiff, save_all=True, append_images=images[1:], dpi=(300, 300), compression="tiff_lzw"
+    )
     folder = tmp_path / "pages"
     folder.mkdir()
     for n, image in enumerate(images, start=1):
@@ -166,6 +190,8 @@ def test_a_pdf_with_a_good_text_layer_keeps_it(pdf_result, tmp_path: Path) -> No
         assert len(old_words & new_words) > 0.95 * len(old_words)
     listing = subprocess.run(
         ["pdfimages", "-list", str(tmp_path / "again" / "searchable.pdf")],
-        capture_output=True, text=True, check=True,
-    ).stdout.splitlines()[2:]  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
     assert len(listing) == 2  # the original pages are carried over, not re-rendered

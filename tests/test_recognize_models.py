@@ -55,8 +55,10 @@ def test_install_lays_out_complete_tessdata_dirs(tmp_path: Path) -> None:
         assert (folder / name).exists(), name
     langs = subprocess.run(
         ["tesseract", "--tessdata-dir", str(folder), "--list-langs"],
-        capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert "vie" in langs
     before = (folder / "vie.traineddata").stat().st_mtime_ns
     tessdata.install(tmp_path / "tessdata", ("best_int",))  # idempotent: nothing rewritten

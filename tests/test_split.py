@@ -129,8 +129,11 @@ def test_understand_receipt_with_qr_form_and_blank(rules_only):
     form = result.documents[1]
     assert form.fields["area_m2"] == 120.5 and form.field_details["area_m2"]["page"] == 3
     assert [p.doc_type for p in result.pages] == [
-        "phieu_tiep_nhan", "don_dang_ky_dat_dai", "don_dang_ky_dat_dai", "don_dang_ky_dat_dai",
-    ]  # fmt: skip
+        "phieu_tiep_nhan",
+        "don_dang_ky_dat_dai",
+        "don_dang_ky_dat_dai",
+        "don_dang_ky_dat_dai",
+    ]
     assert "missing citizen_id" in form.review_reasons and form.needs_review
 
 

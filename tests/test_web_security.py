@@ -24,6 +24,7 @@ B_VALUES = {
     "number": lambda s: 1,
     "kind": None,  # every value of the route's Literal
     "upload_id": lambda s: s.upload_b,
+    "username": lambda s: "counter_b",  # admin pages: an account of office B
 }
 
 
@@ -305,3 +306,29 @@ def test_lists_show_only_the_accounts_offices(web, client):
     listed = client.get("/dossiers").text
     assert ws.DOSSIER_A in listed and ws.DOSSIER_B in listed
     assert "b.pdf" in client.get("/uploads/status").text
+
+
+def test_part_two_pages_keep_to_the_accounts_offices(web, client):
+    """Review items, search hits and rates of office B are not shown to office A; admin pages
+    are for admins only."""
+    app, seeded, _ = web
+    ws.login(client, "counter_a")
+    queue = client.get("/review").text
+    assert f"/review/{seeded.document_a}" in queue and f"/review/{seeded.document_b}" not in queue
+    found = client.get("/search", params={"q": "nguyen van an"}).text
+    assert f"/documents/{seeded.document_a}" in found
+    assert f"/documents/{seeded.document_b}" not in found and "ho-so-B" not in found
+    by_code = client.get("/search", params={"dossier_code": ws.DOSSIER_B}).text
+    assert f"/documents/{seeded.document_b}" not in by_code
+    for path in ("/rates", "/rates.csv", "/rates.xlsx", "/rates/trend"):
+        assert client.get(f"{path}?office={ws.OFFICE_B}").status_code == 404, path
+        assert client.get(f"{path}?office={ws.DISTRICT_A}").status_code == 404, path  # above A
+    assert ws.OFFICE_B not in client.get("/rates?kind=year&year=2023").text
+    assert client.get("/admin").status_code == 403
+    token = ws.csrf_of(queue)
+    for path in ("/admin/users/counter_b/disable", "/admin/users/counter_b/password"):
+        response = client.post(path, data={"csrf_token": token, "password": "x" * 12})
+        assert response.status_code == 403, path
+    ws.login(client, "manager_a")  # district 24: sees commune A's rates, not B's
+    assert client.get(f"/rates?office={ws.OFFICE_A}").status_code == 200
+    assert client.get(f"/rates?office={ws.OFFICE_B}").status_code == 404

@@ -29,6 +29,8 @@ OFFICE_B = "000.02.25.H18"
 DOSSIER_A = f"{OFFICE_A}-231015-0001"
 DOSSIER_B = f"{OFFICE_B}-231016-0002"
 CITIZEN_ID = "001099012345"
+NAME = "Nguyễn Văn An"
+SERIAL = "CS 012345"
 
 
 @dataclass
@@ -95,7 +97,7 @@ def store_scan(engine, store: ObjectStore, *, dossier: str, label: str) -> int:
                 {
                     "number": n,
                     "doc_type": "don_dang_ky_dat_dai",
-                    "text": f"{label} trang {n}\nSố CCCD: {CITIZEN_ID}",
+                    "text": f"{label} trang {n}\nNgười nộp: {NAME}\nSố CCCD: {CITIZEN_ID}",
                 }
                 for n in (1, 2)
             ],
@@ -104,8 +106,16 @@ def store_scan(engine, store: ObjectStore, *, dossier: str, label: str) -> int:
                     "doc_type": "don_dang_ky_dat_dai",
                     "pages": [1, 2],
                     "confidence": 0.91,
-                    "fields": {"applicant_name": "Nguyễn Văn An", "citizen_id": CITIZEN_ID},
-                    "field_details": {"applicant_name": {"confidence": 0.88, "page": 1}},
+                    "fields": {
+                        "applicant_name": NAME,
+                        "citizen_id": CITIZEN_ID,
+                        "gcn_serial": SERIAL,
+                        "parcel_number": "12",
+                        "map_sheet": "5",
+                    },
+                    "field_details": {"applicant_name": {"confidence": 0.58, "page": 1}},
+                    "needs_review": True,  # the review queue has one item per office
+                    "review_reasons": ["low confidence applicant_name"],
                 }
             ],
         )

@@ -141,6 +141,22 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         db.drop_sessions(session, user_id=user.id)
 
 
+def set_role(engine: Engine, username: str, role: str, office: str | None) -> None:
+    """New role and office, checked as `add_user` checks them; the account's sessions end (its
+    permissions changed: sign in again)."""
+    if role not in db.ROLES:
+        raise AccountError(f"Vai trò không hợp lệ: {role} (chọn {', '.join(db.ROLES)})")
+    office = (office or "").strip() or None
+    if role in OFFICE_ROLES and not office:
+        raise AccountError(f"Vai trò {role} cần mã cơ quan")
+    with session_scope(engine) as session:
+        if office and not db.office_exists(session, office):
+            raise AccountError(f"Không có cơ quan mã {office} trong danh mục")
+        user = _existing(session, username)
+        user.role, user.office_code = role, office
+        db.drop_sessions(session, user_id=user.id)
+
+
 def sign_in(engine: Engine, username: str, password: str, address: str) -> SignedIn:
     """Check the password, with at most MAX_FAILURES_PER_USER failures per user name and
     MAX_FAILURES_PER_ADDRESS per client address within RATE_WINDOW; start a session."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from models.db import session_scope
 from models.rates import RateRow, compute_rates
 from sohoa.runtime import open_database
@@ -23,6 +25,7 @@ def rates(
     compare_previous_year: bool = False,
     csv: Path | None = None,
     xlsx: Path | None = None,
+    engine: Engine | None = None,
     lang: str = "vi",
 ) -> list[RateRow]:
     """Rows per office (its subtree's totals) and per group, ranked by points within level.
@@ -30,8 +33,10 @@ def rates(
     `period`: `2023-Q3`, `2023-09`, `2023`, `2023-01..2023-09` (default: everything; ValueError
     when unreadable); `office` keeps that office and those below it; `level` one level (an
     unknown office or level: LookupError). `csv` and `xlsx`, when given, receive the same rows
-    with Vietnamese headers (`lang="en"`: machine names)."""
-    engine = open_database(settings)
+    with Vietnamese headers (`lang="en"`: machine names). `engine`: a server's own (else one is
+    opened)."""
+    own = engine is None
+    engine = engine or open_database(settings)
     try:
         with session_scope(engine) as session:
             rows = compute_rates(
@@ -42,7 +47,8 @@ def rates(
                 compare_previous_year=compare_previous_year,
             )
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
     if csv:
         export_csv(rows, csv, lang=lang)
     if xlsx:

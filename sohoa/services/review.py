@@ -10,14 +10,17 @@ training examples for the next `sohoa train`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.engine import Engine
 
 from models.db import session_scope
 from models.documents import (
     apply_review,
     get_document,
     page_texts,
+    review_count,
     review_queue,
     reviewed_documents,
 )
@@ -43,6 +46,8 @@ class ReviewItem:
     needs_review: bool
     reasons: list[str]
     reviewed_by: str | None
+    scan_id: int | None = None
+    office_code: str | None = None  # the scan's office (where it was received)
 
 
 @dataclass(frozen=True)
@@ -50,19 +55,36 @@ class ReviewDetail(ReviewItem):
     """A document with what a reviewer checks: each field's page, confidence and raw reading,
     and the text of its pages."""
 
-    field_details: dict[str, Any]
-    texts: list[str]
+    field_details: dict[str, Any] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
 
 
-def pending(settings: Settings, limit: int = 100) -> list[ReviewItem]:
-    """Documents marked `needs_review` and not yet reviewed, oldest first."""
-    with session_scope(open_database(settings)) as session:
-        return [_item(doc, scan) for doc, scan in review_queue(session, limit)]
+def pending(
+    settings: Settings,
+    limit: int = 100,
+    *,
+    offices: frozenset[str] | None = None,
+    engine: Engine | None = None,
+) -> list[ReviewItem]:
+    """Documents marked `needs_review` and not yet reviewed, oldest first; `offices` keeps
+    those received by these offices (None: all). `engine`: a server's own (else one is opened)."""
+    scope = None if offices is None else set(offices)
+    with session_scope(engine or open_database(settings)) as session:
+        return [_item(doc, scan) for doc, scan in review_queue(session, limit, scope)]
 
 
-def show(settings: Settings, document_id: int) -> ReviewDetail:
+def pending_count(
+    settings: Settings, *, offices: frozenset[str] | None = None, engine: Engine | None = None
+) -> int:
+    """How many documents wait for review in these offices (None: all)."""
+    scope = None if offices is None else set(offices)
+    with session_scope(engine or open_database(settings)) as session:
+        return review_count(session, scope)
+
+
+def show(settings: Settings, document_id: int, *, engine: Engine | None = None) -> ReviewDetail:
     """One document; LookupError when there is no such document."""
-    with session_scope(open_database(settings)) as session:
+    with session_scope(engine or open_database(settings)) as session:
         doc = get_document(session, document_id)
         item = _item(doc, get_scan(session, doc.scan_id))
         return ReviewDetail(
@@ -77,6 +99,8 @@ def correct(
     doc_type: str | None = None,
     fields: dict[str, Any] | None = None,
     reviewer: str,
+    engine: Engine | None = None,
+    tool: str = "sohoa review",
 ) -> ReviewItem:
     """Apply a staff correction and log it; values given replace the machine's. Typed values
     are normalised first (`ocr.fields.normalise`; blank removes the key): an unknown type or an
@@ -92,9 +116,17 @@ def correct(
             values[key] = normalise(key, text)
         except ValueError as exc:
             raise ValueError(f"field {key}={text!r}: {exc}") from None
-    with session_scope(open_database(settings)) as session:
+    with session_scope(engine or open_database(settings)) as session:
         doc = get_document(session, document_id)
-        apply_review(session, doc, doc_type=doc_type, fields=values, typed=typed, reviewer=reviewer)
+        apply_review(
+            session,
+            doc,
+            doc_type=doc_type,
+            fields=values,
+            typed=typed,
+            reviewer=reviewer,
+            tool=tool,
+        )
         return _item(doc, get_scan(session, doc.scan_id))
 
 
@@ -123,4 +155,6 @@ def _item(doc: Document, scan: Scan | None) -> ReviewItem:
         needs_review=doc.needs_review,
         reasons=list(doc.review_reasons or []),
         reviewed_by=doc.reviewed_by,
+        scan_id=doc.scan_id,
+        office_code=scan.office_code if scan else None,
     )

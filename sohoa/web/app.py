@@ -77,6 +77,10 @@ def create_app(
 
     app.include_router(public.router)
     app.include_router(pages.router)
+    from sohoa.web import admin, rates, review, search  # part 2: review, search, rates, admin
+
+    for part in (review, search, rates, admin):
+        app.include_router(part.router)
     from sohoa.api.routes import router as api_router  # the exchange API: bearer tokens
 
     app.include_router(api_router)

@@ -90,7 +90,7 @@ _REASONS = [
     (r"encrypted PDF", "PDF có mật khẩu"),
     (r"corrupt PDF", "PDF bị hỏng"),
     (r"zero pages", "tệp không có trang nào"),
-    (r"(?:exceeds|decompression bomb|pixels)", "trang ảnh quá lớn"),
+    (r"(?:exceeds|decompression bomb|pixels|Mpx limit)", "trang ảnh quá lớn"),
     (r"unreadable image", "ảnh hỏng, không đọc được"),
     (r"took over \d+ s to render", "trang quá lớn, không dựng được ảnh"),
     (r"cannot be rendered|rendered unreadably", "trang không dựng được ảnh"),
