@@ -101,6 +101,7 @@ def test_two_ingests_at_once_read_each_file_once(env, tmp_path):
     sohoa = [sys.executable, "-m", "sohoa.cli", "ingest"]
     # sohoa's and Prefect's databases created once before the race (two Prefect temporary
     # servers migrating one new Prefect database at once is Prefect's own race, not ours)
+    (tmp_path / "empty").mkdir()  # a missing inbox is exit 2 (the exit-code policy)
     warm = subprocess.run([*sohoa, str(tmp_path / "empty")], capture_output=True, timeout=600)
     assert warm.returncode == 0, warm.stderr[-2000:]
     runs = [
