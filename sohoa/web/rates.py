@@ -23,6 +23,7 @@ from models.rates import WEIGHTS
 from sohoa.services import accounts
 from sohoa.services import rates as service
 from sohoa.services.accounts import Account
+from sohoa.services.exports import LEVEL_NAMES  # one wording for page and export
 from sohoa.web import labels
 from sohoa.web.security import current_account
 from sohoa.web.templating import templates
@@ -33,17 +34,6 @@ Kind = Literal["month", "quarter", "nine", "year"]
 KIND_NAMES = {"month": "Tháng", "quarter": "Quý", "nine": "9 tháng", "year": "Năm"}
 LEVEL_ORDER = ("nation", "ministries", "localities", "ministry", "province", "department")
 LEVEL_ORDER += ("district", "commune", "unknown")
-LEVEL_NAMES = {
-    "nation": "Toàn quốc",
-    "ministries": "Khối bộ, ngành",
-    "localities": "Khối địa phương",
-    "ministry": "Bộ, ngành",
-    "province": "Tỉnh, thành phố",
-    "department": "Sở, ngành",
-    "district": "Huyện",
-    "commune": "Xã",
-    "unknown": "Chưa rõ cấp",
-}
 TREND_STEPS = {"month": 12, "quarter": 8, "nine": 5, "year": 5}
 INDICATORS = (
     (
