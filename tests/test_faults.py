@@ -172,6 +172,15 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     inbox = settings_env.inbox_dir
     inbox.mkdir(parents=True)
     text_pdf(inbox / "scan.pdf", ["HO SO SO 9 THUA DAT 63"])
+
+    async def runs_of_scan() -> dict[str, int]:
+        """{task run id: run count} of every "scan scan.pdf" task run in Prefect's database,
+        which earlier tests in this process may share."""
+        async with get_client() as client:
+            runs = await client.read_task_runs()
+        return {str(r.id): r.run_count for r in runs if r.name == "scan scan.pdf"}
+
+    before = asyncio.run(runs_of_scan())
     stopped: list[bool] = []
     watcher = threading.Thread(
         target=stop_store_when_tesseract_runs, args=(settings_env.data_dir, stopped)
@@ -185,12 +194,9 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     assert "S3 unreachable" in summary.failed[0]["error"]
     assert (inbox / "scan.pdf").exists()
 
-    async def run_counts() -> list[int]:
-        async with get_client() as client:
-            runs = await client.read_task_runs()
-        return [r.run_count for r in runs if r.name == "scan scan.pdf"]
-
-    assert asyncio.run(run_counts()) == [1]  # read once: no retry redid the OCR
+    after = asyncio.run(runs_of_scan())
+    new_runs = [count for run_id, count in after.items() if run_id not in before]
+    assert new_runs == [1]  # read once: no retry redid the OCR
 
     again = ingest_inbox(str(inbox))
     assert [o.status for o in again.outcomes] == ["stored"] and not again.failed
