@@ -1,7 +1,8 @@
 """Finding stored documents by identifier or by the words on their pages.
 
 Full text is matched with or without Vietnamese diacritics: SQLite FTS5 over folded text (đ
-folded as the index does), PostgreSQL text search over `sohoa_fold(text)`.
+folded as the index does), PostgreSQL text search over
+the stored `page.text_search` = `to_tsvector('simple', sohoa_fold(text))`.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ def _text_hits(
     )
     if session.get_bind().dialect.name == "postgresql":
         sql = text(
-            "SELECT p.scan_id, p.number FROM page p WHERE "
-            "to_tsvector('simple', sohoa_fold(p.text)) "
+            # text_search: the stored to_tsvector('simple', sohoa_fold(text)) (migration 0006)
+            "SELECT p.scan_id, p.number FROM page p WHERE p.text_search "
             f"@@ plainto_tsquery('simple', sohoa_fold(:q)){scope} LIMIT :n"
         )
         params = {"q": " ".join(words), "n": limit}

@@ -13,8 +13,9 @@
 - `document`: a document found in a stored scan: type, pages, fields, plus the fields search and
   reuse need as indexed columns (`citizen_id`, `gcn_serial`, `parcel_number`, `map_sheet`).
 - `page`: a recognised page and its text. Full-text index: SQLite FTS5 table `page_fts`
-  (external content, kept by triggers), PostgreSQL GIN index on
-  `to_tsvector('simple', sohoa_fold(text))` (sohoa_fold: diacritics and đ folded).
+  (external content, kept by triggers), PostgreSQL GIN index on the stored generated column
+  `text_search` = `to_tsvector('simple', sohoa_fold(text))` (sohoa_fold: diacritics and đ folded;
+  not a field here: the database computes it).
 - `reuse_link`: a document that matches an earlier digitized document of another dossier.
 - `event`: append-only log (UPDATE/DELETE refused by triggers): what happened to which scan, by
   which tool version, with what outcome.
