@@ -105,6 +105,11 @@ def _text_hits(
         "" if offices is None else " AND p.scan_id IN (SELECT id FROM scan WHERE office_code IN :o)"
     )
     if session.get_bind().dialect.name == "postgresql":
+        # A plan for these words, every time: psycopg prepares a statement run five times, and
+        # PostgreSQL may then switch to a generic plan that cannot see how common the words are
+        # (at a million pages it scanned all of a common name's pages, ~1 s, instead of the
+        # office's). SET LOCAL: this transaction only.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         sql = text(
             # text_search: the stored to_tsvector('simple', sohoa_fold(text)) (migration 0006)
             "SELECT p.scan_id, p.number FROM page p WHERE p.text_search "

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import event, text
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models.db import make_engine, migrate, session_scope
 from models.scans import record_scan
-from models.search import search_documents
+from models.search import fold, search_documents
 from models.tables import Page
 
 OFFICES = ("000.01.24.H18", "000.02.24.H18")
@@ -97,3 +97,30 @@ def test_postgres_search_plan_never_folds_page_text(pg_engine):
         )
     assert "text_search" in plan, plan
     assert "translate(p.text" not in plan and "sohoa_fold(p.text" not in plan, plan
+
+
+def test_postgres_text_search_is_planned_for_its_words(pg_engine):
+    """psycopg prepares a statement executed five times and PostgreSQL may then reuse a generic
+    plan, blind to how common the words are (at the bench's million pages: a bitmap of every
+    page with a common name, ~1 s, instead of the office's few pages). Even on a connection
+    that prefers generic plans, each text search is planned for its own words."""
+    with session_scope(pg_engine) as s:
+        for n in range(1, 21):
+            _scan(s, n, OFFICES[n // len(NAMES) % 2], [f"Người nộp: {NAMES[n % len(NAMES)]}"])
+
+    @event.listens_for(pg_engine, "connect")
+    def _prefer_generic(dbapi_conn, _record) -> None:
+        dbapi_conn.execute("SET plan_cache_mode = force_generic_plan")
+
+    pg_engine.dispose()  # new connections, with the setting above
+    with pg_engine.connect() as conn:  # one connection, a transaction per search (as the app)
+        for name in NAMES * 3:
+            with Session(bind=conn) as s:
+                assert search_documents(s, text_query=fold(name), offices={OFFICES[0]})
+                s.commit()
+        plans = conn.exec_driver_sql(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE strpos(statement, 'text_search @@') > 0"
+        ).all()
+    assert plans, "psycopg did not prepare the statement: the test does not test anything"
+    assert all(generic == 0 and custom > 0 for generic, custom in plans), plans
