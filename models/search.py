@@ -7,6 +7,7 @@ the stored `page.text_search` = `to_tsvector('simple', sohoa_fold(text))`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -129,8 +130,10 @@ def _text_hits(
     return {(row[0], row[1]) for row in session.execute(sql, params)}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(value: str) -> str:
-    """Lower case without diacritics, đ as d: how the full-text indexes compare words."""
+    """Lower case without diacritics, đ as d: how the full-text indexes compare words.
+    Memoised: snippets fold every word of the pages shown, the same few thousand words."""
     decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

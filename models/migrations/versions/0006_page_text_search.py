@@ -8,6 +8,9 @@ lossy bitmap folded again. The same tsvector is now a stored generated column `t
 (computed once when a page is written, the value the index held), indexed by GIN; queries
 compare it directly. Results are unchanged: the column is the former index expression.
 
+Also an index on `scan.office_code`: every office-scoped query (search, review queue, status
+list) selected the office's scans by reading all of them.
+
 Upgrading rewrites `page` once (the fold of every page, as building the old index did).
 SQLite is unchanged (FTS5 `page_fts`).
 
@@ -29,6 +32,8 @@ EXPRESSION = "to_tsvector('simple', sohoa_fold(text))"
 
 
 def upgrade() -> None:
+    # the office's scans: what search, the review queue and the status list filter by
+    op.create_index("ix_scan_office_code", "scan", ["office_code"])
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(
@@ -40,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_scan_office_code", "scan")
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP INDEX IF EXISTS ix_page_text_search")
