@@ -99,7 +99,9 @@ def _text_hits(
 ) -> set[tuple[int, int]]:
     """(scan_id, page number) of pages whose text matches every word of the query, in scans of
     these offices (None: all; filtered here, so the limit counts only pages that may be shown)."""
-    words = [w for w in re.findall(r"\w+", query) if w]
+    # a word typed twice is one condition, not two: the same hits, but PostgreSQL would count
+    # its selectivity twice and plan for a rare query ('quang quang dong': 10x too few rows)
+    words = list(dict.fromkeys(w for w in re.findall(r"\w+", query) if w))
     if not words:
         return set()
     scope = (

@@ -47,6 +47,7 @@ def test_changed_page_text_is_found_by_its_new_words(engine):
     with session_scope(engine) as s:
         assert search_documents(s, text_query="nguyen van an") == []
         assert len(search_documents(s, text_query="tran thi binh")) == 1
+        assert len(search_documents(s, text_query="Bình tran thi binh")) == 1  # a word twice
         assert len(search_documents(s, text_query="quyet dinh", offices={OFFICES[0]})) == 1
         assert search_documents(s, text_query="quyet dinh", offices={OFFICES[1]}) == []
 
