@@ -32,7 +32,14 @@ from models.codes import parse_dossier_code
 from models.db import session_scope
 from models.events import log_event, mask_citizen_ids
 from sohoa.api import examples
-from sohoa.api.errors import ERROR_SCHEMA, ApiError, missing_scope, not_found, unauthorized
+from sohoa.api.errors import (
+    ERROR_SCHEMA,
+    ApiError,
+    missing_scope,
+    not_found,
+    unauthorized,
+    validation_error,
+)
 from sohoa.api.tokens import Identity, RateLimiter, identify, live_identity
 
 PREFIX = "/api/v1"
@@ -53,8 +60,7 @@ class ApiRoute(APIRoute):
             except ApiError as exc:
                 response = exc.response()
             except RequestValidationError as exc:
-                details = jsonable_encoder(exc.errors(), exclude={"input", "ctx"})
-                response = ApiError(400, "bad_request", "Yêu cầu không hợp lệ", details).response()
+                response = validation_error(exc).response()
             except HTTPException as exc:
                 response = ApiError(exc.status_code, "error", str(exc.detail)).response()
             who: Identity | None = getattr(request.state, "api_identity", None)
@@ -120,6 +126,7 @@ ERRORS = {
         (401, "No valid token"),
         (403, "Scope missing"),
         (404, "Not found"),
+        (422, "A parameter of the wrong type or out of range"),
     )
 }
 
