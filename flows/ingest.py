@@ -193,9 +193,9 @@ def _run_claimed(
                 summary.failed.append({"source": str(unit.relative), "error": reason})
                 log.error("%s: failed, left in place: %s", unit.relative, reason)
             progress.scan_finished(str(unit.relative), outcome.status if outcome else "failed")
-        from flows.webhooks import notify  # after the rows are recorded: never delays a scan
+        from flows.webhooks import notify  # after the rows are recorded: queued, sent apart
 
-        notify(engine, summary.outcomes)
+        notify(engine, summary.outcomes)  # never waits for a receiver
         engine.dispose()
 
 
