@@ -195,6 +195,9 @@ def test_rates_are_the_cli_numbers(api):
     assert got[0]["received"] == expected[0]["received"] >= 1
     bad = client.get("/api/v1/rates?period=soon", headers=_auth(bearers["a_read"]))
     assert bad.status_code == 400 and bad.json()["message"]
+    for level in ("", "galaxy"):  # an unknown level: the reason, not a server error
+        bad = client.get(f"/api/v1/rates?level={level}", headers=_auth(bearers["a_read"]))
+        assert bad.status_code == 400 and "unknown level" in bad.json()["details"]
 
 
 def test_every_call_is_an_event_with_the_token_name(api):

@@ -131,6 +131,7 @@ ERRORS = {
         (403, "Scope missing"),
         (404, "Not found"),
         (422, "A parameter of the wrong type or out of range"),
+        (429, "Over the token's rate limit"),
     )
 }
 
@@ -142,7 +143,11 @@ ERRORS = {
     "/register",
     summary="Upsert register rows (the same validation and upsert as `sohoa register import`)",
     openapi_extra={"requestBody": examples.REGISTER_BODY},
-    responses={200: examples.REGISTER_RESPONSE, **ERRORS},
+    responses={
+        200: examples.REGISTER_RESPONSE,
+        **ERRORS,
+        413: {**ERRORS[400], "description": "More than 10,000 rows"},
+    },
 )
 async def post_register(request: Request, who: Writer) -> JSONResponse:
     raw = await request.body()
@@ -391,7 +396,7 @@ def get_rates(
     try:
         with session_scope(request.app.state.engine) as session:
             rows = compute_rates(session, office=office, level=level, period=period)
-    except ValueError as exc:
+    except (ValueError, LookupError) as exc:  # a bad period; an unknown level
         raise ApiError(400, "bad_request", "Tham số không hợp lệ", str(exc)) from None
     return JSONResponse(jsonable_encoder([r.as_dict() for r in rows]))
 
@@ -437,7 +442,21 @@ def signed_link(request: Request) -> Identity:
 Linked = Annotated[Identity, Depends(signed_link)]
 
 
-@router.get("/scans/{scan_id}/files/{kind}", summary="Download (signed link from a dossier)")
+def _download(*media: str) -> dict:
+    """The answers of a signed download link: the file, or a JSON error (a link altered,
+    expired or of a revoked token: 401; the file gone or outside the token's offices: 404)."""
+    return {
+        200: {"description": "The file", "content": {m: {} for m in media}},
+        **{s: ERRORS[s] for s in (401, 404, 422)},
+    }
+
+
+@router.get(
+    "/scans/{scan_id}/files/{kind}",
+    summary="Download (signed link from a dossier)",
+    response_class=StreamingResponse,
+    responses=_download("application/pdf", "image/*"),
+)
 def download_scan_file(
     request: Request, scan_id: int, kind: Literal["original", "pdf"], who: Linked
 ) -> Response:
@@ -454,7 +473,12 @@ def download_scan_file(
     return _file(request, key, ctype, name)
 
 
-@router.get("/documents/{document_id}/pdf", summary="Download (signed link from a dossier)")
+@router.get(
+    "/documents/{document_id}/pdf",
+    summary="Download (signed link from a dossier)",
+    response_class=StreamingResponse,
+    responses=_download("application/pdf"),
+)
 def download_document(request: Request, document_id: int, who: Linked) -> Response:
     from sohoa.web import viewer
 
