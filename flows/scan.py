@@ -66,6 +66,8 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
     away: each step once, in that order. Bad input is quarantined with its reason (an Outcome,
     not an exception); outages raise, for the task's retries."""
     source = str(unit.relative)
+    if unit.refusal:  # a link or a hard link: quarantined as it is, nothing read
+        return _quarantine(unit, ctx, None, unit.refusal, log)
     try:
         sha = _identify(unit)
     except (BadInput, OSError) as exc:
