@@ -42,11 +42,14 @@ _IN_CHUNK = 500  # SHA-256s per IN (...) query
 
 @dataclass(frozen=True)
 class StoredScan:
-    """What fixity needs of a stored scan: its hash and the keys its row points to."""
+    """What fixity needs of a stored scan: its hash, its source's name and the keys its row
+    points to."""
 
     sha256: str
-    manifest_key: str | None
+    source_name: str
     original_key: str | None
+    digitized_prefix: str | None
+    manifest_key: str | None
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,16 @@ def outcomes(session: Session, shas: Iterable[str]) -> list[ScanOutcome]:
 
 
 def stored_scans(session: Session) -> list[StoredScan]:
-    """Every stored scan (the ones whose objects must exist), in row order."""
+    """Every stored scan (the ones whose objects must exist), in row order: what `sohoa verify`
+    checks."""
     rows = session.exec(
-        select(Scan.sha256, Scan.manifest_key, Scan.original_key)
+        select(
+            Scan.sha256,
+            Scan.source_name,
+            Scan.original_key,
+            Scan.digitized_prefix,
+            Scan.manifest_key,
+        )
         .where(Scan.status == STORED)
         .order_by(Scan.id)
     )
