@@ -1,7 +1,7 @@
 """Citizen IDs never leave the rows that hold them (issue 17): a generated dossier whose pages
-carry 12-digit CCCD numbers is ingested with every logger at DEBUG, then no full ID may appear
-in a log line, a Prefect task run name, an object key, or a URL the web app or the exchange API
-produces for that dossier (links, redirects)."""
+carry 12-digit CCCD numbers, its scan named after one of them, is ingested with every logger at
+DEBUG, then no full ID may appear in a log line, a Prefect task run name, an object key, or a
+URL the web app or the exchange API produces for that dossier (links, redirects)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,15 @@ from pathlib import Path
 import pytest
 
 _ID = re.compile(r"(?<!\d)(\d{12}|\d{9})(?!\d)")
+
+
+def test_log_masking_cuts_ids_and_spares_hashes():
+    from flows.privacy import mask_ids
+
+    sha = "0a001099012345b" + "1" * 49
+    assert mask_ids("CCCD 001099012345, CMND 123456789.") == "CCCD ********2345, CMND *****6789."
+    assert mask_ids(f"scan 001099012345.pdf sha {sha}") == f"scan ********2345.pdf sha {sha}"
+    assert mask_ids("1796621320 s, port 45749") == "1796621320 s, port 45749"
 
 
 def citizen_ids(truth_dir: Path) -> set[str]:
@@ -99,6 +108,8 @@ def test_citizen_ids_stay_out_of_logs_keys_and_urls(settings_env, s3_env, tmp_pa
     assert ids, "the generated dossier carries no citizen ID"
     code = truths[0].dossier_code
     shutil.copytree(tmp_path / "gen" / "inbox", settings.inbox_dir)
+    (scan,) = settings.inbox_dir.rglob("*.pdf")
+    scan.rename(scan.with_name(f"{sorted(ids)[0]}.pdf"))  # staff named it after the citizen
     (tmp_path / "empty").mkdir()
 
     ingest_inbox(str(tmp_path / "empty"))  # Prefect's logging is set up by its first run
