@@ -1,5 +1,5 @@
 """Faults injected into a running ingest (issue 17): a page process killed mid-page, two ingests
-on one inbox at once."""
+on one inbox at once, S3 stopped during the OCR and in the middle of the upload."""
 
 from __future__ import annotations
 
@@ -155,15 +155,26 @@ def stop_store_when_tesseract_runs(data_dir: Path, stopped: list[bool], timeout=
         time.sleep(0.05)
 
 
+def _scan_task_runs() -> dict[str, int]:
+    """{task run id: run count} of every "scan scan.pdf" task run in Prefect's database, which
+    earlier tests in this process may share."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def read() -> dict[str, int]:
+        async with get_client() as client:
+            runs = await client.read_task_runs()
+        return {str(r.id): r.run_count for r in runs if r.name == "scan scan.pdf"}
+
+    return asyncio.run(read())
+
+
 @pytest.mark.slow
 def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     """S3 stopped while the page is read: the scan fails once ("S3 unreachable"), no Prefect
     retry reads it again, it stays in the inbox; once S3 is back it is stored and verify finds
     nothing."""
-    import asyncio
-
-    from prefect.client.orchestration import get_client
-
     from flows.ingest import ingest_inbox
     from flows.verify import verify
     from sohoa.runtime import open_database, open_store, prefect_ready
@@ -173,14 +184,7 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     inbox.mkdir(parents=True)
     text_pdf(inbox / "scan.pdf", ["HO SO SO 9 THUA DAT 63"])
 
-    async def runs_of_scan() -> dict[str, int]:
-        """{task run id: run count} of every "scan scan.pdf" task run in Prefect's database,
-        which earlier tests in this process may share."""
-        async with get_client() as client:
-            runs = await client.read_task_runs()
-        return {str(r.id): r.run_count for r in runs if r.name == "scan scan.pdf"}
-
-    before = asyncio.run(runs_of_scan())
+    before = _scan_task_runs()
     stopped: list[bool] = []
     watcher = threading.Thread(
         target=stop_store_when_tesseract_runs, args=(settings_env.data_dir, stopped)
@@ -194,8 +198,7 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     assert "S3 unreachable" in summary.failed[0]["error"]
     assert (inbox / "scan.pdf").exists()
 
-    after = asyncio.run(runs_of_scan())
-    new_runs = [count for run_id, count in after.items() if run_id not in before]
+    new_runs = [count for run_id, count in _scan_task_runs().items() if run_id not in before]
     assert new_runs == [1]  # read once: no retry redid the OCR
 
     again = ingest_inbox(str(inbox))
@@ -222,21 +225,6 @@ def stop_store_after_puts(monkeypatch, data_dir: Path, after: int) -> list[str]:
 
     monkeypatch.setattr(ObjectStore, "put_file", put_then_maybe_stop)
     return written
-
-
-def _scan_task_runs() -> dict[str, int]:
-    """{task run id: run count} of every "scan scan.pdf" task run in Prefect's database, which
-    earlier tests in this process may share."""
-    import asyncio
-
-    from prefect.client.orchestration import get_client
-
-    async def read() -> dict[str, int]:
-        async with get_client() as client:
-            runs = await client.read_task_runs()
-        return {str(r.id): r.run_count for r in runs if r.name == "scan scan.pdf"}
-
-    return asyncio.run(read())
 
 
 @pytest.mark.slow
