@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from ocr import identifiers
 from ocr.classify import is_blank, is_unreadable, load_model, rule_scores, score_pages
 from ocr.classify.model import PageModel
+from ocr.classify.structure import evidence
 from ocr.errors import MissingDependency
-from ocr.fields import KEY_FIELDS, extract
+from ocr.fields import KEY_FIELDS, expected_fields, extract
 from ocr.fields.consensus import FREE_TEXT, Corpus, page_tokens, shared_fields, vote
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
@@ -23,6 +24,10 @@ from ocr.split import check_cover, split
 
 TYPE_REVIEW_THRESHOLD = 0.80  # document type confidence under this → review
 FIELD_REVIEW_THRESHOLD = 0.60  # key field confidence under this → review
+# fields of the document's type not found at all → review: chosen on training families by
+# bench/classify.py (wrong fields concentrate in documents that also lost others)
+FIELDS_MISSING_REVIEW = 2
+DOCUMENT_REVIEW_THRESHOLD = 0.70  # type x split confidence under this → review (same sweep)
 review_threshold = {"type": TYPE_REVIEW_THRESHOLD, "field": FIELD_REVIEW_THRESHOLD}
 
 
@@ -45,6 +50,8 @@ def _scores(pages: list[Page], model: PageModel | None, rules_only: bool):
 
 def _review(doc: Document, confidence_type: float) -> None:
     reasons = []
+    if doc.confidence < DOCUMENT_REVIEW_THRESHOLD:
+        reasons.append(f"document confidence {doc.confidence:.2f} < {DOCUMENT_REVIEW_THRESHOLD}")
     if confidence_type < TYPE_REVIEW_THRESHOLD:
         reasons.append(f"type confidence {confidence_type:.2f} < {TYPE_REVIEW_THRESHOLD}")
     for key in KEY_FIELDS.get(doc.doc_type, ()):
@@ -52,6 +59,9 @@ def _review(doc: Document, confidence_type: float) -> None:
             reasons.append(f"missing {key}")
         elif doc.field_details[key]["confidence"] < FIELD_REVIEW_THRESHOLD:
             reasons.append(f"low confidence {key}")
+    missing = [k for k in expected_fields(doc.doc_type) if k not in doc.fields]
+    if len(missing) >= FIELDS_MISSING_REVIEW:
+        reasons.append(f"{len(missing)} fields not found")
     code = doc.fields.get("dossier_code")
     if code is not None and identifiers.parse_dossier_code(str(code)) is None:
         reasons.append("dossier code invalid")
@@ -105,6 +115,9 @@ def understand(
     for doc, seg in zip(documents, segments, strict=True):
         doc_pages = [pages[i] for i in seg.pages]
         _review(doc, seg.type_confidence)
+        if doc.doc_type == "khac" and not _opens(doc_pages):
+            doc.review_reasons.append("no type and no sign of a document's first page")
+            doc.needs_review = True
         unreadable = [p.number for p in doc_pages if is_unreadable(p)]
         if unreadable:
             doc.review_reasons.append(f"unreadable page(s) {unreadable}")
@@ -129,6 +142,19 @@ def understand(
     if parsed is not None:
         _check_dates(documents, parsed.received_date)
     return Understanding(pages, documents, dossier_code, office_code)
+
+
+def _opens(doc_pages: list[Page]) -> bool:
+    """`khac` needs evidence of its own: its first page opens a paper (motto, issuer, form
+    number, a letter's opening, page 1); otherwise the model was unsure, not sure of `khac`."""
+    from ocr.classify.rules import generic_title
+    from ocr.classify.scores import opens_letter
+
+    first = next((p for p in doc_pages if not is_blank(p)), None)
+    if first is None:
+        return True
+    text = first.text or ""
+    return evidence(text, generic_title(text)).opens or opens_letter(text)
 
 
 LATEST_AFTER_RECEPTION = timedelta(days=400)  # a result is issued within months, not years

@@ -13,7 +13,8 @@ import numpy as np
 from ocr import identifiers
 from ocr.classify.features import PageInput, is_blank_text
 from ocr.classify.model import DEFAULT_PATH, PageModel
-from ocr.classify.rules import DOC_TYPES, RuleResult, classify_page
+from ocr.classify.rules import DOC_TYPES, RuleResult, classify_page, generic_title
+from ocr.classify.structure import evidence
 from ocr.errors import MissingDependency
 from ocr.result import Page
 from ocr.split import PageScores
@@ -111,8 +112,9 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
         letter = not rules.has_title and opens_letter(page.text or "")
         if letter:
             s = max(s, LETTER_START)
-        p = combine(probs[row[i]], s, rules, letter)
         forced = _receipt_start(page)
+        s = structural_start(page.text or "", s, rules, letter or forced)
+        p = combine(probs[row[i]], s, rules, letter)
         if forced and p[DOC_TYPES.index("phieu_tiep_nhan")] < 0.5:
             forced = False  # a dossier code quoted in another document's text
         weight = 1.0 if s >= 0.5 or forced else CONTINUATION_WEIGHT
@@ -125,6 +127,22 @@ UNTITLED_START_BOOST = 2.5  # log-odds for `khac` on a page that starts a docume
 CONTINUATION_WEIGHT = 0.15
 LETTER_KHAC_BOOST = 5.0
 LETTER_START = 0.85  # P(start) of a page opening like a letter (date line / "Kính gửi" on top)
+
+
+NO_EVIDENCE_START = 0.1  # P(start) cap of a page with no sign of a document's first page
+CONTINUES_START = 0.02  # P(start) of a page numbered 2.., an appendix, a signature-only page
+OPENS_START = 0.6  # P(start) floor of a page under the motto, a title, a form number, ...
+
+
+def structural_start(text: str, p_start: float, rules: RuleResult, opened: bool) -> float:
+    """The model's P(start) bounded by the page's structure: a page opens a document only on
+    positive evidence (ocr.classify.structure) and continues one on evidence of continuing."""
+    ev = evidence(text, rules.has_title or generic_title(text))
+    if ev.continues and not rules.has_title:
+        return min(p_start, CONTINUES_START)
+    if ev.opens or opened:
+        return max(p_start, OPENS_START)
+    return min(p_start, NO_EVIDENCE_START)
 
 
 def opens_letter(text: str) -> bool:
