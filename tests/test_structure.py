@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from ocr.classify.structure import evidence, page_number, signature_only
+from ocr.classify.structure import evidence, number_opens, page_number, signature_only
 from ocr.result import Page
 from ocr.understand import understand
 
@@ -121,3 +121,75 @@ def test_a_document_that_lost_most_of_its_fields_goes_to_review():
     assert doc.needs_review and any("fields not found" in r for r in doc.review_reasons)
     full = understand([Page(number=1, text=DECISION)]).documents[0]
     assert not any("fields not found" in r for r in full.review_reasons)
+
+
+# An EIA report as the ingest test's generator prints it (OCR text, abridged): an unnumbered cover
+# page under the report's title, then the body numbered from 1 ("Trang 1/4" at the bottom).
+REPORT_COVER = """CÔNG TY CP THÁI BÌNH DƯƠNG
+BÁO CÁO
+ĐÁNH GIÁ TÁC ĐỘNG MÔI TRƯỜNG
+của dự án
+NHÀ MÁY CHẾ BIẾN GỖ XUẤT KHẨU DIỄN CHÂU
+Địa điểm: Số 226, ngõ 52, đường Võ Nguyên Giáp, thị trấn
+Diễn Châu, huyện Diễn Châu, tỉnh Nghệ An
+
+CHỦ DỰ ÁN
+Công ty CP Thái Bình Dương
+
+ĐƠN VỊ TƯ VẤN
+
+Nghệ An, tháng 11 năm 2024"""
+REPORT_BODY_1 = """MỞ ĐẦU
+1. Xuất xứ của dự án
+Nhà máy chế biến gỗ xuất khẩu Diễn Châu do Công ty CP Thái Bình Dương làm chủ
+đầu tư được thực hiện tại Số 226, ngõ 52, đường Võ Nguyên Giáp, thị trấn Diễn
+Châu, huyện Diễn Châu, tỉnh Nghệ An. Dự án thuộc loại hình dự án đầu tư mới, có
+quy mô, công suất 21300 m² sản phẩm/năm, phù hợp với quy hoạch phát triển kinh
+tế - xã hội của địa phương.
+Căn cứ Luật Bảo vệ môi trường năm 2020, dự án thuộc đối tượng phải lập báo cáo
+đánh giá tác động môi trường trình cơ quan có thẩm quyền thẩm định và phê duyệt.
+2. Căn cứ pháp lý và kỹ thuật của việc thực hiện đánh giá tác động môi trường
+Báo cáo được lập trên cơ sở Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020,
+Nghị định số 08/2022/NĐ-CP, Thông tư số 02/2022/TT-BTNMT và các quy chuẩn kỹ
+CHƯƠNG 3. ĐÁNH GIÁ, DỰ BÁO TÁC ĐỘNG MÔI TRƯỜNG
+Bảng 3.1. Nồng độ các chất ô nhiễm trong khí thải
+Trang 1/4"""
+REPORT_BODY_2 = """STT Chất ô nhiễm Đơn vị Nồng độ dự báo | QCVN 19:2009/BTNMT
+1 NH3 21,2 50
+2 SO2 226,9 500
+3 Bụi tổng 45,8 200
+4 H2S 15
+3.1. Tác động do khí thải lò hơi
+Nguồn phát sinh khí thải chủ yếu từ khí thải lò hơi trong quá trình thi công và
+vận hành nhà máy chế biến gỗ xuất khẩu Diễn Châu. Tải lượng ước tính khoảng
+29,02 kg/ngày. Đối tượng chịu tác động là chất lượng không khí xung quanh. Mức
+độ tác động được đánh giá là nhỏ, mang tính cục bộ và có thể kiểm soát được.
+3.2. Tác động do sự cố cháy nổ và rò rỉ hóa chất
+Nguồn phát sinh sự cố chủ yếu từ sự cố cháy nổ và rò rỉ hóa chất trong quá trình
+Trang 2/4"""
+
+
+def test_a_report_body_numbered_from_1_after_its_unnumbered_cover_continues_the_report():
+    texts = (REPORT_COVER, REPORT_BODY_1, REPORT_BODY_2)
+    result = understand([Page(number=n, text=t) for n, t in enumerate(texts, 1)])
+    assert [(d.doc_type, d.pages) for d in result.documents] == [("bao_cao_dtm", [1, 2, 3])]
+
+
+def test_a_page_1_opens_a_document_when_the_numbering_restarts_or_the_type_changes():
+    body = evidence(REPORT_BODY_1)
+    assert body.page_number == 1 and not body.strong
+    cover, numbered = evidence(REPORT_COVER, has_title=True), evidence(LATER)
+    assert not number_opens(body, cover, same_type=True)  # after its own cover
+    assert number_opens(body, cover, same_type=False)  # after another type's unnumbered page
+    assert number_opens(body, numbered, same_type=True)  # numbering restarts: 2 then 1
+    assert number_opens(body, None, same_type=True)  # the first page
+    titled = evidence(DECISION + "\nTrang 1/2", has_title=True)
+    assert titled.strong and number_opens(titled, cover, same_type=True)
+
+
+def test_a_titled_page_1_after_a_report_cover_still_opens_a_document():
+    pages = [Page(number=1, text=REPORT_COVER), Page(number=2, text=REPORT_BODY_1),
+             Page(number=3, text=DECISION + "\nTrang 1/2")]  # fmt: skip
+    result = understand(pages)
+    assert [d.pages for d in result.documents] == [[1, 2], [3]]
+    assert [d.doc_type for d in result.documents] == ["bao_cao_dtm", "quyet_dinh"]

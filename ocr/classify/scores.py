@@ -5,6 +5,7 @@ apart (they carry no evidence and are attached to a neighbour)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ocr import identifiers
 from ocr.classify.features import PageInput, is_blank_text
 from ocr.classify.model import DEFAULT_PATH, PageModel
 from ocr.classify.rules import DOC_TYPES, RuleResult, classify_page, generic_title
-from ocr.classify.structure import evidence
+from ocr.classify.structure import Evidence, evidence, number_opens
 from ocr.errors import MissingDependency
 from ocr.result import Page
 from ocr.split import PageScores
@@ -103,6 +104,7 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
     content = [i for i, p in enumerate(pages) if not (is_blank(p) or is_unreadable(p))]
     probs, starts = model.predict([_page_input(pages[i]) for i in content])
     row = {i: k for k, i in enumerate(content)}
+    previous: tuple[Evidence, int] | None = None  # the last content page's evidence and type
     for i, page in enumerate(pages):
         if i not in row:
             scores.append(PageScores(np.full(len(DOC_TYPES), 1 / len(DOC_TYPES)), 0.0, True))
@@ -113,8 +115,15 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
         if letter:
             s = max(s, LETTER_START)
         forced = _receipt_start(page)
-        s = structural_start(page.text or "", s, rules, letter or forced)
+        text = page.text or ""
+        ev = evidence(text, rules.has_title or generic_title(text))
+        if ev.page_number == 1 and not ev.strong and previous is not None:
+            kind = int(np.argmax(combine(probs[row[i]], 0.0, rules, letter)))
+            if not number_opens(ev, previous[0], same_type=kind == previous[1]):
+                ev = replace(ev, page_number=None)  # a report's body after its cover
+        s = structural_start(ev, s, rules, letter or forced)
         p = combine(probs[row[i]], s, rules, letter)
+        previous = (ev, int(np.argmax(p)))
         if forced and p[DOC_TYPES.index("phieu_tiep_nhan")] < 0.5:
             forced = False  # a dossier code quoted in another document's text
         weight = 1.0 if s >= 0.5 or forced else CONTINUATION_WEIGHT
@@ -134,10 +143,9 @@ CONTINUES_START = 0.02  # P(start) of a page numbered 2.., an appendix, a signat
 OPENS_START = 0.6  # P(start) floor of a page under the motto, a title, a form number, ...
 
 
-def structural_start(text: str, p_start: float, rules: RuleResult, opened: bool) -> float:
+def structural_start(ev: Evidence, p_start: float, rules: RuleResult, opened: bool) -> float:
     """The model's P(start) bounded by the page's structure: a page opens a document only on
     positive evidence (ocr.classify.structure) and continues one on evidence of continuing."""
-    ev = evidence(text, rules.has_title or generic_title(text))
     if ev.continues and not rules.has_title:
         return min(p_start, CONTINUES_START)
     if ev.opens or opened:

@@ -8,6 +8,7 @@ theo Quyết định số …"), or a page numbered 2, 3, … continues the docu
 
     ev = evidence(text, has_title=True)
     ev.opens, ev.continues
+    number_opens(ev, previous_ev, same_type=True)  # a page 1 with nothing else: a restart?
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ class Evidence:
     signature_only: bool  # little but a signature block (and "Nơi nhận")
 
     @property
+    def strong(self) -> bool:
+        """A sign of a start other than the page number: motto, title, form number, issuer."""
+        return self.motto or self.title or self.form_number or self.issuer
+
+    @property
     def opens(self) -> bool:
         """Positive evidence that a document starts here."""
         if self.page_number is not None and self.page_number > 1 or self.appendix:
@@ -76,6 +82,17 @@ def evidence(text: str, has_title: bool = False) -> Evidence:
         appendix=appendix,
         signature_only=signature_only(lines),
     )
+
+
+def number_opens(ev: Evidence, previous: Evidence | None, same_type: bool) -> bool:
+    """Does a page numbered 1 open a document? On its own the number is weak evidence: a
+    report's cover (and its table of contents) is unnumbered and the body starts at "Trang 1".
+    So a page 1 with no other sign of a start (`strong`) opens one only when the numbering
+    restarts (the page before carries a number of its own) or its type differs from the page
+    before; `previous` is the evidence of the page before (None: this is the first page)."""
+    if ev.page_number != 1 or ev.strong or previous is None:
+        return ev.page_number == 1 or ev.strong
+    return previous.page_number is not None or not same_type
 
 
 def page_number(lines: list[str]) -> int | None:
