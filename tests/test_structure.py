@@ -193,3 +193,23 @@ def test_a_titled_page_1_after_a_report_cover_still_opens_a_document():
     result = understand(pages)
     assert [d.pages for d in result.documents] == [[1, 2], [3]]
     assert [d.doc_type for d in result.documents] == ["bao_cao_dtm", "quyet_dinh"]
+
+
+def test_review_marks_unsure_boundaries_and_khac_not_every_unsure_type():
+    """Chosen on training families (bench/classify.py): the split confidence carries over to
+    unseen families, the type confidence is low on every unseen wording, right or wrong."""
+    from ocr.result import Document
+    from ocr.understand import _review
+
+    fields = {"document_number": "123/QĐ-UBND", "issue_date": "2024-03-12", "subject": "V/v"}
+    details = {k: {"page": 1, "confidence": 0.9} for k in fields}
+    doc = Document("quyet_dinh", [1, 2], 0.6, dict(fields), dict(details))
+    _review(doc, confidence_type=0.99, confidence_split=0.6)
+    assert doc.needs_review and doc.review_reasons == ["split confidence 0.60 < 0.7"]
+    doc = Document("quyet_dinh", [1, 2], 0.6, dict(fields), dict(details))
+    _review(doc, confidence_type=0.6, confidence_split=0.99)
+    assert not doc.needs_review
+    _review(doc, confidence_type=0.3, confidence_split=0.99)
+    assert doc.review_reasons == ["type confidence 0.30 < 0.5"]
+    letter = understand([Page(number=1, text=LETTER)]).documents[0]
+    assert letter.needs_review and "no listed type" in letter.review_reasons
