@@ -148,6 +148,7 @@ def understand(
     parsed = identifiers.parse_dossier_code(str(dossier_code)) if dossier_code else None
     if parsed is not None:
         _check_dates(documents, parsed.received_date)
+    _mark_before_stray_pages(documents, pages)
     confidences = [(s.type_confidence, s.split_confidence) for s in segments]
     return Understanding(pages, documents, dossier_code, office_code, confidences)
 
@@ -162,7 +163,21 @@ def _opens(doc_pages: list[Page]) -> bool:
     if first is None:
         return True
     text = first.text or ""
-    return evidence(text, generic_title(text)).opens or opens_letter(text)
+    ev = evidence(text, generic_title(text))
+    return (ev.opens or opens_letter(text)) and not ev.continues
+
+
+def _mark_before_stray_pages(documents: list[Document], pages: list[Page]) -> None:
+    """A `khac` piece without evidence of its own start (a signature tail, an appendix, an
+    untitled page split off) most likely belongs to the document before it: that document
+    lost pages, so it goes to review too."""
+    by_number = {p.number: p for p in pages}
+    for before, doc in zip(documents, documents[1:], strict=False):
+        if doc.doc_type != "khac" or before.needs_review:
+            continue
+        if not _opens([by_number[n] for n in doc.pages]):
+            before.review_reasons.append(f"pages {doc.pages} after it may be its own")
+            before.needs_review = True
 
 
 LATEST_AFTER_RECEPTION = timedelta(days=400)  # a result is issued within months, not years

@@ -213,3 +213,12 @@ def test_review_marks_unsure_boundaries_and_khac_not_every_unsure_type():
     assert doc.review_reasons == ["type confidence 0.30 < 0.5"]
     letter = understand([Page(number=1, text=LETTER)]).documents[0]
     assert letter.needs_review and "no listed type" in letter.review_reasons
+
+
+def test_noise_marks_are_not_the_motto_and_a_noisy_appendix_title_is_read():
+    """partial_ratio finds a lone mark anywhere in the motto: a signature tail under scan noise
+    ("î", "2") read as a page under the national motto and opened a document."""
+    tail = evidence("î\n2\nKim Chung ngày 16 tháng 6 năm 2022\nNGƯỜI VIẾT ĐƠN\n(Ký, ghi rõ họ tên)")
+    assert not tail.motto and tail.signature_only
+    assert evidence("Độc lập Tự do Hạnh phúc\nx").motto  # hyphens lost
+    assert evidence("Phụ 1ục1\nSTT Nội dung Ghi chú").appendix  # l read as 1

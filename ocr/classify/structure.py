@@ -22,12 +22,13 @@ from ocr.fields.text import fold
 
 HEAD_LINES = 8
 MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc")
+_MOTTO_BARE = tuple(" ".join(re.sub(r"[^a-z ]", " ", m).split()) for m in MOTTO)
 _ISSUER = re.compile(
     r"^(?:uy ban nhan dan|ubnd|so tai nguyen|van phong dang ky|chi nhanh van phong|bo |cuc "
     r"|phong tai nguyen|chi cuc|tong cuc)"
 )
 _FORM_NO = re.compile(r"^\s*m[a-z]u\s*(?:so)?\s*[:.]?\s*\d{1,2}[a-z]?\s*/", re.M)
-_APPENDIX = re.compile(r"^\s*phu\s*luc\b|\(?\s*kem theo\s+[^\n]{0,80}\bso\b", re.M)
+_APPENDIX = re.compile(r"^\s*phu\s*[l1i]\s*uc(?:\b|\d)|\(?\s*kem theo\s+[^\n]{0,80}\bso\b", re.M)
 _SIGNATURE = re.compile(
     r"^\s*(?:kt\.|tm\.|tl\.|q\.|nguoi lap|nguoi ke khai|nguoi viet don|giam doc|pho giam doc"
     r"|chu tich|pho chu tich|chanh van phong|noi nhan|cong chung vien|ben [ab]\b|loi chung"
@@ -69,7 +70,7 @@ class Evidence:
 def evidence(text: str, has_title: bool = False) -> Evidence:
     lines = [fold(ln).strip() for ln in text.splitlines() if ln.strip()]
     head = lines[:HEAD_LINES]
-    motto = any(fuzz.partial_ratio(m, ln) >= 85 and len(ln) < 60 for ln in head for m in MOTTO)
+    motto = any(is_motto(ln) for ln in head)
     issuer = any(_ISSUER.match(ln) for ln in head[:4])
     form = bool(_FORM_NO.search("\n".join(head[:4])))
     appendix = bool(_APPENDIX.search("\n".join(head[:5])))
@@ -93,6 +94,15 @@ def number_opens(ev: Evidence, previous: Evidence | None, same_type: bool) -> bo
     if ev.page_number != 1 or ev.strong or previous is None:
         return ev.page_number == 1 or ev.strong
     return previous.page_number is not None or not same_type
+
+
+def is_motto(line: str) -> bool:
+    """A line of the national motto (folded). partial_ratio aligns the shorter string inside the
+    longer: a stray mark or a digit would match anywhere, so the line must be about as long."""
+    bare = " ".join(re.sub(r"[^a-z ]", " ", line).split())
+    return len(line) < 60 and any(
+        len(bare) >= 0.7 * len(m) and fuzz.partial_ratio(m, bare) >= 85 for m in _MOTTO_BARE
+    )
 
 
 def page_number(lines: list[str]) -> int | None:
