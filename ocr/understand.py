@@ -168,16 +168,17 @@ def _opens(doc_pages: list[Page]) -> bool:
 
 
 def _mark_before_stray_pages(documents: list[Document], pages: list[Page]) -> None:
-    """A `khac` piece without evidence of its own start (a signature tail, an appendix, an
-    untitled page split off) most likely belongs to the document before it: that document
-    lost pages, so it goes to review too."""
+    """A document whose first page shows no start of its own (a signature tail, an appendix,
+    an untitled page split off) most likely belongs to the document before it: both go to
+    review (the split put a boundary where the paper shows none)."""
     by_number = {p.number: p for p in pages}
     for before, doc in zip(documents, documents[1:], strict=False):
-        if doc.doc_type != "khac" or before.needs_review:
+        if _opens([by_number[n] for n in doc.pages]):
             continue
-        if not _opens([by_number[n] for n in doc.pages]):
-            before.review_reasons.append(f"pages {doc.pages} after it may be its own")
-            before.needs_review = True
+        for d in (before, doc):
+            if not d.needs_review:
+                d.review_reasons.append(f"no sign of a start on page {doc.pages[0]}")
+                d.needs_review = True
 
 
 LATEST_AFTER_RECEPTION = timedelta(days=400)  # a result is issued within months, not years

@@ -222,3 +222,9 @@ def test_noise_marks_are_not_the_motto_and_a_noisy_appendix_title_is_read():
     assert not tail.motto and tail.signature_only
     assert evidence("Độc lập Tự do Hạnh phúc\nx").motto  # hyphens lost
     assert evidence("Phụ 1ục1\nSTT Nội dung Ghi chú").appendix  # l read as 1
+
+
+def test_a_noisy_signature_tail_is_read_as_one():
+    """Specks above the page number and a minister's signature block ("THỨ TRƯỞNG")."""
+    tail = evidence("ầ î =\n3\nNơinhận:\n- Như Điều 3;\n- Lưu: VT.\nTHỨ TRƯỞNG\nLương Minh Toàn")
+    assert tail.page_number == 3 and tail.signature_only and tail.continues

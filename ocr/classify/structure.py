@@ -31,9 +31,11 @@ _FORM_NO = re.compile(r"^\s*m[a-z]u\s*(?:so)?\s*[:.]?\s*\d{1,2}[a-z]?\s*/", re.M
 _APPENDIX = re.compile(r"^\s*phu\s*[l1i]\s*uc(?:\b|\d)|\(?\s*kem theo\s+[^\n]{0,80}\bso\b", re.M)
 _SIGNATURE = re.compile(
     r"^\s*(?:kt\.|tm\.|tl\.|q\.|nguoi lap|nguoi ke khai|nguoi viet don|giam doc|pho giam doc"
-    r"|chu tich|pho chu tich|chanh van phong|noi nhan|cong chung vien|ben [ab]\b|loi chung"
+    r"|chu tich|pho chu tich|chanh van phong|noi\s*nhan|(?:thu |pho )?truong(?: phong)?$"
+    r"|cong chung vien|ben [ab]\b|loi chung"
     r"|\(ky,? ghi ro|\(ky va ghi ro|\(ky ten)"
 )
+_SPECKS = re.compile(r"[^a-z0-9]*(?:[a-z][^a-z0-9]+)*[a-z]?[^a-z0-9]*")  # no 2 letters together
 _PAGE_TOP = re.compile(r"^\s*[-–]?\s*(\d{1,3})\s*[-–]?\s*$")
 _PAGE_WORD = re.compile(r"\btrang\s*(\d{1,3})\s*(?:/\s*(\d{1,3}))?")
 
@@ -106,7 +108,9 @@ def is_motto(line: str) -> bool:
 
 
 def page_number(lines: list[str]) -> int | None:
-    """A page number: a lone number on the first line (top centre) or the last, or 'Trang i/n'."""
+    """A page number: a lone number on the first line (top centre) or the last, or 'Trang i/n'.
+    Scan specks above or below it ("a i =": no word of two letters) are passed over."""
+    lines = [ln for ln in lines if not _SPECKS.fullmatch(ln)]
     if not lines:
         return None
     for ln in (lines[-1], lines[0]):
