@@ -114,7 +114,7 @@ def _text_hits(
         # office's). SET LOCAL: this transaction only.
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         sql = text(
-            # text_search: the stored to_tsvector('simple', sohoa_fold(text)) (migration 0006)
+            # text_search: the stored to_tsvector('simple', sohoa_fold(text)) (migration 0007)
             "SELECT p.scan_id, p.number FROM page p WHERE p.text_search "
             f"@@ plainto_tsquery('simple', sohoa_fold(:q)){scope} LIMIT :n"
         )

@@ -90,7 +90,7 @@ class Scan(SQLModel, table=True):
     sha256: str = Field(max_length=64, unique=True)
     source_name: str = ""
     dossier_code: str | None = Field(default=None, foreign_key="dossier.code", index=True)
-    office_code: str | None = Field(default=None, index=True)  # ix_scan_office_code (0006)
+    office_code: str | None = Field(default=None, index=True)  # ix_scan_office_code (0007)
     status: str = Field(default=STORED, max_length=12)
     page_count: int = 0
     original_key: str | None = None

@@ -1,7 +1,7 @@
 """The full-text index behind `search_documents` (issue 19's bench: a million pages).
 
 PostgreSQL keeps the folded tsvector of each page in the stored column `page.text_search`
-(migration 0006) so that no query folds page text: `sohoa_fold` costs ~1.5 ms a page, and a
+(migration 0007) so that no query folds page text: `sohoa_fold` costs ~1.5 ms a page, and a
 plan that folded an office's pages one by one took seconds at the bench's size."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def pg_engine(pg_url):
 def test_postgres_search_plan_never_folds_page_text(pg_engine):
     """The statement `search_documents` runs for an office-scoped, diacritic-free query is
     planned without `sohoa_fold` (inlined as `translate`) over `page.text`: before migration
-    0006 the index was on that expression, and the planner (which costs the fold as one
+    0007 the index was on that expression, and the planner (which costs the fold as one
     operator) chose to walk the office's pages and fold each one."""
     with session_scope(pg_engine) as s:
         for n in range(1, 121):

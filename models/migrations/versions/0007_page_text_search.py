@@ -14,8 +14,8 @@ list) selected the office's scans by reading all of them.
 Upgrading rewrites `page` once (the fold of every page, as building the old index did).
 SQLite is unchanged (FTS5 `page_fts`).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
