@@ -10,16 +10,11 @@ alone. `install()` is called by `flows.prefect_env.configure`, before Prefect st
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
-_ID = re.compile(r"(?<![0-9a-f])(?:\d{12}|\d{9})(?![0-9a-f])")
+from ocr.identifiers import mask_id_numbers as mask_ids
+
 _installed = False
-
-
-def mask_ids(text: str) -> str:
-    """`text` with every CCCD/CMND-shaped number cut to its last 4 digits."""
-    return _ID.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
 
 
 def install() -> None:
@@ -35,8 +30,9 @@ def install() -> None:
             message = record.getMessage()
         except Exception:  # a malformed record: logging reports it as it always did
             return record
-        if _ID.search(message):
-            record.msg, record.args = mask_ids(message), ()
+        masked = mask_ids(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
         return record
 
     logging.setLogRecordFactory(masked_record)

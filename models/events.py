@@ -6,14 +6,12 @@ before they reach a row: the log is read by people who need not see them.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlmodel import Session
 
 from models.tables import Event
-
-_ID_RUN = re.compile(r"(?<!\d)\d{8}(\d{4})(?!\d)")
+from ocr.identifiers import mask_id_numbers
 
 
 def log_event(
@@ -42,9 +40,10 @@ def log_event(
 
 
 def mask_citizen_ids(value: Any) -> Any:
-    """Mask 12-digit citizen IDs anywhere in an event detail (keep the last 4 digits)."""
+    """Mask citizen IDs (CCCD and CMND) anywhere in an event detail (keep the last 4 digits),
+    by the same rule as log lines."""
     if isinstance(value, str):
-        return _ID_RUN.sub(lambda m: "********" + m.group(1), value)
+        return mask_id_numbers(value)
     if isinstance(value, dict):
         return {k: mask_citizen_ids(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -198,6 +198,17 @@ def mask_id(s: str) -> str:
     return "*" * max(0, len(s) - 4) + s[-4:]
 
 
+# A 12-digit CCCD or 9-digit CMND number standing alone: not a run of digits inside a longer
+# number or inside hexadecimal (a SHA-256 in a log line or an event's detail).
+_ID_NUMBER = re.compile(r"(?<![0-9a-f])(?:\d{12}|\d{9})(?![0-9a-f])")
+
+
+def mask_id_numbers(text: str) -> str:
+    """`text` with every CCCD/CMND-shaped number cut to its last 4 digits (`********2345`): the
+    one rule for log lines, run names and the event table."""
+    return _ID_NUMBER.sub(lambda m: mask_id(m.group()), text)
+
+
 # --- Certificate serial -----------------------------------------------------------------------
 
 _SERIAL_LOOSE = re.compile(

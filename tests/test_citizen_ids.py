@@ -26,6 +26,18 @@ def test_log_masking_cuts_ids_and_spares_hashes():
     assert mask_ids("1796621320 s, port 45749") == "1796621320 s, port 45749"
 
 
+def test_event_details_follow_the_log_rule():
+    """The event table masks CMND numbers too, and leaves a hash's digit run alone."""
+    from models.events import mask_citizen_ids
+
+    sha = "0a001099012345b" + "1" * 49
+    detail = {"ids": ["CMND 123456789", "001099012345"], "sha256": sha}
+    assert mask_citizen_ids(detail) == {
+        "ids": ["CMND *****6789", "********2345"],
+        "sha256": sha,
+    }
+
+
 def citizen_ids(truth_dir: Path) -> set[str]:
     """Every CCCD/CMND number the generator put on the dossier's pages (truth fields)."""
     found: set[str] = set()
