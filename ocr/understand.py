@@ -52,6 +52,8 @@ def _review(doc: Document, confidence_type: float) -> None:
             reasons.append(f"missing {key}")
         elif doc.field_details[key]["confidence"] < FIELD_REVIEW_THRESHOLD:
             reasons.append(f"low confidence {key}")
+    for key, details in doc.field_details.items():
+        reasons.extend(f"{key} check: {problem}" for problem in details.get("problems", ()))
     code = doc.fields.get("dossier_code")
     if code is not None and identifiers.parse_dossier_code(str(code)) is None:
         reasons.append("dossier code invalid")
