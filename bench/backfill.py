@@ -63,6 +63,8 @@ POOL = "bench-backfill"
 PYTHON = sys.executable
 CORES = os.cpu_count() or 1
 TARGET = 1.10  # issue 6: the local flow within 10% of the plain `sohoa ocr` sum
+ARCHIVE_PAGES = 10_000_000  # issue 20: the projection's archive ...
+ARCHIVE_DAYS = 30  # ... digitised in this many days, round the clock
 
 
 @dataclass
@@ -443,6 +445,46 @@ def summarise(runs: list[Run], pages: int) -> list[dict]:
     return rows
 
 
+def scale_out(rows: list[dict]) -> list[dict]:
+    """Pages per core-hour of every flow row, and the cores and 2-core workers that would read
+    ARCHIVE_PAGES in ARCHIVE_DAYS at that rate. A core-hour is an hour of one of this machine's
+    cores, busy or not (wall time x cores), so idle waits and Prefect's overhead count against
+    the rate; the CPU-hour figure counts only the CPU the run actually used."""
+    need_per_hour = ARCHIVE_PAGES / (ARCHIVE_DAYS * 24)
+    out = []
+    for row in rows:
+        if row["mode"].startswith("ocr") or row["cpu_s"] is None:
+            continue
+        per_core_hour = row["pages"] * 3600 / (row["wall_s"] * CORES)
+        cores = math.ceil(need_per_hour / per_core_hour)
+        out.append(
+            {
+                "mode": row["mode"],
+                "workers": row["workers"],
+                "pages_per_core_hour": round(per_core_hour),
+                "pages_per_cpu_hour": round(row["pages"] * 3600 / row["cpu_s"]),
+                "cores_for_archive": cores,
+                "workers_2_cores_for_archive": math.ceil(cores / 2),
+            }
+        )
+    return out
+
+
+def print_scale_out(rows: list[dict]) -> None:
+    need = ARCHIVE_PAGES / (ARCHIVE_DAYS * 24)
+    print(f"\nscale-out: {ARCHIVE_PAGES:,} pages in {ARCHIVE_DAYS} days = {need:,.0f} pages/hour")
+    print(
+        f"{'mode':<30}{'workers':>8}{'pages/core-h':>14}{'pages/CPU-h':>13}"
+        f"{'cores':>7}{'2-core workers':>16}"
+    )
+    for r in rows:
+        print(
+            f"{r['mode']:<30}{r['workers'] or '-':>8}{r['pages_per_core_hour']:>14,}"
+            f"{r['pages_per_cpu_hour']:>13,}{r['cores_for_archive']:>7}"
+            f"{r['workers_2_cores_for_archive']:>16}"
+        )
+
+
 def print_table(rows: list[dict]) -> None:
     columns = [
         ("mode", "<30", lambda r: r["mode"]),
@@ -489,6 +531,11 @@ def main() -> None:
         "--worker-limit", type=int, default=0, help="workers take at most N runs (0: no limit)"
     )
     parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="distributed worker counts, comma-separated (e.g. 1,2,4)",
+    )
+    parser.add_argument(
         "--batch-size", type=int, default=0, help="scans per chunk (0: a quarter of the scans)"
     )
     parser.add_argument("--json", type=Path, default=OUT / "backfill.json", help="report file")
@@ -499,6 +546,10 @@ def main() -> None:
     for folder in (OUT, LOGS, WORK):
         folder.mkdir(parents=True, exist_ok=True)
 
+    try:
+        worker_counts = [int(n) for n in args.workers.split(",")]
+    except ValueError:
+        parser.error(f"--workers: {args.workers!r} is not a comma-separated list of numbers")
     c = corpus(args.seed, args.dossiers)
     batch = args.batch_size or max(1, math.ceil(len(c.scans) / 4))
     print(f"{len(c.scans)} scans, {c.pages} pages, {CORES} cores, load {load():.2f}", flush=True)
@@ -514,7 +565,9 @@ def main() -> None:
         if args.only_distributed:
             steps = []
         if not args.skip_distributed:
-            steps.append(lambda r=repeat: distributed(c, r, [1, 2], batch, args.worker_limit))
+            steps.append(
+                lambda r=repeat: distributed(c, r, worker_counts, batch, args.worker_limit)
+            )
         for step in steps:
             for run in step():
                 runs.append(run)
@@ -525,6 +578,8 @@ def main() -> None:
                 )
     rows = summarise(runs, c.pages)
     print_table(rows)
+    scale = scale_out(rows)
+    print_scale_out(scale)
     report = {
         "scans": len(c.scans),
         "pages": c.pages,
@@ -535,6 +590,7 @@ def main() -> None:
         "worker_limit": args.worker_limit,
         "target_local_vs_ocr": TARGET,
         "rows": rows,
+        "scale_out": scale,
         "runs": [asdict(r) for r in runs],
     }
     args.json.write_text(json.dumps(report, indent=1))

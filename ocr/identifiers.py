@@ -178,10 +178,13 @@ def is_valid_cccd(s: str) -> bool:
 # Birth-registration province codes, the first three CCCD digits (Circular 07/2016/TT-BCA,
 # amended by 59/2021/TT-BCA): the 63 provinces as they were when the numbers were issued.
 PROVINCE_CODES = frozenset(
-    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
-    "035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
-    "070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
-)
+    f"{n:03d}"
+    for n in (
+        1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
+        37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74,
+        75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    )
+)  # fmt: skip
 
 
 def cccd_problems(cccd: str, birth: date | None = None, sex: str | None = None) -> list[str]:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import unicodedata
@@ -53,12 +55,27 @@ NOISE_SEGMENT_CONFIDENCE = 0.50
 NOISE_SEGMENT_WORDS = 3
 # Below this, a word that is neither a Vietnamese syllable nor a number is dropped.
 JUNK_WORD_CONFIDENCE = 0.20
-# Wall-clock limit of one tesseract call: a 300 dpi A4 page reads in 5-20 s on one thread.
+# CPU limit of one tesseract call: a 300 dpi A4 page reads in 1-20 s of CPU on one thread.
 TESSERACT_TIMEOUT = 180.0
+# The wall-clock limit is this many times the CPU limit: only a hung call reaches it. A limit in
+# wall time alone quarantined good pages of a loaded machine (load 9 on 2 cores: a noisy page of
+# 19 s CPU took 58 s standalone and over 180 s beside a backfill).
+WALL_OVER_CPU = 10
 
 
 class TesseractTimeout(RuntimeError):
     """One tesseract call ran past its time limit (and was killed)."""
+
+
+def _cpu_limited(cmd: list[str], seconds: float | None) -> list[str]:
+    """`cmd` run under a CPU-time limit: the kernel stops it once it has used `seconds` of CPU
+    (SIGXCPU, SIGKILL a second later), whatever the machine's load. util-linux's `prlimit` sets
+    the limit and execs the command (no preexec hook, which is unsafe in threaded callers)."""
+    prlimit = shutil.which("prlimit")
+    if not seconds or prlimit is None:
+        return cmd
+    soft = max(1, math.ceil(seconds))
+    return [prlimit, f"--cpu={soft}:{soft + 1}", "--", *cmd]
 
 
 @dataclass
@@ -115,7 +132,8 @@ def run_tesseract(
     timeout: float | None = TESSERACT_TIMEOUT,
 ) -> dict[str, bytes]:
     """One tesseract process on `image`; returns {config: output bytes} (e.g. "tsv", "hocr").
-    Raises TesseractTimeout after `timeout` seconds (the process is killed)."""
+    Raises TesseractTimeout once it has used `timeout` seconds of CPU, or hangs for
+    WALL_OVER_CPU times that long (the process is killed)."""
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
         # Uncompressed PNM: written and read much faster than PNG, dpi passed explicitly.
         src = Path(tmp) / ("page.pgm" if image.ndim == 2 else "page.ppm")
@@ -131,9 +149,17 @@ def run_tesseract(
         for config in configs:
             cmd += ["-c", f"tessedit_create_{config}=1"]
         try:
-            proc = subprocess.run(cmd, capture_output=True, env=tesseract_env(), timeout=timeout)
+            proc = subprocess.run(
+                _cpu_limited(cmd, timeout),
+                capture_output=True,
+                env=tesseract_env(),
+                timeout=timeout and timeout * WALL_OVER_CPU,
+            )
         except subprocess.TimeoutExpired as exc:
-            raise TesseractTimeout(f"tesseract ran over {timeout:.0f} s") from exc
+            wall = timeout * WALL_OVER_CPU
+            raise TesseractTimeout(f"tesseract hung for over {wall:.0f} s") from exc
+        if timeout and proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise TesseractTimeout(f"tesseract ran over {timeout:.0f} s of CPU")
         if proc.returncode != 0:
             stderr = proc.stderr.decode("utf-8", "replace")
             message = stderr.strip().splitlines()

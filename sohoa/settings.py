@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     max_decode_mpx: float = 60.0  # larger images are refused before decoding (JPEG: once reduced)
     max_pages: int = 2000  # pages per scan
     max_file_mb: float = 2048.0  # size of one input file
-    tesseract_seconds: float = 180.0  # one Tesseract call
+    tesseract_seconds: float = 180.0  # CPU seconds of one Tesseract call (hung: 10x in wall time)
     page_seconds: float = 600.0  # one page, everything included
     orphan_purge_days: float = 30.0  # `verify --purge` deletes orphans/ objects older than this
     orphan_grace_minutes: float = 10.0  # younger unreferenced objects may be an ingest in flight

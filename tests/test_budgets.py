@@ -5,6 +5,7 @@ naming the file and the reason."""
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pikepdf
@@ -68,6 +69,33 @@ def test_tesseract_call_is_killed_at_its_time_limit():
     page = np.full((2000, 1500), 255, np.uint8)
     with pytest.raises(rec.TesseractTimeout):
         rec.run_tesseract(page, dpi=300, timeout=0.001)
+
+
+def fake_tesseract(tmp_path, body: str) -> str:
+    """A `tesseract` stand-in: `body` runs, then it writes an empty TSV where tesseract would."""
+    exe = tmp_path / "tesseract"
+    exe.write_text(f'#!/bin/sh\n{body}\n: > "$2.tsv"\n')
+    exe.chmod(0o755)
+    return str(exe)
+
+
+def test_tesseract_limit_is_cpu_time_so_a_slow_machine_keeps_good_pages(tmp_path, monkeypatch):
+    """Waiting for a core (here: sleeping 2 s, using no CPU) is no reason to quarantine a page:
+    a 1 s limit is on CPU time, and only a call hung for 10x that is killed."""
+    monkeypatch.setattr(rec, "tesseract_exe", lambda: fake_tesseract(tmp_path, "sleep 2"))
+    page = np.full((200, 150), 255, np.uint8)
+    assert rec.run_tesseract(page, dpi=300, timeout=1) == {"tsv": b""}
+
+
+def test_tesseract_burning_cpu_is_stopped_at_the_cpu_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        rec, "tesseract_exe", lambda: fake_tesseract(tmp_path, "while :; do :; done")
+    )
+    page = np.full((200, 150), 255, np.uint8)
+    began = time.monotonic()
+    with pytest.raises(rec.TesseractTimeout, match="over 1 s of CPU"):
+        rec.run_tesseract(page, dpi=300, timeout=1)
+    assert time.monotonic() - began < 9  # the CPU limit, not the 10 s hang limit
 
 
 def test_page_time_limit_names_the_page_and_stage(tmp_path):

@@ -40,6 +40,11 @@ def test_review_reasons_in_vietnamese():
     assert labels.review_reason_vi("citizen_id check: province code 003 does not exist") == (
         "trường Số CCCD không khớp: mã tỉnh 003 không tồn tại"
     )
+    assert labels.review_reason_vi("split confidence 0.61 < 0.7") == (
+        "chưa chắc ranh giới tài liệu (độ tin cậy 61%)"
+    )
+    assert labels.review_reason_vi("3 fields not found") == "không tìm thấy 3 trường"
+    assert labels.review_reason_vi("no listed type") == "loại tài liệu ngoài danh mục"
 
 
 def test_dates_and_numbers_in_vietnamese_form():

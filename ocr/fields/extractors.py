@@ -199,3 +199,15 @@ def id_problems(fields: dict[str, Any]) -> dict[str, list[str]]:
         if problems:
             out[key] = problems
     return out
+
+
+# Types whose extractors cover several procedures (a decision on land or on environment): only
+# these fields are expected on every document of the type.
+ALWAYS: dict[str, tuple[str, ...]] = {
+    "quyet_dinh": ("document_number", "issue_date", "subject"),
+}
+
+
+def expected_fields(doc_type: str) -> tuple[str, ...]:
+    """The fields every document of this type carries (what review counts as not found)."""
+    return ALWAYS.get(doc_type, tuple(EXTRACTORS.get(doc_type, {})))
