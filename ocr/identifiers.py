@@ -175,6 +175,42 @@ def is_valid_cccd(s: str) -> bool:
     return bool(re.fullmatch(r"\d{12}", s)) and 1 <= int(s[:3]) <= 96
 
 
+# Birth-registration province codes, the first three CCCD digits (Circular 07/2016/TT-BCA,
+# amended by 59/2021/TT-BCA): the 63 provinces as they were when the numbers were issued.
+PROVINCE_CODES = frozenset(
+    f"{n:03d}"
+    for n in (
+        1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
+        37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74,
+        75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    )
+)  # fmt: skip
+
+
+def cccd_problems(cccd: str, birth: date | None = None, sex: str | None = None) -> list[str]:
+    """Why a 12-digit citizen ID cannot be this person's ([] when it can).
+
+    Digits 1-3 are the birth province, digit 4 the century and sex (0/1: born 1900-1999,
+    male/female; 2/3: 2000-2099; ...), digits 5-6 the last two digits of the birth year. The
+    province is always checked; century and year against `birth`, sex against `sex` ("Nam" /
+    "Nữ") when given. The reasons never quote the whole number (it is personal data)."""
+    if not re.fullmatch(r"\d{12}", cccd):
+        return ["not 12 digits"]
+    problems = []
+    if cccd[:3] not in PROVINCE_CODES:
+        problems.append(f"province code {cccd[:3]} does not exist")
+    gender_century = int(cccd[3])
+    if birth is not None:
+        century = 1900 + 100 * (gender_century // 2)
+        if not century <= birth.year < century + 100:
+            problems.append(f"century digit {gender_century} does not fit birth year {birth.year}")
+        if cccd[4:6] != f"{birth.year % 100:02d}":
+            problems.append(f"birth-year digits {cccd[4:6]} do not fit birth year {birth.year}")
+    if sex in ("Nam", "Nữ") and (gender_century % 2 == 1) != (sex == "Nữ"):
+        problems.append(f"sex digit {gender_century} does not fit sex {sex}")
+    return problems
+
+
 def normalize_cccd(s: str) -> str | None:
     digits = re.sub(r"[ .]", "", s).translate(_DIGIT_LOOKALIKES)
     return digits if is_valid_cccd(digits) else None

@@ -63,6 +63,8 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
             reasons.append(f"missing {key}")
         elif doc.field_details[key]["confidence"] < FIELD_REVIEW_THRESHOLD:
             reasons.append(f"low confidence {key}")
+    for key, details in doc.field_details.items():
+        reasons.extend(f"{key} check: {problem}" for problem in details.get("problems", ()))
     missing = [k for k in expected_fields(doc.doc_type) if k not in doc.fields]
     if len(missing) >= FIELDS_MISSING_REVIEW:
         reasons.append(f"{len(missing)} fields not found")

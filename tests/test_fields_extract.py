@@ -146,6 +146,7 @@ def test_every_generated_field_on_clean_text():
             if fields.get(key) != value:
                 misses.append((doc.doc_type, doc.variant, key, value, fields.get(key)))
         assert set(details) == set(fields)
+        assert not [d["problems"] for d in details.values() if "problems" in d]
         assert all(k in fields for k in KEY_FIELDS[doc.doc_type] if k in doc.fields)
     assert misses == []
 
@@ -212,6 +213,45 @@ def test_application_filer_from_the_signature_when_the_name_line_is_lost():
     fields, details = extract("don_dang_ky_dat_dai", [Page(number=1, text=text)])
     assert fields["applicant_name"] == "Bùi Diệu Thảo"
     assert details["applicant_name"]["confidence"] < 1.0
+
+
+CARD = "CĂN CƯỚC CÔNG DÂN\nSố: {id}\nNgày sinh: 30/05/{year} Giới tính: {sex}"
+
+
+def test_the_card_id_fits_its_birth_date_and_sex():
+    text = CARD.format(id="001204012345", year=2004, sex="Nam")
+    fields, details = extract("can_cuoc", [Page(number=1, text=text)])
+    assert fields["citizen_id"] == "001204012345" and "problems" not in details["citizen_id"]
+
+
+@pytest.mark.parametrize(
+    ("cccd", "year", "sex", "says"),
+    [
+        ("001204012345", 2005, "Nam", "birth-year digits 04"),  # a year digit misread
+        ("001204012345", 1904, "Nam", "century digit 2"),
+        ("001304012345", 2004, "Nam", "sex digit 3"),
+        ("003204012345", 2004, "Nam", "province code 003"),
+    ],
+)
+def test_an_id_that_contradicts_the_card_goes_to_review(cccd, year, sex, says):
+    from ocr.understand import understand
+
+    text = CARD.format(id=cccd, year=year, sex=sex)
+    fields, details = extract("can_cuoc", [Page(number=1, text=text)])
+    assert fields["citizen_id"] == cccd
+    assert [p for p in details["citizen_id"]["problems"] if says in p]
+    doc = understand([Page(number=1, text=text)], rules_only=True).documents[0]
+    assert doc.doc_type == "can_cuoc" and doc.needs_review
+    assert any(r.startswith("citizen_id check:") and says in r for r in doc.review_reasons)
+    assert not any(cccd in r for r in doc.review_reasons)
+
+
+def test_a_party_id_with_no_such_province_goes_to_review():
+    text = POWER.replace("040098", "041098")
+    fields, details = extract("giay_uy_quyen", [Page(number=1, text=text)])
+    assert fields["principal_citizen_id"] == "041098194813"
+    assert "province code 041" in details["principal_citizen_id"]["problems"][0]
+    assert "problems" not in details["agent_citizen_id"]
 
 
 def test_birth_date_is_not_the_card_issue_date():

@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 
 from ocr.identifiers import (
+    PROVINCE_CODES,
+    cccd_problems,
     find_cccds,
     find_dossier_codes,
     find_serials,
@@ -97,6 +99,34 @@ def test_cccd_validation_and_finding():
     assert normalize_cccd("OO1O85O12345") == "001085012345"
     text = "Số CCCD: 025 190 001 234; tài khoản 1234567890123456; SĐT 0912345678"
     assert find_cccds(text) == ["025190001234"]
+
+
+def test_cccd_structure_fits_the_holder():
+    assert len(PROVINCE_CODES) == 63
+    # Hà Nội, male born 1985 / Phú Thọ, female born 1990 / Hồ Chí Minh, female born 2004
+    assert cccd_problems("001085012345", date(1985, 3, 1), "Nam") == []
+    assert cccd_problems("025190001234", date(1990, 12, 31), "Nữ") == []
+    assert cccd_problems("079304123456", date(2004, 1, 2), "Nữ") == []
+    assert cccd_problems("079304123456") == []  # nothing to compare but the province
+
+
+@pytest.mark.parametrize(
+    ("cccd", "birth", "sex", "says"),
+    [
+        ("003085012345", None, None, "province code 003"),  # 001..096, but no province 003
+        ("050085012345", date(1985, 3, 1), "Nam", "province code 050"),
+        ("001085012345", date(1986, 3, 1), "Nam", "birth-year digits 85"),  # one year off
+        ("001285012345", date(1985, 3, 1), "Nam", "century digit 2"),  # 2085, not 1985
+        ("001004012345", date(2004, 5, 30), "Nam", "century digit 0"),  # 1904
+        ("001185012345", date(1985, 3, 1), "Nam", "sex digit 1"),  # female digit, male holder
+        ("001085012345", None, "Nữ", "sex digit 0"),
+        ("00108501234", None, None, "not 12 digits"),
+    ],
+)
+def test_cccd_structure_mismatches_are_named_without_the_number(cccd, birth, sex, says):
+    problems = cccd_problems(cccd, birth, sex)
+    assert len(problems) == 1 and says in problems[0]
+    assert cccd not in problems[0] and cccd[-6:] not in problems[0]
 
 
 def test_serials():

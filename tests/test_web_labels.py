@@ -33,6 +33,13 @@ def test_review_reasons_in_vietnamese():
     )
     assert labels.review_reason_vi("missing citizen_id") == "thiếu trường Số CCCD"
     assert labels.review_reason_vi("dossier code invalid") == "mã hồ sơ không hợp lệ"
+    assert (
+        labels.review_reason_vi("citizen_id check: birth-year digits 04 do not fit birth year 2005")
+        == "trường Số CCCD không khớp: hai số năm sinh 04 không hợp với năm sinh 2005"
+    )
+    assert labels.review_reason_vi("citizen_id check: province code 003 does not exist") == (
+        "trường Số CCCD không khớp: mã tỉnh 003 không tồn tại"
+    )
     assert labels.review_reason_vi("split confidence 0.61 < 0.7") == (
         "chưa chắc ranh giới tài liệu (độ tin cậy 61%)"
     )

@@ -7,6 +7,7 @@ normalisation of TAXONOMY.md "Field keys"), and key → {"page", "confidence", "
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ocr import identifiers
@@ -174,7 +175,30 @@ def extract(
         for k, f in found.items()
         if f is not None and f.value is not None
     }
+    for key, problems in id_problems(fields).items():
+        details[key]["problems"] = problems
     return fields, details
+
+
+def id_problems(fields: dict[str, Any]) -> dict[str, list[str]]:
+    """Citizen-ID fields whose structure contradicts what else the document says: a province
+    code that does not exist, or (the holder's own ID, on a card) century/sex and birth-year
+    digits that do not fit the date of birth and sex read beside it."""
+    out = {}
+    for key, value in fields.items():
+        if key != "citizen_id" and not key.endswith("_citizen_id"):
+            continue
+        birth = sex = None
+        if key == "citizen_id":
+            try:
+                birth = date.fromisoformat(str(fields.get("date_of_birth")))
+            except ValueError:
+                birth = None
+            sex = fields.get("sex")
+        problems = identifiers.cccd_problems(str(value), birth, sex)
+        if problems:
+            out[key] = problems
+    return out
 
 
 # Types whose extractors cover several procedures (a decision on land or on environment): only

@@ -12,6 +12,12 @@ Coloured ink in letter-sized marks (under 5% of the page width one way at least,
 stamp) is what a citizen wrote with a ballpoint on a form: it is text and keeps its (dark)
 luminance; every other coloured pixel is lifted (seals, stamps, signatures, printed background
 patterns, the colour cast of a photo).
+
+Paper printed with a background pattern (certificates, guilloche) is first made white by dividing
+each channel by the paper's own colour, estimated with a max filter that erases letters and
+pattern lines; the faint pattern left is then stretched to white. Plain tinted paper and a
+photo's colour cast are left to the lift (whitening them measured no gain). A
+printed frame around the page is lifted like a seal, but what it encloses is not seal.
 """
 
 from __future__ import annotations
@@ -38,18 +44,97 @@ DEAD_ZONE = 16  # chroma below this is JPEG noise, not ink
 MARK_INK = 45  # chroma of ink that makes up a coloured mark
 BIG_MARK = 0.05  # of the page width, both ways: a seal, stamp, signature or background pattern
 MARKS_WIDTH = 400  # pixels across of the map on which coloured marks are measured
+FRAME = 0.3  # of the page width, one way: a printed frame or band, not a seal (under ~45 mm)
 
 
 def suppress(bgr: np.ndarray) -> np.ndarray:
-    """Gray recognition image where coloured ink reads as paper, except pen-written letters."""
-    blue, green, red = cv2.split(bgr)
-    chroma = cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
-    chroma = cv2.subtract(chroma, DEAD_ZONE)
+    """Gray recognition image where coloured ink reads as paper, except pen-written letters.
+
+    On paper printed with a pattern (guilloche) each channel is first divided by the paper's own
+    colour (the paper reads white, the pattern keeps only its difference from the paper) and the
+    pattern's light residue is then stretched to white."""
+    chroma = _chroma(bgr)
     lum = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    pen = _small_marks(chroma)
+    printed = cv2.subtract(chroma, DEAD_ZONE)  # marks are measured on the page as printed
+    patterned = False
+    paper = paper_colour(bgr)
+    if tinted(paper):  # (also a photo's colour cast: whitened only under a printed pattern)
+        white = whiten_paper(bgr, paper)
+        patterned = pattern_share(white) > PATTERN_SHARE
+    if patterned:
+        # only dark ink can be pen: the pattern's lines would join the pen's letters into one
+        # page-sized mark
+        pen = _small_marks(cv2.bitwise_and(printed, cv2.compare(lum, PEN_DARK, cv2.CMP_LT)))
+        chroma, lum = _chroma(white), cv2.cvtColor(white, cv2.COLOR_BGR2GRAY)
+    else:
+        pen = _small_marks(printed)
+    chroma = cv2.subtract(chroma, DEAD_ZONE)
     if pen is not None:
         chroma = cv2.bitwise_and(chroma, cv2.bitwise_not(pen))
-    return cv2.addWeighted(lum, 1.0, chroma, LIFT, 0.0)
+    gray = cv2.addWeighted(lum, 1.0, chroma, LIFT, 0.0)
+    return clip_pattern(gray) if patterned else gray
+
+
+def _chroma(bgr: np.ndarray) -> np.ndarray:
+    blue, green, red = cv2.split(bgr)
+    return cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
+
+
+PAPER_MM = 8  # a max filter over this erases letters and pattern lines, not the paper's colour
+PAPER_WIDTH_MM = 210  # the page is taken to be A4 wide to size the filter (no DPI needed)
+TINTED = 8  # median chroma of the paper itself above which the page is on coloured paper
+# Share of the page that is light and faintly coloured once the paper is white: a printed
+# pattern. Pages of the training families (tinted paper with a frame, seals, pen; colour-cast
+# phone photos and hard scans) stay under 0.2 (bench families, seed 7, 24 training pages, and
+# 10 tinted training pages); the threshold is above that envelope.
+PATTERN_SHARE = 0.25
+PATTERN_CHROMA = 6  # chroma of a faint pattern pixel on whitened paper (half size, blurred)
+PEN_DARK = 135  # ballpoint ink is darker than this, a printed pattern's lines are lighter
+WHITE_POINT_MIN = 215  # the stretch never brightens more than this: strokes keep their darkness
+
+
+def paper_colour(bgr: np.ndarray) -> np.ndarray:
+    """The paper's colour (BGR) at 1/8 size: letters and pattern lines removed by a max filter
+    over ~PAPER_MM, then smoothed."""
+    h, w = bgr.shape[:2]
+    small = cv2.resize(bgr, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+    k = max(3, int(small.shape[1] * PAPER_MM / PAPER_WIDTH_MM) | 1)
+    small = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return cv2.blur(small, (k, k))
+
+
+def tinted(paper: np.ndarray) -> bool:
+    chroma = paper.max(axis=2).astype(np.int16) - paper.min(axis=2)
+    return bool(np.median(chroma) > TINTED)
+
+
+def whiten_paper(bgr: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """Each channel divided by the paper's: the paper reads white, whatever its tint or light."""
+    h, w = bgr.shape[:2]
+    full = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(bgr, np.maximum(full, 1), scale=255)
+
+
+def pattern_share(white: np.ndarray) -> float:
+    """Share of the (whitened) page that is light but coloured: a printed pattern, not paper or
+    text. Measured on a half-size, slightly blurred copy, so that scanner and JPEG colour noise
+    (random hues) averages out and a pattern's lines (one hue) stay."""
+    small = cv2.resize(white, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    small = cv2.blur(small, (3, 3))
+    light = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) > 170
+    return float((light & (_chroma(small) >= PATTERN_CHROMA)).mean())
+
+
+def clip_pattern(gray: np.ndarray) -> np.ndarray:
+    """A printed pattern's light residue to white: the 5th percentile of the light pixels (the
+    pattern's darkest lines) becomes paper white, the levels below it are stretched."""
+    sample = gray[::3, ::3]
+    light = sample[sample > 170]
+    if light.size == 0:
+        return gray
+    white = max(WHITE_POINT_MIN, float(np.percentile(light, 5)))
+    lut = np.clip(np.arange(256, dtype=np.float32) * 255.0 / white, 0, 255).astype(np.uint8)
+    return cv2.LUT(gray, lut)
 
 
 def _small_marks(chroma: np.ndarray) -> np.ndarray | None:
@@ -70,6 +155,13 @@ def _small_marks(chroma: np.ndarray) -> np.ndarray | None:
     if large.all():
         return None
     boxes = np.zeros_like(ink)
+    # A mark spanning a third of the page (a printed frame or border band) is lifted itself, but
+    # its box is the whole page: what lies inside is not seal.
+    frame = large & (np.maximum(stats[:, 2], stats[:, 3]) >= FRAME * small.shape[1])
+    frame[0] = False
+    if frame.any():
+        boxes[frame[labels]] = 255
+        large &= ~frame
     for x, y, bw, bh, _ in stats[1:][large[1:]]:  # inside a seal's box everything is seal
         cv2.rectangle(boxes, (int(x) - 1, int(y) - 1), (int(x + bw), int(y + bh)), 255, -1)
     boxes = cv2.resize(boxes, (w, h), interpolation=cv2.INTER_NEAREST)

@@ -178,6 +178,21 @@ def fmt_value(value: object) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _id_problem_vi(problem: str) -> str:
+    """ocr.identifiers.cccd_problems' reasons, in Vietnamese."""
+    if m := re.fullmatch(r"province code (\d+) does not exist", problem):
+        return f"mã tỉnh {m[1]} không tồn tại"
+    if m := re.fullmatch(r"century digit (\d) does not fit birth year (\d+)", problem):
+        return f"chữ số thế kỷ {m[1]} không hợp với năm sinh {m[2]}"
+    if m := re.fullmatch(r"birth-year digits (\d+) do not fit birth year (\d+)", problem):
+        return f"hai số năm sinh {m[1]} không hợp với năm sinh {m[2]}"
+    if m := re.fullmatch(r"sex digit (\d) does not fit sex (\w+)", problem):
+        return f"chữ số giới tính {m[1]} không hợp với giới tính {m[2]}"
+    if problem == "not 12 digits":
+        return "không đủ 12 chữ số"
+    return problem
+
+
 def review_reason_vi(reason: str) -> str:
     """Why a document waits for review (ocr.understand's reasons), in Vietnamese."""
     if m := re.fullmatch(r"type confidence ([\d.]+) < ([\d.]+)", reason):
@@ -197,6 +212,8 @@ def review_reason_vi(reason: str) -> str:
         return "mã hồ sơ không hợp lệ"
     if m := re.fullmatch(r"unreadable page\(s\) (.+)", reason):
         return f"trang không đọc được: {m[1]}"
+    if m := re.fullmatch(r"(\w+) check: (.+)", reason):
+        return f"trường {field_name(m[1])} không khớp: {_id_problem_vi(m[2])}"
     if m := re.fullmatch(r"issue date (\S+) long after reception (\S+)", reason):
         return f"ngày ban hành {m[1]} sau ngày tiếp nhận {m[2]} quá xa"
     return reason

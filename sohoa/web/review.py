@@ -174,7 +174,9 @@ def _field_rows(detail: review.ReviewDetail, typed: dict) -> list[dict]:
                 "placeholder": masked,
                 "confidence": info.get("confidence"),
                 "page": info.get("page"),
-                "low": any(r.endswith(f" {key}") for r in detail.reasons),
+                "low": any(
+                    r.endswith(f" {key}") or r.startswith(f"{key} check:") for r in detail.reasons
+                ),
             }
         )
     return rows
