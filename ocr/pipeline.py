@@ -50,6 +50,10 @@ MIN_EMBEDDED_CLEAN_SHARE = 0.85
 # A page read with less mean confidence than this is also read upside down (see process_page).
 FLIP_RETRY_CONFIDENCE = 0.70  # upright pages read at ~0.95, upside-down ones at ~0.55
 FLIP_MARGIN = 0.15
+# A first read that took this much tesseract CPU is not repeated (turned, or the page as loaded):
+# pages read in 1-20 s; one that takes longer is mostly specks or hatching, and a second read of
+# it costs as much again for nothing (the seed-11 back of a sheet: 60-180 s a read, four reads).
+COSTLY_READ_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -367,6 +371,7 @@ def _read_prepared(
         with clock("recognize"):
             result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
         clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
+        costly = clock.get("recognize.tesseract", 0.0) > COSTLY_READ_SECONDS
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
             # Unsure: a cheap probe of one text band says whether the page is the other side
             # showing through (mirrored text: blank) or upside down (orientation's usual miss
@@ -376,7 +381,7 @@ def _read_prepared(
             if band.show_through:
                 page.blank = True
                 page.warnings.append(guard.SHOW_THROUGH_WARNING)
-            elif band.upside_down:
+            elif band.upside_down and not costly:
                 with clock("reread"):
                     upside_down = cv2.rotate(gray, cv2.ROTATE_180)
                     flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
@@ -388,9 +393,10 @@ def _read_prepared(
                     page.rotation = (page.rotation + 180) % 360
         dpi = prepared.dpi
         # never worse than the engine alone; but a page that was dense noise as loaded is not
-        # read as loaded (minutes of Tesseract on specks, and nothing to gain)
-        noisy = "dense_noise" in prepared.applied
-        if not page.blank and not noisy and guard.wants_plain_read(result, page.rotation):
+        # read as loaded (minutes of Tesseract on specks, and nothing to gain), nor is a page
+        # whose first read was already costly
+        again = not (page.blank or costly or "dense_noise" in prepared.applied)
+        if again and guard.wants_plain_read(result, page.rotation):
             with clock("plain_read"):
                 plain = guard.plain_read(
                     original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
