@@ -33,7 +33,7 @@ from prefect.utilities.annotations import quote
 from sqlalchemy.engine import Engine
 
 from flows import progress as watch
-from flows.ingest import ocr_slots, outcome_of, outcome_state
+from flows.ingest import ocr_slots, outcome_of, outcome_state, scan_run_name
 from flows.scan import IngestContext, ingest_scan, retry_if_transient
 from flows.sources import Item, is_s3, list_items, select, split_s3, staged
 from models import scans
@@ -66,7 +66,7 @@ class BackfillSummary:
 
 @task(
     name="backfill-scan",
-    task_run_name="scan {item.relative}",
+    task_run_name=scan_run_name,
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=retry_if_transient,

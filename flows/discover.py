@@ -7,7 +7,11 @@ Layout hints: `INBOX/<office_code>/<dossier_code>/...` names the office and the 
 
 Containment: the walk never follows a symbolic link. A link (to a file or a folder, inside or
 outside the inbox) is a unit of its own marked `link`, so it is quarantined as the link itself:
-nothing it points at is read, moved or deleted.
+nothing it points at is read, moved or deleted. Its `refusal` says which: a link pointing out of
+the inbox, or one pointing inside it (its target, if a scan, is read under its own name).
+A file with other names (a hard link, `st_nlink > 1`) is quarantined unread too: its other name
+may lie anywhere on the machine, and archiving it would leave the archived original writable
+through that name. Moving the inbox name never touches the others.
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ DOCUMENT_EXTS = {".pdf", ".tif", ".tiff"}
 PAGE_IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jp2"}
 SKIPPED_SUFFIXES = {".part", ".crdownload", ".tmp", ".reason"}
 
+LINK_OUTSIDE = "liên kết trỏ ra ngoài hộp thư (link points outside the inbox)"
+LINK_INSIDE = "liên kết trong hộp thư, không đọc theo (link inside the inbox, not followed)"
+HARD_LINK = (
+    "tệp có tên khác ngoài hộp thư (liên kết cứng), không đọc "
+    "(hard link: the file has other names, not read)"
+)
+
 _OFFICE = re.compile(r"^(?:\d{3}\.\d{2}\.\d{2}\.)?[GH]\d{2}(?:\.\d{1,3})*$")
 _DOSSIER = re.compile(r"^[0-9A-Z.]+-\d{6}(?:\d{2})?-\d{3,8}$")
 
@@ -33,6 +44,7 @@ class ScanUnit:
     office_hint: str | None = None
     dossier_hint: str | None = None
     link: bool = False  # a symbolic link: quarantined as is, never followed
+    refusal: str | None = None  # why it is quarantined unread (a link, a hard link)
 
     @property
     def files(self) -> list[Path]:
@@ -90,8 +102,28 @@ def _unit(inbox: Path, path: Path) -> ScanUnit:
     if not link and path.is_dir() and _DOSSIER.match(path.name):
         dossier = path.name
     return ScanUnit(
-        path=path, relative=relative, office_hint=office, dossier_hint=dossier, link=link
+        path=path,
+        relative=relative,
+        office_hint=office,
+        dossier_hint=dossier,
+        link=link,
+        refusal=_refusal(inbox, path, link),
     )
+
+
+def _refusal(inbox: Path, path: Path, link: bool) -> str | None:
+    """Why a unit must not be read: a symbolic link (where it points decides the wording; the
+    target is resolved by name only, never opened), or a file with other names (hard link)."""
+    if link:
+        target = Path(os.path.realpath(path))
+        return LINK_INSIDE if target.is_relative_to(inbox) else LINK_OUTSIDE
+    try:
+        files = [path] if not path.is_dir() else [p for p in path.iterdir() if _is_page_image(p)]
+        if any(f.lstat().st_nlink > 1 for f in files if _is_real_file(f)):
+            return HARD_LINK
+    except OSError:  # vanished meanwhile: reading it fails with its own reason
+        return None
+    return None
 
 
 def _is_real_file(path: Path) -> bool:

@@ -30,7 +30,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
-from flows import progress
+from flows import privacy, progress
 from flows.discover import ScanUnit, discover
 from flows.filing import claim, release_stale_claims, unclaim
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
@@ -62,9 +62,19 @@ class IngestSummary:
         return self.count("quarantined") + len(self.failed)
 
 
+def scan_run_name() -> str:
+    """`scan <relative path>` of an ingest or backfill task, citizen IDs in it masked (staff
+    name files after them)."""
+    from prefect.runtime import task_run
+
+    parameters = task_run.parameters
+    unit = parameters.get("unit") or parameters.get("item")
+    return "scan " + privacy.mask_ids(str(unit.relative))
+
+
 @task(
     name="process-scan",
-    task_run_name="scan {unit.relative}",
+    task_run_name=scan_run_name,
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=retry_if_transient,
@@ -193,9 +203,9 @@ def _run_claimed(
                 summary.failed.append({"source": str(unit.relative), "error": reason})
                 log.error("%s: failed, left in place: %s", unit.relative, reason)
             progress.scan_finished(str(unit.relative), outcome.status if outcome else "failed")
-        from flows.webhooks import notify  # after the rows are recorded: never delays a scan
+        from flows.webhooks import notify  # after the rows are recorded: queued, sent apart
 
-        notify(engine, summary.outcomes)
+        notify(engine, summary.outcomes)  # never waits for a receiver
         engine.dispose()
 
 

@@ -29,6 +29,9 @@ def configure(settings: Settings) -> str | None:
     """Set Prefect's variables for this process and its children; returns the API URL used
     (None: a temporary server on the data dir's home). Raises ServiceUnreachable when an
     explicit `PREFECT_API_URL` does not answer."""
+    from flows import privacy
+
+    privacy.install()  # before Prefect logs anything: citizen IDs never reach a log line
     prefect_home = home(settings)
     prefect_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(prefect_home))

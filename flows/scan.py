@@ -20,11 +20,12 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from flows import progress
 from flows.discover import ScanUnit
 from flows.filing import archive, quarantine
+from flows.verify import ORPHANS
 from models import duplicates, events, scans
 from models.codes import parse_dossier_code
 from models.db import session_scope
 from models.dossiers import known_dossiers
-from models.tables import STORED
+from models.tables import FAILED, STORED
 from ocr.errors import BadInput
 from ocr.load import sha256_of
 from ocr.pipeline import process
@@ -33,7 +34,7 @@ from sohoa.runtime import ocr_options
 from sohoa.settings import Settings
 from storage import keys
 from storage.errors import StorageError, WriteOnceError
-from storage.manifest import build_manifest, store_manifest, upload_folder
+from storage.manifest import MANIFEST_NAME, build_manifest, store_manifest, upload_folder
 from storage.objects import ObjectStore
 
 Logger = logging.Logger | logging.LoggerAdapter
@@ -65,6 +66,8 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
     away: each step once, in that order. Bad input is quarantined with its reason (an Outcome,
     not an exception); outages raise, for the task's retries."""
     source = str(unit.relative)
+    if unit.refusal:  # a link or a hard link: quarantined as it is, nothing read
+        return _quarantine(unit, ctx, None, unit.refusal, log)
     try:
         sha = _identify(unit)
     except (BadInput, OSError) as exc:
@@ -81,14 +84,19 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
         except BadInput as exc:
             return _quarantine(unit, ctx, sha, str(exc), log)
         place = _place(unit, result, ctx, log)
+        planned = _planned_keys(unit, sha, place, _now().date())
         try:
-            stored = _store_objects(ctx.store, unit, result, out_dir, place)
+            stored = _store_objects(ctx.store, unit, result, out_dir, place, planned)
         except StorageError as exc:  # never retried by Prefect: that would redo the OCR
-            raise StoreAfterOcr(f"S3 unreachable, scan left for the next run: {exc}") from exc
+            reason = f"S3 unreachable, scan left for the next run: {exc}"
+            _record_failed(ctx.engine, sha, source, reason, planned, log)
+            raise StoreAfterOcr(reason) from exc
     try:
-        earlier = _record(ctx.engine, sha, source, result, place, stored)
+        earlier, debris = _record(ctx.engine, sha, source, result, place, stored)
     except (OperationalError, InterfaceError) as exc:  # as above: the objects wait for their row
         raise StoreAfterOcr(f"database unreachable, scan left for the next run: {exc}") from exc
+    if debris:
+        _park_debris(ctx.store, debris, stored, log)
     if earlier:
         log.warning("%s: reads like scan %s… of its dossier: sent to review", source, earlier[:12])
     if not ctx.keep_source:
@@ -148,11 +156,13 @@ def _recognise(unit: ScanUnit, ctx: IngestContext, out_dir: Path) -> OcrResult:
 
 def _record(
     engine: Engine, sha: str, source: str, result: OcrResult, place: Place, stored: StoredKeys
-) -> str | None:
+) -> tuple[str | None, list[str]]:
     """The scan's rows, last: a `stored` row means its objects exist. Returns the stored scan
-    this one probably duplicates (same dossier, same page texts), if any."""
+    this one probably duplicates (same dossier, same page texts), if any, and the keys and
+    prefixes an earlier, failed attempt wrote elsewhere (its `failed` row pointed at them)."""
     data = result.to_json()
     with session_scope(engine) as session:
+        before = scans.unfinished_keys(session, sha)
         scans.record_scan(
             session,
             sha256=sha,
@@ -167,7 +177,46 @@ def _record(
             documents=data["documents"],
             tool_versions=result.tool_versions,
         )
-        return duplicates.flag_probable_duplicate(session, sha)
+        earlier = duplicates.flag_probable_duplicate(session, sha)
+    debris = [k for k in before if k and k not in (stored.original, stored.prefix)]
+    return earlier, debris
+
+
+def _record_failed(
+    engine: Engine, sha: str, source: str, reason: str, planned: StoredKeys, log: Logger
+) -> None:
+    """An upload broke off: a `failed` row points at the keys it was writing, so its objects
+    are accounted for (not orphans) until the next run stores the scan."""
+    try:
+        with session_scope(engine) as session:
+            scans.record_quarantine(
+                session,
+                sha256=sha,
+                source_name=source,
+                reason=reason,
+                status=FAILED,
+                original_key=planned.original,
+                digitized_prefix=planned.prefix,
+            )
+    except (OperationalError, InterfaceError) as exc:  # the database is gone too
+        log.warning("%s: could not record the failed upload: %s", source, exc)
+
+
+def _park_debris(store: ObjectStore, debris: list[str], stored: StoredKeys, log: Logger) -> None:
+    """Objects a failed attempt wrote under other keys (another month's prefix) are moved under
+    `orphans/` (never deleted: `sohoa verify --purge` does that after its delay). The stored
+    scan's own keys are never touched."""
+    for key in debris:
+        found = list(store.list(key)) if key.endswith("/") else [store.stat(key)]
+        for obj in found:
+            if obj is None or obj.key in (stored.original, stored.manifest):
+                continue
+            if obj.key.startswith((stored.prefix, stored.original)):
+                continue
+            try:
+                store.move(obj.key, ORPHANS + obj.key)
+            except StorageError as exc:  # verify reports it as an orphan
+                log.warning("%s: could not park a failed upload's object: %s", obj.key, exc)
 
 
 TRANSIENT_ERRORS = (StorageError, OperationalError, InterfaceError, ConnectionError, TimeoutError)
@@ -213,31 +262,43 @@ def _place(unit: ScanUnit, result: OcrResult, ctx: IngestContext, log: Logger) -
     return Place(office, dossier, received)
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _planned_keys(unit: ScanUnit, sha: str, place: Place, today: date) -> StoredKeys:
+    """Where the scan's objects go: its original (a prefix for a folder), its outputs' prefix
+    and the manifest (the month is the reception date's, else today's)."""
+    office, dossier, received = place.office, place.dossier, place.received
+    if unit.path.is_dir():
+        original = keys.original_folder_prefix(office, received, dossier, sha, ingested=today)
+    else:
+        original = keys.original_key(
+            office, received, dossier, sha, _ext(unit.path), ingested=today
+        )
+    prefix = keys.digitized_prefix(office, received, dossier, sha, ingested=today)
+    return StoredKeys(original, prefix, prefix + MANIFEST_NAME)
+
+
 def _store_objects(
     store: ObjectStore,
     unit: ScanUnit,
     result: OcrResult,
     out_dir: Path,
     place: Place,
+    planned: StoredKeys,
 ) -> StoredKeys:
     """Originals (write-once), then recognised outputs, then the manifest that lists them all."""
     sha = result.sha256
-    office, dossier, received = place.office, place.dossier, place.received
-    today = datetime.now(UTC).date()
+    office, dossier = place.office, place.dossier
+    original, prefix = planned.original, planned.prefix
     objects = []
     if unit.path.is_dir():
-        original = keys.original_folder_prefix(office, received, dossier, sha, ingested=today)
         for number, page in enumerate(unit.files, start=1):
-            key = keys.original_page_key(
-                office, received, dossier, sha, number, _ext(page), ingested=today
-            )
+            key = keys.page_in_folder(original, number, _ext(page))
             objects.append(store.put_file(key, page, write_once=True))
     else:
-        original = keys.original_key(
-            office, received, dossier, sha, _ext(unit.path), ingested=today
-        )
         objects.append(store.put_file(original, unit.path, write_once=True))
-    prefix = keys.digitized_prefix(office, received, dossier, sha, ingested=today)
     objects += upload_folder(store, out_dir, prefix)
     manifest = build_manifest(
         objects,

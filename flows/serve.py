@@ -1,6 +1,6 @@
 """`sohoa serve`: the deployments operators see in the Prefect dashboard.
 
-The four scheduled/parameterised deployments are served by this process. `backfill-chunk` is
+The five scheduled/parameterised deployments are served by this process. `backfill-chunk` is
 registered on a work pool instead, so any number of `prefect worker start --pool <pool>` workers
 (on any machine that shares the database and object store) pull backfill chunks.
 """
@@ -20,6 +20,7 @@ from flows.backfill import backfill, backfill_chunk
 from flows.fixity import fixity_check
 from flows.inbox import inbox_watch
 from flows.rates import rates_refresh
+from flows.webhooks import send_webhooks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEZONE = "Asia/Ho_Chi_Minh"  # offices' hours: 01:00 here is 18:00 UTC the day before
@@ -42,6 +43,11 @@ def deployments() -> list:
             name="fixity-check",
             schedules=[Cron("0 3 * * 0", timezone=TIMEZONE)],
             description="Weekly (Sunday 03:00 Vietnam time) re-hash of every stored object",
+        ),
+        send_webhooks.to_deployment(
+            name="webhook-send",
+            schedules=[Interval(60, timezone=TIMEZONE)],
+            description="Send queued webhook events (the ingest's own sender may have died)",
         ),
     ]
 

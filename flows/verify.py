@@ -22,7 +22,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from models.fixity import StoredScan, manifest_facts, references, stored_scans
+from models.db import session_scope
+from models.fixity import manifest_facts, references
+from models.scans import StoredScan, stored_scans
 from storage.errors import StorageError
 from storage.manifest import build_manifest, check_manifest, store_manifest
 from storage.objects import ObjectStore
@@ -66,7 +68,9 @@ def verify(
     """Check every stored scan's original, manifest and objects (`full`: re-hash the bytes),
     then list the bucket for objects nobody references."""
     report = FixityReport()
-    for n, scan in enumerate(stored_scans(engine), start=1):
+    with session_scope(engine) as session:
+        checked = stored_scans(session)
+    for n, scan in enumerate(checked, start=1):
         report.scans_checked += 1
         try:
             _check_scan(store, engine, scan, report, full=full, repair=repair)

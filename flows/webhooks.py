@@ -1,13 +1,21 @@
-"""Webhooks after ingest: each token with a webhook URL gets a signed POST when one of its
-dossiers has a scan stored, marked for review, or quarantined.
+"""Webhooks: each token with a webhook URL gets a signed POST when one of its dossiers has a
+scan stored, marked for review, or quarantined.
 
-Runs after the scans are recorded (`flows.ingest.run_units`), so a receiver never delays or
-fails a scan: short timeouts, one task per delivery, all submitted at once. The body is JSON
-with an idempotency `id` (the same on every retry: the receiver drops repeats); the header
-`X-Sohoa-Signature` is `sha256=<hex HMAC-SHA256 of the body with the token's webhook secret>`.
-A failed attempt (timeout, refused, status ≥ 300) raises for Prefect's retries (RETRIES, with
-exponential backoff); every attempt is a `webhook_delivery` row (`sohoa webhooks`) and the run
-ends with a `webhook-deliveries` table artifact.
+The ingest only *queues* the events (`notify`: one `webhook_event` row per event and token, a
+quick local write after the scans are recorded) and starts a sender in the background; it never
+waits for a receiver, so a receiver that is down or hangs costs an ingest nothing. The sender
+(`send_webhooks`, its own `webhook-send` flow run: in a background thread of the process that
+ingested, from `sohoa webhooks send`, or every minute from `sohoa serve`) claims the queued
+events, sends each from a `webhook` task (short timeouts, all submitted at once), and marks it
+delivered or failed. A process that exits waits for its sender (at most the retry budget,
+about 20 s); one killed meanwhile leaves its claims, taken again by the next sender after
+`models.tokens.STALE_CLAIM`.
+
+The body is JSON with an idempotency `id` (the same on every retry: the receiver drops
+repeats); the header `X-Sohoa-Signature` is `sha256=<hex HMAC-SHA256 of the body with the
+token's webhook secret>`. A failed attempt (timeout, refused, status ≥ 300) raises for Prefect's
+retries (RETRIES, with exponential backoff); every attempt is a `webhook_delivery` row
+(`sohoa webhooks`) and each sender run ends with a `webhook-deliveries` table artifact.
 """
 
 from __future__ import annotations
@@ -15,20 +23,32 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 import uuid
 from dataclasses import dataclass
 
 import httpx
-from prefect import get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
+from sqlmodel import select
 
 from models.accounts import office_subtree
 from models.db import session_scope
 from models.tables import utcnow
-from models.tokens import WebhookDelivery, record_delivery, scan_needs_review, webhook_tokens
+from models.tokens import (
+    ApiToken,
+    WebhookDelivery,
+    WebhookEvent,
+    claim_events,
+    finish_event,
+    queue_events,
+    record_delivery,
+    scan_needs_review,
+    webhook_tokens,
+)
 
 RETRIES = 3  # after the first attempt: 4 in all
 BACKOFF = exponential_backoff(backoff_factor=1)(RETRIES)  # 1, 2, 4 seconds
@@ -167,21 +187,75 @@ def deliver(hook: Hook, engine) -> int:
     return attempt
 
 
-def notify(engine, outcomes) -> list[dict]:
-    """Deliver every hook the outcomes call for (concurrently), wait, publish the artifact.
-    Never raises: a receiver's failure (or ours) is logged and recorded, not the run's."""
+def queue(engine, outcomes) -> int:
+    """Queue the events the outcomes call for; returns how many were new."""
+    hooks = hooks_for(engine, outcomes)
+    if not hooks:
+        return 0
+    with session_scope(engine) as session:
+        return queue_events(
+            session,
+            [
+                WebhookEvent(
+                    token_id=h.token_id,
+                    delivery_id=h.delivery_id,
+                    kind=h.kind,
+                    dossier_code=h.dossier_code,
+                    scan_sha256=h.scan_sha256,
+                    body=h.body.decode(),
+                )
+                for h in hooks
+            ],
+        )
+
+
+def notify(engine, outcomes) -> int:
+    """After an ingest's scans are recorded: queue their events and start the background sender
+    (never waits for it). Never raises: webhooks must not fail an ingest that succeeded."""
     try:
-        hooks = hooks_for(engine, outcomes)
-        futures = [(h, deliver.submit(h, engine)) for h in hooks]
+        queued = queue(engine, outcomes)
     except Exception:  # noqa: BLE001 (webhooks must never fail an ingest that succeeded)
-        get_run_logger().exception("webhooks: not sent")
-        return []
-    if not futures:
-        return []
-    rows = []
-    for hook, future in futures:
+        get_run_logger().exception("webhooks: not queued")
+        return 0
+    if queued:
+        get_run_logger().info("webhooks: %d event(s) queued, sent in the background", queued)
+        start_sender(engine.url.render_as_string(hide_password=False))
+    return queued
+
+
+def send_queued(engine, limit: int = 200) -> list[dict]:
+    """Claim up to `limit` queued events, send them (concurrently, each with its retries), mark
+    each delivered or failed, publish the artifact. Inside a flow run. Returns one row per event
+    (empty: nothing was queued)."""
+    with session_scope(engine) as session:
+        events = claim_events(session, limit)
+        if not events:
+            return []
+        tokens = {
+            t.id: t
+            for t in session.exec(
+                select(ApiToken).where(ApiToken.id.in_({e.token_id for e in events}))
+            )
+        }
+        for event in events:
+            session.expunge(event)
+        for token in tokens.values():
+            session.expunge(token)
+    started, rows = [], []
+    for event in events:
+        token = tokens.get(event.token_id)
+        if token is None or token.revoked_at is not None or not token.webhook_url:
+            with session_scope(engine) as session:
+                finish_event(session, event.id, "dropped", 0)
+            continue
+        hook = _hook_of(event, token)
+        started.append((event, hook, deliver.submit(hook, engine)))
+    for event, hook, future in started:
         future.wait()
         delivered = future.state.is_completed()
+        attempts = future.result() if delivered else RETRIES + 1
+        with session_scope(engine) as session:
+            finish_event(session, event.id, "delivered" if delivered else "failed", attempts)
         rows.append(
             {
                 "token": hook.token_name,
@@ -189,12 +263,120 @@ def notify(engine, outcomes) -> list[dict]:
                 "dossier_code": hook.dossier_code,
                 "delivery_id": hook.delivery_id,
                 "delivered": delivered,
-                "attempts": future.result() if delivered else RETRIES + 1,
+                "attempts": attempts,
             }
         )
-    create_table_artifact(
-        key="webhook-deliveries",
-        table=rows,
-        description=f"{sum(r['delivered'] for r in rows)} of {len(rows)} webhook events delivered",
-    )
+    if rows:
+        create_table_artifact(
+            key="webhook-deliveries",
+            table=rows,
+            description=(
+                f"{sum(r['delivered'] for r in rows)} of {len(rows)} webhook events delivered"
+            ),
+        )
     return rows
+
+
+def _hook_of(event: WebhookEvent, token: ApiToken) -> Hook:
+    return Hook(
+        token.id,
+        token.name,
+        token.webhook_url or "",
+        token.webhook_secret or "",
+        event.delivery_id,
+        event.kind,
+        event.dossier_code,
+        event.scan_sha256,
+        event.body.encode(),
+    )
+
+
+_sender = threading.local()  # the engine a background sender thread hands to its flow run
+
+
+@flow(name="webhook-send", validate_parameters=False)
+def send_webhooks() -> list[dict]:
+    """Send every queued webhook event (batch after batch until the queue is empty)."""
+    engine = getattr(_sender, "engine", None)
+    own = engine is None
+    if own:
+        from sohoa.runtime import open_database
+        from sohoa.settings import get_settings
+
+        engine = open_database(get_settings())
+    try:
+        rows: list[dict] = []
+        while batch := send_queued(engine):
+            rows += batch
+        get_run_logger().info(
+            "%d of %d webhook events delivered", sum(r["delivered"] for r in rows), len(rows)
+        )
+        return rows
+    finally:
+        if own:
+            engine.dispose()
+
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None  # the running sender
+_started: list[threading.Thread] = []
+_again = False
+
+
+def start_sender(database_url: str) -> threading.Thread:
+    """Run `send_webhooks` in a background thread (non-daemon: the process waits for it before
+    exiting) unless one is running, which then makes one more pass for the new events."""
+    global _thread, _again
+    with _lock:
+        if _thread is not None:
+            _again = True
+            return _thread
+        _again = False
+        _thread = threading.Thread(
+            target=_send_in_background, args=(database_url,), name="sohoa-webhooks"
+        )
+        _started[:] = [t for t in _started if t.is_alive()] + [_thread]
+        _thread.start()
+        return _thread
+
+
+def sender_running() -> bool:
+    return any(t.is_alive() for t in _started)
+
+
+def wait_for_sender(timeout: float | None = None) -> bool:
+    """Wait for the background senders; True if none is running any more."""
+    for thread in list(_started):
+        thread.join(timeout)
+    return not any(t.is_alive() for t in _started)
+
+
+def _send_in_background(database_url: str) -> None:
+    global _again, _thread
+    import logging
+
+    from models.db import make_engine
+
+    engine = None
+    try:
+        engine = _sender.engine = make_engine(database_url)
+        while True:
+            try:
+                send_webhooks()
+            except Exception:  # noqa: BLE001 (logged; the events stay queued for the next sender)
+                logging.getLogger("sohoa.webhooks").exception("webhook sender failed")
+            with _lock:
+                if not _again:
+                    _thread = None  # in the same lock: a later start_sender starts a new one
+                    break
+                _again = False
+    finally:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)  # the run's logs reach the server before it may stop
+        with _lock:
+            if _thread is threading.current_thread():
+                _thread = None
+        _sender.engine = None
+        if engine is not None:
+            engine.dispose()

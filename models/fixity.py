@@ -1,5 +1,5 @@
-"""What fixity checks against: the stored scans, every key any row points at, and what a lost
-manifest is rebuilt from."""
+"""What fixity checks against besides the stored scans (`models.scans.stored_scans`): every key
+any row points at, and what a lost manifest is rebuilt from."""
 
 from __future__ import annotations
 
@@ -10,16 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from models.db import session_scope
-from models.tables import STORED, Document, Page, Scan
-
-
-@dataclass(frozen=True)
-class StoredScan:
-    sha256: str
-    source_name: str
-    original_key: str | None
-    digitized_prefix: str | None
-    manifest_key: str | None
+from models.tables import Document, Page, Scan
 
 
 @dataclass
@@ -35,22 +26,6 @@ class References:
             return True
         parts = key.split("/")
         return any("/".join(parts[:n]) + "/" in self.prefixes for n in range(1, len(parts)))
-
-
-def stored_scans(engine: Engine) -> list[StoredScan]:
-    with session_scope(engine) as session:
-        rows = session.execute(
-            select(
-                Scan.sha256,
-                Scan.source_name,
-                Scan.original_key,
-                Scan.digitized_prefix,
-                Scan.manifest_key,
-            )
-            .where(Scan.status == STORED)
-            .order_by(Scan.id)
-        ).all()
-    return [StoredScan(*row) for row in rows]
 
 
 def references(engine: Engine) -> References:

@@ -42,11 +42,14 @@ _IN_CHUNK = 500  # SHA-256s per IN (...) query
 
 @dataclass(frozen=True)
 class StoredScan:
-    """What fixity needs of a stored scan: its hash and the keys its row points to."""
+    """What fixity needs of a stored scan: its hash, its source's name and the keys its row
+    points to."""
 
     sha256: str
-    manifest_key: str | None
+    source_name: str
     original_key: str | None
+    digitized_prefix: str | None
+    manifest_key: str | None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,17 @@ def finished(session: Session, shas: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def unfinished_keys(session: Session, sha256: str) -> list[str]:
+    """The original key and outputs prefix an unstored (failed) row of `sha256` points at: where
+    an upload that broke off wrote its objects."""
+    row = session.exec(
+        select(Scan.original_key, Scan.digitized_prefix).where(
+            Scan.sha256 == sha256, Scan.status != STORED
+        )
+    ).first()
+    return [key for key in row or () if key]
+
+
 def outcomes(session: Session, shas: Iterable[str]) -> list[ScanOutcome]:
     """The recorded status and error of each of `shas` that has a row (any status)."""
     wanted = sorted({s for s in shas if s})
@@ -85,9 +99,16 @@ def outcomes(session: Session, shas: Iterable[str]) -> list[ScanOutcome]:
 
 
 def stored_scans(session: Session) -> list[StoredScan]:
-    """Every stored scan (the ones whose objects must exist), in row order."""
+    """Every stored scan (the ones whose objects must exist), in row order: what `sohoa verify`
+    checks."""
     rows = session.exec(
-        select(Scan.sha256, Scan.manifest_key, Scan.original_key)
+        select(
+            Scan.sha256,
+            Scan.source_name,
+            Scan.original_key,
+            Scan.digitized_prefix,
+            Scan.manifest_key,
+        )
         .where(Scan.status == STORED)
         .order_by(Scan.id)
     )
@@ -200,15 +221,21 @@ def record_quarantine(
     dossier_code: str | None = None,
     office_code: str | None = None,
     tool_versions: dict[str, str] | None = None,
+    original_key: str | None = None,
+    digitized_prefix: str | None = None,
 ) -> Scan:
     """Record a scan that was not stored (`quarantined`: bad input; `failed`: our side failed)
     and log the event. A quarantined scan makes no dossier known: its claimed dossier code is
-    kept on the row only when that dossier is already registered."""
+    kept on the row only when that dossier is already registered. `original_key` and
+    `digitized_prefix`: where an upload that broke off wrote (its objects stay accounted for);
+    keys an earlier attempt recorded are kept when none are given."""
     scan = session.exec(select(Scan).where(Scan.sha256 == sha256)).first()
     if scan is not None and scan.status == STORED:
         return scan
     known = dossier_code if dossier_code and session.get(Dossier, dossier_code) else None
     scan = scan or Scan(sha256=sha256)
+    scan.original_key = original_key or scan.original_key
+    scan.digitized_prefix = digitized_prefix or scan.digitized_prefix
     scan.source_name = source_name
     scan.status = status
     scan.error = reason

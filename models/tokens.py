@@ -4,6 +4,11 @@
   subtree it sees, its scopes (SCOPES, comma-separated), the SHA-256 of the bearer token (the
   token itself is shown once and never stored), an optional webhook URL with its HMAC secret,
   its rate limit, and when it was revoked.
+- `webhook_event`: the queue of events to send (migration 0006): the ingest adds a row per
+  event and token (`queue_events`), a separate sender claims and sends them (`claim_events`,
+  `finish_event`): `pending` → `sending` → `delivered` or `failed` (or `dropped`: the token was
+  revoked or lost its webhook meanwhile). A claim older than STALE_CLAIM (a sender that died) is
+  claimed again.
 - `webhook_delivery`: every attempt to POST an event to a token's webhook: which event
   (`delivery_id`, the idempotency id the receiver sees), the attempt number, the HTTP status or
   the error, and whether it was accepted.
@@ -11,9 +16,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Index
+from sqlalchemy import Index, Text, or_, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.tables import utcnow
@@ -55,6 +60,87 @@ class WebhookDelivery(SQLModel, table=True):
     error: str | None = None
     ok: bool = False
     at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookEvent(SQLModel, table=True):
+    __tablename__ = "webhook_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: int = Field(foreign_key="api_token.id")
+    delivery_id: str = Field(max_length=64, unique=True)
+    kind: str = Field(max_length=20)
+    dossier_code: str | None = None
+    scan_sha256: str | None = None
+    body: str = Field(sa_type=Text)
+    state: str = Field(default="pending", max_length=12, index=True)
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    done_at: datetime | None = None
+
+
+STALE_CLAIM = timedelta(minutes=10)  # longer than any sender needs for one batch
+
+
+def queue_events(session: Session, events: list[WebhookEvent]) -> int:
+    """Add the events not queued before (by `delivery_id`: a scan ingested again, or a retried
+    run, does not send its events twice). Returns how many were added."""
+    if not events:
+        return 0
+    ids = [e.delivery_id for e in events]
+    known = set(
+        session.exec(select(WebhookEvent.delivery_id).where(WebhookEvent.delivery_id.in_(ids)))
+    )
+    added = 0
+    for event in events:
+        if event.delivery_id not in known:
+            known.add(event.delivery_id)
+            session.add(event)
+            added += 1
+    session.flush()
+    return added
+
+
+def claim_events(session: Session, limit: int = 200) -> list[WebhookEvent]:
+    """Mark up to `limit` pending events (or stale claims) as this sender's, oldest first. Each
+    row is claimed by a conditional UPDATE, so two senders never send the same event."""
+    now = utcnow()
+    claimable = or_(
+        WebhookEvent.state == "pending",
+        (WebhookEvent.state == "sending") & (WebhookEvent.claimed_at < now - STALE_CLAIM),
+    )
+    candidates = list(
+        session.exec(select(WebhookEvent).where(claimable).order_by(WebhookEvent.id).limit(limit))
+    )
+    claimed = []
+    for event in candidates:
+        result = session.connection().execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id == event.id, claimable)
+            .values(state="sending", claimed_at=now)
+        )
+        if result.rowcount == 1:
+            claimed.append(event)
+    session.flush()
+    for event in claimed:
+        session.refresh(event)
+    return claimed
+
+
+def finish_event(session: Session, event_id: int, state: str, attempts: int) -> None:
+    session.connection().execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.id == event_id)
+        .values(state=state, attempts=attempts, done_at=utcnow())
+    )
+
+
+def queue_counts(session: Session) -> dict[str, int]:
+    """Events by state."""
+    from sqlalchemy import func
+
+    rows = session.exec(select(WebhookEvent.state, func.count()).group_by(WebhookEvent.state)).all()
+    return {state: n for state, n in rows}
 
 
 def add_token(session: Session, token: ApiToken) -> ApiToken:

@@ -9,6 +9,7 @@ compressed runs of zeros that claim huge sizes. `python -m samples.hostile DIR` 
 from __future__ import annotations
 
 import io
+import os
 import struct
 import sys
 import zlib
@@ -66,6 +67,15 @@ def make_hostile(inbox: Path, outside: Path) -> dict[str, str]:
     (inbox / "link-to-folder").symlink_to(folder, target_is_directory=True)
     classes["link-to-file.pdf"] = "symlink to a file outside the inbox"
     classes["link-to-folder"] = "symlink to a folder outside the inbox"
+    (inbox / "link-inside.pdf").symlink_to(inbox / "truncated.pdf")
+    classes["link-inside.pdf"] = "symlink to a file inside the inbox"
+    hardlinked = outside / "hardlinked.pdf"
+    hardlinked.write_bytes(good)
+    try:
+        os.link(hardlinked, inbox / "hard-link.pdf")
+        classes["hard-link.pdf"] = "hard link to a file outside the inbox"
+    except OSError:  # another file system (or no hard links): nothing to test there
+        hardlinked.unlink()
     return classes
 
 

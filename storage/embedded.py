@@ -4,7 +4,10 @@ Everything lives under `<data_dir>/s3/`:
 
   credentials.json  SeaweedFS identities (`-s3.config`), random keys made on first start, mode 0600
   security.toml     random JWT keys the filer and volume HTTP ports demand (weed reads it from its
-                    working dir), mode 0600: only the authenticated S3 API serves data
+                    working dir), mode 0600, and the mutual TLS every other port demands
+  tls/              a CA and one certificate (key 0600) made on every start: the master, volume,
+                    filer and admin HTTP ports and every gRPC port accept only connections that
+                    present it, so only the authenticated S3 API answers without it
   ports.json        ports chosen on first start and kept, so presigned URLs and the master's state
                     stay valid across restarts (new ports only when one is taken)
   server.json       pid and ports of the running server (how other processes find and reuse it)
@@ -16,12 +19,14 @@ one, and takes a lease; when the last lease holder leaves, it stops the server, 
 pulls the store from under another. A server started with `start()` (`sohoa s3 start`) is kept
 running until `stop()`.
 
-Every listener binds 127.0.0.1, and the data dir's s3/ folder is 0700. The filer and volume HTTP
-ports answer only requests signed with the keys of security.toml (no directory listing, no UI),
-so a local user without the credentials reads nothing through them. One thing escapes the data
-dir: `weed mini` hard-codes unix
-sockets for its in-process gRPC at `/tmp/seaweedfs-<service>-grpc-<port>.sock` (no flag moves
-them); stopping the server removes those of its ports.
+Every listener binds 127.0.0.1, and the data dir's s3/ folder is 0700. Every port but S3 speaks
+mutual TLS with a certificate only the server holds (a local user's plain or certificate-less
+connection is refused before any request: no master UI, no /dir/assign or /dir/lookup, no
+volume read by file id, no filer listing, no gRPC), and the filer and volume HTTP ports also
+demand requests signed with the JWT keys of security.toml. One thing escapes the data dir:
+`weed mini` hard-codes unix sockets for its in-process gRPC at
+`/tmp/seaweedfs-<service>-grpc-<port>.sock` (no flag moves them; owner-only writable, so no
+other user connects); stopping the server removes those of its ports.
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ class _Layout:
         self.leases = self.root / "leases"
         self.credentials = self.root / "credentials.json"
         self.security = self.root / "security.toml"
+        self.tls = self.root / "tls"
         self.ports = self.root / "ports.json"
         self.state = self.root / "server.json"
         self.lock = self.root / "lock"
@@ -237,7 +243,7 @@ def _start_locked(layout: _Layout, *, persistent: bool) -> dict[str, Any]:
     """Spawn `weed mini`, wait until S3 answers a signed request, record it in server.json."""
     layout.make()
     access_key, secret_key = _credentials(layout)
-    _write_security(layout.security)
+    _write_security(layout.security, _write_tls(layout.tls))
     last_error: Exception | None = None
     for attempt in range(3):
         ports = _ports(layout, fresh=attempt > 0)
@@ -573,10 +579,19 @@ def _write_credentials(path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _write_security(path: Path) -> None:
+_TLS_SERVICES = ("master", "volume", "filer", "s3", "admin", "worker")  # gRPC; s3: gRPC only
+_HTTPS_SERVICES = ("master", "volume", "filer", "admin")
+
+
+def _write_security(path: Path, tls: dict[str, Path]) -> None:
     """JWT keys for the filer's and the volume servers' HTTP ports, new on every start (they
-    sign only short-lived tokens between the server's own parts)."""
+    sign only short-lived tokens between the server's own parts), and mutual TLS (`tls`: ca,
+    cert, key) on every gRPC port and on the master, volume, filer and admin HTTP ports; the
+    server's own parts present the certificate to each other (`[grpc.client]`,
+    `[https.client]`). The S3 port stays plain HTTP with its signed requests."""
     keys = {name: secrets.token_urlsafe(32) for name in ("w", "r", "fw", "fr")}
+    ca, cert, key = (tls[name].as_posix() for name in ("ca", "cert", "key"))
+    pair = f'cert = "{cert}"\nkey = "{key}"\n'
     text = (
         "[access]\nui = false\n"
         "[filer.expose_directory_metadata]\nenabled = false\n"
@@ -584,12 +599,81 @@ def _write_security(path: Path) -> None:
         f'[jwt.signing.read]\nkey = "{keys["r"]}"\n'
         f'[jwt.filer_signing]\nkey = "{keys["fw"]}"\n'
         f'[jwt.filer_signing.read]\nkey = "{keys["fr"]}"\n'
+        f'[grpc]\nca = "{ca}"\n'
+        + "".join(f"[grpc.{service}]\n{pair}" for service in _TLS_SERVICES)
+        + f"[grpc.client]\n{pair}"
+        + f'[https.client]\nenabled = true\n{pair}ca = "{ca}"\n'
+        + "".join(f'[https.{service}]\n{pair}ca = "{ca}"\n' for service in _HTTPS_SERVICES)
     )
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     os.replace(tmp, path)
+
+
+def _write_tls(folder: Path) -> dict[str, Path]:
+    """A throw-away CA and one certificate it signs (server and client use, 127.0.0.1), new on
+    every start; the keys are 0600 in a 0700 folder, the CA's key is never written."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    def name(text: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    now = dt.datetime.now(dt.UTC)
+    valid = {
+        "not_valid_before": now - dt.timedelta(minutes=5),
+        "not_valid_after": now + dt.timedelta(days=3650),
+    }
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder(subject_name=name("sohoa embedded S3 CA"), **valid)
+        .issuer_name(name("sohoa embedded S3 CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+    cert = (
+        x509.CertificateBuilder(subject_name=name("sohoa embedded S3"), **valid)
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address(HOST))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage(usage), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    pem = serialization.Encoding.PEM
+    files = {
+        "ca": (folder / "ca.crt", ca.public_bytes(pem)),
+        "cert": (folder / "server.crt", cert.public_bytes(pem)),
+        "key": (
+            folder / "server.key",
+            key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        ),
+    }
+    for path, data in files.values():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    return {name: path for name, (path, _) in files.items()}
 
 
 def _ports(layout: _Layout, *, fresh: bool) -> dict[str, int]:

@@ -60,9 +60,14 @@ def original_page_key(
     ingested: date | None = None,
 ) -> str:
     """Key of page `page` (1-based) of a scan that arrived as a folder of page images."""
+    folder = original_folder_prefix(office, received, dossier, sha256, ingested=ingested)
+    return page_in_folder(folder, page, ext)
+
+
+def page_in_folder(folder: str, page: int, ext: str) -> str:
+    """Key of page `page` (1-based) under a folder scan's prefix (`original_folder_prefix`)."""
     if page < 1:
         raise ValueError(f"page numbers start at 1, got {page}")
-    folder = original_folder_prefix(office, received, dossier, sha256, ingested=ingested)
     return f"{folder}{page:04d}.{_ext(ext)}"
 
 

@@ -195,6 +195,9 @@ def test_rates_are_the_cli_numbers(api):
     assert got[0]["received"] == expected[0]["received"] >= 1
     bad = client.get("/api/v1/rates?period=soon", headers=_auth(bearers["a_read"]))
     assert bad.status_code == 400 and bad.json()["message"]
+    for level in ("", "galaxy"):  # an unknown level: the reason, not a server error
+        bad = client.get(f"/api/v1/rates?level={level}", headers=_auth(bearers["a_read"]))
+        assert bad.status_code == 400 and "unknown level" in bad.json()["details"]
 
 
 def test_every_call_is_an_event_with_the_token_name(api):
@@ -207,6 +210,43 @@ def test_every_call_is_an_event_with_the_token_name(api):
     last = rows[-1]
     assert last[0] == "api GET /api/v1/dossiers/{dossier_code}" and last[1] == "404"
     assert last[2] == ws.DOSSIER_A and "b_read" in str(last[3])
+
+
+def _api_error(response, status: int, code: str) -> dict:
+    """The API's error shape: JSON with a code, a Vietnamese message and details."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error", "message", "details"} and body["error"] == code
+    assert body["message"] and body["message"].isascii() is False  # Vietnamese, not "Not Found"
+    return body
+
+
+def test_unknown_paths_and_methods_answer_api_errors(api):
+    """Under /api/ there is no HTML: an unknown path is a JSON 404, a wrong method a JSON 405
+    (with Allow), a parameter of the wrong type or range a JSON 422 naming the parameter."""
+    _, _, bearers, client = api
+    headers = _auth(bearers["a_write"])
+    for path in ("/api/v1/nothing", "/api/v2/dossiers", "/api/", "/api/v1/dossiers/x/y"):
+        body = _api_error(client.get(path, headers=headers), 404, "not_found")
+        assert body["details"] == {"path": path}
+    assert "<html" not in client.get("/api/v1/nothing").text.lower()  # no token: still JSON
+    _api_error(client.get("/api/v1/nothing"), 404, "not_found")
+    wrong = client.get("/api/v1/register", headers=headers)
+    body = _api_error(wrong, 405, "method_not_allowed")
+    assert body["details"]["allowed"] == ["POST"] and wrong.headers["allow"] == "POST"
+    _api_error(
+        client.delete(f"/api/v1/dossiers/{ws.DOSSIER_A}", headers=headers),
+        405,
+        "method_not_allowed",
+    )
+    for params in ({"limit": "many"}, {"limit": 0}, {"limit": 501}, {"changed_since": "soon"}):
+        body = _api_error(
+            client.get("/api/v1/dossiers", params=params, headers=headers), 422, "validation_error"
+        )
+        assert body["details"][0]["loc"] == ["query", next(iter(params))]
+    # the web app keeps its own pages
+    assert "text/html" in client.get("/no-such-page").headers["content-type"]
 
 
 def test_rate_limit_per_token(api):

@@ -50,14 +50,15 @@ SERVICES = {
     "worker",
     "web",
 }
-# The four of issue 6, and the chunks a distributed backfill sends to the workers
-# (flows/backfill.py CHUNK_DEPLOYMENT).
+# The four of issue 6, webhook-send (issue 21), and the chunks a distributed backfill sends to
+# the workers (flows/backfill.py CHUNK_DEPLOYMENT).
 DEPLOYMENTS = {
     "inbox-watch": "flows/inbox.py:inbox_watch",
     "backfill": "flows/backfill.py:backfill",
     "backfill-chunk": "flows/backfill.py:backfill_chunk",
     "rates-refresh": "flows/rates.py:rates_refresh",
     "fixity-check": "flows/fixity.py:fixity_check",
+    "webhook-send": "flows/webhooks.py:send_webhooks",
 }
 PROCESS_POOL = "sohoa-process"
 K8S_POOL = "sohoa-k8s"
@@ -490,7 +491,7 @@ def test_prefect_yaml_schedules() -> None:
     minute, hour, dom, month, dow = _cron_fields(by_name["fixity-check"])
     assert minute.isdigit() and hour.isdigit() and dow.isdigit() and (dom, month) == ("*", "*")
     # A tick that finds the previous run busy is dropped rather than queued.
-    for name in ("inbox-watch", "rates-refresh", "fixity-check"):
+    for name in ("inbox-watch", "rates-refresh", "fixity-check", "webhook-send"):
         assert by_name[name]["concurrency_limit"] == {
             "limit": 1,
             "collision_strategy": "CANCEL_NEW",

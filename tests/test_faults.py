@@ -1,5 +1,5 @@
 """Faults injected into a running ingest (issue 17): a page process killed mid-page, two ingests
-on one inbox at once."""
+on one inbox at once, S3 stopped during the OCR and in the middle of the upload."""
 
 from __future__ import annotations
 
@@ -155,15 +155,26 @@ def stop_store_when_tesseract_runs(data_dir: Path, stopped: list[bool], timeout=
         time.sleep(0.05)
 
 
+def _scan_task_runs() -> dict[str, int]:
+    """{task run id: run count} of every "scan scan.pdf" task run in Prefect's database, which
+    earlier tests in this process may share."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def read() -> dict[str, int]:
+        async with get_client() as client:
+            runs = await client.read_task_runs()
+        return {str(r.id): r.run_count for r in runs if r.name == "scan scan.pdf"}
+
+    return asyncio.run(read())
+
+
 @pytest.mark.slow
 def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     """S3 stopped while the page is read: the scan fails once ("S3 unreachable"), no Prefect
     retry reads it again, it stays in the inbox; once S3 is back it is stored and verify finds
     nothing."""
-    import asyncio
-
-    from prefect.client.orchestration import get_client
-
     from flows.ingest import ingest_inbox
     from flows.verify import verify
     from sohoa.runtime import open_database, open_store, prefect_ready
@@ -173,14 +184,7 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     inbox.mkdir(parents=True)
     text_pdf(inbox / "scan.pdf", ["HO SO SO 9 THUA DAT 63"])
 
-    async def runs_of_scan() -> dict[str, int]:
-        """{task run id: run count} of every "scan scan.pdf" task run in Prefect's database,
-        which earlier tests in this process may share."""
-        async with get_client() as client:
-            runs = await client.read_task_runs()
-        return {str(r.id): r.run_count for r in runs if r.name == "scan scan.pdf"}
-
-    before = asyncio.run(runs_of_scan())
+    before = _scan_task_runs()
     stopped: list[bool] = []
     watcher = threading.Thread(
         target=stop_store_when_tesseract_runs, args=(settings_env.data_dir, stopped)
@@ -194,11 +198,88 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     assert "S3 unreachable" in summary.failed[0]["error"]
     assert (inbox / "scan.pdf").exists()
 
-    after = asyncio.run(runs_of_scan())
-    new_runs = [count for run_id, count in after.items() if run_id not in before]
+    new_runs = [count for run_id, count in _scan_task_runs().items() if run_id not in before]
     assert new_runs == [1]  # read once: no retry redid the OCR
 
     again = ingest_inbox(str(inbox))
     assert [o.status for o in again.outcomes] == ["stored"] and not again.failed
     with open_store(settings_env) as store:
         assert verify(store, open_database(settings_env)).findings == []
+
+
+def stop_store_after_puts(monkeypatch, data_dir: Path, after: int) -> list[str]:
+    """Stop the embedded S3 server once `after` objects of the scan are written (the original
+    and some outputs): the upload breaks off in its middle. Returns the keys written."""
+    from storage import embedded
+    from storage.objects import ObjectStore
+
+    written: list[str] = []
+    put_file = ObjectStore.put_file
+
+    def put_then_maybe_stop(self, key, *args, **kwargs):
+        stored = put_file(self, key, *args, **kwargs)
+        written.append(key)
+        if len(written) == after:
+            embedded.stop(data_dir)
+        return stored
+
+    monkeypatch.setattr(ObjectStore, "put_file", put_then_maybe_stop)
+    return written
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("retried", ["same day", "a month later"])
+def test_store_down_during_upload_leaves_nothing_orphaned(settings_env, monkeypatch, retried):
+    """S3 stopped after the original and one output are written: the scan fails once (no Prefect
+    retry reads it again), its partial objects are accounted for by a `failed` row, and after
+    the next run stores it (the same day, or a month later under other keys) verify finds
+    nothing: the first attempt's objects are adopted or parked under orphans/."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    import flows.scan
+    from flows.ingest import ingest_inbox
+    from flows.verify import ORPHANS, verify
+    from models.db import session_scope
+    from models.tables import Scan
+    from sohoa.runtime import open_database, open_store, prefect_ready
+
+    prefect_ready(settings_env)
+    inbox = settings_env.inbox_dir
+    inbox.mkdir(parents=True)
+    text_pdf(inbox / "scan.pdf", ["HO SO SO 7 THUA DAT 21"])
+
+    before = _scan_task_runs()
+    written = stop_store_after_puts(monkeypatch, settings_env.data_dir, after=2)
+    summary = ingest_inbox(str(inbox))
+
+    assert len(written) == 2 and written[0].startswith("originals/"), written
+    first = list(written)
+    assert [f["source"] for f in summary.failed] == ["scan.pdf"]
+    assert "S3 unreachable" in summary.failed[0]["error"]
+    assert (inbox / "scan.pdf").exists()
+    new_runs = [n for run, n in _scan_task_runs().items() if run not in before]
+    assert new_runs == [1]  # read once: no retry redid the OCR
+    engine = open_database(settings_env)
+    with session_scope(engine) as session:
+        row = session.execute(select(Scan.status, Scan.original_key)).one()
+    assert row == ("failed", first[0])  # the objects written so far have a row
+
+    # the wrapper stopped S3 once: it stays up from now on
+    if retried == "a month later":
+        later = datetime.now(UTC) + timedelta(days=40)  # another month: other keys
+        monkeypatch.setattr(flows.scan, "_now", lambda: later)
+    again = ingest_inbox(str(inbox))
+    assert [o.status for o in again.outcomes] == ["stored"] and not again.failed
+    with open_store(settings_env) as store:
+        report = verify(store, engine)
+        assert report.findings == []
+        parked = [o.key for o in store.list(ORPHANS)]
+    with session_scope(engine) as session:
+        stored_original = session.execute(select(Scan.original_key)).scalar_one()
+    if retried == "same day":
+        assert stored_original == first[0] and parked == []  # the same keys, adopted
+    else:
+        assert stored_original != first[0]
+        assert sorted(parked) == sorted(ORPHANS + key for key in first)

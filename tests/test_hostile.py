@@ -122,10 +122,18 @@ def test_hostile_inbox_is_stored_or_quarantined_and_nothing_escapes(env, tmp_pat
         if quarantined:
             reason = (quarantine / f"{name}.reason.txt").read_text(encoding="utf-8")
             assert reason.strip().split("\t")[-1], f"{name} ({what}) quarantined without reason"
-    for link in ("link-to-file.pdf", "link-to-folder"):
+    for link, wording in (
+        ("link-to-file.pdf", "liên kết trỏ ra ngoài hộp thư"),
+        ("link-to-folder", "liên kết trỏ ra ngoài hộp thư"),
+        ("link-inside.pdf", "liên kết trong hộp thư"),
+    ):
         assert (quarantine / link).is_symlink()  # the link itself, never its target
         reason = (quarantine / f"{link}.reason.txt").read_text(encoding="utf-8")
-        assert "liên kết trỏ ra ngoài hộp thư" in reason
+        assert wording in reason, reason
+    if "hard-link.pdf" in classes:  # quarantined unread: its other name stays where it is
+        reason = (quarantine / "hard-link.pdf.reason.txt").read_text(encoding="utf-8")
+        assert "liên kết cứng" in reason, reason
+        assert (outside / "hardlinked.pdf").stat().st_nlink == 2
     for bomb in ("bomb-30000px.png", "image-40000px.pdf", "page-40000pt.pdf", "one-pixel.png"):
         assert os.path.lexists(quarantine / bomb), bomb
     quarantined = [n for n in classes if os.path.lexists(quarantine / n)]

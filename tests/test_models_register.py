@@ -415,3 +415,51 @@ def test_cli_register_import(db_url, tmp_path):
     (tmp_path / "x.csv").write_text("code,date\n1,2\n", encoding="utf-8")
     refused = sohoa("register", "import", str(tmp_path / "x.csv"))
     assert refused.returncode == 2 and "no 'dossier_code' column" in refused.stderr
+
+
+def test_row_objects_take_the_csv_fast_path_with_the_same_verdicts(tmp_path):
+    """The API's row objects (`import_rows`) and a file's lines (`import_register`) go through
+    one scan: the same good rows and the same reasons for the same cells (JSON numbers, nulls
+    and missing keys read as `_parse` reads them), bad rows by index; an empty object is a bad
+    row, not a blank line; a row of an office outside `offices` is bad."""
+    import csv
+    import io
+
+    from models.register import _scan_objects, _within, scan_register
+
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    file_bad: list = []
+    from_file = list(scan_register(path, file_bad))
+    lines = list(csv.DictReader(io.StringIO(REGISTER)))
+    objects = [r for r in lines if any(r.values()) and None not in r]  # blank, overlong: CSV's
+    objects = objects * 2  # the second time through, the per-batch caches answer
+    objects[0] = {**objects[0], "procedure_code": 1004227, "resolved_at": None}
+    objects[1] = {k: v for k, v in objects[1].items() if k != "channel"}  # a missing key
+    object_bad: list = []
+    from_objects = list(_scan_objects(objects, object_bad))
+    expected = [r[1:] for r in from_file] * 2
+    expected[0] = (*expected[0][:2], "1004227", expected[0][3], expected[0][4], None) + expected[0][
+        6:
+    ]
+    expected[1] = (*expected[1][:4], None, *expected[1][5:])
+    assert [r[1:] for r in from_objects] == expected
+    assert [r[0] for r in from_objects] == [0, 1, 2, 9, 10, 11, 12, 19]
+    reasons = [b.reason for b in file_bad if b.line != 14]  # the overlong line is CSV-only
+    assert [(b.line, b.reason) for b in object_bad] == list(
+        zip([3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 18], reasons * 2, strict=True)
+    )
+    odd_bad: list = []
+    odd = [{}, "a row", {"dossier_code": "  000.00.24.H18-231015-0042 ", "result_kind": " Paper"}]
+    assert [r[1] for r in _scan_objects(odd, odd_bad)] == ["000.00.24.H18-231015-0042"]
+    assert [(b.line, b.reason) for b in odd_bad] == [
+        (0, "dossier_code is empty"),
+        (1, "a row is an object of column: value"),
+    ]
+    outside: list = []
+    kept = list(_within(iter(from_objects), {"000.00.24.H18"}, outside))
+    assert {r[2] for r in kept} == {"000.00.24.H18"}
+    assert {b.reason for b in outside} == {
+        "office 000.46.24.H44 is not this token's",
+        "office G09.20 is not this token's",
+    }

@@ -1,4 +1,4 @@
-"""`sohoa serve` against a real Prefect server (issue 6): the four served deployments appear with
+"""`sohoa serve` against a real Prefect server (issue 6): the five served deployments appear with
 their schedules, `backfill-chunk` sits on the work pool, and a run triggered through the API is
 picked up and completed by the served process."""
 
@@ -16,7 +16,7 @@ from sohoa.localcluster import LocalCluster, stop
 
 pytestmark = pytest.mark.slow
 POOL = "sohoa-test"
-SERVED = {"inbox-watch", "backfill", "rates-refresh", "fixity-check"}
+SERVED = {"inbox-watch", "backfill", "rates-refresh", "fixity-check", "webhook-send"}
 
 
 def _serve_env(cluster: LocalCluster, data_dir: Path) -> dict[str, str]:

@@ -33,6 +33,11 @@ def test_review_reasons_in_vietnamese():
     )
     assert labels.review_reason_vi("missing citizen_id") == "thiếu trường Số CCCD"
     assert labels.review_reason_vi("dossier code invalid") == "mã hồ sơ không hợp lệ"
+    assert labels.review_reason_vi("split confidence 0.61 < 0.7") == (
+        "chưa chắc ranh giới tài liệu (độ tin cậy 61%)"
+    )
+    assert labels.review_reason_vi("3 fields not found") == "không tìm thấy 3 trường"
+    assert labels.review_reason_vi("no listed type") == "loại tài liệu ngoài danh mục"
 
 
 def test_dates_and_numbers_in_vietnamese_form():

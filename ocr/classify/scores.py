@@ -5,6 +5,7 @@ apart (they carry no evidence and are attached to a neighbour)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import numpy as np
 from ocr import identifiers
 from ocr.classify.features import PageInput, is_blank_text
 from ocr.classify.model import DEFAULT_PATH, PageModel
-from ocr.classify.rules import DOC_TYPES, RuleResult, classify_page
+from ocr.classify.rules import DOC_TYPES, RuleResult, classify_page, generic_title
+from ocr.classify.structure import Evidence, evidence, number_opens
 from ocr.errors import MissingDependency
 from ocr.result import Page
 from ocr.split import PageScores
@@ -102,6 +104,7 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
     content = [i for i, p in enumerate(pages) if not (is_blank(p) or is_unreadable(p))]
     probs, starts = model.predict([_page_input(pages[i]) for i in content])
     row = {i: k for k, i in enumerate(content)}
+    previous: tuple[Evidence, int] | None = None  # the last content page's evidence and type
     for i, page in enumerate(pages):
         if i not in row:
             scores.append(PageScores(np.full(len(DOC_TYPES), 1 / len(DOC_TYPES)), 0.0, True))
@@ -111,8 +114,16 @@ def score_pages(pages: list[Page], model: PageModel | None = None) -> list[PageS
         letter = not rules.has_title and opens_letter(page.text or "")
         if letter:
             s = max(s, LETTER_START)
-        p = combine(probs[row[i]], s, rules, letter)
         forced = _receipt_start(page)
+        text = page.text or ""
+        ev = evidence(text, rules.has_title or generic_title(text))
+        if ev.page_number == 1 and not ev.strong and previous is not None:
+            kind = int(np.argmax(combine(probs[row[i]], 0.0, rules, letter)))
+            if not number_opens(ev, previous[0], same_type=kind == previous[1]):
+                ev = replace(ev, page_number=None)  # a report's body after its cover
+        s = structural_start(ev, s, rules, letter or forced)
+        p = combine(probs[row[i]], s, rules, letter)
+        previous = (ev, int(np.argmax(p)))
         if forced and p[DOC_TYPES.index("phieu_tiep_nhan")] < 0.5:
             forced = False  # a dossier code quoted in another document's text
         weight = 1.0 if s >= 0.5 or forced else CONTINUATION_WEIGHT
@@ -125,6 +136,21 @@ UNTITLED_START_BOOST = 2.5  # log-odds for `khac` on a page that starts a docume
 CONTINUATION_WEIGHT = 0.15
 LETTER_KHAC_BOOST = 5.0
 LETTER_START = 0.85  # P(start) of a page opening like a letter (date line / "Kính gửi" on top)
+
+
+NO_EVIDENCE_START = 0.1  # P(start) cap of a page with no sign of a document's first page
+CONTINUES_START = 0.02  # P(start) of a page numbered 2.., an appendix, a signature-only page
+OPENS_START = 0.6  # P(start) floor of a page under the motto, a title, a form number, ...
+
+
+def structural_start(ev: Evidence, p_start: float, rules: RuleResult, opened: bool) -> float:
+    """The model's P(start) bounded by the page's structure: a page opens a document only on
+    positive evidence (ocr.classify.structure) and continues one on evidence of continuing."""
+    if ev.continues and not rules.has_title:
+        return min(p_start, CONTINUES_START)
+    if ev.opens or opened:
+        return max(p_start, OPENS_START)
+    return min(p_start, NO_EVIDENCE_START)
 
 
 def opens_letter(text: str) -> bool:

@@ -3,6 +3,6 @@ each document type carries and where to read them (`ocr.fields.extractors`); one
 of value (ids, dates, people, land, env), `normalise` for values typed by staff, `consensus` for
 the values a dossier's documents agree on."""
 
-from ocr.fields.extractors import EXTRACTORS, KEY_FIELDS, extract
+from ocr.fields.extractors import EXTRACTORS, KEY_FIELDS, expected_fields, extract
 
-__all__ = ["EXTRACTORS", "KEY_FIELDS", "extract"]
+__all__ = ["EXTRACTORS", "KEY_FIELDS", "expected_fields", "extract"]

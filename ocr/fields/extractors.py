@@ -175,3 +175,15 @@ def extract(
         if f is not None and f.value is not None
     }
     return fields, details
+
+
+# Types whose extractors cover several procedures (a decision on land or on environment): only
+# these fields are expected on every document of the type.
+ALWAYS: dict[str, tuple[str, ...]] = {
+    "quyet_dinh": ("document_number", "issue_date", "subject"),
+}
+
+
+def expected_fields(doc_type: str) -> tuple[str, ...]:
+    """The fields every document of this type carries (what review counts as not found)."""
+    return ALWAYS.get(doc_type, tuple(EXTRACTORS.get(doc_type, {})))

@@ -1,5 +1,5 @@
-"""`sohoa token add|list|revoke` (API tokens for one-stop systems) and `sohoa webhooks` (the
-latest webhook delivery attempts)."""
+"""`sohoa token add|list|revoke` (API tokens for one-stop systems), `sohoa webhooks` (the
+latest webhook delivery attempts) and `sohoa webhooks send` (send the queued events now)."""
 
 from __future__ import annotations
 
@@ -101,11 +101,21 @@ def revoke(name: Annotated[str, typer.Argument(help="The token's name")]) -> Non
     typer.echo(f"revoked {name}")
 
 
+webhooks_app = typer.Typer(
+    invoke_without_command=True,
+    help="Webhook delivery attempts (newest first); `send`: send the queued events now.",
+)
+
+
+@webhooks_app.callback()
 def webhooks(
+    ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="How many attempts")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print the attempts as JSON")] = False,
 ) -> None:
     """The latest webhook delivery attempts (newest first)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from models.db import session_scope
     from models.tokens import recent_deliveries
 
@@ -138,3 +148,33 @@ def webhooks(
             f"#{r['attempt']}\t{result}\t{r['delivery_id']}",
             file=sys.stdout,
         )
+
+
+@webhooks_app.command("send")
+def send() -> None:
+    """Send the queued webhook events now (a `webhook-send` flow run).
+
+    `sohoa serve` does it every minute. Exit 1 when an event was not delivered after its
+    retries."""
+    from models.db import session_scope
+    from models.tokens import queue_counts
+    from sohoa.runtime import prefect_ready
+
+    prefect_ready(get_settings())
+    from flows.webhooks import send_webhooks
+
+    rows = send_webhooks()
+    delivered = sum(r["delivered"] for r in rows)
+    engine = _engine()
+    try:
+        with session_scope(engine) as session:
+            counts = queue_counts(session)
+    finally:
+        engine.dispose()
+    waiting = counts.get("pending", 0) + counts.get("sending", 0)
+    typer.echo(
+        f"{delivered} of {len(rows)} webhook events delivered; {waiting} still queued, "
+        f"{counts.get('failed', 0)} failed in all"
+    )
+    if delivered < len(rows):
+        raise typer.Exit(1)

@@ -21,6 +21,36 @@ class ApiError(Exception):
         )
 
 
+def validation_error(exc) -> ApiError:
+    """A path, query or body value of the wrong type or out of range (FastAPI's validation)."""
+    from fastapi.encoders import jsonable_encoder
+
+    details = jsonable_encoder(exc.errors(), exclude={"input", "ctx"})
+    return ApiError(422, "validation_error", "Tham số không hợp lệ", details)
+
+
+def routing_error(request, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """No API operation at this path (404) or not with this method (405, with `Allow`)."""
+    if status == 405:
+        allow = (headers or {}).get("Allow") or (headers or {}).get("allow")
+        error = ApiError(
+            405,
+            "method_not_allowed",
+            f"Phương thức {request.method} không được phép ở địa chỉ này",
+            {"method": request.method, "allowed": allow.split(", ") if allow else []},
+        )
+    elif status == 404:
+        error = ApiError(
+            404, "not_found", "Không có thao tác API nào ở địa chỉ này", {"path": request.url.path}
+        )
+    else:
+        error = ApiError(status, "error", "Yêu cầu không thực hiện được")
+    response = error.response()
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
 def unauthorized() -> ApiError:
     return ApiError(401, "unauthorized", "Thiếu mã truy cập hợp lệ (Authorization: Bearer …)")
 

@@ -9,9 +9,9 @@ from sohoa.web.commands import user_app, web  # light: typer only
 
 app.command()(web)
 app.add_typer(user_app, name="user")
-from sohoa.api.commands import token_app, webhooks  # noqa: E402 (light: typer only)
+from sohoa.api.commands import token_app, webhooks_app  # noqa: E402 (light: typer only)
 
 app.add_typer(token_app, name="token")
-app.command()(webhooks)
+app.add_typer(webhooks_app, name="webhooks")
 
 __all__ = ["app", "run"]

@@ -37,8 +37,20 @@ def ingest(
     from sohoa.report import print_ingest_summary
 
     print_ingest_summary(summary)
+    _webhooks_note()
     if summary.count("quarantined") or summary.failed:
         raise typer.Exit(errors.SOME_FAILED)
+
+
+def _webhooks_note() -> None:
+    """The process waits for its webhook sender before exiting: say so."""
+    from flows.webhooks import sender_running
+
+    if sender_running():
+        typer.echo(
+            "webhooks: sending the queued events before exiting (`sohoa webhooks` shows them)",
+            err=True,
+        )
 
 
 @app.command()

@@ -15,9 +15,10 @@ from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from sohoa.settings import Settings, get_settings
@@ -137,8 +138,12 @@ def _errors(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": "/login"})
         return Response("Cần đăng nhập", status_code=401, media_type="text/plain; charset=utf-8")
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)  # the router's 404/405 too, not only ours
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):  # unknown path or method under /api/: the API's JSON errors
+            from sohoa.api.errors import routing_error
+
+            return routing_error(request, exc.status_code, exc.headers)
         detail = exc.detail if isinstance(exc.detail, str) else "Lỗi"
         if exc.status_code == 404 and detail == "Not Found":
             detail = "Không tìm thấy trang này"
@@ -157,9 +162,18 @@ def _errors(app: FastAPI) -> None:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         """A malformed path or query (`../`, a page that is not a number) is simply not found;
         a malformed form is a bad request."""
+        if _is_api(request):
+            from sohoa.api.errors import validation_error
+
+            return validation_error(exc).response()
         if any(e.get("loc", ("",))[0] == "body" for e in exc.errors()):
             return HTMLResponse("Chưa chọn tệp nào, hoặc biểu mẫu không hợp lệ", status_code=400)
         return HTMLResponse("Không tìm thấy", status_code=404)
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
 
 
 class BodyLimit:

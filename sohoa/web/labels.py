@@ -182,6 +182,14 @@ def review_reason_vi(reason: str) -> str:
     """Why a document waits for review (ocr.understand's reasons), in Vietnamese."""
     if m := re.fullmatch(r"type confidence ([\d.]+) < ([\d.]+)", reason):
         return f"chưa chắc loại tài liệu (độ tin cậy {fmt_percent(float(m[1]))})"
+    if m := re.fullmatch(r"split confidence ([\d.]+) < ([\d.]+)", reason):
+        return f"chưa chắc ranh giới tài liệu (độ tin cậy {fmt_percent(float(m[1]))})"
+    if m := re.fullmatch(r"(\d+) fields not found", reason):
+        return f"không tìm thấy {m[1]} trường"
+    if reason == "no listed type":
+        return "loại tài liệu ngoài danh mục"
+    if reason == "no type and no sign of a document's first page":
+        return "không rõ loại tài liệu, không thấy trang đầu"
     if m := re.fullmatch(r"(missing|low confidence) (\w+)", reason):
         what = "thiếu" if m[1] == "missing" else "chưa chắc"
         return f"{what} trường {field_name(m[2])}"
