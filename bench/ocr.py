@@ -1023,7 +1023,7 @@ def section_ablation(corpus: Corpus, workers: int, limit: int) -> dict:
 # families: in-family vs held-out-family pages (samples.families), one run
 
 
-KINDS = ("seal_overlap", "id_card", "coloured_form", "phone_photo", "photocopy", "rotated",
+FAMILY_KINDS = ("seal_overlap", "id_card", "coloured_form", "phone_photo", "photocopy", "rotated",
          "dotted_form")  # fmt: skip
 SPLITS = ("train", "held_out")
 
@@ -1099,7 +1099,7 @@ def section_families(seed: int, n_pages: int, workers: int) -> dict:
     raw = run_raw_tesseract(fc.corpus, workers=workers)
     scores = {run.name: family_scores(fc, run) for run in (sohoa, raw)}
     rows = []
-    for key in (*LEVELS, "all", *KINDS):
+    for key in (*LEVELS, "all", *FAMILY_KINDS):
         cells = [scores[name].get(split, {}).get(key) for name in scores for split in SPLITS]
         if not any(cells):
             continue

@@ -7,6 +7,13 @@ degrees, the page as loaded is read too, only brought to a working text size, an
 confident reading is kept: a page is turned only when the turned read beats the upright one.
 A page with ink that still yields no text is never silently empty: it carries a warning and a
 review mark.
+
+An unsure read is first checked against a cheap probe (`probe`): one band of text lines, read
+as it is, mirrored left-right, turned by 180 degrees and flipped top-bottom (~0.3 s of CPU
+each). Text that reads
+mirrored is the other side of the sheet showing through (a bilevel scanner turns faint
+show-through into black text): the page is blank. A full read at 180 degrees is made only when
+the band reads better that way.
 """
 
 from __future__ import annotations
@@ -24,6 +31,13 @@ PLAIN_GATE = 0.60  # reads below this mean confidence are checked against a plai
 PLAIN_MARGIN = 0.03  # an upright pipeline read is replaced only by a clearly more confident one
 MIN_TEXT_SHARE = 0.7  # ... that also keeps most of its text
 EMPTY_PAGE_WARNING = "no text could be read from a page that is not blank"
+SHOW_THROUGH_WARNING = "mirrored text (the other side showing through): treated as blank"
+# Probe band: the ~1.2 inch of page rows with the most ink (5-7 lines of body text), read as one
+# block. Measured on generated pages: upright text reads 0.84-0.95 as it is and 0.38-0.53
+# mirrored; show-through reads 0.36 as it is and 0.73 mirrored.
+PROBE_INCHES = 1.2
+MIRROR_MARGIN = 0.20  # the mirrored band must read this much more confidently ...
+MIRROR_MIN = 0.60  # ... and at least this confidently
 
 
 @dataclass
@@ -61,6 +75,43 @@ def plain_wins(plain, piped, turned: bool) -> bool:
     more_sure = plain.mean_confidence > piped.mean_confidence + PLAIN_MARGIN
     keeps_text = len(plain.text) >= MIN_TEXT_SHARE * len(piped.text)
     return more_sure and keeps_text and confident_chars(plain) >= confident_chars(piped)
+
+
+@dataclass
+class Probe:
+    upright: float  # mean confidence of the band as it is
+    mirrored: float  # ... flipped left-right (a sheet turned over sideways)
+    turned: float  # ... turned by 180 degrees
+    flipped: float  # ... flipped top-bottom (a sheet turned over head first)
+
+    @property
+    def show_through(self) -> bool:
+        """The band reads clearly better mirrored: the back of a sheet, not text of its own."""
+        best = max(self.mirrored, self.flipped)
+        return best >= MIRROR_MIN and best >= max(self.upright, self.turned) + MIRROR_MARGIN
+
+    @property
+    def upside_down(self) -> bool:
+        """Worth a full read at 180 degrees: the band reads better turned."""
+        return self.turned > self.upright
+
+
+def text_band(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """The PROBE_INCHES of rows with the most ink (the whole page when it is shorter)."""
+    rows = int(PROBE_INCHES * dpi)
+    if gray.shape[0] <= rows:
+        return gray
+    ink = cv2.reduce(cv2.compare(gray, 128, cv2.CMP_LT) // 255, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S)
+    window = np.convolve(ink.ravel().astype(np.float64), np.ones(rows), mode="valid")
+    top = int(np.argmax(window))
+    return gray[top : top + rows]
+
+
+def probe(gray: np.ndarray, dpi: int, read: Callable[[np.ndarray, int], object]) -> Probe:
+    """Read the page's densest text band as it is, mirrored, turned, flipped (four small reads)."""
+    band = text_band(gray, dpi)
+    views = [band, cv2.flip(band, 1), cv2.rotate(band, cv2.ROTATE_180), cv2.flip(band, 0)]
+    return Probe(*(read(view, dpi).mean_confidence for view in views))
 
 
 def confident_chars(result) -> float:

@@ -50,6 +50,10 @@ MIN_EMBEDDED_CLEAN_SHARE = 0.85
 # A page read with less mean confidence than this is also read upside down (see process_page).
 FLIP_RETRY_CONFIDENCE = 0.70  # upright pages read at ~0.95, upside-down ones at ~0.55
 FLIP_MARGIN = 0.15
+# A first read that took this much tesseract CPU is not repeated (turned, or the page as loaded):
+# pages read in 1-20 s; one that takes longer is mostly specks or hatching, and a second read of
+# it costs as much again for nothing (the seed-11 back of a sheet: 60-180 s a read, four reads).
+COSTLY_READ_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -367,20 +371,32 @@ def _read_prepared(
         with clock("recognize"):
             result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
         clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
+        costly = clock.get("recognize.tesseract", 0.0) > COSTLY_READ_SECONDS
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
-            # Orientation's usual miss is 180 degrees on a sparse page: Tesseract then reads
-            # upside-down glyphs with low confidence. Read it flipped and keep the better one.
-            with clock("reread"):
-                upside_down = cv2.rotate(gray, cv2.ROTATE_180)
-                flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
-            clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
-            if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
-                result = flipped
-                gray = cv2.rotate(gray, cv2.ROTATE_180)
-                pdf_image = cv2.rotate(pdf_image, cv2.ROTATE_180)
-                page.rotation = (page.rotation + 180) % 360
+            # Unsure: a cheap probe of one text band says whether the page is the other side
+            # showing through (mirrored text: blank) or upside down (orientation's usual miss
+            # on a sparse page); only then is the whole page read again, turned.
+            with clock("probe"):
+                band = _probe(path, number, gray, prepared.dpi, opts, clock)
+            if band.show_through:
+                page.blank = True
+                page.warnings.append(guard.SHOW_THROUGH_WARNING)
+            elif band.upside_down and not costly:
+                with clock("reread"):
+                    upside_down = cv2.rotate(gray, cv2.ROTATE_180)
+                    flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
+                clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
+                if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
+                    result = flipped
+                    gray = cv2.rotate(gray, cv2.ROTATE_180)
+                    pdf_image = cv2.rotate(pdf_image, cv2.ROTATE_180)
+                    page.rotation = (page.rotation + 180) % 360
         dpi = prepared.dpi
-        if guard.wants_plain_read(result, page.rotation):  # never worse than the engine alone
+        # never worse than the engine alone; but a page that was dense noise as loaded is not
+        # read as loaded (minutes of Tesseract on specks, and nothing to gain), nor is a page
+        # whose first read was already costly
+        again = not (page.blank or costly or "dense_noise" in prepared.applied)
+        if again and guard.wants_plain_read(result, page.rotation):
             with clock("plain_read"):
                 plain = guard.plain_read(
                     original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
@@ -392,10 +408,11 @@ def _read_prepared(
                 page.height, page.width = pdf_image.shape[:2]
                 page.dpi = dpi
         del original
-        words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
-        page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
-        if opts.qr:  # on the cleaned gray page: seals removed, light flattened, no colour pass
-            with clock("qr"):
+        if not page.blank:
+            words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
+            page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
+        if opts.qr and not page.blank:  # on the cleaned gray page: seals removed, light
+            with clock("qr"):  # flattened, no colour pass
                 anywhere = speaks_of_a_dossier(result.text)
                 page.qr_codes = decode_qr(gray, dpi, anywhere=anywhere)
     if opts.workdir is not None:
@@ -458,6 +475,15 @@ def _recognize(
         )
     except RuntimeError as exc:  # tesseract crashed or hung on this page: unreadable input
         raise PageFailed(f"{Path(path).name}: page {number}: Tesseract: {exc}") from exc
+
+
+def _probe(path: str, number: int, gray, dpi: int, opts: Options, clock: _Stages) -> guard.Probe:
+    """ocr.guard.probe: a band of the page read as one block of text, four ways."""
+    block = replace(opts, psm=6, correct=False)
+    band = guard.probe(gray, dpi, lambda im, d: _recognize(path, number, im, d, block))
+    pixels = _read_pixels(guard.text_band(gray, dpi), dpi, opts, False)
+    clock.count_tesseract(4 * [pixels])
+    return band
 
 
 def _prepare(image, dpi: int, steps):

@@ -43,7 +43,8 @@ ALL_STEPS: tuple[str, ...] = (
     "deskew",  # remove the text-line angle (+-16 degrees)
     "stamps",  # red/blue seals read as paper
     "illumination",  # divide by the paper brightness when it is uneven or dim
-    "denoise",  # 3x3 median when the page is speckled
+    "denoise",  # specks painted white when the page is speckled; dense salt-and-pepper
+    # (a grey sheet through a bilevel scanner) cleared first, before anything measures the page
     "borders",  # dark scanner borders and punch holes painted white
     "leaders",  # dot leaders of forms painted white (Tesseract reads them as letters)
     "upscale",  # small text enlarged first (see textsize); pages still under 200 dpi upscaled
@@ -83,6 +84,9 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
     start = cpu_seconds()
     image = _as_bgr(image)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
+    if "denoise" in steps:  # dense noise would pass for tiny letters and lines of text
+        with _timed(timings, "denoise"):
+            image = _without_dense_noise(image, dpi, applied)
     if "textsize" in steps:  # before anything measures: every step assumes readable letters
         with _timed(timings, "textsize"):
             image, dpi, enlarged = textsize.working_size(
@@ -230,6 +234,15 @@ def _look(image: np.ndarray, dpi: int, steps: frozenset[str]) -> _Look:
     stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
     gray = _recognition_gray(image, stamped)
     return _Look(gray, make_view(gray, dpi), colour, stamped)
+
+
+def _without_dense_noise(image: np.ndarray, dpi: int, applied: list[str]) -> np.ndarray:
+    """The page with dense salt-and-pepper cleared (as gray: the noise is most of its pixels)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if not denoise.is_dense(gray):
+        return image
+    applied.append("dense_noise")
+    return cv2.cvtColor(denoise.clear_dense(gray, dpi), cv2.COLOR_GRAY2BGR)
 
 
 def _letters_only(image: np.ndarray, steps: frozenset[str]) -> np.ndarray | None:
