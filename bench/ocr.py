@@ -614,10 +614,10 @@ def _name(pid: int) -> str:
         return ""
 
 
-def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
-    """`sohoa ocr` on one `n_pages`-page image PDF (corpus pages repeated) with outputs: peak
-    RSS/PSS of its process tree, peak temp space (a TMPDIR of its own, sampled) and what it
-    leaves there."""
+def memory_check(corpus: Corpus, n_pages: int, workers: int, via: str = "ocr") -> dict:
+    """`sohoa ocr` (with outputs) or `sohoa ingest` (embedded S3 and SQLite, every output
+    stored) on one `n_pages`-page image PDF (corpus pages repeated): peak RSS/PSS of its process
+    tree, peak temp space (a TMPDIR of its own, sampled) and what it leaves there."""
     import img2pdf
 
     text_pages = [p.file for p in corpus.pages if not p.blank]
@@ -627,21 +627,37 @@ def memory_check(corpus: Corpus, n_pages: int, workers: int) -> dict:
         pdf.write_bytes(img2pdf.convert(files))
         scratch = Path(tmp) / "tmp"
         scratch.mkdir()
-        cmd = [sys.executable, "-m", "sohoa.cli", "ocr", str(pdf), "--json"]
-        cmd += ["--out", str(Path(tmp) / "out"), "--workers", str(workers)]
+        data = Path(tmp) / "data"
+        env = {**ENV, "TMPDIR": str(scratch), "SOHOA_DATA_DIR": str(data)}
+        env["SOHOA_OCR_WORKERS"] = str(workers)
+        if via == "ingest":
+            inbox = data / "inbox"
+            inbox.mkdir(parents=True)
+            scan = inbox / pdf.name
+            pdf.rename(scan)
+            cmd = [sys.executable, "-m", "sohoa.cli", "ingest", str(inbox)]
+        else:
+            scan = pdf
+            cmd = [sys.executable, "-m", "sohoa.cli", "ocr", str(pdf), "--json"]
+            cmd += ["--out", str(Path(tmp) / "out"), "--workers", str(workers)]
+        input_size = scan.stat().st_size
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, env={**ENV, "TMPDIR": str(scratch)}, stdout=subprocess.PIPE, cwd=ROOT
-        )
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, cwd=ROOT)
         with PeakRss(root=proc.pid, folder=scratch) as peak:
             out, _ = proc.communicate()
         seconds = time.perf_counter() - start
+        if via == "ingest":
+            from storage import embedded
+
+            embedded.stop(data)
         if proc.returncode != 0:
-            raise RuntimeError(f"sohoa ocr failed on the {n_pages}-page PDF: {proc.returncode}")
-        pages = json.loads(out)["page_count"]
-        size = (Path(tmp) / "out" / "searchable.pdf").stat().st_size
+            raise RuntimeError(f"sohoa {via} failed on the {n_pages}-page PDF: {proc.returncode}")
+        if via == "ingest":
+            pages, size = ingested_pages(data), 0
+        else:
+            pages = json.loads(out)["page_count"]
+            size = (Path(tmp) / "out" / "searchable.pdf").stat().st_size
         left = sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*"))
-        input_size = pdf.stat().st_size
     return {
         "pages": pages,
         "peak_rss_mb": round(peak.peak / 2**20, 1),
@@ -777,15 +793,30 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def ingested_pages(data: Path) -> int:
+    """Pages of the one stored scan in an ingest's SQLite database (0 unless stored)."""
+    import sqlite3
+
+    with sqlite3.connect(data / "sohoa.db") as db:
+        row = db.execute("SELECT status, page_count FROM scan").fetchone()
+    return row[1] if row and row[0] == "stored" else 0
+
+
 def section_memory(corpus: Corpus, sizes: list[int], workers: int) -> dict:
-    """`sohoa ocr` on PDFs of each size: memory must stay flat in the page count."""
-    runs = {str(n): memory_check(corpus, n, workers) for n in sizes}
+    """`sohoa ocr` and `sohoa ingest` on PDFs of each size: memory must stay flat in the page
+    count (issue 20: peak < 1 GB for the whole process tree, temp < 2x the input)."""
+    runs = {
+        f"{via} {n}": {"via": via, **memory_check(corpus, n, workers, via)}
+        for via in ("ocr", "ingest")
+        for n in sizes
+    }
     table(
-        f"memory and temp space: `sohoa ocr` on image PDFs, {workers} processes, outputs written",
-        ["pages", "peak PSS MB", "peak RSS sum MB", "input MB", "peak temp MB", "temp/input",
-         "left in temp", "seconds", "pages/s"],
-        [[m["pages"], m["peak_pss_mb"], m["peak_rss_mb"], m["input_mb"], m["peak_temp_mb"],
-          m["temp_over_input"], len(m["left_in_temp"]), m["seconds"], m["pages_per_second"]]
+        f"memory and temp space: image PDFs, {workers} processes, every output written/stored",
+        ["command", "pages", "peak PSS MB", "peak RSS sum MB", "input MB", "peak temp MB",
+         "temp/input", "left in temp", "seconds", "pages/s"],
+        [[m["via"], m["pages"], m["peak_pss_mb"], m["peak_rss_mb"], m["input_mb"],
+          m["peak_temp_mb"], m["temp_over_input"], len(m["left_in_temp"]), m["seconds"],
+          m["pages_per_second"]]
          for m in runs.values()],
     )  # fmt: skip
     return runs
