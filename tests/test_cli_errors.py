@@ -68,6 +68,7 @@ def cases(tmp: Path) -> dict[str, list[tuple[list[str], dict[str, str], int, str
         "token list": [(["token", "list", "--bogus"], {}, 2, "--bogus")],
         "token revoke": [(["token", "revoke", "nobody"], {}, 2, "nobody")],
         "webhooks": [(["webhooks", "--bogus"], {}, 2, "--bogus")],
+        "webhooks send": [(["webhooks", "send", "--bogus"], {}, 2, "--bogus")],
     }
 
 
