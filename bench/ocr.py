@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -563,11 +564,34 @@ class PeakRss:
             pss = sum(_pss(pid) for pid in tree)
             if pss > self.peak_pss:
                 self.peak_pss = pss
-                self.peak_by_role = {
-                    "main process": _pss(me),
-                    "tesseract": sum(_pss(p) for p in tree if _name(p) == "tesseract"),
-                }
+                self.peak_by_role = pss_by_role(me, tree)
             self._stop.wait(self.interval)
+
+
+def pss_by_role(root: int, tree: Iterable[int]) -> dict[str, int]:
+    """PSS of a process tree split by role: the main process, tesseract, the page workers, the
+    embedded SeaweedFS (weed), the temporary Prefect server, anything else."""
+    roles: dict[str, int] = {}
+    for pid in tree:
+        roles[_role(root, pid)] = roles.get(_role(root, pid), 0) + _pss(pid)
+    return dict(sorted(roles.items()))
+
+
+def _role(root: int, pid: int) -> str:
+    if pid == root:
+        return "main process"
+    name = _name(pid)
+    if name in ("tesseract", "weed"):
+        return name
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        cmdline = ""
+    if "prefect" in cmdline and ("server" in cmdline or "uvicorn" in cmdline):
+        return "prefect server"
+    if "python" in name or "python" in cmdline.split(" ")[0]:
+        return "python children"
+    return name or "other"
 
 
 def process_tree(root: int) -> dict[int, int]:
