@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from concurrent.futures import Executor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,14 +29,14 @@ from models.dossiers import known_dossiers
 from models.tables import FAILED, STORED
 from ocr.errors import BadInput
 from ocr.load import sha256_of
-from ocr.pipeline import process
+from ocr.pipeline import Recognised, recognised
 from ocr.result import OcrResult
 from sohoa.runtime import ocr_options
 from sohoa.settings import Settings
 from storage import keys
 from storage.errors import StorageError, WriteOnceError
-from storage.manifest import MANIFEST_NAME, build_manifest, store_manifest, upload_folder
-from storage.objects import ObjectStore
+from storage.manifest import MANIFEST_NAME, build_manifest, store_manifest
+from storage.objects import ObjectStore, content_type_for
 
 Logger = logging.Logger | logging.LoggerAdapter
 
@@ -77,20 +78,21 @@ def ingest_scan(unit: ScanUnit, ctx: IngestContext, log: Logger) -> Outcome:
             archive(unit, ctx.settings.archive_dir / "duplicates")
         log.info("%s: already ingested (sha256 %s…), skipped", source, sha[:12])
         return Outcome(source, "skipped", sha)
+    planned: StoredKeys | None = None
     with tempfile.TemporaryDirectory(prefix="sohoa-") as tmp:
-        out_dir = Path(tmp)
         try:
-            result = _recognise(unit, ctx, out_dir)
-        except BadInput as exc:
-            return _quarantine(unit, ctx, sha, str(exc), log)
-        place = _place(unit, result, ctx, log)
-        planned = _planned_keys(unit, sha, place, _now().date())
-        try:
-            stored = _store_objects(ctx.store, unit, result, out_dir, place, planned)
-        except StorageError as exc:  # never retried by Prefect: that would redo the OCR
-            reason = f"S3 unreachable, scan left for the next run: {exc}"
-            _record_failed(ctx.engine, sha, source, reason, planned, log)
-            raise StoreAfterOcr(reason) from exc
+            with _recognise(unit, ctx) as done:
+                result = done.result
+                place = _place(unit, result, ctx, log)
+                planned = _planned_keys(unit, sha, place, _now().date())
+                try:
+                    stored = _store_objects(ctx.store, unit, done, Path(tmp), place, planned)
+                except StorageError as exc:  # never retried by Prefect: that would redo the OCR
+                    reason = f"S3 unreachable, scan left for the next run: {exc}"
+                    _record_failed(ctx.engine, sha, source, reason, planned, log)
+                    raise StoreAfterOcr(reason) from exc
+        except BadInput as exc:  # unreadable, or an output could not be written from it
+            return _quarantine(unit, ctx, sha, str(exc), log, planned)
     try:
         earlier, debris = _record(ctx.engine, sha, source, result, place, stored)
     except (OperationalError, InterfaceError) as exc:  # as above: the objects wait for their row
@@ -143,12 +145,13 @@ def _already_stored(engine: Engine, sha: str) -> bool:
         return scans.finished(session, [sha]).get(sha) == STORED
 
 
-def _recognise(unit: ScanUnit, ctx: IngestContext, out_dir: Path) -> OcrResult:
-    return process(
+def _recognise(unit: ScanUnit, ctx: IngestContext) -> AbstractContextManager[Recognised]:
+    """The scan recognised, its page artifacts kept until the block ends (the outputs are
+    written and uploaded one at a time inside it, under the prefix the result decides)."""
+    return recognised(
         unit.path,
         ocr_options(ctx.settings),
         workers=ctx.settings.workers,
-        out_dir=out_dir,
         executor=ctx.executor,
         on_page=progress.page_callback(str(unit.relative)),
     )
@@ -283,12 +286,14 @@ def _planned_keys(unit: ScanUnit, sha: str, place: Place, today: date) -> Stored
 def _store_objects(
     store: ObjectStore,
     unit: ScanUnit,
-    result: OcrResult,
+    done: Recognised,
     out_dir: Path,
     place: Place,
     planned: StoredKeys,
 ) -> StoredKeys:
-    """Originals (write-once), then recognised outputs, then the manifest that lists them all."""
+    """Originals (write-once), then recognised outputs (each uploaded as soon as it is written,
+    then removed from `out_dir`), then the manifest that lists them all."""
+    result = done.result
     sha = result.sha256
     office, dossier = place.office, place.dossier
     original, prefix = planned.original, planned.prefix
@@ -299,7 +304,11 @@ def _store_objects(
             objects.append(store.put_file(key, page, write_once=True))
     else:
         objects.append(store.put_file(original, unit.path, write_once=True))
-    objects += upload_folder(store, out_dir, prefix)
+
+    def upload(path: Path, name: str) -> None:
+        objects.append(store.put_file(prefix + name, path, content_type=content_type_for(name)))
+
+    done.write_outputs(out_dir, sink=upload)
     manifest = build_manifest(
         objects,
         source={"name": str(unit.relative), "sha256": sha, "key": original},
@@ -321,15 +330,27 @@ def _store_objects(
 
 
 def _quarantine(
-    unit: ScanUnit, ctx: IngestContext, sha: str | None, reason: str, log: Logger
+    unit: ScanUnit,
+    ctx: IngestContext,
+    sha: str | None,
+    reason: str,
+    log: Logger,
+    planned: StoredKeys | None = None,
 ) -> Outcome:
-    """Move a bad scan to quarantine with its reason; the row (when hashable) lets staff find it."""
+    """Move a bad scan to quarantine with its reason; the row (when hashable) lets staff find it.
+    `planned`: where its objects were being uploaded when an output failed (the row points at
+    them, so they are accounted for, not orphans)."""
     reason = " ".join(reason.split())
     target = quarantine(unit, ctx.settings.quarantine_dir, reason, move=not ctx.keep_source)
     with session_scope(ctx.engine) as session:
         if sha is not None:
             scans.record_quarantine(
-                session, sha256=sha, source_name=str(unit.relative), reason=reason
+                session,
+                sha256=sha,
+                source_name=str(unit.relative),
+                reason=reason,
+                original_key=planned.original if planned else None,
+                digitized_prefix=planned.prefix if planned else None,
             )
         else:  # unhashable (a link, an unreadable file): the event still says where it went
             detail = {"reason": reason, "source": str(unit.relative)}

@@ -143,6 +143,53 @@ def process(
     `on_page(done, total)` is called as pages finish (progress bars).
     Raises BadInput (unreadable input) or MissingDependency (tesseract/model missing).
     """
+    keep = out_dir is not None
+    with recognised(
+        path, options, workers=workers, executor=executor, on_page=on_page, keep=keep, **overrides
+    ) as done:
+        if out_dir is not None:
+            done.write_outputs(Path(out_dir))
+        return done.result
+
+
+Sink = Callable[[Path, str], None]
+
+
+class _SinkFailed(Exception):
+    """What a `write_outputs` sink raised (its __cause__), carried through `_stage` unchanged."""
+
+
+@dataclass
+class Recognised:
+    """A recognised input whose page artifacts (one-page PDFs, ALTO, hOCR, text) are still on
+    disk: `write_outputs` turns them into the stored outputs, until `recognised` ends."""
+
+    result: OcrResult
+    work: Path | None
+
+    def write_outputs(self, out_dir: Path, sink: Sink | None = None) -> None:
+        """`write_outputs` of this result (PageFailed when a writer fails; OSError as it is; what
+        `sink` raises, unchanged)."""
+        if self.work is None:
+            raise ValueError("recognised(keep=False): the page artifacts are gone")
+        with _stage(Path(self.result.source).name, "outputs", local_errors=False):
+            write_outputs(self.result, self.work, out_dir, sink=sink)
+
+
+@contextlib.contextmanager
+def recognised(
+    path: Path,
+    options: Options | None = None,
+    *,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+    keep: bool = True,
+    **overrides: Any,
+) -> Iterator[Recognised]:
+    """`process` in two steps: recognise, then (inside the block) write the outputs where the
+    caller decides after reading the result (ingest: under the dossier's prefix). The page
+    artifacts live in a temporary folder, removed on exit."""
     from ocr.load import open_source, sha256_of
 
     path = Path(path)
@@ -153,16 +200,13 @@ def process(
         digest = sha256_of(path)
     if overrides.get("steps") is not None:
         overrides["steps"] = tuple(overrides["steps"])
-    work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if out_dir is not None else None
+    work = Path(tempfile.mkdtemp(prefix="sohoa-ocr-")) if keep else None
     opts = replace(opts, workdir=work, **overrides)
     try:
         pages = _run_pages(str(path), source.page_count, opts, workers, executor, on_page)
         with _stage(path.name, "understand"):
             result = _assemble(path, digest, pages, opts)
-        if out_dir is not None and work is not None:
-            with _stage(path.name, "outputs", local_errors=False):
-                write_outputs(result, work, Path(out_dir))
-        return result
+        yield Recognised(result, work)
     finally:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
@@ -175,6 +219,8 @@ def _stage(where: str, stage: str, *, local_errors: bool = True) -> Iterator[Non
     fault)."""
     try:
         yield
+    except _SinkFailed as exc:
+        raise exc.__cause__ from None  # the caller's own error (an upload's), not the input's
     except (BadInput, MissingDependency):
         raise
     except OSError as exc:
@@ -635,21 +681,37 @@ def tool_versions(tessdata_dir: Path | None) -> dict[str, str]:
     }
 
 
-def write_outputs(result: OcrResult, work: Path, out_dir: Path) -> None:
-    """searchable.pdf, text.txt, pages/, alto/, hocr/, documents/, result.json under out_dir."""
-    import json
+def write_outputs(result: OcrResult, work: Path, out_dir: Path, sink: Sink | None = None) -> None:
+    """searchable.pdf, text.txt, pages/, alto/, hocr/, documents/, result.json under out_dir.
 
+    With `sink`, `sink(path, name)` (name relative to out_dir, `/`-separated) is called as each
+    file is complete, then the file is removed: a store uploads the outputs one at a time and the
+    temp space holds the page artifacts plus one output, never every output at once."""
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    def done(path: Path) -> None:
+        if sink is None:
+            return
+        try:
+            sink(path, path.relative_to(out_dir).as_posix())
+        except BaseException as exc:
+            raise _SinkFailed() from exc
+        path.unlink(missing_ok=True)
+
     for kind, folder in (("txt", "pages"), ("alto", "alto"), ("hocr", "hocr")):
         target = out_dir / folder
         target.mkdir(exist_ok=True)
         for page in result.pages:
             src = _artifact(work, kind, page.number)
             shutil.copyfile(src, target / src.name)
-    (out_dir / "text.txt").write_text("\f".join(p.text for p in result.pages), "utf-8")
+            done(target / src.name)
+    text = out_dir / "text.txt"
+    with text.open("w", encoding="utf-8") as handle:
+        for n, page in enumerate(result.pages):
+            handle.write(("\f" if n else "") + page.text)
+    done(text)
     page_files = [_artifact(work, "pdf", p.number) for p in result.pages]
     title = Path(result.source).name
-    pdfout.write_merged(page_files, out_dir / "searchable.pdf", title=title)
     docs_dir = out_dir / "documents"
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
@@ -659,8 +721,38 @@ def write_outputs(result: OcrResult, work: Path, out_dir: Path) -> None:
         if files:
             name = f"{n:02d}-{doc.doc_type}.pdf"
             pdfout.write_merged(files, docs_dir / name, title=f"{title} {name}")
-    data = result.to_json(words=True)
-    (out_dir / "result.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+            done(docs_dir / name)
+    pdfout.write_merged(page_files, out_dir / "searchable.pdf", title=title)
+    done(out_dir / "searchable.pdf")
+    write_result_json(result, out_dir / "result.json")
+    done(out_dir / "result.json")
+
+
+def write_result_json(result: OcrResult, path: Path) -> None:
+    """result.json (`result.to_json(words=True)`, indented) written page by page: the words of
+    one page at a time in memory, never one string holding every page's."""
+    import json
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=1)
+
+    head = result.to_json(words=False, pages=False)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("{")
+        for n, (key, value) in enumerate(head.items()):
+            out.write(("," if n else "") + "\n " + dumps(key) + ": ")
+            if key != "pages":
+                out.write(_indent(dumps(value)))
+                continue
+            out.write("[")
+            for i, page in enumerate(result.pages):
+                out.write(("," if i else "") + "\n  " + _indent(dumps(page.to_json()), 2))
+            out.write("\n ]" if result.pages else "]")
+        out.write("\n}")
+
+
+def _indent(text: str, depth: int = 1) -> str:
+    return text.replace("\n", "\n" + " " * depth)
 
 
 __all__ = [
@@ -673,6 +765,7 @@ __all__ = [
     "make_executor",
     "process",
     "process_page",
+    "recognised",
     "tool_versions",
     "write_outputs",
 ]

@@ -7,7 +7,8 @@ Page numbers are 1-based. Boxes are pixel boxes (x0, y0, x1, y1) on the *correct
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SCHEMA = "sohoa.ocr/v1"
@@ -47,6 +48,20 @@ class Page:
     needs_review: bool = False  # e.g. a non-blank page that yielded no text
     warnings: list[str] = field(default_factory=list)
 
+    def to_json(self, *, words: bool = True) -> dict[str, Any]:
+        """This page in the `sohoa.ocr/v1` shape (no timings; words only when asked: without
+        them nothing of the words is copied)."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "timings" or (f.name == "words" and not words):
+                continue
+            value = getattr(self, f.name)
+            if f.name == "words":
+                data["words"] = [asdict(w) for w in value]
+            else:
+                data[f.name] = copy.deepcopy(value)
+        return data
+
 
 @dataclass
 class Document:
@@ -72,11 +87,16 @@ class OcrResult:
     tool_versions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def to_json(self, *, words: bool = False) -> dict[str, Any]:
-        """The `sohoa.ocr/v1` shape; per-word boxes only on request (they are large)."""
-        data = asdict(self)
-        for page in data["pages"]:
-            page.pop("timings", None)
-            if not words:
-                page.pop("words", None)
-        return {"schema": SCHEMA, **data}
+    def to_json(self, *, words: bool = False, pages: bool = True) -> dict[str, Any]:
+        """The `sohoa.ocr/v1` shape; per-word boxes only on request (they are large). With
+        `pages=False` the pages list is left empty (`ocr.pipeline.write_result_json` writes them
+        one at a time)."""
+        data: dict[str, Any] = {"schema": SCHEMA}
+        for f in fields(self):
+            if f.name == "pages":
+                data["pages"] = [p.to_json(words=words) for p in self.pages] if pages else []
+            elif f.name == "documents":
+                data["documents"] = [asdict(d) for d in self.documents]
+            else:
+                data[f.name] = copy.deepcopy(getattr(self, f.name))
+        return data
