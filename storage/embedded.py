@@ -279,6 +279,9 @@ def _start_locked(layout: _Layout, *, persistent: bool) -> dict[str, Any]:
     raise ServerError(f"could not start weed mini: {last_error}")
 
 
+WEED_MEMORY_LIMIT = "160MiB"  # soft (GOMEMLIMIT): the store's steady use is ~80-100 MB
+
+
 def _spawn(layout: _Layout, ports: dict[str, int]) -> subprocess.Popen[bytes]:
     data = str(layout.data)
     args = [
@@ -314,6 +317,9 @@ def _spawn(layout: _Layout, ports: dict[str, int]) -> subprocess.Popen[bytes]:
     ]
     env = {k: v for k, v in os.environ.items() if k not in ("S3_BUCKET", "S3_TABLE_BUCKET")}
     env["TMPDIR"] = str(layout.tmp)
+    # Go keeps the heap an upload grew to (a 70 MB PDF: ~650 MB resident) unless told to give it
+    # back: a soft limit makes it collect and return memory, flat in object size
+    env.setdefault("GOMEMLIMIT", WEED_MEMORY_LIMIT)
     if layout.out.exists() and layout.out.stat().st_size > 8 * 1024 * 1024:
         layout.out.unlink()
     with open(layout.out, "ab") as out:
