@@ -119,3 +119,81 @@ def test_hocr_parses_with_word_boxes() -> None:
     words = [el for el in root.iter() if el.get("class") == "ocrx_word"]
     assert [w.text for w in words] == [w.text for w in WORDS]
     assert words[1].get("title") == "bbox 800 200 920 250; x_wconf 88"
+
+
+def _work_with_pages(work: Path, count: int):
+    """A recognised result of `count` pages and the page artifacts `write_outputs` reads."""
+    from ocr.pipeline import _artifact
+    from ocr.result import Document, OcrResult, Page
+
+    image = _page(dpi=100)
+    pages = []
+    for number in range(1, count + 1):
+        _artifact(work, "pdf", number).write_bytes(page_pdf(image, WORDS, dpi=100))
+        for kind in ("txt", "alto", "hocr"):
+            _artifact(work, kind, number).write_text(f"{kind} {number}", "utf-8")
+        pages.append(Page(number, text=f"trang {number}", words=list(WORDS), timings={"x": 1.0}))
+    documents = [Document("to_khai", [1, 2], 0.9), Document("khac", [3], 0.5)]
+    return OcrResult("scan.pdf", "ab" * 32, count, pages, documents, tool_versions={"t": "1"})
+
+
+def test_write_outputs_hands_each_file_to_the_sink_and_keeps_none(tmp_path: Path) -> None:
+    """Ingest streams the outputs: each file goes to the sink (an upload) as soon as it is
+    written and is removed, so temp space never holds every output at once."""
+    import json
+    from dataclasses import asdict
+
+    from ocr.pipeline import write_outputs
+
+    work, out, kept = tmp_path / "work", tmp_path / "out", tmp_path / "kept"
+    result = _work_with_pages(work, 3)
+    seen: list[str] = []
+    largest_out = 0
+
+    def sink(path: Path, name: str) -> None:
+        nonlocal largest_out
+        files = [p for p in out.rglob("*") if p.is_file()]
+        assert files == [path]  # the one just written, nothing else waiting
+        largest_out = max(largest_out, path.stat().st_size)
+        seen.append(name)
+        (kept / name).parent.mkdir(parents=True, exist_ok=True)
+        (kept / name).write_bytes(path.read_bytes())
+
+    write_outputs(result, work, out, sink=sink)
+    assert not [p for p in out.rglob("*") if p.is_file()]
+    assert sorted(seen) == sorted(
+        [f"{d}/{n:04d}.{s}" for d, s in (("pages", "txt"), ("alto", "xml"), ("hocr", "hocr"))
+         for n in (1, 2, 3)]
+        + ["text.txt", "documents/01-to_khai.pdf", "documents/02-khac.pdf", "searchable.pdf",
+           "result.json"]
+    )  # fmt: skip
+    with pikepdf.open(kept / "searchable.pdf") as pdf:
+        assert len(pdf.pages) == 3
+    with pikepdf.open(kept / "documents/01-to_khai.pdf") as pdf:
+        assert len(pdf.pages) == 2
+    assert (kept / "text.txt").read_text("utf-8") == "trang 1\ftrang 2\ftrang 3"
+    # result.json, written page by page, is byte for byte the one-shot dump it replaced
+    whole = asdict(result)
+    for page in whole["pages"]:
+        page.pop("timings")
+    expected = json.dumps({"schema": "sohoa.ocr/v1", **whole}, ensure_ascii=False, indent=1)
+    assert (kept / "result.json").read_text("utf-8") == expected
+    assert result.to_json()["pages"][0].keys() == {k for k in whole["pages"][0] if k != "words"}
+
+
+def test_write_outputs_passes_the_sinks_error_through_unchanged(tmp_path: Path) -> None:
+    """An upload failing inside `Recognised.write_outputs` is the store's error (retried or
+    reported as an outage), never turned into PageFailed (which would quarantine the scan)."""
+    from ocr.pipeline import Recognised
+
+    work = tmp_path / "work"
+    result = _work_with_pages(work, 2)
+
+    class Outage(Exception):
+        pass
+
+    def sink(path: Path, name: str) -> None:
+        raise Outage(name)
+
+    with pytest.raises(Outage, match="pages/0001.txt"):
+        Recognised(result, work).write_outputs(tmp_path / "out", sink=sink)
