@@ -415,3 +415,22 @@ def test_concurrent_starts_share_one_server(tmp_path: Path) -> None:
         for proc in procs:
             proc.communicate("", timeout=30)
     assert not embedded._alive(pid), "the last of the three stopped it"
+
+
+def test_weed_runs_with_a_soft_memory_limit(tmp_path: Path, monkeypatch) -> None:
+    """Go keeps the heap a large upload grew to (~650 MB after a 70 MB PDF) unless given a soft
+    limit; the embedded store gets one (a GOMEMLIMIT already set by the operator wins)."""
+    seen: list[dict] = []
+
+    def popen(args, **kwargs):
+        seen.append(kwargs["env"])
+        return None
+
+    monkeypatch.setattr(embedded.subprocess, "Popen", popen)
+    layout = embedded._Layout(tmp_path)
+    layout.make()
+    monkeypatch.delenv("GOMEMLIMIT", raising=False)
+    embedded._spawn(layout, dict.fromkeys(embedded.PORT_NAMES, 1))
+    monkeypatch.setenv("GOMEMLIMIT", "1GiB")
+    embedded._spawn(layout, dict.fromkeys(embedded.PORT_NAMES, 1))
+    assert [env["GOMEMLIMIT"] for env in seen] == [embedded.WEED_MEMORY_LIMIT, "1GiB"]
