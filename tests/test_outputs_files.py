@@ -84,8 +84,13 @@ def test_word_boxes_scale_from_an_upscaled_ocr_image(tmp_path: Path) -> None:
     assert 'xMin="108.000000" yMin="144.000000"' in html  # "Quyết": 300 px, 400 px at 200 dpi
 
 
-def test_merged_pdf_is_marked_pdfa_and_keeps_page_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given", ["bytes", "files"])
+def test_merged_pdf_is_marked_pdfa_and_keeps_page_order(tmp_path: Path, given: str) -> None:
     pages = [page_pdf(_page(), WORDS[:2], dpi=200), page_pdf(_page(), WORDS[2:], dpi=200)]
+    if given == "files":
+        for n, data in enumerate(pages):
+            (tmp_path / f"{n}.pdf").write_bytes(data)
+        pages = [tmp_path / "0.pdf", tmp_path / "1.pdf"]
     target = tmp_path / "doc.pdf"
     write_merged(pages, target, title="scan.pdf")
     with pikepdf.open(target) as pdf:
@@ -95,8 +100,54 @@ def test_merged_pdf_is_marked_pdfa_and_keeps_page_order(tmp_path: Path) -> None:
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1"
         assert len(intent.DestOutputProfile.read_bytes()) > 300
+        assert str(pdf.docinfo["/Title"]) == "scan.pdf"
     assert "CỘNG HÒA" in _pdftotext(target, "-f", "1", "-l", "1")
     assert "123/QĐ-UBND" in _pdftotext(target, "-f", "2", "-l", "2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["doc.pdf", *(["0.pdf", "1.pdf"] if given == "files" else [])]
+    )  # no shell file left behind
+
+
+MERGE_PEAK = """
+import os, sys
+from pathlib import Path
+import pikepdf
+from ocr.outputs import write_merged
+
+def hwm():
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) * 1024
+
+folder = Path(sys.argv[1])
+files = []
+for n in range(int(sys.argv[2])):
+    pdf = pikepdf.new()
+    image = pikepdf.Stream(pdf, os.urandom(1000 * 1000), Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image, Width=1000, Height=1000, ColorSpace=pikepdf.Name.DeviceGray,
+        BitsPerComponent=8)
+    page = pdf.add_blank_page(page_size=(240, 240))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    pdf.save(folder / f"{n:03d}.pdf")
+    files.append(folder / f"{n:03d}.pdf")
+    pdf.close()
+before = hwm()
+write_merged(files, folder / "merged.pdf", title="t")
+print(hwm() - before)
+"""
+
+
+def test_merging_page_files_keeps_memory_flat_in_page_count(tmp_path: Path) -> None:
+    """60 pages of 1 MB images merge without holding the images (qpdf streams them)."""
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", MERGE_PEAK, str(tmp_path), "60"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    assert int(done.stdout) < 20 * 2**20, done.stdout  # pikepdf's pages.extend: ~60 MB
 
 
 def test_alto_parses_with_words_lines_and_confidences() -> None:
