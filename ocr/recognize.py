@@ -67,11 +67,16 @@ class TesseractTimeout(RuntimeError):
     """One tesseract call ran past its time limit (and was killed)."""
 
 
+@lru_cache
+def _prlimit_exe() -> str | None:
+    return shutil.which("prlimit")
+
+
 def _cpu_limited(cmd: list[str], seconds: float | None) -> list[str]:
     """`cmd` run under a CPU-time limit: the kernel stops it once it has used `seconds` of CPU
     (SIGXCPU, SIGKILL a second later), whatever the machine's load. util-linux's `prlimit` sets
     the limit and execs the command (no preexec hook, which is unsafe in threaded callers)."""
-    prlimit = shutil.which("prlimit")
+    prlimit = _prlimit_exe()
     if not seconds or prlimit is None:
         return cmd
     soft = max(1, math.ceil(seconds))

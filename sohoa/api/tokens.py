@@ -122,14 +122,19 @@ def identify(engine: Engine, token: str) -> Identity | None:
         found = token_by_digest(session, digest(token))
         if found is None:
             return None
-        return Identity(
-            id=found.id,
-            name=found.name,
-            office_code=found.office_code,
-            scopes=found.scope_set,
-            offices=frozenset(office_subtree(session, found.office_code)),
-            rate_per_minute=found.rate_per_minute,
-        )
+        return _identity(session, found)
+
+
+def _identity(session, found) -> Identity:
+    """A token row as the identity a request acts with (its office subtree resolved)."""
+    return Identity(
+        id=found.id,
+        name=found.name,
+        office_code=found.office_code,
+        scopes=found.scope_set,
+        offices=frozenset(office_subtree(session, found.office_code)),
+        rate_per_minute=found.rate_per_minute,
+    )
 
 
 def live_identity(engine: Engine, token_id: int) -> Identity | None:
@@ -140,14 +145,7 @@ def live_identity(engine: Engine, token_id: int) -> Identity | None:
         found = session.get(Row, token_id)
         if found is None or found.revoked_at is not None:
             return None
-        return Identity(
-            id=found.id,
-            name=found.name,
-            office_code=found.office_code,
-            scopes=found.scope_set,
-            offices=frozenset(office_subtree(session, found.office_code)),
-            rate_per_minute=found.rate_per_minute,
-        )
+        return _identity(session, found)
 
 
 class RateLimiter:
