@@ -29,7 +29,7 @@ def ingest(
     settings = get_settings()
     folder = args.folder(inbox) if inbox else settings.inbox_dir
     folder.mkdir(parents=True, exist_ok=True)
-    prefect_ready(settings)
+    prefect_ready(settings, serve=True)
     from flows.ingest import ingest_inbox
 
     with scan_progress(f"scans in {folder}"):
@@ -83,7 +83,7 @@ def backfill(
     if since and until and until < since:
         raise UserError(f"--until {until} is before --since {since}")
     args.positive(batch_size, "--batch-size")
-    prefect_ready()
+    prefect_ready(serve=True)
     from flows.backfill import backfill as backfill_flow
 
     with scan_progress(f"scans in {source}"):
