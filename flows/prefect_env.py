@@ -142,6 +142,7 @@ def serve_temporarily() -> str | None:
     if _temporary is None:
         # blocks are not used by sohoa; registering them at every start costs ~35 MB and seconds
         os.environ.setdefault("PREFECT_API_BLOCKS_REGISTER_ON_START", "false")
+        os.environ.setdefault("PREFECT_UI_URL", "")  # it serves no UI: no "View at" links
         server = TemporaryServer()
         os.environ["PREFECT_API_URL"] = server.api_url
         try:

@@ -21,13 +21,16 @@ PAGES = 8
 
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory) -> Path:
+    return write_long_pdf(tmp_path_factory.mktemp("long-pdf"))
+
+
+def write_long_pdf(out: Path) -> Path:
     """An 8-page scanned PDF (300 dpi JPEG pages, as a scanner writes them)."""
     import cv2
     from PIL import Image
 
     from samples.generate import sample_page
 
-    out = tmp_path_factory.mktemp("long-pdf")
     images = []
     for seed, doc_type in ((11, "quyet_dinh"), (12, "phieu_tiep_nhan")):
         image, _ = sample_page(seed=seed, doc_type=doc_type, level="mild")

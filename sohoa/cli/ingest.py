@@ -27,6 +27,7 @@ def ingest(
     from sohoa.runtime import prefect_ready
 
     settings = get_settings()
+    errors.stop_on_sigterm()
     folder = args.folder(inbox) if inbox else settings.inbox_dir
     folder.mkdir(parents=True, exist_ok=True)
     prefect_ready(settings, serve=True)
@@ -83,6 +84,7 @@ def backfill(
     if since and until and until < since:
         raise UserError(f"--until {until} is before --since {since}")
     args.positive(batch_size, "--batch-size")
+    errors.stop_on_sigterm()
     prefect_ready(serve=True)
     from flows.backfill import backfill as backfill_flow
 
