@@ -9,6 +9,7 @@ level and page kind, and `sohoa ocr`'s peak memory and temp space on 30/100/300-
     .venv/bin/python bench/ocr.py              # full run (160 pages; OCRmyPDF on 32 of them)
     .venv/bin/python bench/ocr.py --quick      # smoke run
     .venv/bin/python bench/ocr.py --pages 40 --only main
+    .venv/bin/python bench/ocr.py --pages 24 --only memory --memory-via ingest   # issue 20
 
 Writes bench/out/ocr.json. The corpus is cached in bench/out/corpus-<seed>-<pages>/.
 """

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ocr_tempfiles import _leftovers, _size, write_long_pdf
+from tests.test_ocr_tempfiles import _leftovers, _size, ctrl_c_default, write_long_pdf
 
 SOHOA = [sys.executable, "-m", "sohoa.cli"]
 pytestmark = pytest.mark.slow
@@ -38,7 +38,11 @@ def _start(pdf: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
         TMPDIR=str(tmpdir), SOHOA_DATA_DIR=str(data), SOHOA_OCR_WORKERS="2", OMP_THREAD_LIMIT="1"
     )
     proc = subprocess.Popen(
-        [*SOHOA, "ingest"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*SOHOA, "ingest"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=ctrl_c_default,
     )
     return proc, tmpdir, data
 

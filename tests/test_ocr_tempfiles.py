@@ -46,8 +46,16 @@ def _start(pdf: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     tmpdir.mkdir()
     env = {**os.environ, "TMPDIR": str(tmpdir), "OMP_THREAD_LIMIT": "1"}
     cmd = [*SOHOA, "ocr", str(pdf), "--out", str(tmp_path / "out"), "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=ctrl_c_default
+    )
     return proc, tmpdir
+
+
+def ctrl_c_default() -> None:
+    """SIGINT as a terminal gives it: a test run in the background of a non-interactive shell
+    inherits it ignored, and the command would never see the Ctrl-C the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _size(folder: Path) -> int:
