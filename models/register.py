@@ -27,6 +27,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -324,8 +325,10 @@ def _scan_objects(rows: Sequence[Any], bad: list[BadRow]) -> Iterator[Row]:
     """The API's row objects through the CSV import's fast path (`_scan_csv`), each object read
     as a line of cells under the header of every key the batch uses."""
     header = list(dict.fromkeys(chain.from_iterable(r for r in rows if type(r) is dict)))
-    at = _Layout(Path("rows"), ["dossier_code", *header])
-    yield from _scan_csv(_ObjectRows(rows, at.names, bad), at, bad, skip_blank=False)
+    if "dossier_code" not in header:
+        header.insert(0, "dossier_code")  # every row then lacks it: each a bad row
+    at = _Layout(Path("rows"), header)
+    return _scan_csv(_ObjectRows(rows, at.names, bad), at, bad, skip_blank=False)
 
 
 class _ObjectRows:
@@ -338,15 +341,21 @@ class _ObjectRows:
         self.line_num = -1
 
     def __iter__(self) -> Iterator[list[str]]:
-        names, text = self.names, _text
+        """The common row (every key there, every value a string) costs one C-level lookup of
+        all its cells and one join that fails on anything but strings; the rest (a missing key,
+        a number, true/false, null) is read cell by cell."""
+        names, text, join = self.names, _text, "".join
+        cells = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
         for index, row in enumerate(self.rows):
             self.line_num = index
             if type(row) is not dict:
                 self.bad.append(BadRow(index, "a row is an object of column: value"))
                 continue
-            values = list(map(row.get, names))
-            if set(map(type, values)) != {str}:  # rare: a number, true/false, null or missing
-                values = [v if type(v) is str else text(v) for v in values]
+            try:
+                values = [*cells(row)]
+                join(values)
+            except (KeyError, TypeError):
+                values = [v if type(v) is str else text(v) for v in map(row.get, names)]
             yield values
 
 
