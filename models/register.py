@@ -453,7 +453,7 @@ def _copy_text(value: str | None) -> str:
 
 ANALYZE_ROWS = 20_000
 """From this many rows the temporary table is analysed before the upsert. Below (a batch, as the
-API posts), the joins probe the key index row by row (`_probe_joins`), which needs no row
+API posts), the joins probe the key index row by row (PROBE_JOINS), which needs no row
 counts, and ANALYZE's fixed cost (~50 ms) would be a third of a 10,000-row batch's time."""
 
 
@@ -502,36 +502,45 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
         if report.rows >= ANALYZE_ROWS:  # row counts for the planner (joins, sort in memory)
             cur.execute("ANALYZE tmp_register")
         # the sort by code below takes ~200 bytes a row: in memory rather than spilled to disk
-        cur.execute("SELECT current_setting('work_mem'), set_config('work_mem', '256MB', true)")
-        work_mem = cur.fetchone()[0]
-        joins = _probe_joins(cur) if report.rows < ANALYZE_ROWS else None
-        report.updated, report.inserted = _upsert_pg(cur, report.rows, offices)
-        if joins:
-            cur.execute(
-                "SELECT set_config('enable_hashjoin', %s, true),"
-                " set_config('enable_mergejoin', %s, true)",
-                joins,
-            )
-        cur.execute("SELECT set_config('work_mem', %s, true)", (work_mem,))
-        cur.execute("DROP TABLE tmp_register")
+        local = {"work_mem": "256MB"} | (PROBE_JOINS if report.rows < ANALYZE_ROWS else {})
+        restore = _set_local(cur, local)
+        report.updated, report.inserted = _upsert_pg(cur, report.rows, offices, restore)
+        _set_local(cur, restore, then="DROP TABLE tmp_register")
     report.unchanged = report.rows - report.inserted - report.updated
     return report
 
 
-def _probe_joins(cur: Any) -> tuple[str, str]:
-    """For a batch (fewer than ANALYZE_ROWS rows): join the temporary table to `dossier` by
-    probing the key index row by row rather than hashing or merging the whole table, whose cost
-    grows with the register (an API batch of 10,000 rows into 100,000 dossiers: a third less
-    server time). Transaction-local; returns the settings to restore."""
-    cur.execute(
-        "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'),"
-        " set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+PROBE_JOINS = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+"""For a batch (fewer than ANALYZE_ROWS rows): join the temporary table to `dossier` by probing
+the key index row by row rather than hashing or merging the whole table, whose cost grows with
+the register (an API batch of 10,000 rows into 100,000 dossiers: a third less server time)."""
+
+
+def _set_local(cur: Any, settings: dict[str, str], then: str = "") -> dict[str, str]:
+    """Set these settings for the rest of the transaction in one round trip (and run `then`, a
+    statement without parameters, in it too); returns their previous values, to restore."""
+    if not settings:
+        if then:
+            cur.execute(then)
+        return {}
+    query = sql.SQL("SELECT {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("current_setting({k}), set_config({k}, {v}, true)").format(
+                k=sql.Literal(k), v=sql.Literal(v)
+            )
+            for k, v in settings.items()
+        )
     )
-    hashjoin, mergejoin, _, _ = cur.fetchone()
-    return hashjoin, mergejoin
+    if then:
+        cur.execute(query + sql.SQL("; " + then))
+        return {}
+    cur.execute(query)
+    return dict(zip(settings, cur.fetchone()[::2], strict=True))
 
 
-def _upsert_pg(cur: Any, rows: int, offices: Collection[str]) -> tuple[int, int]:
+def _upsert_pg(
+    cur: Any, rows: int, offices: Collection[str], restore: dict[str, str]
+) -> tuple[int, int]:
     """(updated, inserted): UPDATE the existing dossiers whose register columns changed, then a
     plain INSERT of the new ones sorted by code. Sorted, the primary key and office indexes are
     filled in order (a new code lands next to the previous one, or on the rightmost page, which
@@ -542,7 +551,8 @@ def _upsert_pg(cur: Any, rows: int, offices: Collection[str]) -> tuple[int, int]
     meanwhile, the INSERT fails on the key and is redone as `INSERT … ON CONFLICT DO UPDATE`
     (same result; counted with `xmax = 0`, true for a fresh row). Unchanged rows are never
     written, hence never locked or logged. The office key is checked once for the whole load
-    (`_drop_foreign_keys_for_bulk`, else `_check_offices_once`) where it can be."""
+    (`_drop_foreign_keys_for_bulk`, else `_check_offices_once`) where it can be; the settings
+    it changes are added to `restore`."""
     cast = lambda p: ", ".join(  # noqa: E731  (json has no equality: compare as jsonb)
         f"{p}.{c}::jsonb" if c == "attributes" else f"{p}.{c}" for c in _UPDATED
     )
@@ -568,7 +578,8 @@ def _upsert_pg(cur: Any, rows: int, offices: Collection[str]) -> tuple[int, int]
         )
         updated = cur.rowcount
     foreign_keys = _drop_foreign_keys_for_bulk(cur, rows, new=None if registered else rows)
-    role = None if foreign_keys else _check_offices_once(cur, offices)
+    if not foreign_keys:
+        restore.update(_check_offices_once(cur, offices))
     new_only = " WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
     cur.execute("SAVEPOINT register_insert")
     try:
@@ -592,8 +603,6 @@ def _upsert_pg(cur: Any, rows: int, offices: Collection[str]) -> tuple[int, int]
         )
         inserted, written = cur.fetchone()
         updated += written - inserted
-    if role is not None:
-        cur.execute("SELECT set_config('session_replication_role', %s, true)", (role,))
     _restore_foreign_keys(cur, foreign_keys)
     return updated, inserted
 
@@ -607,48 +616,46 @@ def _any_registered(cur: Any) -> bool:
 
 
 _ONLY_OFFICE_KEY = """
-SELECT NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = 'dossier'::regclass AND NOT tgisinternal)
-   AND NOT EXISTS (SELECT FROM pg_rewrite WHERE ev_class = 'dossier'::regclass)
-   AND ARRAY(SELECT (confrelid, conkey, confkey)::text FROM pg_constraint
-             WHERE conrelid = 'dossier'::regclass AND contype = 'f')
-       = ARRAY[('office'::regclass::oid,
-                ARRAY[(SELECT attnum FROM pg_attribute
-                       WHERE attrelid = 'dossier'::regclass AND attname = 'office_code')],
-                ARRAY[(SELECT attnum FROM pg_attribute
-                       WHERE attrelid = 'office'::regclass AND attname = 'code')])::text]
+NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = 'dossier'::regclass AND NOT tgisinternal)
+AND NOT EXISTS (SELECT FROM pg_rewrite WHERE ev_class = 'dossier'::regclass)
+AND ARRAY(SELECT (confrelid, conkey, confkey)::text FROM pg_constraint
+          WHERE conrelid = 'dossier'::regclass AND contype = 'f')
+    = ARRAY[('office'::regclass::oid,
+             ARRAY[(SELECT attnum FROM pg_attribute
+                    WHERE attrelid = 'dossier'::regclass AND attname = 'office_code')],
+             ARRAY[(SELECT attnum FROM pg_attribute
+                    WHERE attrelid = 'office'::regclass AND attname = 'code')])::text]
 """
+_MAY_SKIP_TRIGGERS = {  # by server version: PostgreSQL 15 has GRANT SET ON PARAMETER
+    True: "has_parameter_privilege('session_replication_role', 'SET')",
+    False: "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+}
 
 
-def _check_offices_once(cur: Any, offices: Collection[str]) -> str | None:
+def _check_offices_once(cur: Any, offices: Collection[str]) -> dict[str, str]:
     """Check the office key once for the load's few distinct offices instead of once a row.
     PostgreSQL checks `dossier.office_code -> office` with a trigger per inserted row (a
     query locking the office row: a third of the server's time on a 10,000-row API batch).
     Here the offices are locked as that query would (FOR KEY SHARE, until commit: none can
-    go meanwhile) and seen to be all there, then the INSERT runs with
-    `session_replication_role = replica` (transaction-local), in which those triggers do not
-    fire. Only when the role may set it (a superuser, or `GRANT SET ON PARAMETER`, see
+    go meanwhile) and seen to be all there, then the rest of the upsert runs with
+    `session_replication_role = replica`, in which those triggers do not fire. Only when the
+    role may set it (a superuser, or `GRANT SET ON PARAMETER`, see
     deploy/postgres/init-databases.sql) and replica mode skips nothing else: `dossier` has no
     trigger or rule of its own and no other foreign key. Otherwise, or if an office is
-    missing, the per-row checks stay (and report it). Returns the role to restore, or None."""
-    cur.execute(_ONLY_OFFICE_KEY)
-    if not cur.fetchone()[0]:
-        return None
-    cur.execute("SAVEPOINT register_role")
-    try:
-        cur.execute(
-            "SELECT current_setting('session_replication_role'),"
-            " set_config('session_replication_role', 'replica', true)"
-        )
-    except InsufficientPrivilege:
-        cur.execute("ROLLBACK TO SAVEPOINT register_role")
-        return None
-    role = cur.fetchone()[0]
-    cur.execute("RELEASE SAVEPOINT register_role")
-    cur.execute("SELECT code FROM office WHERE code = ANY(%s) FOR KEY SHARE", (sorted(offices),))
-    if len(cur.fetchall()) != len(offices):
-        cur.execute("SELECT set_config('session_replication_role', %s, true)", (role,))
-        return None
-    return role
+    missing, the per-row checks stay (and report it). Two round trips. Returns the setting
+    changed and its previous value (to restore), or {} when nothing changed."""
+    may = _MAY_SKIP_TRIGGERS[cur.connection.info.server_version >= 150000]
+    cur.execute(
+        "SELECT current_setting('session_replication_role'), (SELECT count(*) FROM"
+        " (SELECT FROM office WHERE code = ANY(%s) FOR KEY SHARE) o)"
+        f" WHERE {may} AND {_ONLY_OFFICE_KEY}",
+        (list(offices),),
+    )
+    found = cur.fetchone()
+    if found is None or found[1] != len(offices):
+        return {}
+    cur.execute("SELECT set_config('session_replication_role', 'replica', true)")
+    return {"session_replication_role": found[0]}
 
 
 BULK_ROWS = 50_000  # new dossiers from which one set-based foreign-key check pays (see below)

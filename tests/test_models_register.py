@@ -421,23 +421,23 @@ def test_pg_batch_checks_the_office_key_once(pg_url):
             )
         )
 
-    def once(conn, offices: list[str]) -> tuple[str | None, str]:
+    def once(conn, offices: list[str]) -> tuple[dict[str, str], str]:
         with conn.connection.driver_connection.cursor() as cur:
-            role = register._check_offices_once(cur, offices)
+            restore = register._check_offices_once(cur, offices)
             cur.execute("SHOW session_replication_role")
-            return role, cur.fetchone()[0]
+            return restore, cur.fetchone()[0]
 
     with engine.begin() as conn:
-        assert once(conn, ["000.01.24.H18"]) == ("origin", "replica")
+        assert once(conn, ["000.01.24.H18"]) == ({"session_replication_role": "origin"}, "replica")
     with engine.begin() as conn:
-        assert once(conn, ["000.01.24.H18", "000.09.24.H18"]) == (None, "origin")  # missing
+        assert once(conn, ["000.01.24.H18", "000.09.24.H18"]) == ({}, "origin")  # missing
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "CREATE FUNCTION t_noop() RETURNS trigger LANGUAGE plpgsql AS"
             " 'BEGIN RETURN NEW; END';"
             " CREATE TRIGGER t_own BEFORE INSERT ON dossier FOR EACH ROW EXECUTE FUNCTION t_noop()"
         )
-        assert once(conn, ["000.01.24.H18"]) == (None, "origin")  # replica would skip it
+        assert once(conn, ["000.01.24.H18"]) == ({}, "origin")  # replica would skip it
         conn.exec_driver_sql("DROP TRIGGER t_own ON dossier")
     user = f"t_nosuper_{os.getpid()}_{time.monotonic_ns()}"
     schema = make_url(pg_url).query["options"].split("=", 1)[1]
@@ -447,7 +447,7 @@ def test_pg_batch_checks_the_office_key_once(pg_url):
             conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{user}"')
             conn.exec_driver_sql(f'GRANT SELECT, UPDATE ON office TO "{user}"')
             conn.exec_driver_sql(f'SET LOCAL ROLE "{user}"')
-            assert once(conn, ["000.01.24.H18"]) == (None, "origin")  # may not set it
+            assert once(conn, ["000.01.24.H18"]) == ({}, "origin")  # may not set it
             conn.exec_driver_sql("RESET ROLE")
         finally:
             conn.exec_driver_sql(f'DROP OWNED BY "{user}"; DROP ROLE "{user}"')
