@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.web import BULK, PG_URL, _table  # noqa: E402 (after the path)
+from bench.web import BULK, DOCUMENTS_PER_SCAN, PG_URL, _table  # noqa: E402 (after the path)
 
 OUT = Path(__file__).parent / "out"
 DISTRICT = "000.00.24.H18"
@@ -144,8 +144,10 @@ def bench_reads(tmp: Path, documents: int, repeat: int, seed: int) -> list[dict]
 
     with pg_schema() as (engine, url):
         with engine.begin() as conn:
+            params = {"offices": OFFICES, "dossiers": documents // DOCUMENTS_PER_SCAN}
+            params |= {"per_scan": DOCUMENTS_PER_SCAN, "per_doc": 1}  # no page rows needed
             for sql in BULK[2:5]:  # dossiers, scans, documents (the offices are there)
-                conn.execute(text(sql), {"offices": OFFICES, "dossiers": documents // 4})
+                conn.execute(text(sql), params)
             conn.execute(text("ANALYZE"))
         office = "000.01.24.H18"
         bearer = tokens.create(engine, "bench", office=office, scopes="dossiers:read").token
