@@ -635,7 +635,7 @@ _MAY_SKIP_TRIGGERS = {  # by server version: PostgreSQL 15 has GRANT SET ON PARA
 def _check_offices_once(cur: Any, offices: Collection[str]) -> dict[str, str]:
     """Check the office key once for the load's few distinct offices instead of once a row.
     PostgreSQL checks `dossier.office_code -> office` with a trigger per inserted row (a
-    query locking the office row: a third of the server's time on a 10,000-row API batch).
+    query locking the office row: over a quarter of the server's time on an API batch).
     Here the offices are locked as that query would (FOR KEY SHARE, until commit: none can
     go meanwhile) and seen to be all there, then the rest of the upsert runs with
     `session_replication_role = replica`, in which those triggers do not fire. Only when the
