@@ -25,7 +25,7 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -280,6 +280,10 @@ def _run_pages(
     finally:
         for future in futures:  # after a failure, do not spend a shared pool on the rest
             future.cancel()
+        # the pages still being read finish first: they write into the work dir, which the
+        # caller removes next (a shared pool outlives this call; a Ctrl-C or a kill of an ingest
+        # left a work dir behind, re-made by the last pages' artifacts)
+        wait([f for f in futures if not f.cancelled()])
         if own:
             pool.shutdown(cancel_futures=True)
 
