@@ -249,3 +249,17 @@ def test_a_doubted_document_takes_its_same_type_neighbour_to_review():
     assert docs[1].review_reasons == ["same type as the doubted pages 5-6"]
     assert docs[2].review_reasons == ["missing project_name"]  # its own reason, nothing added
     assert docs[4].review_reasons == ["same type as the doubted pages 9"]
+
+
+def test_ocr_glued_so_still_reads_an_appendix_and_a_bare_date_line_opens_a_letter():
+    """OCR drops spaces and commas and reads g as q: "PHỤ LỤCSỐ 3", "Giấy ủy quyềnsố 349", a
+    place-and-date line without its comma ("nqay", "202S"). A line quoting a date is no opening."""
+    from ocr.classify.scores import opens_letter
+
+    assert evidence("PHỤ LỤCSỐ 3\nSTT Nội dung Ghi chú").appendix
+    assert evidence("DANH SÁCH\n(Kèm theo Giấy ủy quyềnsố 349/UQ ngày 20/12/2024)").appendix
+    assert not evidence("Kèm theo đây là bản sao giấy tờ\nx").appendix
+    assert opens_letter("Đông Anh ngày 02 tháng 6 nam 2025\nTôi tên là")
+    assert opens_letter("Quán Hành, nqay 22 tháng 3 năm 202S\nTôi tên là")
+    assert not opens_letter("cấp ngày 12 tháng 3 năm 2020\nTôi tên là")
+    assert not opens_letter("thửa đất cấp ngày 12 tháng 3 năm 2020 tại UBND huyện\nx")
