@@ -97,6 +97,7 @@ class Recognition:
 @dataclass
 class _Line:
     words: list[Word]
+    rank: tuple[int, int] = (0, 0)  # (Tesseract's line order, segment within the line)
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -329,7 +330,7 @@ def drop_noise(lines: list[_Line]) -> list[_Line]:
                 continue
             words = [w for w in seg.words if not is_garbage_word(w)]
             if words:
-                kept.append(_Line(words))
+                kept.append(_Line(words, seg.rank))
     return kept
 
 
@@ -338,7 +339,9 @@ def group_lines(words: list[Word]) -> list[_Line]:
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    return [_Line(sorted(ws, key=lambda w: w.box[0])) for ws in lines.values()]
+    return [
+        _Line(sorted(ws, key=lambda w: w.box[0]), (k, 0)) for k, ws in enumerate(lines.values())
+    ]
 
 
 Row = list[_Line]  # segments side by side, left to right
@@ -454,7 +457,7 @@ def _split_at_gaps(line: _Line) -> list[_Line]:
         if word.box[0] - prev.box[2] > limit:
             parts.append([])
         parts[-1].append(word)
-    return [_Line(p) for p in parts]
+    return [_Line(p, (line.rank[0], line.rank[1] + k)) for k, p in enumerate(parts)]
 
 
 def _rows(segments: list[_Line]) -> list[list[_Line]]:
@@ -470,7 +473,35 @@ def _rows(segments: list[_Line]) -> list[list[_Line]]:
                 extent[0], extent[1] = min(extent[0], top), max(extent[1], bottom)
                 continue
         rows.append(([top, bottom], [seg]))
-    return [sorted(members, key=lambda s: s.box[0]) for _, members in rows]
+    return [row for _, members in rows for row in _row_order(members)]
+
+
+STACKED_OVERLAP = 0.5  # x overlap, as a share of the narrower segment, of two stacked lines
+STACKED_MIN_LENGTH = 6  # line heights: shorter segments never count as a stacked line
+
+
+def _row_order(members: list[_Line]) -> list[list[_Line]]:
+    """One row's segments left to right; but when two of them are stacked (one over the other:
+    on a curved or slanted phone photo consecutive lines overlap vertically), one row per
+    Tesseract line, in Tesseract's order, which follows the baselines (left to right
+    interleaved the two lines)."""
+    if not any(_stacked(a, b) for i, a in enumerate(members) for b in members[i + 1 :]):
+        return [sorted(members, key=lambda s: s.box[0])]
+    lines: dict[int, list[_Line]] = {}
+    for seg in sorted(members, key=lambda s: s.rank):
+        lines.setdefault(seg.rank[0], []).append(seg)
+    return [sorted(line, key=lambda s: s.box[0]) for line in lines.values()]
+
+
+def _stacked(a: _Line, b: _Line) -> bool:
+    """True when `a` and `b` are two text lines one over the other: both long (a speck or a
+    word fragment inside a line's box is no line) and sharing much of their x extent."""
+    narrower = min(a.box[2] - a.box[0], b.box[2] - b.box[0])
+    height = min(a.box[3] - a.box[1], b.box[3] - b.box[1])
+    if narrower < STACKED_MIN_LENGTH * max(height, 1):
+        return False
+    overlap = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    return overlap > STACKED_OVERLAP * narrower
 
 
 def _center_x(seg: _Line) -> float:

@@ -202,3 +202,18 @@ def test_mean_confidence_weights_words_by_length() -> None:
     words = [Word("a", 0.0, (0, 0, 1, 1)), Word("abcd", 1.0, (0, 0, 1, 1))]
     assert rec.mean_confidence(words) == pytest.approx(0.8)
     assert rec.mean_confidence([]) == 0.0
+
+
+def test_two_long_lines_overlapping_vertically_are_read_one_after_the_other() -> None:
+    """A slanted phone photo: the next line's box reaches up into this one's; read left to right
+    as one row the two lines interleaved. Tesseract's line order (it follows baselines) wins."""
+    first = "Nguồn phát sinh khí thải chủ yếu từ bụi và khí thải từ phương tiện"
+    second = "trong quá trình thi công và vận hành xưởng sản xuất bao bì nhựa"
+    words = _line(first, 330, 600, line_id=1) + _line(second, 300, 612, line_id=2)
+    assert _read(words).split("\n") == [first, second]
+
+
+def test_a_speck_inside_a_row_keeps_the_row_left_to_right() -> None:
+    words = _line("Chất ô nhiễm", 760, 430, line_id=2) + _line("STT", 300, 440, line_id=1)
+    words += [Word("|", 0.9, (800, 440, 806, 470), 1, 3)]  # a rule tick inside its box
+    assert _read(words) == "STT Chất ô nhiễm |"  # not Tesseract's order: Chất ô nhiễm STT
