@@ -376,8 +376,10 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
         if end - i >= 2 and at_edge:
             middle = (gutter[0] + gutter[1]) / 2
             zone = [s for r in rows[i:end] for s in r]
-            left = [[s] for s in zone if _center_x(s) < middle]
-            right = [[s] for s in zone if _center_x(s) >= middle]
+            # each column's own rows: a tall line of one column no longer binds two lines of
+            # the other into one row
+            left = _rows([s for s in zone if _center_x(s) < middle])
+            right = _rows([s for s in zone if _center_x(s) >= middle])
             blocks.extend(("column", b) for b in (left, right) if b)
             i = end
         else:
@@ -417,19 +419,33 @@ class _Zone:
     right: list[float]
 
     def take(self, row: Row) -> bool:
-        """Add `row` if it keeps to the columns (narrowing the gutter); False ends the zone."""
+        """Add `row` if it keeps to the columns (narrowing the gutter); False ends the zone.
+
+        A row of several segments splits at the widest gap left of which everything ends
+        before the gutter and right of which everything starts after it, each side's segments
+        one over the other (a seal over the signature makes one column's lines tall, so a row
+        may hold two lines of one column and specks; side by side, they are a table row); all
+        of a row on one side must sit under that column, like a lone line."""
         g0, g1 = self.gutter
-        if len(row) == 2:
-            a, b = max(g0, row[0].box[2]), min(g1, row[1].box[0])
-            if b - a < MIN_GUTTER:
-                return False
+        best: tuple[float, float, int] | None = None
+        for k in range(1, len(row)):
+            if not (_one_column(row[:k]) and _one_column(row[k:])):
+                continue  # side by side on one side: a table row
+            a = max(g0, *(s.box[2] for s in row[:k]))
+            b = min(g1, *(s.box[0] for s in row[k:]))
+            if b - a >= MIN_GUTTER and (best is None or b - a > best[1] - best[0]):
+                best = (a, b, k)
+        if best is not None:
+            a, b, k = best
             self.gutter = [a, b]
-            self._widen(self.left, row[0])
-            self._widen(self.right, row[1])
+            for seg in row[:k]:
+                self._widen(self.left, seg)
+            for seg in row[k:]:
+                self._widen(self.right, seg)
             return True
-        if len(row) != 1:
+        if not row:
             return False
-        seg = row[0]
+        seg = _Line([w for s in row for w in s.words]) if len(row) > 1 else row[0]
         x0, _, x1, _ = seg.box
         centre = (x0 + x1) / 2
         # a lone line belongs to a column if it stays clear of the gutter and sits under that
@@ -447,6 +463,11 @@ class _Zone:
     @staticmethod
     def _widen(extent: list[float], seg: _Line) -> None:
         extent[0], extent[1] = min(extent[0], seg.box[0]), max(extent[1], seg.box[2])
+
+
+def _one_column(segments: Row) -> bool:
+    """True when the segments all share some x extent (lines of one column, specks on them)."""
+    return min(s.box[2] for s in segments) > max(s.box[0] for s in segments)
 
 
 def _split_at_gaps(line: _Line) -> list[_Line]:

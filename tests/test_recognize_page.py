@@ -217,3 +217,23 @@ def test_a_speck_inside_a_row_keeps_the_row_left_to_right() -> None:
     words = _line("Chất ô nhiễm", 760, 430, line_id=2) + _line("STT", 300, 440, line_id=1)
     words += [Word("|", 0.9, (800, 440, 806, 470), 1, 3)]  # a rule tick inside its box
     assert _read(words) == "STT Chất ô nhiễm |"  # not Tesseract's order: Chất ô nhiễm STT
+
+
+def test_signature_under_a_seal_reads_left_column_then_right() -> None:
+    """The seal makes a right-column line tall: it spans two left-column lines, and a seal
+    fragment read as a word sits under it. Left column first, each column top to bottom."""
+    words = (
+        _line("Nơi nhận:", 410, 2700)
+        + _line("TM. ỦY BAN NHÂN DÂN", 1460, 2705)
+        + _line("- Như Điều 3;", 420, 2760)
+        + [Word("KT.", 0.9, (1500, 2765, 1560, 2870), 1, 5), *_line("CHỦ TỊCH", 1580, 2765, 0.9, 5)]
+        + [Word("NHÀ", 0.7, (1573, 2820, 1661, 2848), 1, 6)]
+        + _line("- Lưu: VT.", 420, 2828)
+        + _line("PHÓ", 1500, 2880)
+        + _line("CHỦ TỊCH", 1600, 2880)
+        + _line("Nguyễn Văn An", 1450, 3100)
+    )
+    assert _norm(_read(words)).endswith(
+        "Nơi nhận: - Như Điều 3; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH NHÀ PHÓ CHỦ TỊCH"
+        " Nguyễn Văn An"
+    )
