@@ -369,9 +369,12 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
         else:
             blocks.append(("rows", list(new)))
 
+    middle_x = (
+        (min(s.box[0] for s in segments) + max(s.box[2] for s in segments)) / 2 if segments else 0.0
+    )
     i = 0
     while i < len(rows):
-        end, gutter = _zone(rows, i)
+        end, gutter = _zone(rows, i, middle_x)
         at_edge = i < EDGE_ROWS or end >= len(rows) - EDGE_ROWS
         if end - i >= 2 and at_edge:
             middle = (gutter[0] + gutter[1]) / 2
@@ -388,13 +391,14 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     return [b for _, b in blocks]
 
 
-def _zone(rows: list[Row], start: int) -> tuple[int, list[float]]:
+def _zone(rows: list[Row], start: int, middle_x: float = -1e9) -> tuple[int, list[float]]:
     """End (exclusive) and gutter of the two-column zone starting at rows[start] (end=start if
-    rows[start] is not two segments)."""
+    rows[start] is not two segments); `middle_x` is the middle of the page's text."""
     row = rows[start]
     if len(row) != 2 or row[1].box[0] <= row[0].box[2]:
         return start, [0.0, 0.0]
     zone = _Zone([float(row[0].box[2]), float(row[1].box[0])], _span(row[0]), _span(row[1]))
+    zone.middle_x = middle_x
     end = start + 1
     while end < len(rows) and zone.take(rows[end]):
         end += 1
@@ -403,6 +407,7 @@ def _zone(rows: list[Row], start: int) -> tuple[int, list[float]]:
 
 GAP_SPLIT = 1.0  # word gap, in line heights, that separates two columns on one Tesseract line
 MIN_GUTTER = 8  # px
+PAGE_MIDDLE = 0.05  # a line centred this close to the text's middle (share of its width)
 EDGE_ROWS = 1  # a two-column zone must start in the first row(s) or end in the last row(s)
 
 
@@ -417,6 +422,7 @@ class _Zone:
     gutter: list[float]
     left: list[float]
     right: list[float]
+    middle_x: float = -1e9  # the middle of the page's text: a line centred on it is no column's
 
     def take(self, row: Row) -> bool:
         """Add `row` if it keeps to the columns (narrowing the gutter); False ends the zone.
@@ -449,7 +455,10 @@ class _Zone:
         x0, _, x1, _ = seg.box
         centre = (x0 + x1) / 2
         # a lone line belongs to a column if it stays clear of the gutter and sits under that
-        # column (a centred title between the columns ends the zone)
+        # column (a centred title between the columns ends the zone, and so does a line centred
+        # on the page: a column's lines are centred on the column)
+        if abs(centre - self.middle_x) < PAGE_MIDDLE * (self.right[1] - self.left[0]):
+            return False
         if x1 <= g1 - MIN_GUTTER and self.left[0] <= centre <= self.left[1]:
             self.gutter[0] = max(g0, x1)
             self._widen(self.left, seg)

@@ -237,3 +237,19 @@ def test_signature_under_a_seal_reads_left_column_then_right() -> None:
         "Nơi nhận: - Như Điều 3; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH NHÀ PHÓ CHỦ TỊCH"
         " Nguyễn Văn An"
     )
+
+
+def test_a_line_centred_on_the_page_ends_the_signature_zone() -> None:
+    """A report cover: 'CHỦ DỰ ÁN' and 'ĐƠN VỊ TƯ VẤN' side by side, a long company name under
+    the left one, then the place and date centred on the page, after both columns."""
+    words = (
+        _line("Địa điểm: thôn Đông, xã Kim Chung, huyện Đông Anh, thành phố Hà Nội", 300, 1800)
+        + _line("CHỦ DỰ ÁN", 560, 2400)
+        + _line("ĐƠN VỊ TƯ VẤN", 1700, 2400)
+        + _line("Công ty TNHH Xây dựng và Thương mại Đại Việt", 214, 2460)
+        + _line("Hà Nội, tháng 8 năm 2023", 840, 3000)
+    )
+    assert _norm(_read(words)).endswith(
+        "CHỦ DỰ ÁN Công ty TNHH Xây dựng và Thương mại Đại Việt ĐƠN VỊ TƯ VẤN"
+        " Hà Nội, tháng 8 năm 2023"
+    )
