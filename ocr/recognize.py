@@ -240,7 +240,7 @@ def finish_words(
 ) -> Recognition:
     """Tesseract's words -> cleaned, ordered, corrected words and the page text."""
     if drop_garbage:
-        words = [w for w in words if not is_garbage(w)]
+        words = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
     lines = group_lines(words)
     if drop_garbage:
         lines = drop_noise(lines)
@@ -287,6 +287,37 @@ def parse_tsv(tsv: str) -> list[Word]:
             )
         )
     return words
+
+
+# A dot leader or form rule as Tesseract reads it: a run of four or more dots, dashes, rule
+# strokes (with the colons and commas it mixes in) holding at least three dots or strokes.
+# "..." (an ellipsis) and "1.-" stay; "Quang.........." loses its leader, "::......" is a colon.
+_LEADER = re.compile(r"[.…·_‒–—―\-:;,'`]{4,}")
+_LEADER_MARKS = re.compile(r"[.…·_‒–—―]")
+
+
+def strip_leaders(word: Word) -> Word | None:
+    """`word` without the dot leader or rule run at its start or end (its box shrunk to what
+    is left), or None when it is all leader. A form's dotted leaders are no text: the truth of
+    'Họ và tên: ......' is 'Họ và tên:', and a value typed on the dots keeps its letters."""
+    text = word.text
+    runs = [m for m in _LEADER.finditer(text) if len(_LEADER_MARKS.findall(m.group())) >= 3]
+    if not runs:
+        return word
+    start, end = 0, len(text)
+    if runs[-1].end() == len(text):
+        end = runs[-1].start() + (text[runs[-1].start()] == ":")
+    if runs[0].start() == 0:
+        start = runs[0].end() if runs[0].end() < end else end
+    kept = text[start:end]
+    if not any(ch.isalnum() for ch in kept):
+        return None
+    if kept == text:
+        return word
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / len(text)
+    box = (round(x0 + start * per_char), y0, round(x0 + end * per_char), y1)
+    return replace(word, text=kept, box=box)
 
 
 def is_garbage(word: Word) -> bool:

@@ -253,3 +253,25 @@ def test_a_line_centred_on_the_page_ends_the_signature_zone() -> None:
         "CHỦ DỰ ÁN Công ty TNHH Xây dựng và Thương mại Đại Việt ĐƠN VỊ TƯ VẤN"
         " Hà Nội, tháng 8 năm 2023"
     )
+
+
+def test_dot_leaders_and_rules_are_not_text_but_real_punctuation_stays() -> None:
+    words = _line("Họ và tên:", 300, 600) + [
+        Word("Quang..........................-.......", 0.6, (540, 600, 1400, 640), 1, 600),
+        Word("hả::.................", 0.5, (300, 700, 900, 740), 1, 700),
+        Word("........................", 0.4, (950, 700, 1700, 740), 1, 700),
+        Word("————", 0.3, (300, 800, 700, 840), 1, 800),
+    ]
+    words += _line("Độc lập - Tự do - Hạnh phúc", 300, 900) + _line("v.v... Điều 1.-", 300, 1000)
+    assert _read(words).split("\n") == [
+        "Họ và tên: Quang",
+        "hả:",
+        "Độc lập - Tự do - Hạnh phúc",
+        "v.v... Điều 1.-",
+    ]
+
+
+def test_a_leader_cut_from_a_word_shrinks_its_box() -> None:
+    word = rec.strip_leaders(Word("Nội.............", 0.8, (100, 10, 260, 40), 1, 1))
+    assert word is not None and word.text == "Nội" and word.box == (100, 10, 130, 40)
+    assert rec.strip_leaders(Word(".....", 0.8, (100, 10, 160, 40), 1, 1)) is None
