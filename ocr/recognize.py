@@ -438,12 +438,14 @@ def _zone(rows: list[Row], start: int, middle_x: float = -1e9) -> tuple[int, lis
 
 GAP_SPLIT = 1.0  # word gap, in line heights, that separates two columns on one Tesseract line
 MIN_GUTTER = 8  # px
+AFTER_NEAR, AFTER_FAR = 1.5, 3.0  # line heights (see _comes_after)
 PAGE_MIDDLE = 0.05  # a line centred this close to the text's middle (share of its width)
 EDGE_ROWS = 1  # a two-column zone must start in the first row(s) or end in the last row(s)
 
 
 def _span(seg: _Line) -> list[float]:
-    return [float(seg.box[0]), float(seg.box[2])]
+    """A column's extent: [left, right, bottom]."""
+    return [float(seg.box[0]), float(seg.box[2]), float(seg.box[3])]
 
 
 @dataclass
@@ -491,10 +493,14 @@ class _Zone:
         if abs(centre - self.middle_x) < PAGE_MIDDLE * (self.right[1] - self.left[0]):
             return False
         if x1 <= g1 - MIN_GUTTER and self.left[0] <= centre <= self.left[1]:
+            if _comes_after(seg, self.left, self.right):
+                return False
             self.gutter[0] = max(g0, x1)
             self._widen(self.left, seg)
             return True
         if x0 >= g0 + MIN_GUTTER and self.right[0] <= centre <= self.right[1]:
+            if _comes_after(seg, self.right, self.left):
+                return False
             self.gutter[1] = min(g1, x0)
             self._widen(self.right, seg)
             return True
@@ -503,6 +509,16 @@ class _Zone:
     @staticmethod
     def _widen(extent: list[float], seg: _Line) -> None:
         extent[0], extent[1] = min(extent[0], seg.box[0]), max(extent[1], seg.box[2])
+        extent[2] = max(extent[2], seg.box[3])
+
+
+def _comes_after(seg: _Line, own: list[float], other: list[float]) -> bool:
+    """True when a lone line under one column follows the other column's last line closely but
+    its own column's last line from far ('Số phát hành' under a certificate's signature): it
+    comes after the zone. A signer's name, after the room left for the signature, does not."""
+    top, height = seg.box[1], max(1, seg.box[3] - seg.box[1])
+    below_other = top - other[2]
+    return 0 <= below_other < AFTER_NEAR * height and top - own[2] > AFTER_FAR * height
 
 
 def _one_column(segments: Row) -> bool:

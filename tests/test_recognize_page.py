@@ -275,3 +275,21 @@ def test_a_leader_cut_from_a_word_shrinks_its_box() -> None:
     word = rec.strip_leaders(Word("Nội.............", 0.8, (100, 10, 260, 40), 1, 1))
     assert word is not None and word.text == "Nội" and word.box == (100, 10, 130, 40)
     assert rec.strip_leaders(Word(".....", 0.8, (100, 10, 160, 40), 1, 1)) is None
+
+
+def test_a_line_right_under_the_signature_comes_after_the_zone() -> None:
+    """A certificate's foot: 'Số vào sổ' beside the date, the signer under the date, then
+    'Số phát hành' at the left margin just under the signer's name: read last, not under 'Số
+    vào sổ'. A signer's name far under its column's title still belongs to the column."""
+    words = (
+        _line("g) Nguồn gốc sử dụng: Được tặng cho quyền sử dụng đất", 215, 975)
+        + _line("Số vào sổ cấp GCN: CS80541", 217, 1041)
+        + _line("Điện Biên, ngày 25 tháng 5 năm 2024", 1100, 1043)
+        + _line("GIÁM ĐỐC", 1300, 1083)
+        + _line("Đặng Anh Sơn", 1280, 1276)
+        + _line("Số phát hành: CY 255921", 216, 1330)
+    )
+    assert _norm(_read(words)).endswith(
+        "Số vào sổ cấp GCN: CS80541 Điện Biên, ngày 25 tháng 5 năm 2024 GIÁM ĐỐC Đặng Anh Sơn"
+        " Số phát hành: CY 255921"
+    )
