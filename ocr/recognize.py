@@ -11,6 +11,9 @@ lines at wide gaps into segments, groups segments into rows, reads two-column zo
 issuing body left, "CỘNG HÒA ..." right; the signature block) column by column and everything
 else (body, tables) row by row, left to right. bench/ocr.py measures it against the generator's
 truth order.
+
+A form's dot leaders and rules are no text: `strip_leaders` cuts their runs from the words before
+anything else sees them (Tesseract reads them as "Quang........" or "————").
 """
 
 from __future__ import annotations
