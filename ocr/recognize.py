@@ -393,7 +393,7 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     touches the first or the last rows of the page (mid-page, two segments are a table row or
     'label: value   label: value').
     """
-    segments = [seg for line in lines for seg in _split_at_gaps(line)]
+    segments = _join_broken([seg for line in lines for seg in _split_at_gaps(line)])
     rows = _rows(segments)
     blocks: list[tuple[str, Block]] = []  # (kind, rows): kind "rows" or "column"
 
@@ -522,6 +522,38 @@ def _comes_after(seg: _Line, own: list[float], other: list[float]) -> bool:
     top, height = seg.box[1], max(1, seg.box[3] - seg.box[1])
     below_other = top - other[2]
     return 0 <= below_other < AFTER_NEAR * height and top - own[2] > AFTER_FAR * height
+
+
+BROKEN_OVERLAP = 0.5  # vertical overlap (share of the lower height) of a line's two pieces
+
+
+def _join_broken(segments: list[_Line]) -> list[_Line]:
+    """Segments that continue one another on the same text line, rejoined: on a slanted or
+    curved photo Tesseract cuts a line into pieces a little above or below each other, and read
+    as rows the pieces of two lines interleave. A piece continues another when it starts within
+    a word gap of its end and they overlap vertically by half a line."""
+    chains: list[list[_Line]] = []
+    for seg in sorted(segments, key=lambda s: s.box[0]):
+        best, best_overlap = None, 0.0
+        for chain in chains:
+            last = chain[-1]
+            height = min(last.box[3] - last.box[1], seg.box[3] - seg.box[1])
+            gap = seg.box[0] - last.box[2]
+            if not 0 <= gap <= max(GAP_SPLIT * height, 20):
+                continue
+            overlap = min(last.box[3], seg.box[3]) - max(last.box[1], seg.box[1])
+            if overlap >= BROKEN_OVERLAP * max(height, 1) and overlap > best_overlap:
+                best, best_overlap = chain, overlap
+        if best is None:
+            chains.append([seg])
+        else:
+            best.append(seg)
+    if len(chains) == len(segments):
+        return segments
+    joined = [
+        _Line([w for s in chain for w in s.words], min(s.rank for s in chain)) for chain in chains
+    ]
+    return sorted(joined, key=lambda s: s.rank)
 
 
 def _one_column(segments: Row) -> bool:

@@ -293,3 +293,19 @@ def test_a_line_right_under_the_signature_comes_after_the_zone() -> None:
         "Số vào sổ cấp GCN: CS80541 Điện Biên, ngày 25 tháng 5 năm 2024 GIÁM ĐỐC Đặng Anh Sơn"
         " Số phát hành: CY 255921"
     )
+
+
+def test_a_line_cut_in_pieces_on_a_slanted_photo_is_joined_again() -> None:
+    """Tesseract cut each line in two, the right piece higher (a slanted photo): by their
+    middles the right piece of the lower line sorted before the left piece of the upper one."""
+    words = (
+        _line("HỘI CHỦ NGHĨA VIỆT NAM", 875, 338, line_id=1)
+        + _line("- Tự do - Hạnh phúc", 877, 379, line_id=2)
+        + _line("CỘNG HÒA XÃ", 640, 355, line_id=3)
+        + _line("Độc lập", 700, 395, line_id=4)
+        + _line("Hôm nay, ngày 06 tháng 10 năm 2022, tại Văn phòng công chứng", 360, 520)
+    )
+    assert _read(words).split("\n")[:2] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
