@@ -533,21 +533,22 @@ def _join_broken(segments: list[_Line]) -> list[_Line]:
     as rows the pieces of two lines interleave. A piece continues another when it starts within
     a word gap of its end and they overlap vertically by half a line."""
     chains: list[list[_Line]] = []
-    for seg in sorted(segments, key=lambda s: s.box[0]):
-        best, best_overlap = None, 0.0
-        for chain in chains:
-            last = chain[-1]
-            height = min(last.box[3] - last.box[1], seg.box[3] - seg.box[1])
-            gap = seg.box[0] - last.box[2]
-            if not 0 <= gap <= max(GAP_SPLIT * height, 20):
+    ends: list[tuple[int, int, int, int]] = []  # box of each chain's last piece
+    for box, seg in sorted(((s.box, s) for s in segments), key=lambda bs: bs[0][0]):
+        best, best_overlap = -1, 0.0
+        for k, last in enumerate(ends):
+            height = min(last[3] - last[1], box[3] - box[1])
+            if not 0 <= box[0] - last[2] <= max(GAP_SPLIT * height, 20):
                 continue
-            overlap = min(last.box[3], seg.box[3]) - max(last.box[1], seg.box[1])
+            overlap = min(last[3], box[3]) - max(last[1], box[1])
             if overlap >= BROKEN_OVERLAP * max(height, 1) and overlap > best_overlap:
-                best, best_overlap = chain, overlap
-        if best is None:
+                best, best_overlap = k, overlap
+        if best < 0:
             chains.append([seg])
+            ends.append(box)
         else:
-            best.append(seg)
+            chains[best].append(seg)
+            ends[best] = box
     if len(chains) == len(segments):
         return segments
     joined = [
