@@ -187,7 +187,8 @@ class Tally:
         self.review: list[tuple[bool, bool]] = []
         self.seconds: list[float] = []
         # per predicted document: review_signals, wrong pages in it, wrong fields it holds
-        self.doc_review: list[tuple[float, ...]] = []
+        self.doc_review: list[tuple] = []
+        self.doc_marked: list[bool] = []  # per predicted document: needs_review
         self.pages_dropped = 0  # pages in no document, or in several
         self.misses: list[tuple[str, str, str, object, object]] = []  # key, level, type, truth, got
 
@@ -244,12 +245,14 @@ class Tally:
                 if not ok:
                     kind = truth["doc_type"] if right else "(document missed)"
                     self.misses.append((key, level, kind, value, got))
+        dossier_no = len(self.split_ok)
         for d, confidences in zip(result.documents, result.confidences, strict=True):
             if tuple(d.pages) not in {t["pages"] for t in docs}:
                 self.doc_conf.append((d.confidence, False))
                 self.review.append((d.needs_review, False))
-            signals = review_signals(d, confidences)
+            signals = review_signals(d, confidences, dossier_no)
             self.doc_review.append(signals + (wrong_in[id(d)], wrong_in[-id(d)]))
+            self.doc_marked.append(d.needs_review)
         self.seconds.append(seconds)
 
     def summary(self) -> dict:
@@ -332,54 +335,79 @@ class Tally:
         }
 
 
-def review_signals(doc, confidences: tuple[float, float]) -> tuple[float, ...]:
-    """What review can decide on: split confidence, type confidence, `khac` (1/0), lowest key
-    field confidence, fields of its type not found, key fields not found."""
-    from ocr.fields import KEY_FIELDS, expected_fields
+# Reasons ocr.understand gives on thresholds the sweep varies (or on marks they cause); every
+# other reason (a key field missing or unsure, a field check, an unreadable page, ...) always marks.
+SWEPT_REASONS = ("split confidence", "type confidence", "no listed type", "no type and no sign",
+                 "same type as the doubted")  # fmt: skip
 
-    keys = KEY_FIELDS.get(doc.doc_type, ())
-    confs = [doc.field_details[k].get("confidence", 1.0) for k in keys if k in doc.field_details]
-    expected = expected_fields(doc.doc_type)
-    missing = sum(k not in doc.fields for k in expected)
-    key_missing = sum(k not in doc.fields for k in keys)
+
+def review_signals(doc, confidences: tuple[float, float], dossier: int) -> tuple:
+    """What review decides on: split confidence, type confidence, `khac` (1/0), fields of its
+    type not found, marked by a reason the sweep does not vary (1/0), the dossier and the type
+    (for the same-type-neighbour rule)."""
+    from ocr.fields import expected_fields
+
+    missing = sum(k not in doc.fields for k in expected_fields(doc.doc_type))
     type_conf, split_conf = confidences
+    fixed = any(not r.startswith(SWEPT_REASONS) and not r.endswith("fields not found")
+                for r in doc.review_reasons)  # fmt: skip
     khac = float(doc.doc_type == "khac")
-    return split_conf, type_conf, khac, min(confs, default=1.0), missing, key_missing
+    return split_conf, type_conf, khac, missing, float(fixed), dossier, doc.doc_type
 
 
 SWEEP_SPLIT = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 SWEEP_TYPE = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 SWEEP_MISSING = (99, 3, 2)  # mark when at least this many fields of the type were not found
 SWEEP_KHAC = (False, True)  # mark every `khac` document
+SWEEP_NEIGHBOURS = (False, True)  # a document beside a doubted one of its type is doubted too
+
+
+def review_marks(rows, split_t: float, type_t: float, missing: int, khac: bool,
+                 neighbours: bool = True) -> list[bool]:  # fmt: skip
+    """Which documents one threshold set marks, as ocr.understand marks them (at its thresholds
+    this reproduces `needs_review`; the bench checks that)."""
+    base = [bool(fixed) or s < split_t or t < type_t or (khac and k) or m >= missing
+            for s, t, k, m, fixed, *_ in rows]  # fmt: skip
+    marked = list(base)
+    if neighbours:
+        for i, row in enumerate(rows):
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(rows) and base[j] and rows[j][5:7] == row[5:7]:
+                    marked[i] = True
+    return marked
 
 
 def review_rule(rows, split_t: float, type_t: float, missing: int, khac: bool,
-                field_t: float = 0.6) -> tuple[float, float, float]:  # fmt: skip
-    """(wrong pages marked, wrong fields marked, documents marked) for one threshold set; key
-    fields missing always mark (as in ocr.understand)."""
-    marked = [
-        s < split_t or t < type_t or (khac and k) or f < field_t or m >= missing or km > 0
-        for s, t, k, f, m, km, _, _ in rows
-    ]
-    pages = sum(r[6] for r in rows)
-    fields = sum(r[7] for r in rows)
-    wp = sum(r[6] for r, k in zip(rows, marked, strict=True) if k) / max(1, pages)
-    wf = sum(r[7] for r, k in zip(rows, marked, strict=True) if k) / max(1, fields)
+                neighbours: bool = True) -> tuple[float, float, float]:  # fmt: skip
+    """(wrong pages marked, wrong fields marked, documents marked) for one threshold set."""
+    marked = review_marks(rows, split_t, type_t, missing, khac, neighbours)
+    pages = sum(r[-2] for r in rows)
+    fields = sum(r[-1] for r in rows)
+    wp = sum(r[-2] for r, k in zip(rows, marked, strict=True) if k) / max(1, pages)
+    wf = sum(r[-1] for r, k in zip(rows, marked, strict=True) if k) / max(1, fields)
     return wp, wf, sum(marked) / max(1, len(marked))
 
 
-def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int, bool]:
+def production_review() -> tuple[float, float, int, bool, bool]:
+    """ocr.understand's thresholds, in review_rule's order."""
+    from ocr import understand as u
+
+    return (u.SPLIT_REVIEW_THRESHOLD, u.TYPE_REVIEW_THRESHOLD, u.FIELDS_MISSING_REVIEW, True, True)
+
+
+def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int, bool, bool]:
     """Thresholds marking the most wrong pages (then fields) while marking at most `budget` of
     the documents, the fewest documents among equals; fitted on training families only."""
-    best, best_key = (0.7, 0.5, 3, True), (-1.0, -1.0, 0.0)
+    best, best_key = production_review(), (-1.0, -1.0, 0.0)
     for s in SWEEP_SPLIT:
         for t in SWEEP_TYPE:
             for m in SWEEP_MISSING:
                 for k in SWEEP_KHAC:
-                    wp, wf, share = review_rule(rows, s, t, m, k)
-                    key = (round(wp, 3), round(wf, 3), -share)
-                    if share <= budget and key > best_key:
-                        best, best_key = (s, t, m, k), key
+                    for n in SWEEP_NEIGHBOURS:
+                        wp, wf, share = review_rule(rows, s, t, m, k, n)
+                        key = (round(wp, 3), round(wf, 3), -share)
+                        if share <= budget and key > best_key:
+                            best, best_key = (s, t, m, k, n), key
     return best
 
 
@@ -524,12 +552,21 @@ def main(argv: list[str] | None = None) -> dict:
     for name, s in summaries.items():
         _details(name, s)
     _table(summaries)
+    for name, t in tallies.items():
+        simulated = review_marks(t.doc_review, *production_review())
+        differ = sum(a != b for a, b in zip(simulated, t.doc_marked, strict=True))
+        if differ:  # the sweep below would measure another rule than production's
+            print(
+                f"warning: {name}: review_rule at ocr.understand's thresholds differs from "
+                f"needs_review on {differ} documents"
+            )
     if "in-family" in tallies:
         chosen = choose_review(tallies["in-family"].doc_review)
         print(f"\nreview thresholds chosen on training families (≤ 15% of documents): "
               f"split confidence < {chosen[0]}, type confidence < {chosen[1]}, "
-              f"≥ {chosen[2]} fields not found, every khac: {chosen[3]} "
-              f"(and key fields missing or under 0.6)")  # fmt: skip
+              f"≥ {chosen[2]} fields not found, every khac: {chosen[3]}, same-type neighbours "
+              f"of a doubted document: {chosen[4]} (and every other reason of ocr.understand); "
+              f"ocr.understand's: {production_review()}")  # fmt: skip
         for name, t in tallies.items():
             wp, wf, share = review_rule(t.doc_review, *chosen)
             summaries[name]["review_chosen"] = {"thresholds": chosen, "wrong_pages": wp,

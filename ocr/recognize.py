@@ -11,6 +11,9 @@ lines at wide gaps into segments, groups segments into rows, reads two-column zo
 issuing body left, "CỘNG HÒA ..." right; the signature block) column by column and everything
 else (body, tables) row by row, left to right. bench/ocr.py measures it against the generator's
 truth order.
+
+A form's dot leaders and rules are no text: `strip_leaders` cuts their runs from the words before
+anything else sees them (Tesseract reads them as "Quang........" or "————").
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ class Recognition:
 @dataclass
 class _Line:
     words: list[Word]
+    rank: tuple[int, int] = (0, 0)  # (Tesseract's line order, segment within the line)
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -239,7 +243,7 @@ def finish_words(
 ) -> Recognition:
     """Tesseract's words -> cleaned, ordered, corrected words and the page text."""
     if drop_garbage:
-        words = [w for w in words if not is_garbage(w)]
+        words = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
     lines = group_lines(words)
     if drop_garbage:
         lines = drop_noise(lines)
@@ -288,6 +292,37 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
+# A dot leader or form rule as Tesseract reads it: a run of four or more dots, dashes, rule
+# strokes (with the colons and commas it mixes in) holding at least three dots or strokes.
+# "..." (an ellipsis) and "1.-" stay; "Quang.........." loses its leader, "::......" is a colon.
+_LEADER = re.compile(r"[.…·_‒–—―\-:;,'`]{4,}")
+_LEADER_MARKS = re.compile(r"[.…·_‒–—―]")
+
+
+def strip_leaders(word: Word) -> Word | None:
+    """`word` without the dot leader or rule run at its start or end (its box shrunk to what
+    is left), or None when it is all leader. A form's dotted leaders are no text: the truth of
+    'Họ và tên: ......' is 'Họ và tên:', and a value typed on the dots keeps its letters."""
+    text = word.text
+    runs = [m for m in _LEADER.finditer(text) if len(_LEADER_MARKS.findall(m.group())) >= 3]
+    if not runs:
+        return word
+    start, end = 0, len(text)
+    if runs[-1].end() == len(text):
+        end = runs[-1].start() + (text[runs[-1].start()] == ":")
+    if runs[0].start() == 0:
+        start = runs[0].end() if runs[0].end() < end else end
+    kept = text[start:end]
+    if not any(ch.isalnum() for ch in kept):
+        return None
+    if kept == text:
+        return word
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / len(text)
+    box = (round(x0 + start * per_char), y0, round(x0 + end * per_char), y1)
+    return replace(word, text=kept, box=box)
+
+
 def is_garbage(word: Word) -> bool:
     """Low-confidence words with no letter or digit: seal rings, signature strokes, specks."""
     if word.confidence >= GARBAGE_CONFIDENCE:
@@ -329,7 +364,7 @@ def drop_noise(lines: list[_Line]) -> list[_Line]:
                 continue
             words = [w for w in seg.words if not is_garbage_word(w)]
             if words:
-                kept.append(_Line(words))
+                kept.append(_Line(words, seg.rank))
     return kept
 
 
@@ -338,7 +373,9 @@ def group_lines(words: list[Word]) -> list[_Line]:
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    return [_Line(sorted(ws, key=lambda w: w.box[0])) for ws in lines.values()]
+    return [
+        _Line(sorted(ws, key=lambda w: w.box[0]), (k, 0)) for k, ws in enumerate(lines.values())
+    ]
 
 
 Row = list[_Line]  # segments side by side, left to right
@@ -356,7 +393,7 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     touches the first or the last rows of the page (mid-page, two segments are a table row or
     'label: value   label: value').
     """
-    segments = [seg for line in lines for seg in _split_at_gaps(line)]
+    segments = _join_broken([seg for line in lines for seg in _split_at_gaps(line)])
     rows = _rows(segments)
     blocks: list[tuple[str, Block]] = []  # (kind, rows): kind "rows" or "column"
 
@@ -366,15 +403,20 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
         else:
             blocks.append(("rows", list(new)))
 
+    middle_x = (
+        (min(s.box[0] for s in segments) + max(s.box[2] for s in segments)) / 2 if segments else 0.0
+    )
     i = 0
     while i < len(rows):
-        end, gutter = _zone(rows, i)
+        end, gutter = _zone(rows, i, middle_x)
         at_edge = i < EDGE_ROWS or end >= len(rows) - EDGE_ROWS
         if end - i >= 2 and at_edge:
             middle = (gutter[0] + gutter[1]) / 2
             zone = [s for r in rows[i:end] for s in r]
-            left = [[s] for s in zone if _center_x(s) < middle]
-            right = [[s] for s in zone if _center_x(s) >= middle]
+            # each column's own rows: a tall line of one column no longer binds two lines of
+            # the other into one row
+            left = _rows([s for s in zone if _center_x(s) < middle])
+            right = _rows([s for s in zone if _center_x(s) >= middle])
             blocks.extend(("column", b) for b in (left, right) if b)
             i = end
         else:
@@ -383,13 +425,14 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     return [b for _, b in blocks]
 
 
-def _zone(rows: list[Row], start: int) -> tuple[int, list[float]]:
+def _zone(rows: list[Row], start: int, middle_x: float = -1e9) -> tuple[int, list[float]]:
     """End (exclusive) and gutter of the two-column zone starting at rows[start] (end=start if
-    rows[start] is not two segments)."""
+    rows[start] is not two segments); `middle_x` is the middle of the page's text."""
     row = rows[start]
     if len(row) != 2 or row[1].box[0] <= row[0].box[2]:
         return start, [0.0, 0.0]
     zone = _Zone([float(row[0].box[2]), float(row[1].box[0])], _span(row[0]), _span(row[1]))
+    zone.middle_x = middle_x
     end = start + 1
     while end < len(rows) and zone.take(rows[end]):
         end += 1
@@ -398,11 +441,14 @@ def _zone(rows: list[Row], start: int) -> tuple[int, list[float]]:
 
 GAP_SPLIT = 1.0  # word gap, in line heights, that separates two columns on one Tesseract line
 MIN_GUTTER = 8  # px
+AFTER_NEAR, AFTER_FAR = 1.5, 3.0  # line heights (see _comes_after)
+PAGE_MIDDLE = 0.05  # a line centred this close to the text's middle (share of its width)
 EDGE_ROWS = 1  # a two-column zone must start in the first row(s) or end in the last row(s)
 
 
 def _span(seg: _Line) -> list[float]:
-    return [float(seg.box[0]), float(seg.box[2])]
+    """A column's extent: [left, right, bottom]."""
+    return [float(seg.box[0]), float(seg.box[2]), float(seg.box[3])]
 
 
 @dataclass
@@ -412,30 +458,52 @@ class _Zone:
     gutter: list[float]
     left: list[float]
     right: list[float]
+    middle_x: float = -1e9  # the middle of the page's text: a line centred on it is no column's
 
     def take(self, row: Row) -> bool:
-        """Add `row` if it keeps to the columns (narrowing the gutter); False ends the zone."""
+        """Add `row` if it keeps to the columns (narrowing the gutter); False ends the zone.
+
+        A row of several segments splits at the widest gap left of which everything ends
+        before the gutter and right of which everything starts after it, each side's segments
+        one over the other (a seal over the signature makes one column's lines tall, so a row
+        may hold two lines of one column and specks; side by side, they are a table row); all
+        of a row on one side must sit under that column, like a lone line."""
         g0, g1 = self.gutter
-        if len(row) == 2:
-            a, b = max(g0, row[0].box[2]), min(g1, row[1].box[0])
-            if b - a < MIN_GUTTER:
-                return False
+        best: tuple[float, float, int] | None = None
+        for k in range(1, len(row)):
+            if not (_one_column(row[:k]) and _one_column(row[k:])):
+                continue  # side by side on one side: a table row
+            a = max(g0, *(s.box[2] for s in row[:k]))
+            b = min(g1, *(s.box[0] for s in row[k:]))
+            if b - a >= MIN_GUTTER and (best is None or b - a > best[1] - best[0]):
+                best = (a, b, k)
+        if best is not None:
+            a, b, k = best
             self.gutter = [a, b]
-            self._widen(self.left, row[0])
-            self._widen(self.right, row[1])
+            for seg in row[:k]:
+                self._widen(self.left, seg)
+            for seg in row[k:]:
+                self._widen(self.right, seg)
             return True
-        if len(row) != 1:
+        if not row:
             return False
-        seg = row[0]
+        seg = _Line([w for s in row for w in s.words]) if len(row) > 1 else row[0]
         x0, _, x1, _ = seg.box
         centre = (x0 + x1) / 2
         # a lone line belongs to a column if it stays clear of the gutter and sits under that
-        # column (a centred title between the columns ends the zone)
+        # column (a centred title between the columns ends the zone, and so does a line centred
+        # on the page: a column's lines are centred on the column)
+        if abs(centre - self.middle_x) < PAGE_MIDDLE * (self.right[1] - self.left[0]):
+            return False
         if x1 <= g1 - MIN_GUTTER and self.left[0] <= centre <= self.left[1]:
+            if _comes_after(seg, self.left, self.right):
+                return False
             self.gutter[0] = max(g0, x1)
             self._widen(self.left, seg)
             return True
         if x0 >= g0 + MIN_GUTTER and self.right[0] <= centre <= self.right[1]:
+            if _comes_after(seg, self.right, self.left):
+                return False
             self.gutter[1] = min(g1, x0)
             self._widen(self.right, seg)
             return True
@@ -444,6 +512,54 @@ class _Zone:
     @staticmethod
     def _widen(extent: list[float], seg: _Line) -> None:
         extent[0], extent[1] = min(extent[0], seg.box[0]), max(extent[1], seg.box[2])
+        extent[2] = max(extent[2], seg.box[3])
+
+
+def _comes_after(seg: _Line, own: list[float], other: list[float]) -> bool:
+    """True when a lone line under one column follows the other column's last line closely but
+    its own column's last line from far ('Số phát hành' under a certificate's signature): it
+    comes after the zone. A signer's name, after the room left for the signature, does not."""
+    top, height = seg.box[1], max(1, seg.box[3] - seg.box[1])
+    below_other = top - other[2]
+    return 0 <= below_other < AFTER_NEAR * height and top - own[2] > AFTER_FAR * height
+
+
+BROKEN_OVERLAP = 0.5  # vertical overlap (share of the lower height) of a line's two pieces
+
+
+def _join_broken(segments: list[_Line]) -> list[_Line]:
+    """Segments that continue one another on the same text line, rejoined: on a slanted or
+    curved photo Tesseract cuts a line into pieces a little above or below each other, and read
+    as rows the pieces of two lines interleave. A piece continues another when it starts within
+    a word gap of its end and they overlap vertically by half a line."""
+    chains: list[list[_Line]] = []
+    ends: list[tuple[int, int, int, int]] = []  # box of each chain's last piece
+    for box, seg in sorted(((s.box, s) for s in segments), key=lambda bs: bs[0][0]):
+        best, best_overlap = -1, 0.0
+        for k, last in enumerate(ends):
+            height = min(last[3] - last[1], box[3] - box[1])
+            if not 0 <= box[0] - last[2] <= max(GAP_SPLIT * height, 20):
+                continue
+            overlap = min(last[3], box[3]) - max(last[1], box[1])
+            if overlap >= BROKEN_OVERLAP * max(height, 1) and overlap > best_overlap:
+                best, best_overlap = k, overlap
+        if best < 0:
+            chains.append([seg])
+            ends.append(box)
+        else:
+            chains[best].append(seg)
+            ends[best] = box
+    if len(chains) == len(segments):
+        return segments
+    joined = [
+        _Line([w for s in chain for w in s.words], min(s.rank for s in chain)) for chain in chains
+    ]
+    return sorted(joined, key=lambda s: s.rank)
+
+
+def _one_column(segments: Row) -> bool:
+    """True when the segments all share some x extent (lines of one column, specks on them)."""
+    return min(s.box[2] for s in segments) > max(s.box[0] for s in segments)
 
 
 def _split_at_gaps(line: _Line) -> list[_Line]:
@@ -454,7 +570,7 @@ def _split_at_gaps(line: _Line) -> list[_Line]:
         if word.box[0] - prev.box[2] > limit:
             parts.append([])
         parts[-1].append(word)
-    return [_Line(p) for p in parts]
+    return [_Line(p, (line.rank[0], line.rank[1] + k)) for k, p in enumerate(parts)]
 
 
 def _rows(segments: list[_Line]) -> list[list[_Line]]:
@@ -470,7 +586,35 @@ def _rows(segments: list[_Line]) -> list[list[_Line]]:
                 extent[0], extent[1] = min(extent[0], top), max(extent[1], bottom)
                 continue
         rows.append(([top, bottom], [seg]))
-    return [sorted(members, key=lambda s: s.box[0]) for _, members in rows]
+    return [row for _, members in rows for row in _row_order(members)]
+
+
+STACKED_OVERLAP = 0.5  # x overlap, as a share of the narrower segment, of two stacked lines
+STACKED_MIN_LENGTH = 6  # line heights: shorter segments never count as a stacked line
+
+
+def _row_order(members: list[_Line]) -> list[list[_Line]]:
+    """One row's segments left to right; but when two of them are stacked (one over the other:
+    on a curved or slanted phone photo consecutive lines overlap vertically), one row per
+    Tesseract line, in Tesseract's order, which follows the baselines (left to right
+    interleaved the two lines)."""
+    if not any(_stacked(a, b) for i, a in enumerate(members) for b in members[i + 1 :]):
+        return [sorted(members, key=lambda s: s.box[0])]
+    lines: dict[int, list[_Line]] = {}
+    for seg in sorted(members, key=lambda s: s.rank):
+        lines.setdefault(seg.rank[0], []).append(seg)
+    return [sorted(line, key=lambda s: s.box[0]) for line in lines.values()]
+
+
+def _stacked(a: _Line, b: _Line) -> bool:
+    """True when `a` and `b` are two text lines one over the other: both long (a speck or a
+    word fragment inside a line's box is no line) and sharing much of their x extent."""
+    narrower = min(a.box[2] - a.box[0], b.box[2] - b.box[0])
+    height = min(a.box[3] - a.box[1], b.box[3] - b.box[1])
+    if narrower < STACKED_MIN_LENGTH * max(height, 1):
+        return False
+    overlap = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    return overlap > STACKED_OVERLAP * narrower
 
 
 def _center_x(seg: _Line) -> float:

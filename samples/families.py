@@ -186,7 +186,16 @@ def _retone_word(word: str, tone: str) -> str:
     if low.startswith(("qu", "gi")):  # u/i there is part of the consonant
         return word
     pattern = _OLD if tone == "tone_old" else _NEW
-    return pattern.sub(lambda m: m.group(1) + m.group(3) + m.group(2), word)
+    return pattern.sub(_swap_mark, word)
+
+
+def _swap_mark(m: re.Match[str]) -> str:
+    """The mark moved across oa/oe/uy only: 'ua' (của, mùa) is written one way in both styles."""
+    first, second, third = m.groups()
+    vowel = third if unicodedata.combining(second) else second
+    if (first + vowel).lower() not in ("oa", "oe", "uy"):
+        return m.group(0)
+    return first + third + second
 
 
 def page_kinds(page: PageSpec, rotation: int, seal_overlap: bool) -> list[str]:

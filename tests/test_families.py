@@ -72,7 +72,9 @@ def test_tone_styles(new, old):
     assert retone(old, "tone_new") == new
 
 
-@pytest.mark.parametrize("word", ["hoàn thành", "quý", "huyện", "Quỳ", "thuyền"])
+@pytest.mark.parametrize(
+    "word", ["hoàn thành", "quý", "huyện", "Quỳ", "thuyền", "của", "mùa", "lúa"]
+)
 def test_tone_style_leaves_other_words(word):
     assert retone(word, "tone_old") == word == retone(word, "tone_new")
 

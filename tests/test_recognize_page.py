@@ -202,3 +202,110 @@ def test_mean_confidence_weights_words_by_length() -> None:
     words = [Word("a", 0.0, (0, 0, 1, 1)), Word("abcd", 1.0, (0, 0, 1, 1))]
     assert rec.mean_confidence(words) == pytest.approx(0.8)
     assert rec.mean_confidence([]) == 0.0
+
+
+def test_two_long_lines_overlapping_vertically_are_read_one_after_the_other() -> None:
+    """A slanted phone photo: the next line's box reaches up into this one's; read left to right
+    as one row the two lines interleaved. Tesseract's line order (it follows baselines) wins."""
+    first = "Nguồn phát sinh khí thải chủ yếu từ bụi và khí thải từ phương tiện"
+    second = "trong quá trình thi công và vận hành xưởng sản xuất bao bì nhựa"
+    words = _line(first, 330, 600, line_id=1) + _line(second, 300, 612, line_id=2)
+    assert _read(words).split("\n") == [first, second]
+
+
+def test_a_speck_inside_a_row_keeps_the_row_left_to_right() -> None:
+    words = _line("Chất ô nhiễm", 760, 430, line_id=2) + _line("STT", 300, 440, line_id=1)
+    words += [Word("|", 0.9, (800, 440, 806, 470), 1, 3)]  # a rule tick inside its box
+    assert _read(words) == "STT Chất ô nhiễm |"  # not Tesseract's order: Chất ô nhiễm STT
+
+
+def test_signature_under_a_seal_reads_left_column_then_right() -> None:
+    """The seal makes a right-column line tall: it spans two left-column lines, and a seal
+    fragment read as a word sits under it. Left column first, each column top to bottom."""
+    words = (
+        _line("Nơi nhận:", 410, 2700)
+        + _line("TM. ỦY BAN NHÂN DÂN", 1460, 2705)
+        + _line("- Như Điều 3;", 420, 2760)
+        + [Word("KT.", 0.9, (1500, 2765, 1560, 2870), 1, 5), *_line("CHỦ TỊCH", 1580, 2765, 0.9, 5)]
+        + [Word("NHÀ", 0.7, (1573, 2820, 1661, 2848), 1, 6)]
+        + _line("- Lưu: VT.", 420, 2828)
+        + _line("PHÓ", 1500, 2880)
+        + _line("CHỦ TỊCH", 1600, 2880)
+        + _line("Nguyễn Văn An", 1450, 3100)
+    )
+    assert _norm(_read(words)).endswith(
+        "Nơi nhận: - Như Điều 3; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH NHÀ PHÓ CHỦ TỊCH"
+        " Nguyễn Văn An"
+    )
+
+
+def test_a_line_centred_on_the_page_ends_the_signature_zone() -> None:
+    """A report cover: 'CHỦ DỰ ÁN' and 'ĐƠN VỊ TƯ VẤN' side by side, a long company name under
+    the left one, then the place and date centred on the page, after both columns."""
+    words = (
+        _line("Địa điểm: thôn Đông, xã Kim Chung, huyện Đông Anh, thành phố Hà Nội", 300, 1800)
+        + _line("CHỦ DỰ ÁN", 560, 2400)
+        + _line("ĐƠN VỊ TƯ VẤN", 1700, 2400)
+        + _line("Công ty TNHH Xây dựng và Thương mại Đại Việt", 214, 2460)
+        + _line("Hà Nội, tháng 8 năm 2023", 840, 3000)
+    )
+    assert _norm(_read(words)).endswith(
+        "CHỦ DỰ ÁN Công ty TNHH Xây dựng và Thương mại Đại Việt ĐƠN VỊ TƯ VẤN"
+        " Hà Nội, tháng 8 năm 2023"
+    )
+
+
+def test_dot_leaders_and_rules_are_not_text_but_real_punctuation_stays() -> None:
+    words = _line("Họ và tên:", 300, 600) + [
+        Word("Quang..........................-.......", 0.6, (540, 600, 1400, 640), 1, 600),
+        Word("hả::.................", 0.5, (300, 700, 900, 740), 1, 700),
+        Word("........................", 0.4, (950, 700, 1700, 740), 1, 700),
+        Word("————", 0.3, (300, 800, 700, 840), 1, 800),
+    ]
+    words += _line("Độc lập - Tự do - Hạnh phúc", 300, 900) + _line("v.v... Điều 1.-", 300, 1000)
+    assert _read(words).split("\n") == [
+        "Họ và tên: Quang",
+        "hả:",
+        "Độc lập - Tự do - Hạnh phúc",
+        "v.v... Điều 1.-",
+    ]
+
+
+def test_a_leader_cut_from_a_word_shrinks_its_box() -> None:
+    word = rec.strip_leaders(Word("Nội.............", 0.8, (100, 10, 260, 40), 1, 1))
+    assert word is not None and word.text == "Nội" and word.box == (100, 10, 130, 40)
+    assert rec.strip_leaders(Word(".....", 0.8, (100, 10, 160, 40), 1, 1)) is None
+
+
+def test_a_line_right_under_the_signature_comes_after_the_zone() -> None:
+    """A certificate's foot: 'Số vào sổ' beside the date, the signer under the date, then
+    'Số phát hành' at the left margin just under the signer's name: read last, not under 'Số
+    vào sổ'. A signer's name far under its column's title still belongs to the column."""
+    words = (
+        _line("g) Nguồn gốc sử dụng: Được tặng cho quyền sử dụng đất", 215, 975)
+        + _line("Số vào sổ cấp GCN: CS80541", 217, 1041)
+        + _line("Điện Biên, ngày 25 tháng 5 năm 2024", 1100, 1043)
+        + _line("GIÁM ĐỐC", 1300, 1083)
+        + _line("Đặng Anh Sơn", 1280, 1276)
+        + _line("Số phát hành: CY 255921", 216, 1330)
+    )
+    assert _norm(_read(words)).endswith(
+        "Số vào sổ cấp GCN: CS80541 Điện Biên, ngày 25 tháng 5 năm 2024 GIÁM ĐỐC Đặng Anh Sơn"
+        " Số phát hành: CY 255921"
+    )
+
+
+def test_a_line_cut_in_pieces_on_a_slanted_photo_is_joined_again() -> None:
+    """Tesseract cut each line in two, the right piece higher (a slanted photo): by their
+    middles the right piece of the lower line sorted before the left piece of the upper one."""
+    words = (
+        _line("HỘI CHỦ NGHĨA VIỆT NAM", 875, 338, line_id=1)
+        + _line("- Tự do - Hạnh phúc", 877, 379, line_id=2)
+        + _line("CỘNG HÒA XÃ", 640, 355, line_id=3)
+        + _line("Độc lập", 700, 395, line_id=4)
+        + _line("Hôm nay, ngày 06 tháng 10 năm 2022, tại Văn phòng công chứng", 360, 520)
+    )
+    assert _read(words).split("\n")[:2] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]

@@ -228,3 +228,38 @@ def test_a_noisy_signature_tail_is_read_as_one():
     """Specks above the page number and a minister's signature block ("THỨ TRƯỞNG")."""
     tail = evidence("ầ î =\n3\nNơinhận:\n- Như Điều 3;\n- Lưu: VT.\nTHỨ TRƯỞNG\nLương Minh Toàn")
     assert tail.page_number == 3 and tail.signature_only and tail.continues
+
+
+def test_a_doubted_document_takes_its_same_type_neighbour_to_review():
+    """A report cut in two: the chapter split off lacks the project name and is marked; the
+    cover part looked complete. Side by side and of one type, both go to review (not a document
+    of another type beside it, and marks do not cascade along a run of neighbours)."""
+    from ocr.result import Document
+    from ocr.understand import _mark_same_type_neighbours
+
+    def doc(kind: str, pages: list[int], doubted: bool = False) -> Document:
+        d = Document(kind, pages, 0.9, {}, {})
+        d.needs_review, d.review_reasons = doubted, ["missing project_name"] if doubted else []
+        return d
+
+    docs = [doc("quyet_dinh", [1]), doc("bao_cao_dtm", [2, 3, 4]), doc("bao_cao_dtm", [5, 6], True),
+            doc("can_cuoc", [7]), doc("can_cuoc", [8]), doc("can_cuoc", [9], True)]  # fmt: skip
+    _mark_same_type_neighbours(docs)
+    assert [d.needs_review for d in docs] == [False, True, True, False, True, True]
+    assert docs[1].review_reasons == ["same type as the doubted pages 5-6"]
+    assert docs[2].review_reasons == ["missing project_name"]  # its own reason, nothing added
+    assert docs[4].review_reasons == ["same type as the doubted pages 9"]
+
+
+def test_ocr_glued_so_still_reads_an_appendix_and_a_bare_date_line_opens_a_letter():
+    """OCR drops spaces and commas and reads g as q: "PHỤ LỤCSỐ 3", "Giấy ủy quyềnsố 349", a
+    place-and-date line without its comma ("nqay", "202S"). A line quoting a date is no opening."""
+    from ocr.classify.scores import opens_letter
+
+    assert evidence("PHỤ LỤCSỐ 3\nSTT Nội dung Ghi chú").appendix
+    assert evidence("DANH SÁCH\n(Kèm theo Giấy ủy quyềnsố 349/UQ ngày 20/12/2024)").appendix
+    assert not evidence("Kèm theo đây là bản sao giấy tờ\nx").appendix
+    assert opens_letter("Đông Anh ngày 02 tháng 6 nam 2025\nTôi tên là")
+    assert opens_letter("Quán Hành, nqay 22 tháng 3 năm 202S\nTôi tên là")
+    assert not opens_letter("cấp ngày 12 tháng 3 năm 2020\nTôi tên là")
+    assert not opens_letter("thửa đất cấp ngày 12 tháng 3 năm 2020 tại UBND huyện\nx")

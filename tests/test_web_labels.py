@@ -45,6 +45,12 @@ def test_review_reasons_in_vietnamese():
     )
     assert labels.review_reason_vi("3 fields not found") == "không tìm thấy 3 trường"
     assert labels.review_reason_vi("no listed type") == "loại tài liệu ngoài danh mục"
+    assert labels.review_reason_vi("no sign of a start on page 7") == (
+        "trang 7 không có dấu hiệu trang đầu tài liệu"
+    )
+    assert labels.review_reason_vi("same type as the doubted pages 5-6") == (
+        "cùng loại với các trang 5-6 đang chờ kiểm tra (có thể là một tài liệu)"
+    )
 
 
 def test_dates_and_numbers_in_vietnamese_form():

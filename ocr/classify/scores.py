@@ -159,7 +159,18 @@ def opens_letter(text: str) -> bool:
     Continuation pages begin mid-text; a page that opens like this starts a paper of its own
     even without a printed title."""
     head = _fold("\n".join([ln for ln in text.splitlines() if ln.strip()][:3]))
-    return bool(re.search(r"^\s*kinh g|^[^\n]{2,40}, ngay\s*\d", head, re.M))
+    opening = re.search(r"^\s*kinh g|^[^\n]{2,40}, ngay\s*\d", head, re.M)
+    return bool(opening or _DATE_LINE.search(head))
+
+
+# The place-and-date line alone on its line, as OCR may leave it: comma lost, "ngày" read
+# "nqay", the year's last digit a letter ("202S"). Whole line, so a sentence quoting a date
+# ("... cấp ngày 12 tháng 3 năm 2020 tại ...") does not count.
+_DATE_LINE = re.compile(
+    r"^(?!\s*(?:cap|sinh|lap|ky)\b)[^\n,]{2,30},?\s*n[gq]a[yv]\s*\d{1,2}\s*thang\s*\d{1,2}"
+    r"\s*nam\s*\d{3}\w\s*$",
+    re.M,
+)
 
 
 def combine(

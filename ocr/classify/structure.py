@@ -28,7 +28,10 @@ _ISSUER = re.compile(
     r"|phong tai nguyen|chi cuc|tong cuc)"
 )
 _FORM_NO = re.compile(r"^\s*m[a-z]u\s*(?:so)?\s*[:.]?\s*\d{1,2}[a-z]?\s*/", re.M)
-_APPENDIX = re.compile(r"^\s*phu\s*[l1i]\s*uc(?:\b|\d)|\(?\s*kem theo\s+[^\n]{0,80}\bso\b", re.M)
+# OCR drops the space before "số" ("PHỤ LỤCSỐ 3", "Giấy ủy quyềnsố 349"): glued, it still counts
+_APPENDIX = re.compile(
+    r"^\s*phu\s*[l1i]\s*uc(?:\b|\d|so\b)|\(?\s*kem\s*theo\s+[^\n]{0,80}(?:\bso\b|so\s*\d)", re.M
+)
 _SIGNATURE = re.compile(
     r"^\s*(?:kt\.|tm\.|tl\.|q\.|nguoi lap|nguoi ke khai|nguoi viet don|giam doc|pho giam doc"
     r"|chu tich|pho chu tich|chanh van phong|noi\s*nhan|(?:thu |pho )?truong(?: phong)?$"

@@ -205,6 +205,10 @@ def review_reason_vi(reason: str) -> str:
         return "loại tài liệu ngoài danh mục"
     if reason == "no type and no sign of a document's first page":
         return "không rõ loại tài liệu, không thấy trang đầu"
+    if m := re.fullmatch(r"no sign of a start on page (\d+)", reason):
+        return f"trang {m[1]} không có dấu hiệu trang đầu tài liệu"
+    if m := re.fullmatch(r"same type as the doubted pages ([\d-]+)", reason):
+        return f"cùng loại với các trang {m[1]} đang chờ kiểm tra (có thể là một tài liệu)"
     if m := re.fullmatch(r"(missing|low confidence) (\w+)", reason):
         what = "thiếu" if m[1] == "missing" else "chưa chắc"
         return f"{what} trường {field_name(m[2])}"
