@@ -30,7 +30,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
-from flows import privacy, progress
+from flows import prefect_env, privacy, progress
 from flows.discover import ScanUnit, discover
 from flows.filing import claim, release_stale_claims, unclaim
 from flows.scan import IngestContext, Outcome, ingest_scan, retry_if_transient
@@ -103,7 +103,8 @@ def ocr_slots(ctx: IngestContext):
     """Hold `SOHOA_OCR_WORKERS` slots of the global `ocr` limit while a scan's pages are read,
     so flow runs sharing the cores queue instead of oversubscribing them. Only with a Prefect
     server: a temporary server belongs to one command, there is nothing to share."""
-    if not os.environ.get("PREFECT_API_URL"):
+    url = os.environ.get("PREFECT_API_URL")
+    if not url or prefect_env.is_temporary(url):
         return contextlib.nullcontext()
     return concurrency("ocr", occupy=ctx.settings.workers, strict=False)
 

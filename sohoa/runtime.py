@@ -18,11 +18,16 @@ from storage.errors import StorageError
 from storage.objects import ObjectStore, VerifyMode
 
 
-def prefect_ready(settings: Settings | None = None) -> str | None:
-    """Set Prefect's environment; call before anything imports `prefect`."""
-    from flows.prefect_env import configure
+def prefect_ready(settings: Settings | None = None, *, serve: bool = False) -> str | None:
+    """Set Prefect's environment; call before anything imports `prefect`. Returns the server's
+    API URL, None for a temporary one. `serve`: a batch command (ingest, backfill) serves the
+    temporary API from a thread of its own process instead of Prefect's second process."""
+    from flows.prefect_env import configure, serve_temporarily
 
-    return configure(settings or get_settings())
+    url = configure(settings or get_settings())
+    if url is None and serve:
+        serve_temporarily()
+    return url
 
 
 def open_database(settings: Settings) -> Engine:

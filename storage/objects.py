@@ -36,7 +36,10 @@ log = logging.getLogger(__name__)
 
 SHA256_META = "x-amz-meta-sha256"
 CHUNK = 1024 * 1024
-PART_SIZE = 16 * 1024 * 1024  # multipart above this; memory per upload ~ 3 parts in flight
+# multipart above this (S3's smallest part): client and server each hold a few parts of an
+# upload, so smaller parts cost both less (a 200 MB file: client peak 140 -> 74 MB, embedded
+# weed 296 -> 199 MB, same time)
+PART_SIZE = 5 * 1024 * 1024
 VerifyMode = Literal["stat", "full"]
 T = TypeVar("T")
 

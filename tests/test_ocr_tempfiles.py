@@ -21,13 +21,16 @@ PAGES = 8
 
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory) -> Path:
+    return write_long_pdf(tmp_path_factory.mktemp("long-pdf"))
+
+
+def write_long_pdf(out: Path) -> Path:
     """An 8-page scanned PDF (300 dpi JPEG pages, as a scanner writes them)."""
     import cv2
     from PIL import Image
 
     from samples.generate import sample_page
 
-    out = tmp_path_factory.mktemp("long-pdf")
     images = []
     for seed, doc_type in ((11, "quyet_dinh"), (12, "phieu_tiep_nhan")):
         image, _ = sample_page(seed=seed, doc_type=doc_type, level="mild")
@@ -43,8 +46,16 @@ def _start(pdf: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     tmpdir.mkdir()
     env = {**os.environ, "TMPDIR": str(tmpdir), "OMP_THREAD_LIMIT": "1"}
     cmd = [*SOHOA, "ocr", str(pdf), "--out", str(tmp_path / "out"), "--workers", "2"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=ctrl_c_default
+    )
     return proc, tmpdir
+
+
+def ctrl_c_default() -> None:
+    """SIGINT as a terminal gives it: a test run in the background of a non-interactive shell
+    inherits it ignored, and the command would never see the Ctrl-C the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _size(folder: Path) -> int:

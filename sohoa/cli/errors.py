@@ -19,6 +19,17 @@ POLICY = (
 )
 
 
+def stop_on_sigterm() -> None:
+    """A kill (SIGTERM) stops the command as Ctrl-C does: temp dirs, claims and the servers it
+    started are cleaned up on the way out, and it exits 130."""
+    import signal
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+
+
 def classify(exc: BaseException) -> tuple[int, str]:
     """(exit code, one line in the user's terms) for an error that reached the command line."""
     from ocr.errors import BadInput, MissingDependency

@@ -27,9 +27,10 @@ def ingest(
     from sohoa.runtime import prefect_ready
 
     settings = get_settings()
+    errors.stop_on_sigterm()
     folder = args.folder(inbox) if inbox else settings.inbox_dir
     folder.mkdir(parents=True, exist_ok=True)
-    prefect_ready(settings)
+    prefect_ready(settings, serve=True)
     from flows.ingest import ingest_inbox
 
     with scan_progress(f"scans in {folder}"):
@@ -83,7 +84,8 @@ def backfill(
     if since and until and until < since:
         raise UserError(f"--until {until} is before --since {since}")
     args.positive(batch_size, "--batch-size")
-    prefect_ready()
+    errors.stop_on_sigterm()
+    prefect_ready(serve=True)
     from flows.backfill import backfill as backfill_flow
 
     with scan_progress(f"scans in {source}"):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sohoa.cli import args
+from sohoa.cli import args, errors
 from sohoa.cli.base import app
 from sohoa.settings import get_settings
 
@@ -39,7 +38,7 @@ def ocr(
     if workers < 0:
         raise UserError(f"--workers {workers}: must be 0 or more")
     settings = get_settings()
-    signal.signal(signal.SIGTERM, _interrupted)  # a kill cleans up (temp dirs) as Ctrl-C does
+    errors.stop_on_sigterm()
     try:
         with page_progress(file.name) as on_page:
             result = process(
@@ -58,10 +57,6 @@ def ocr(
     from sohoa.report import print_ocr_summary
 
     print_ocr_summary(result)
-
-
-def _interrupted(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 @app.command()
