@@ -119,3 +119,17 @@ def test_tiny_text_phone_image_without_dpi_reads(tmp_path):
     truth_text = " ".join(truth.text.split())
     cer = Levenshtein.distance(truth_text, " ".join(page.text.split())) / len(truth_text)
     assert cer < 0.10, cer  # before text size was measured: 28%
+
+
+def test_grain_measured_as_tiny_letters_does_not_enlarge_a_scan():
+    """Letters measured so small that the image would be a sheet over MAX_SHEET_INCHES long are
+    grain, not text: a 200 dpi scan keeps its metadata and is not enlarged (bench hard pages
+    were blown up 8x and read at 240 Mpx)."""
+    rng = np.random.default_rng(0)
+    page = np.full((2339, 1654), 255, np.uint8)
+    for y, x in zip(rng.integers(0, 2330, 3000), rng.integers(0, 1645, 3000), strict=True):
+        page[y : y + 4, x : x + 4] = 0
+    size = textsize.measure(page)
+    assert size is not None and 2339 / size.dpi() > textsize.MAX_SHEET_INCHES
+    out, dpi, enlarged = textsize.working_size(page, 200)
+    assert (dpi, enlarged) == (200, False) and out is page
