@@ -38,6 +38,10 @@ SHOW_THROUGH_WARNING = "mirrored text (the other side showing through): treated 
 PROBE_INCHES = 1.2
 MIRROR_MARGIN = 0.20  # the mirrored band must read this much more confidently ...
 MIRROR_MIN = 0.60  # ... and at least this confidently
+# A band that reads at least this well as it is is neither the other side showing through
+# (0.36 as it is) nor upside down (turned text reads like mirrored text, ~0.4-0.55): the three
+# other reads of the probe would change nothing and are not made.
+PROBE_SURE = 0.80
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Probe:
     mirrored: float  # ... flipped left-right (a sheet turned over sideways)
     turned: float  # ... turned by 180 degrees
     flipped: float  # ... flipped top-bottom (a sheet turned over head first)
+    reads: int = 4  # band reads made (1: upright read well, the other views not read)
 
     @property
     def show_through(self) -> bool:
@@ -108,10 +113,14 @@ def text_band(gray: np.ndarray, dpi: int) -> np.ndarray:
 
 
 def probe(gray: np.ndarray, dpi: int, read: Callable[[np.ndarray, int], object]) -> Probe:
-    """Read the page's densest text band as it is, mirrored, turned, flipped (four small reads)."""
+    """Read the page's densest text band as it is; unless it reads well (PROBE_SURE), also
+    mirrored, turned and flipped (up to four small reads)."""
     band = text_band(gray, dpi)
-    views = [band, cv2.flip(band, 1), cv2.rotate(band, cv2.ROTATE_180), cv2.flip(band, 0)]
-    return Probe(*(read(view, dpi).mean_confidence for view in views))
+    upright = read(band, dpi).mean_confidence
+    if upright >= PROBE_SURE:
+        return Probe(upright, 0.0, 0.0, 0.0, reads=1)
+    views = [cv2.flip(band, 1), cv2.rotate(band, cv2.ROTATE_180), cv2.flip(band, 0)]
+    return Probe(upright, *(read(view, dpi).mean_confidence for view in views))
 
 
 def confident_chars(result) -> float:

@@ -528,7 +528,7 @@ def _probe(path: str, number: int, gray, dpi: int, opts: Options, clock: _Stages
     block = replace(opts, psm=6, correct=False)
     band = guard.probe(gray, dpi, lambda im, d: _recognize(path, number, im, d, block))
     pixels = _read_pixels(guard.text_band(gray, dpi), dpi, opts, False)
-    clock.count_tesseract(4 * [pixels])
+    clock.count_tesseract(band.reads * [pixels])
     return band
 
 
