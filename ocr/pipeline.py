@@ -447,6 +447,7 @@ def _read_prepared(
                 plain = guard.plain_read(
                     original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
                 )
+            clock.count_tesseract([_read_pixels(plain.gray, plain.dpi, opts, False)])
             page.reading = "checked"
             if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
                 result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi

@@ -75,7 +75,12 @@ def _recognition(text: str, confidence: float):
 def test_plain_read_gate():
     sure, unsure = _recognition("Quyết định số 12", 0.93), _recognition("Quy6t dinh", 0.45)
     assert not guard.wants_plain_read(sure, 0)
-    assert guard.wants_plain_read(sure, 90)  # a turned page must beat the upright read
+    # a turned page must beat the upright read, unless its read shows the turn was right
+    assert guard.wants_plain_read(sure, 90)  # too little text to tell
+    page = _recognition("Quyết định số 12 về việc cấp giấy phép môi trường " * 3, 0.93)
+    assert not guard.wants_plain_read(page, 90)
+    assert guard.wants_plain_read(_recognition(page.text, 0.75), 90)
+    assert guard.wants_plain_read(_recognition("l I l", 0.95), 270)  # sideways strokes
     assert guard.wants_plain_read(unsure, 0)
     assert guard.wants_plain_read(_recognition("", 0.0), 0)
 
