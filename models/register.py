@@ -11,8 +11,11 @@ streaming pass (a CSV row costs a code match and a few lookups in per-file cache
 accepted cell values, see `_scan_csv`) and, on PostgreSQL, written straight into COPY to a
 temporary table as they are read (the server parses COPY on the other core). Offices not yet
 registered are created in one INSERT. Then set-based: UPDATE the existing dossiers whose
-register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`); a bulk load
-checks its office keys in one pass (`_drop_foreign_keys_for_bulk`). SQLite runs an
+register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`; a load of new
+codes only skips the UPDATE and the INSERT's key probe). The office key is checked once for the
+load, not by a trigger per row: a bulk load drops and re-adds it (`_drop_foreign_keys_for_bulk`),
+a smaller load (an API batch) locks its few offices and skips the per-row triggers
+(`_check_offices_once`, where the role may). SQLite runs an
 `INSERT … ON CONFLICT DO UPDATE … WHERE changed` as executemany.
 """
 
@@ -24,6 +27,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -321,8 +325,10 @@ def _scan_objects(rows: Sequence[Any], bad: list[BadRow]) -> Iterator[Row]:
     """The API's row objects through the CSV import's fast path (`_scan_csv`), each object read
     as a line of cells under the header of every key the batch uses."""
     header = list(dict.fromkeys(chain.from_iterable(r for r in rows if type(r) is dict)))
-    at = _Layout(Path("rows"), ["dossier_code", *header])
-    yield from _scan_csv(_ObjectRows(rows, at.names, bad), at, bad, skip_blank=False)
+    if "dossier_code" not in header:
+        header.insert(0, "dossier_code")  # every row then lacks it: each a bad row
+    at = _Layout(Path("rows"), header)
+    return _scan_csv(_ObjectRows(rows, at.names, bad), at, bad, skip_blank=False)
 
 
 class _ObjectRows:
@@ -335,15 +341,21 @@ class _ObjectRows:
         self.line_num = -1
 
     def __iter__(self) -> Iterator[list[str]]:
-        names, text = self.names, _text
+        """The common row (every key there, every value a string) costs one C-level lookup of
+        all its cells and one join that fails on anything but strings; the rest (a missing key,
+        a number, true/false, null) is read cell by cell."""
+        names, text, join = self.names, _text, "".join
+        cells = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
         for index, row in enumerate(self.rows):
             self.line_num = index
             if type(row) is not dict:
                 self.bad.append(BadRow(index, "a row is an object of column: value"))
                 continue
-            values = list(map(row.get, names))
-            if set(map(type, values)) != {str}:  # rare: a number, true/false, null or missing
-                values = [v if type(v) is str else text(v) for v in values]
+            try:
+                values = [*cells(row)]
+                join(values)
+            except (KeyError, TypeError):
+                values = [v if type(v) is str else text(v) for v in map(row.get, names)]
             yield values
 
 
@@ -441,7 +453,7 @@ def _copy_text(value: str | None) -> str:
 
 ANALYZE_ROWS = 20_000
 """From this many rows the temporary table is analysed before the upsert. Below (a batch, as the
-API posts), the joins probe the key index row by row (`_probe_joins`), which needs no row
+API posts), the joins probe the key index row by row (PROBE_JOINS), which needs no row
 counts, and ANALYZE's fixed cost (~50 ms) would be a third of a 10,000-row batch's time."""
 
 
@@ -490,44 +502,57 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
         if report.rows >= ANALYZE_ROWS:  # row counts for the planner (joins, sort in memory)
             cur.execute("ANALYZE tmp_register")
         # the sort by code below takes ~200 bytes a row: in memory rather than spilled to disk
-        cur.execute("SELECT current_setting('work_mem'), set_config('work_mem', '256MB', true)")
-        work_mem = cur.fetchone()[0]
-        joins = _probe_joins(cur) if report.rows < ANALYZE_ROWS else None
-        report.updated, report.inserted = _upsert_pg(cur, report.rows)
-        if joins:
-            cur.execute(
-                "SELECT set_config('enable_hashjoin', %s, true),"
-                " set_config('enable_mergejoin', %s, true)",
-                joins,
-            )
-        cur.execute("SELECT set_config('work_mem', %s, true)", (work_mem,))
-        cur.execute("DROP TABLE tmp_register")
+        local = {"work_mem": "256MB"} | (PROBE_JOINS if report.rows < ANALYZE_ROWS else {})
+        restore = _set_local(cur, local)
+        report.updated, report.inserted = _upsert_pg(cur, report.rows, offices, restore)
+        _set_local(cur, restore, then="DROP TABLE tmp_register")
     report.unchanged = report.rows - report.inserted - report.updated
     return report
 
 
-def _probe_joins(cur: Any) -> tuple[str, str]:
-    """For a batch (fewer than ANALYZE_ROWS rows): join the temporary table to `dossier` by
-    probing the key index row by row rather than hashing or merging the whole table, whose cost
-    grows with the register (an API batch of 10,000 rows into 100,000 dossiers: a third less
-    server time). Transaction-local; returns the settings to restore."""
-    cur.execute(
-        "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'),"
-        " set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+PROBE_JOINS = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+"""For a batch (fewer than ANALYZE_ROWS rows): join the temporary table to `dossier` by probing
+the key index row by row rather than hashing or merging the whole table, whose cost grows with
+the register (an API batch of 10,000 rows into 100,000 dossiers: a third less server time)."""
+
+
+def _set_local(cur: Any, settings: dict[str, str], then: str = "") -> dict[str, str]:
+    """Set these settings for the rest of the transaction in one round trip (and run `then`, a
+    statement without parameters, in it too); returns their previous values, to restore."""
+    if not settings:
+        if then:
+            cur.execute(then)
+        return {}
+    query = sql.SQL("SELECT {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("current_setting({k}), set_config({k}, {v}, true)").format(
+                k=sql.Literal(k), v=sql.Literal(v)
+            )
+            for k, v in settings.items()
+        )
     )
-    hashjoin, mergejoin, _, _ = cur.fetchone()
-    return hashjoin, mergejoin
+    if then:
+        cur.execute(query + sql.SQL("; " + then))
+        return {}
+    cur.execute(query)
+    return dict(zip(settings, cur.fetchone()[::2], strict=True))
 
 
-def _upsert_pg(cur: Any, rows: int) -> tuple[int, int]:
+def _upsert_pg(
+    cur: Any, rows: int, offices: Collection[str], restore: dict[str, str]
+) -> tuple[int, int]:
     """(updated, inserted): UPDATE the existing dossiers whose register columns changed, then a
     plain INSERT of the new ones sorted by code. Sorted, the primary key and office indexes are
     filled in order (a new code lands next to the previous one, or on the rightmost page, which
     PostgreSQL inserts into without a descent): about 10% less server time than one
-    `INSERT … ON CONFLICT` (which also probes the key before each insert). If another
-    process inserts one of the codes meanwhile, the INSERT fails on the key and is redone as
-    `INSERT … ON CONFLICT DO UPDATE` (same result; counted with `xmax = 0`, true for a fresh
-    row). Unchanged rows are never written, hence never locked or logged."""
+    `INSERT … ON CONFLICT` (which also probes the key before each insert). When no row's code
+    is registered yet (`_any_registered`: new rows, as most API batches), the UPDATE and the
+    INSERT's probe of the key are skipped. If another process inserts one of the codes
+    meanwhile, the INSERT fails on the key and is redone as `INSERT … ON CONFLICT DO UPDATE`
+    (same result; counted with `xmax = 0`, true for a fresh row). Unchanged rows are never
+    written, hence never locked or logged. The office key is checked once for the whole load
+    (`_drop_foreign_keys_for_bulk`, else `_check_offices_once`) where it can be; the settings
+    it changes are added to `restore`."""
     cast = lambda p: ", ".join(  # noqa: E731  (json has no equality: compare as jsonb)
         f"{p}.{c}::jsonb" if c == "attributes" else f"{p}.{c}" for c in _UPDATED
     )
@@ -541,50 +566,104 @@ def _upsert_pg(cur: Any, rows: int) -> tuple[int, int]:
         f"INSERT INTO dossier ({fields}, source, created_at, updated_at,"
         " components_digitized, result_digitized, reused) "
     )
-    cur.execute(
-        f"UPDATE dossier d SET {', '.join(f'{c} = s.{c}' for c in _UPDATED)},"
-        " source = 'register', updated_at = %(now)s FROM tmp_register s"
-        f" WHERE d.code = s.code AND ({cast('d')}, d.source) IS DISTINCT FROM"
-        f" ({cast('s')}, 'register')",
-        now,
-    )
-    updated = cur.rowcount
-    foreign_keys = _drop_foreign_keys_for_bulk(cur, rows)
-    cur.execute("SAVEPOINT register_insert")
-    try:
+    registered = _any_registered(cur)
+    updated = 0
+    if registered:
         cur.execute(
-            f"{insert}{select} WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
-            " ORDER BY s.code",
+            f"UPDATE dossier d SET {', '.join(f'{c} = s.{c}' for c in _UPDATED)},"
+            " source = 'register', updated_at = %(now)s FROM tmp_register s"
+            f" WHERE d.code = s.code AND ({cast('d')}, d.source) IS DISTINCT FROM"
+            f" ({cast('s')}, 'register')",
             now,
         )
+        updated = cur.rowcount
+    foreign_keys = _drop_foreign_keys_for_bulk(cur, rows, new=None if registered else rows)
+    if not foreign_keys:
+        restore.update(_check_offices_once(cur, offices))
+    new_only = " WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
+    cur.execute("SAVEPOINT register_insert")
+    try:
+        cur.execute(f"{insert}{select}{new_only if registered else ''} ORDER BY s.code", now)
         inserted = cur.rowcount
         cur.execute("RELEASE SAVEPOINT register_insert")
-        _restore_foreign_keys(cur, foreign_keys)
-        return updated, inserted
     except UniqueViolation:
         cur.execute("ROLLBACK TO SAVEPOINT register_insert")
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED)
-    cur.execute(
-        f"WITH written AS ({insert}{select} LEFT JOIN dossier d ON d.code = s.code"
-        f" WHERE d.code IS NULL OR ({cast('d')}, d.source) IS DISTINCT FROM"
-        f" ({cast('s')}, 'register') ORDER BY s.code"
-        f" ON CONFLICT (code) DO UPDATE SET {sets}, source = 'register',"
-        " updated_at = EXCLUDED.updated_at"
-        f" WHERE ({cast('dossier')}, dossier.source) IS DISTINCT FROM"
-        f" ({cast('EXCLUDED')}, 'register')"
-        " RETURNING xmax = 0 AS inserted"
-        ") SELECT count(*) FILTER (WHERE inserted), count(*) FROM written",
-        now,
-    )
-    inserted, written = cur.fetchone()
+        sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATED)
+        cur.execute(
+            f"WITH written AS ({insert}{select} LEFT JOIN dossier d ON d.code = s.code"
+            f" WHERE d.code IS NULL OR ({cast('d')}, d.source) IS DISTINCT FROM"
+            f" ({cast('s')}, 'register') ORDER BY s.code"
+            f" ON CONFLICT (code) DO UPDATE SET {sets}, source = 'register',"
+            " updated_at = EXCLUDED.updated_at"
+            f" WHERE ({cast('dossier')}, dossier.source) IS DISTINCT FROM"
+            f" ({cast('EXCLUDED')}, 'register')"
+            " RETURNING xmax = 0 AS inserted"
+            ") SELECT count(*) FILTER (WHERE inserted), count(*) FROM written",
+            now,
+        )
+        inserted, written = cur.fetchone()
+        updated += written - inserted
     _restore_foreign_keys(cur, foreign_keys)
-    return updated + written - inserted, inserted
+    return updated, inserted
+
+
+def _any_registered(cur: Any) -> bool:
+    """Whether any row's code is in `dossier` already. Stops at the first one found, so a
+    batch of registered rows (a re-post) costs one probe; a batch of new rows one probe a row,
+    instead of the two (UPDATE, then the INSERT's NOT EXISTS) they would otherwise take."""
+    cur.execute("SELECT EXISTS (SELECT FROM tmp_register s JOIN dossier d ON d.code = s.code)")
+    return cur.fetchone()[0]
+
+
+_ONLY_OFFICE_KEY = """
+NOT EXISTS (SELECT FROM pg_trigger WHERE tgrelid = 'dossier'::regclass AND NOT tgisinternal)
+AND NOT EXISTS (SELECT FROM pg_rewrite WHERE ev_class = 'dossier'::regclass)
+AND ARRAY(SELECT (confrelid, conkey, confkey)::text FROM pg_constraint
+          WHERE conrelid = 'dossier'::regclass AND contype = 'f')
+    = ARRAY[('office'::regclass::oid,
+             ARRAY[(SELECT attnum FROM pg_attribute
+                    WHERE attrelid = 'dossier'::regclass AND attname = 'office_code')],
+             ARRAY[(SELECT attnum FROM pg_attribute
+                    WHERE attrelid = 'office'::regclass AND attname = 'code')])::text]
+"""
+_MAY_SKIP_TRIGGERS = {  # by server version: PostgreSQL 15 has GRANT SET ON PARAMETER
+    True: "has_parameter_privilege('session_replication_role', 'SET')",
+    False: "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+}
+
+
+def _check_offices_once(cur: Any, offices: Collection[str]) -> dict[str, str]:
+    """Check the office key once for the load's few distinct offices instead of once a row.
+    PostgreSQL checks `dossier.office_code -> office` with a trigger per inserted row (a
+    query locking the office row: over a quarter of the server's time on an API batch).
+    Here the offices are locked as that query would (FOR KEY SHARE, until commit: none can
+    go meanwhile) and seen to be all there, then the rest of the upsert runs with
+    `session_replication_role = replica`, in which those triggers do not fire. Only when the
+    role may set it (a superuser, or `GRANT SET ON PARAMETER`, see
+    deploy/postgres/init-databases.sql) and replica mode skips nothing else: `dossier` has no
+    trigger or rule of its own and no other foreign key. Otherwise, or if an office is
+    missing, the per-row checks stay (and report it). Two round trips. Returns the setting
+    changed and its previous value (to restore), or {} when nothing changed."""
+    may = _MAY_SKIP_TRIGGERS[cur.connection.info.server_version >= 150000]
+    cur.execute(
+        "SELECT current_setting('session_replication_role'), (SELECT count(*) FROM"
+        " (SELECT FROM office WHERE code = ANY(%s) FOR KEY SHARE) o)"
+        f" WHERE {may} AND {_ONLY_OFFICE_KEY}",
+        (list(offices),),
+    )
+    found = cur.fetchone()
+    if found is None or found[1] != len(offices):
+        return {}
+    cur.execute("SELECT set_config('session_replication_role', 'replica', true)")
+    return {"session_replication_role": found[0]}
 
 
 BULK_ROWS = 50_000  # new dossiers from which one set-based foreign-key check pays (see below)
 
 
-def _drop_foreign_keys_for_bulk(cur: Any, rows: int) -> list[tuple[str, str]]:
+def _drop_foreign_keys_for_bulk(
+    cur: Any, rows: int, new: int | None = None
+) -> list[tuple[str, str]]:
     """For a bulk load (at least BULK_ROWS new dossiers, and at least a fifth of the table):
     drop dossier's foreign keys until `_restore_foreign_keys` adds them back, which checks
     every row in one join, instead of a trigger querying `office` for each inserted row (half
@@ -592,14 +671,15 @@ def _drop_foreign_keys_for_bulk(cur: Any, rows: int) -> list[tuple[str, str]]:
     "Populating a Database"). The price: dossier and office are locked against every other
     session until the import commits; if another session holds them now (2 s), or the import
     may not alter the table (not its owner), it keeps the per-row checks. Returns the (name,
-    definition) of the keys dropped."""
+    definition) of the keys dropped. `new`: the number of new dossiers, when known."""
     if rows < BULK_ROWS:
         return []
-    cur.execute(
-        "SELECT count(*) FROM tmp_register s"
-        " WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
-    )
-    new = cur.fetchone()[0]
+    if new is None:
+        cur.execute(
+            "SELECT count(*) FROM tmp_register s"
+            " WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
+        )
+        new = cur.fetchone()[0]
     cur.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'dossier'::regclass")
     if new < BULK_ROWS or new * 5 < cur.fetchone()[0]:
         return []

@@ -718,7 +718,7 @@ def initialised_databases():
     finally:
         for db, owner in owners.items():
             _psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)", check=False)
-            _psql(f"DROP ROLE IF EXISTS {owner}", check=False)
+            _psql(f"DROP OWNED BY {owner}; DROP ROLE IF EXISTS {owner}", check=False)
 
 
 def test_postgres_init_creates_both_databases() -> None:
@@ -731,6 +731,9 @@ def test_postgres_init_creates_both_databases() -> None:
             assert _psql(public, db) == owner
             login = "SELECT rolcanlogin AND rolpassword IS NOT NULL FROM pg_authid WHERE rolname"
             assert _psql(f"{login} = '{owner}'") == "t"
+        sohoa_owner = next(iter(owners.values()))  # may check office keys once a batch
+        granted = "SELECT has_parameter_privilege(%r, 'session_replication_role', 'SET')"
+        assert _psql(granted % sohoa_owner) == "t"
         # The image runs it on an empty data dir only; a second run fails instead of half-working.
         assert _run(["bash", str(INIT_DB_SCRIPT)], env=env).returncode != 0
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlmodel import func, select
 
 from models.db import make_engine, migrate, session_scope
@@ -381,6 +381,76 @@ def test_pg_bulk_load_validates_offices_in_one_pass_and_keeps_the_key(
     with engine.connect() as conn:
         assert _foreign_keys(conn) == [after]  # kept: checked row by row
         assert conn.execute(text("SELECT count(*) FROM dossier")).scalar() == 6
+    engine.dispose()
+
+
+def _batch(codes: list[str]) -> list[dict[str, str]]:
+    return [{"dossier_code": c, "received_at": "2023-10-15", "result_kind": "paper"} for c in codes]
+
+
+def test_pg_batch_checks_the_office_key_once(pg_url):
+    """A batch (below BULK_ROWS) checks its offices once: they are locked as the per-row key
+    check would lock them (another session cannot delete one until the import commits), the
+    insert runs without the per-row triggers, the setting is restored, and the key is still
+    enforced afterwards. A missing office, a trigger of dossier's own, or a role that may not
+    skip triggers: the per-row checks stay."""
+    from models import register
+
+    engine = make_engine(pg_url)
+    migrate(engine)
+    rows = _batch([f"000.0{o}.24.H18-231015-{i:04d}" for o in (1, 2) for i in range(3)])
+    with session_scope(engine) as s:
+        ensure_office(s, "000.01.24.H18")
+    with session_scope(engine) as s:
+        report = register.import_rows(s, rows)
+        assert (report.rows, report.inserted, report.offices_created) == (6, 6, ["000.02.24.H18"])
+        role = s.connection().exec_driver_sql("SHOW session_replication_role").scalar()
+        assert role == "origin"
+        with engine.connect() as other:  # the offices are held until the import commits
+            other.exec_driver_sql("SET lock_timeout = '200ms'")
+            with pytest.raises(Exception, match="lock timeout"):
+                other.exec_driver_sql("DELETE FROM office WHERE code = '000.01.24.H18'")
+    again = register.import_rows(engine, rows + _batch(["000.01.24.H18-231015-0009"]))
+    assert (again.inserted, again.updated, again.unchanged) == (1, 0, 6)
+    with engine.connect() as conn, pytest.raises(Exception, match="foreign key"):
+        conn.execute(
+            text(
+                "INSERT INTO dossier (code, office_code, result_kind, source,"
+                " components_digitized, result_digitized, reused, created_at)"
+                " VALUES ('X', 'no-such-office', 'unknown', 'scan', false, false, false, now())"
+            )
+        )
+
+    def once(conn, offices: list[str]) -> tuple[dict[str, str], str]:
+        with conn.connection.driver_connection.cursor() as cur:
+            restore = register._check_offices_once(cur, offices)
+            cur.execute("SHOW session_replication_role")
+            return restore, cur.fetchone()[0]
+
+    with engine.begin() as conn:
+        assert once(conn, ["000.01.24.H18"]) == ({"session_replication_role": "origin"}, "replica")
+    with engine.begin() as conn:
+        assert once(conn, ["000.01.24.H18", "000.09.24.H18"]) == ({}, "origin")  # missing
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE FUNCTION t_noop() RETURNS trigger LANGUAGE plpgsql AS"
+            " 'BEGIN RETURN NEW; END';"
+            " CREATE TRIGGER t_own BEFORE INSERT ON dossier FOR EACH ROW EXECUTE FUNCTION t_noop()"
+        )
+        assert once(conn, ["000.01.24.H18"]) == ({}, "origin")  # replica would skip it
+        conn.exec_driver_sql("DROP TRIGGER t_own ON dossier")
+    user = f"t_nosuper_{os.getpid()}_{time.monotonic_ns()}"
+    schema = make_url(pg_url).query["options"].split("=", 1)[1]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE ROLE "{user}"')
+        try:
+            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{user}"')
+            conn.exec_driver_sql(f'GRANT SELECT, UPDATE ON office TO "{user}"')
+            conn.exec_driver_sql(f'SET LOCAL ROLE "{user}"')
+            assert once(conn, ["000.01.24.H18"]) == ({}, "origin")  # may not set it
+            conn.exec_driver_sql("RESET ROLE")
+        finally:
+            conn.exec_driver_sql(f'DROP OWNED BY "{user}"; DROP ROLE "{user}"')
     engine.dispose()
 
 
