@@ -126,10 +126,9 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
             pdf_image, ocr = image, look.gray
         elif look.colour:
             pdf_image = deskew.straighten(image, rotation, skew)
-            if look.stamped:  # the seal-free gray warped alike, not lifted again (~0.15 s)
-                ocr = deskew.straighten(look.gray, rotation, skew)
-            else:
-                ocr = cv2.cvtColor(pdf_image, cv2.COLOR_BGR2GRAY)
+            # lifted again after the warp: warping the seal-free gray instead (~0.1 s less)
+            # moved held-out hard pages' CER both ways, +0.013 pooled (bench/ocr.py families)
+            ocr = _recognition_gray(pdf_image, look.stamped)
         else:  # a gray page in a BGR array: warp one channel, not three
             ocr = deskew.straighten(look.gray, rotation, skew)
             pdf_image = cv2.cvtColor(ocr, cv2.COLOR_GRAY2BGR)
