@@ -10,6 +10,7 @@ level and page kind, and `sohoa ocr`'s peak memory and temp space on 30/100/300-
     .venv/bin/python bench/ocr.py --quick      # smoke run
     .venv/bin/python bench/ocr.py --pages 40 --only main
     .venv/bin/python bench/ocr.py --pages 24 --only memory --memory-via ingest   # issue 20
+    .venv/bin/python bench/ocr.py --only main --only throughput --levels medium,hard
 
 Writes bench/out/ocr.json. The corpus is cached in bench/out/corpus-<seed>-<pages>/.
 """
@@ -71,6 +72,8 @@ class Corpus:
         chosen = [p for p in self.pages if p.level in levels][:limit]
         name = "subset-" + "-".join(levels) + (f"-{limit}" if limit else "")
         folder = self.folder.parent / name
+        if folder == self.folder:  # already this subset
+            return self
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir()
@@ -275,7 +278,9 @@ def run_sohoa(
         rotations=[p.rotation for p in pages],
         blanks=[p.blank for p in pages],
         extra={"tool_versions": result.tool_versions},
-        page_timings=[p.timings for p in pages],
+        page_timings=[
+            {**p.timings, "reading": p.reading, "confidence": p.mean_confidence} for p in pages
+        ],
         parent=parent,
     )
 
@@ -430,6 +435,10 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("recognition python*", ("recognize",), ()),
     ("re-read flipped: tesseract", ("reread.tesseract",), ()),
     ("re-read flipped: python", ("reread",), ()),
+    ("probe band: tesseract", ("probe.tesseract",), ()),
+    ("probe band: python", ("probe",), ()),
+    ("plain read: tesseract", ("plain_read.tesseract",), ()),
+    ("plain read: python", ("plain_read",), ()),
     ("QR", ("qr",), ()),
     ("write: page PDF", ("write.pdf",), ()),
     ("write: ALTO", ("write.alto",), ()),
@@ -753,6 +762,12 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these sections (repeatable)",
     )
     parser.add_argument(
+        "--levels",
+        default=",".join(LEVELS),
+        help="defect levels to run on (comma list; main, throughput, families sections)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="alternated throughput rounds")
+    parser.add_argument(
         "--memory-pages", default="30,100,300", help="PDF sizes of the memory section"
     )
     parser.add_argument(
@@ -780,6 +795,9 @@ def main(argv: list[str] | None = None) -> int:
         "--family-pages", type=int, default=96, help="pages of the families section (half held out)"
     )
     args = parser.parse_args(argv)
+    levels = tuple(lv for lv in LEVELS if lv in args.levels.split(","))
+    if not levels:
+        parser.error(f"--levels: none of {', '.join(LEVELS)}")
     if args.quick:
         args.pages, args.memory_pages, args.subset = min(args.pages, 24), "10,20", 8
     sections = set(
@@ -792,11 +810,13 @@ def main(argv: list[str] | None = None) -> int:
         report = {**json.loads(report_path.read_text()), **report}
 
     if "families" in sections:
-        report["families"] = section_families(args.seed, args.family_pages, args.workers)
+        report["families"] = section_families(args.seed, args.family_pages, args.workers, levels)
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         if sections == {"families"}:
             return 0
     corpus = build_corpus(args.seed, args.pages)
+    if levels != LEVELS:
+        corpus = corpus.subset(levels)
     counts = {lv: sum(p.level == lv for p in corpus.pages) for lv in LEVELS}
     print(f"corpus: {len(corpus.pages)} pages {counts}, {args.workers} processes per system")
     w = args.workers
@@ -812,9 +832,9 @@ def main(argv: list[str] | None = None) -> int:
         vias = tuple(args.memory_via or ("ocr", "ingest"))
         report["memory"] = section_memory(corpus, sizes, w, vias)
         save()
-    part = corpus.subset(LEVELS, args.subset)
+    part = corpus.subset(levels, args.subset)
     if "throughput" in sections:
-        report["throughput"] = section_throughput(part, w)
+        report["throughput"] = section_throughput(part, w, args.rounds)
         save()
     if "models" in sections:
         report["models"] = section_models(part, w)
@@ -905,11 +925,29 @@ def section_main(
     )  # fmt: skip
     _dump_texts(corpus, runs)
     return {
+        "per_page": per_page(corpus, runs[0], runs[1]),
         "scores": scores,
         "sohoa_vs_raw": ratios,
         "with_ocrmypdf": vs_ocrmypdf,
         "stages": stages,
     }
+
+
+def per_page(corpus: Corpus, sohoa: Run, raw: Run) -> list[dict]:
+    """Each page's level, kinds, CER of both systems, which read sohoa kept and its stage
+    timings (CPU s), beside raw tesseract's CPU s: for finding what a level's cost is made of."""
+    rows = []
+    for i, page in enumerate(corpus.pages):
+        t = (sohoa.page_timings or [{}])[i] if sohoa.page_timings else {}
+        cer = [errors(page.text, run.texts[i]) for run in (sohoa, raw)]
+        rows.append({
+            "file": page.file.name, "level": page.level, "kinds": list(page.kinds),
+            "rotation": [page.rotation, (sohoa.rotations or [0] * (i + 1))[i]],
+            "cer": [round(e[0] / max(e[1], 1), 4) for e in cer],
+            "raw_cpu": round(raw.page_cpu[i], 3) if raw.page_cpu else None,
+            "timings": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in t.items()},
+        })  # fmt: skip
+    return rows
 
 
 def _restrict(run: Run, corpus: Corpus, part: Corpus) -> Run:
@@ -1138,6 +1176,13 @@ def build_family_corpus(seed: int, n_pages: int) -> FamilyCorpus:
     )
 
 
+def _family_subset(fc: FamilyCorpus, levels: tuple[str, ...]) -> FamilyCorpus:
+    """The pages of `levels` only (a folder of hard links, splits and kinds kept)."""
+    keep = [i for i, p in enumerate(fc.corpus.pages) if p.level in levels]
+    part = fc.corpus.subset(levels)
+    return FamilyCorpus(part, [fc.splits[i] for i in keep], [fc.kinds[i] for i in keep])
+
+
 def family_scores(fc: FamilyCorpus, run: Run) -> dict:
     """Pooled CER per (split, level) and (split, page kind); empty reads of text pages."""
     cells: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}
@@ -1158,9 +1203,13 @@ def family_scores(fc: FamilyCorpus, run: Run) -> dict:
     return out
 
 
-def section_families(seed: int, n_pages: int, workers: int) -> dict:
+def section_families(
+    seed: int, n_pages: int, workers: int, levels: tuple[str, ...] = LEVELS
+) -> dict:
     """sohoa and raw `tesseract -l vie` on the same in-family and held-out-family pages."""
     fc = build_family_corpus(seed, n_pages)
+    if levels != LEVELS:
+        fc = _family_subset(fc, levels)
     held = sum(s == "held_out" for s in fc.splits)
     print(f"families: {len(fc.splits)} pages ({held} held-out), {workers} processes per system")
     with tempfile.TemporaryDirectory(prefix="bench-fam-") as tmp:
@@ -1203,6 +1252,10 @@ def section_families(seed: int, n_pages: int, workers: int) -> dict:
         )  # fmt: skip
     _dump_texts(fc.corpus, [sohoa, raw], folder=OUT / "texts-families")
     return {
+        "per_page": [
+            {**row, "split": split}
+            for row, split in zip(per_page(fc.corpus, sohoa, raw), fc.splits, strict=True)
+        ],
         "scores": scores, "ratios": ratio, "gate": gate, "pages": len(fc.splits),
         "held_out_pages": held,
     }  # fmt: skip

@@ -3,8 +3,9 @@
 Cleaning a page (seal removal, illumination, deskew, turning) is a bet; on pages unlike the
 ones it was tuned on it can lose text the engine alone would have read. So when the pipeline's
 read is unsure (low mean confidence, no text at all) or the page was turned by 90/180/270
-degrees, the page as loaded is read too, only brought to a working text size, and the more
-confident reading is kept: a page is turned only when the turned read beats the upright one.
+degrees and its read does not show the turn was right (TURNED_SURE), the page as loaded is
+read too, only brought to a working text size, and the more confident reading is kept: a page
+is turned only when the turned read beats the upright one.
 A page with ink that still yields no text is never silently empty: it carries a warning and a
 review mark.
 
@@ -28,6 +29,12 @@ from ocr.preprocess.textsize import working_size
 
 PLAIN_GATE = 0.60  # reads below this mean confidence are checked against a plain read (0.80
 # checked 18 of 64 bench pages and kept none: a tesseract pass each for nothing)
+# A turned page read at least this confidently, with at least TURNED_MIN_CHARS of text, was
+# turned right: text read sideways is junk (~0.3-0.5, most of it dropped) and upside down ~0.55,
+# so the page as loaded cannot win and is not read again (bench/ocr.py before this gate: 0 of
+# 11 checked family pages kept plain, rotation 25/25 right on the medium+hard pages).
+TURNED_SURE = 0.80
+TURNED_MIN_CHARS = 100
 PLAIN_MARGIN = 0.03  # an upright pipeline read is replaced only by a clearly more confident one
 MIN_TEXT_SHARE = 0.7  # ... that also keeps most of its text
 EMPTY_PAGE_WARNING = "no text could be read from a page that is not blank"
@@ -38,6 +45,10 @@ SHOW_THROUGH_WARNING = "mirrored text (the other side showing through): treated 
 PROBE_INCHES = 1.2
 MIRROR_MARGIN = 0.20  # the mirrored band must read this much more confidently ...
 MIRROR_MIN = 0.60  # ... and at least this confidently
+# A band that reads at least this well as it is is neither the other side showing through
+# (0.36 as it is) nor upside down (turned text reads like mirrored text, ~0.4-0.55): the three
+# other reads of the probe would change nothing and are not made.
+PROBE_SURE = 0.80
 
 
 @dataclass
@@ -49,8 +60,13 @@ class PlainRead:
 
 
 def wants_plain_read(result, rotation: int) -> bool:
-    """Is the pipeline's read worth checking (unsure, empty, or from a turned page)?"""
-    return bool(rotation) or not result.text.strip() or result.mean_confidence < PLAIN_GATE
+    """Is the pipeline's read worth checking (unsure, empty, or from a turned page whose read
+    does not show the turn was right)?"""
+    text = result.text.strip()
+    if not text or result.mean_confidence < PLAIN_GATE:
+        return True
+    sure_turn = result.mean_confidence >= TURNED_SURE and len(text) >= TURNED_MIN_CHARS
+    return bool(rotation) and not sure_turn
 
 
 def plain_read(image: np.ndarray, dpi: int, read: Callable[[np.ndarray, int], object]) -> PlainRead:
@@ -83,6 +99,7 @@ class Probe:
     mirrored: float  # ... flipped left-right (a sheet turned over sideways)
     turned: float  # ... turned by 180 degrees
     flipped: float  # ... flipped top-bottom (a sheet turned over head first)
+    reads: int = 4  # band reads made (1: upright read well, the other views not read)
 
     @property
     def show_through(self) -> bool:
@@ -108,10 +125,14 @@ def text_band(gray: np.ndarray, dpi: int) -> np.ndarray:
 
 
 def probe(gray: np.ndarray, dpi: int, read: Callable[[np.ndarray, int], object]) -> Probe:
-    """Read the page's densest text band as it is, mirrored, turned, flipped (four small reads)."""
+    """Read the page's densest text band as it is; unless it reads well (PROBE_SURE), also
+    mirrored, turned and flipped (up to four small reads)."""
     band = text_band(gray, dpi)
-    views = [band, cv2.flip(band, 1), cv2.rotate(band, cv2.ROTATE_180), cv2.flip(band, 0)]
-    return Probe(*(read(view, dpi).mean_confidence for view in views))
+    upright = read(band, dpi).mean_confidence
+    if upright >= PROBE_SURE:
+        return Probe(upright, 0.0, 0.0, 0.0, reads=1)
+    views = [cv2.flip(band, 1), cv2.rotate(band, cv2.ROTATE_180), cv2.flip(band, 0)]
+    return Probe(upright, *(read(view, dpi).mean_confidence for view in views))
 
 
 def confident_chars(result) -> float:

@@ -455,6 +455,7 @@ def _read_prepared(
                 plain = guard.plain_read(
                     original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
                 )
+            clock.count_tesseract([_read_pixels(plain.gray, plain.dpi, opts, False)])
             page.reading = "checked"
             if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
                 result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi
@@ -536,7 +537,7 @@ def _probe(path: str, number: int, gray, dpi: int, opts: Options, clock: _Stages
     block = replace(opts, psm=6, correct=False)
     band = guard.probe(gray, dpi, lambda im, d: _recognize(path, number, im, d, block))
     pixels = _read_pixels(guard.text_band(gray, dpi), dpi, opts, False)
-    clock.count_tesseract(4 * [pixels])
+    clock.count_tesseract(band.reads * [pixels])
     return band
 
 

@@ -75,7 +75,12 @@ def _recognition(text: str, confidence: float):
 def test_plain_read_gate():
     sure, unsure = _recognition("Quyết định số 12", 0.93), _recognition("Quy6t dinh", 0.45)
     assert not guard.wants_plain_read(sure, 0)
-    assert guard.wants_plain_read(sure, 90)  # a turned page must beat the upright read
+    # a turned page must beat the upright read, unless its read shows the turn was right
+    assert guard.wants_plain_read(sure, 90)  # too little text to tell
+    page = _recognition("Quyết định số 12 về việc cấp giấy phép môi trường " * 3, 0.93)
+    assert not guard.wants_plain_read(page, 90)
+    assert guard.wants_plain_read(_recognition(page.text, 0.75), 90)
+    assert guard.wants_plain_read(_recognition("l I l", 0.95), 270)  # sideways strokes
     assert guard.wants_plain_read(unsure, 0)
     assert guard.wants_plain_read(_recognition("", 0.0), 0)
 
@@ -119,3 +124,17 @@ def test_tiny_text_phone_image_without_dpi_reads(tmp_path):
     truth_text = " ".join(truth.text.split())
     cer = Levenshtein.distance(truth_text, " ".join(page.text.split())) / len(truth_text)
     assert cer < 0.10, cer  # before text size was measured: 28%
+
+
+def test_grain_measured_as_tiny_letters_does_not_enlarge_a_scan():
+    """Letters measured so small that the image would be a sheet over MAX_SHEET_INCHES long are
+    grain, not text: a 200 dpi scan keeps its metadata and is not enlarged (bench hard pages
+    were blown up 8x and read at 240 Mpx)."""
+    rng = np.random.default_rng(0)
+    page = np.full((2339, 1654), 255, np.uint8)
+    for y, x in zip(rng.integers(0, 2330, 3000), rng.integers(0, 1645, 3000), strict=True):
+        page[y : y + 4, x : x + 4] = 0
+    size = textsize.measure(page)
+    assert size is not None and 2339 / size.dpi() > textsize.MAX_SHEET_INCHES
+    out, dpi, enlarged = textsize.working_size(page, 200)
+    assert (dpi, enlarged) == (200, False) and out is page

@@ -26,6 +26,10 @@ MAX_ENLARGE = 4.0
 TRUST_RATIO = 1.45  # metadata within this factor of the measured resolution is kept
 MIN_MARKS = 40  # fewer letter-like marks: no measurement (blank, photo, drawing)
 MEASURE_LONG_SIDE = 2400  # bigger pages are measured on a copy halved (or quartered)
+# A3's long side is 16.5 in. A measurement that makes the image a bigger sheet than this took
+# grain, blur halos or a card's fine print for letters (bench/ocr.py hard pages: 200 dpi scans
+# measured at 38-105 dpi, enlarged up to 8x and read at 240 Mpx); the metadata is kept.
+MAX_SHEET_INCHES = 18.0
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,16 @@ def _lowest_peak(values: np.ndarray) -> float | None:
 
 def effective_dpi(gray: np.ndarray, dpi: int | None) -> int:
     """The resolution to work with: the metadata when the letters agree with it, else the one
-    the letters imply (no measurement: the metadata, or 300 without any)."""
+    the letters imply unless that makes the image a sheet over MAX_SHEET_INCHES long (no
+    measurement: the metadata, or 300 without any)."""
     size = measure(gray)
     if size is None:
         return int(dpi) if dpi else WORKING_DPI
     found = size.dpi()
     if dpi and 1 / TRUST_RATIO <= found / dpi <= TRUST_RATIO:
         return int(dpi)
+    if dpi and max(gray.shape[:2]) / found > MAX_SHEET_INCHES:
+        return int(dpi)  # no sheet is that big: the marks measured were not body text
     return max(30, int(round(found)))
 
 
