@@ -11,13 +11,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_ocr_tempfiles import _leftovers, _size, ctrl_c_default, write_long_pdf
+from tests.test_ocr_tempfiles import (
+    _leftovers,
+    ctrl_c_default,
+    finish_watching_temp,
+    write_long_pdf,
+)
 
 SOHOA = [sys.executable, "-m", "sohoa.cli"]
 pytestmark = pytest.mark.slow
@@ -55,22 +59,7 @@ def _stopped_store(data: Path) -> bool:
 
 def test_finished_ingest_leaves_nothing_and_uses_less_temp_than_twice_the_input(long_pdf, tmp_path):
     proc, tmpdir, data = _start(long_pdf, tmp_path)
-    peak = 0
-    done = threading.Event()
-
-    def watch() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _size(tmpdir))
-            done.wait(0.05)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        _, stderr = proc.communicate(timeout=900)
-    finally:
-        done.set()
-        watcher.join()
+    peak, stderr = finish_watching_temp(proc, tmpdir)
     assert proc.returncode == 0, stderr.decode()[-3000:]
     assert list((data / "archive").rglob(long_pdf.name)), "the scan was not stored"
     assert peak > 0, "the run used no temp space at all: the watcher saw nothing"

@@ -71,9 +71,8 @@ def _leftovers(tmpdir: Path) -> list[str]:
     return sorted(str(p.relative_to(tmpdir)) for p in tmpdir.rglob("*"))
 
 
-@pytest.mark.slow
-def test_finished_run_leaves_nothing_and_uses_less_temp_than_twice_the_input(long_pdf, tmp_path):
-    proc, tmpdir = _start(long_pdf, tmp_path)
+def finish_watching_temp(proc: subprocess.Popen, tmpdir: Path) -> tuple[int, bytes]:
+    """Wait for the command while sampling its temp dir: (peak bytes seen, stderr)."""
     peak = 0
     done = threading.Event()
 
@@ -90,6 +89,13 @@ def test_finished_run_leaves_nothing_and_uses_less_temp_than_twice_the_input(lon
     finally:
         done.set()
         watcher.join()
+    return peak, stderr
+
+
+@pytest.mark.slow
+def test_finished_run_leaves_nothing_and_uses_less_temp_than_twice_the_input(long_pdf, tmp_path):
+    proc, tmpdir = _start(long_pdf, tmp_path)
+    peak, stderr = finish_watching_temp(proc, tmpdir)
     assert proc.returncode == 0, stderr.decode()
     assert (tmp_path / "out" / "searchable.pdf").is_file()
     assert peak > 0, "the run used no temp space at all: the watcher saw nothing"
