@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from tests.test_ocr_tempfiles import (
     _leftovers,
     ctrl_c_default,
     finish_watching_temp,
+    interrupt_mid_run,
     write_long_pdf,
 )
 
@@ -72,20 +72,7 @@ def test_finished_ingest_leaves_nothing_and_uses_less_temp_than_twice_the_input(
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_killed_ingest_leaves_nothing_in_the_temp_dir(long_pdf, tmp_path, signum):
     proc, tmpdir, data = _start(long_pdf, tmp_path)
-    try:
-        deadline = time.monotonic() + 600
-        # mid-run: page artifacts written and page processes at work
-        while not any(tmpdir.glob("sohoa-ocr-*/*/*")):
-            assert proc.poll() is None, proc.communicate()[1].decode()[-3000:]
-            assert time.monotonic() < deadline, "no page finished in time"
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run ended before it could be stopped"
-        proc.send_signal(signum)
-        _, stderr = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    stderr = interrupt_mid_run(proc, tmpdir, signum)
     assert proc.returncode == 130, stderr.decode()[-3000:]
     assert stderr.decode().strip().splitlines()[-1] == "interrupted"
     assert _leftovers(tmpdir) == []

@@ -92,6 +92,24 @@ def finish_watching_temp(proc: subprocess.Popen, tmpdir: Path) -> tuple[int, byt
     return peak, stderr
 
 
+def interrupt_mid_run(proc: subprocess.Popen, tmpdir: Path, signum: int) -> bytes:
+    """Send `signum` once page artifacts exist (page processes at work); the command's stderr."""
+    try:
+        deadline = time.monotonic() + 600
+        # mid-run: page artifacts written and page processes at work
+        while not any(tmpdir.glob("sohoa-ocr-*/*/*")):
+            assert proc.poll() is None, proc.communicate()[1].decode()[-3000:]
+            assert time.monotonic() < deadline, "no page finished in time"
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        proc.send_signal(signum)
+        return proc.communicate(timeout=300)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.mark.slow
 def test_finished_run_leaves_nothing_and_uses_less_temp_than_twice_the_input(long_pdf, tmp_path):
     proc, tmpdir = _start(long_pdf, tmp_path)
@@ -110,20 +128,7 @@ def test_finished_run_leaves_nothing_and_uses_less_temp_than_twice_the_input(lon
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_killed_run_leaves_nothing_in_the_temp_dir(long_pdf, tmp_path, signum):
     proc, tmpdir = _start(long_pdf, tmp_path)
-    try:
-        deadline = time.monotonic() + 600
-        # mid-run: page artifacts written and page processes at work
-        while not any(tmpdir.glob("sohoa-ocr-*/*/*")):
-            assert proc.poll() is None, proc.communicate()[1].decode()
-            assert time.monotonic() < deadline, "no page finished in time"
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run ended before it could be stopped"
-        proc.send_signal(signum)
-        _, stderr = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    stderr = interrupt_mid_run(proc, tmpdir, signum)
     assert proc.returncode == 130, stderr.decode()
     assert stderr.decode().strip().splitlines()[-1] == "interrupted"
     assert _leftovers(tmpdir) == []
