@@ -18,6 +18,7 @@ that without reaching the hook (layout analysis does not ask it): the pool repor
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -117,10 +118,8 @@ def _api(lang: str, tessdata_dir: Path | None) -> ctypes.c_void_p:
 def _quiet_leptonica() -> None:
     """Leptonica (loaded with libtesseract) prints its errors to stderr: off (L_SEVERITY_NONE)."""
     name = ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(name or "liblept.so.5").setMsgSeverity(6)
-    except (OSError, AttributeError):
-        pass
 
 
 def _end_all() -> None:
