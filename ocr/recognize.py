@@ -236,10 +236,13 @@ def recognize(
     drop_garbage: bool = True,
     max_dpi: int | None = RECOGNITION_DPI,
     timeout: float | None = TESSERACT_TIMEOUT,
+    page_size: tuple[int, int] | None = None,
 ) -> Recognition:
     """Recognise one prepared page (gray or BGR). `order`: "layout" (ours) or "tesseract".
 
-    A page finer than `max_dpi` is read downsampled to it; word boxes are in `image` pixels.
+    A page finer than `max_dpi` is read downsampled to it; word boxes are in `image` pixels, or
+    with `page_size` (width, height) in the pixels of the page `image` is a smaller copy of
+    (cleaned at the reading resolution already, see ocr.preprocess.cleanup's `read_dpi`).
     """
     height, width = image.shape[:2]
     factor = min(1.0, max_dpi / dpi) if max_dpi else 1.0
@@ -249,6 +252,9 @@ def recognize(
     else:
         small, factor = image, 1.0
     read_dpi = max(1, round(dpi * factor))
+    if page_size is not None and page_size != (width, height):
+        width, height = page_size
+        factor = small.shape[1] / width
     out = run_tesseract(
         small, dpi=read_dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir, timeout=timeout
     )
