@@ -395,7 +395,7 @@ def _timed_page(path: str, index: int, opts: Options, clock: _Stages) -> Page:
         with _stage(where, "text layer"):
             return _embedded_page(path, loaded, opts, clock)
     with _stage(where, "OpenCV cleanup"):
-        prepared = _prepare(loaded.image, loaded.dpi, opts.steps, opts.recognition_dpi)
+        prepared = _prepare(loaded.image, loaded.dpi, opts)
     _release_memory()  # cleanup's intermediate images: ~60 MB less held while Tesseract reads
     original, original_dpi = loaded.image, loaded.dpi  # for the plain read (ocr.guard)
     del loaded
@@ -558,12 +558,14 @@ def _probe(path: str, number: int, gray, dpi: int, opts: Options, clock: _Stages
     return band
 
 
-def _prepare(image, dpi: int, steps, read_dpi: int | None = None):
+def _prepare(image, dpi: int, opts: Options):
+    """ocr.preprocess.prepare with the input's steps, cleaned for reading at
+    opts.recognition_dpi."""
     try:
         from ocr.preprocess import prepare
     except ImportError:  # preprocessing not installed yet: identity
         return _IdentityPrepared(image, dpi)
-    return prepare(image, dpi, steps=steps, read_dpi=read_dpi)
+    return prepare(image, dpi, steps=opts.steps, read_dpi=opts.recognition_dpi)
 
 
 @dataclass
