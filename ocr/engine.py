@@ -83,6 +83,7 @@ def _declare(lib) -> None:
         "TessBaseAPIRecognize": ([p, p], i),
         "TessBaseAPIGetTsvText": ([p, i], p),
         "TessBaseAPIClear": ([p], None),
+        "TessBaseAPIClearAdaptiveClassifier": ([p], None),
         "TessBaseAPIEnd": ([p], None),
         "TessBaseAPIDelete": ([p], None),
         "TessDeleteText": ([p], None),
@@ -151,13 +152,19 @@ def tsv(
     depth = 1 if pixels.ndim == 2 else pixels.shape[2]
     began_cpu, began_wall = time.thread_time(), time.monotonic()
     over: list[bool] = []
+    raised: list[BaseException] = []
 
     def cancel(_this, _words) -> bool:
-        if timeout and time.thread_time() - began_cpu > timeout:
-            over.append(True)
-        elif timeout and time.monotonic() - began_wall > timeout * wall_over_cpu:
-            over.append(False)
-        return bool(over)
+        # Python signal handlers run here, between words (the page's SIGALRM deadline, Ctrl-C):
+        # what they raise stops the read and is raised again once Tesseract has returned
+        try:
+            if timeout and time.thread_time() - began_cpu > timeout:
+                over.append(True)
+            elif timeout and time.monotonic() - began_wall > timeout * wall_over_cpu:
+                over.append(False)
+        except BaseException as exc:  # noqa: BLE001 - handed back below, never lost in ctypes
+            raised.append(exc)
+        return bool(over or raised)
 
     hook = _CANCEL(cancel)
     monitor = ctypes.c_void_p(lib.TessMonitorCreate())
@@ -173,6 +180,8 @@ def tsv(
         lib.TessBaseAPISetImage(api, pixels.ctypes.data, width, height, depth, pixels.strides[0])
         lib.TessBaseAPISetSourceResolution(api, int(dpi))
         status = lib.TessBaseAPIRecognize(api, monitor)
+        if raised:
+            raise raised[0]
         if over:
             raise Cancelled(cpu=over[0])
         if status != 0:
@@ -186,6 +195,7 @@ def tsv(
     finally:
         done.set()
         lib.TessBaseAPIClear(api)
+        lib.TessBaseAPIClearAdaptiveClassifier(api)  # nothing learnt carries to the next page
         lib.TessMonitorDelete(monitor)
         CPU_SECONDS += time.thread_time() - began_cpu
     return _TSV_HEADER + body

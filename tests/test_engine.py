@@ -93,3 +93,25 @@ def test_library_prints_nothing_of_its_own(library, capfd):
     rec.run_tesseract(empty, dpi=200)
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+def test_a_signal_during_a_library_read_stops_it(page, library):
+    """The page's SIGALRM deadline (or Ctrl-C) fires while Tesseract reads in this process: the
+    read stops and what the handler raised comes out (it is not lost inside the ctypes
+    callback)."""
+    import signal
+
+    class Deadline(Exception):
+        pass
+
+    def expire(signum, frame):
+        raise Deadline
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, 0.15)
+    try:
+        with pytest.raises(Deadline):
+            rec.run_tesseract(page, dpi=200)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
