@@ -97,8 +97,6 @@ def paper_colour(bgr: np.ndarray) -> np.ndarray:
     """The paper's colour (BGR) at 1/8 size: letters and pattern lines removed by a max filter
     over ~PAPER_MM, then smoothed."""
     h, w = bgr.shape[:2]
-    if h >= 8 and w >= 8:  # a whole number of 8x8 cells: OpenCV's fast integer-factor path
-        bgr = bgr[: h // 8 * 8, : w // 8 * 8]
     small = cv2.resize(bgr, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
     k = max(3, int(small.shape[1] * PAPER_MM / PAPER_WIDTH_MM) | 1)
     small = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
