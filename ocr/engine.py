@@ -22,6 +22,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -151,28 +152,34 @@ def tsv(
     height, width = pixels.shape[:2]
     depth = 1 if pixels.ndim == 2 else pixels.shape[2]
     began_cpu, began_wall = time.thread_time(), time.monotonic()
-    over: list[bool] = []
-    raised: list[BaseException] = []
+    over: list[bool] = []  # a limit reached: True CPU, False wall
+    stop: list[BaseException] = []  # a signal waiting, or what the hook itself raised
 
     def cancel(_this, _words) -> bool:
-        # Python signal handlers run here, between words (the page's SIGALRM deadline, Ctrl-C):
-        # what they raise stops the read and is raised again once Tesseract has returned
         try:
-            if timeout and time.thread_time() - began_cpu > timeout:
+            if caught:
+                stop.append(InterruptedError("signal"))
+            elif timeout and time.thread_time() - began_cpu > timeout:
                 over.append(True)
             elif timeout and time.monotonic() - began_wall > timeout * wall_over_cpu:
                 over.append(False)
-        except BaseException as exc:  # noqa: BLE001 - handed back below, never lost in ctypes
-            raised.append(exc)
-        return bool(over or raised)
+        except BaseException as exc:  # noqa: BLE001 - raised below, never lost inside ctypes
+            stop.append(exc)
+        return bool(over or stop)
 
     hook = _CANCEL(cancel)
     monitor = ctypes.c_void_p(lib.TessMonitorCreate())
     done = threading.Event()
-    if timeout:
-        limit = timeout * wall_over_cpu + WATCHDOG_GRACE
-        threading.Thread(target=_watchdog, args=(done, limit), daemon=True).start()
+    body = b""
+    # The page's SIGALRM deadline, Ctrl-C and SIGTERM only are noted while Tesseract reads (a
+    # Python handler raising inside the ctypes hook would have its exception swallowed): the hook
+    # then stops the read, and their own handlers run once it has returned.
+    caught: list[int] = []
+    saved = _catch_signals(caught)
     try:
+        if timeout:
+            limit = timeout * wall_over_cpu + WATCHDOG_GRACE
+            threading.Thread(target=_watchdog, args=(done, limit), daemon=True).start()
         lib.TessMonitorSetCancelFunc(monitor, hook)
         lib.TessBaseAPISetPageSegMode(api, int(psm))
         for name, value in variables.items():
@@ -180,25 +187,64 @@ def tsv(
         lib.TessBaseAPISetImage(api, pixels.ctypes.data, width, height, depth, pixels.strides[0])
         lib.TessBaseAPISetSourceResolution(api, int(dpi))
         status = lib.TessBaseAPIRecognize(api, monitor)
-        if raised:
-            raise raised[0]
-        if over:
-            raise Cancelled(cpu=over[0])
-        if status != 0:
-            raise RuntimeError(f"tesseract failed: recognition status {status}")
-        text = lib.TessBaseAPIGetTsvText(api, 0)
-        try:
-            body = ctypes.string_at(text) if text else b""
-        finally:
-            if text:
-                lib.TessDeleteText(text)
+        if status == 0 and not (over or stop):
+            text = lib.TessBaseAPIGetTsvText(api, 0)
+            try:
+                body = ctypes.string_at(text) if text else b""
+            finally:
+                if text:
+                    lib.TessDeleteText(text)
     finally:
         done.set()
         lib.TessBaseAPIClear(api)
         lib.TessBaseAPIClearAdaptiveClassifier(api)  # nothing learnt carries to the next page
         lib.TessMonitorDelete(monitor)
         CPU_SECONDS += time.thread_time() - began_cpu
+        _release_signals(saved, caught)  # last: a signal's own handler may raise here
+    if stop:
+        if isinstance(stop[0], InterruptedError):
+            raise RuntimeError("tesseract stopped by a signal")
+        raise stop[0]
+    if over:
+        raise Cancelled(cpu=over[0])
+    if status != 0:
+        raise RuntimeError(f"tesseract failed: recognition status {status}")
     return _TSV_HEADER + body
+
+
+_SIGNALS = (signal.SIGALRM, signal.SIGINT, signal.SIGTERM)
+
+
+def _catch_signals(caught: list[int]) -> dict | None:
+    """Note _SIGNALS in `caught` instead of handling them (main thread only, where Python runs
+    handlers); the handlers they had, or None elsewhere."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def note(signum, _frame) -> None:
+        caught.append(signum)
+
+    saved = {signum: signal.getsignal(signum) for signum in _SIGNALS}
+    for signum, handler in saved.items():
+        if handler is not None:
+            signal.signal(signum, note)
+    return saved
+
+
+def _release_signals(saved: dict | None, caught: list[int]) -> None:
+    """Give the signals their handlers back and handle what came meanwhile, as it would have
+    been (the page deadline's PageTimeout, KeyboardInterrupt, a default SIGTERM ends us)."""
+    if saved is None:
+        return
+    for signum, handler in saved.items():
+        if handler is not None:  # (None: a handler set outside Python, which we left alone)
+            signal.signal(signum, handler)
+    for signum in dict.fromkeys(caught):
+        handler = saved[signum]
+        if callable(handler):
+            handler(signum, None)
+        elif handler == signal.SIG_DFL:
+            os.kill(os.getpid(), signum)
 
 
 # the header line `tesseract ... tsv` writes before the rows (the C API's text has none)
