@@ -451,6 +451,11 @@ def _copy_text(value: str | None) -> str:
     return value
 
 
+COPY_CHUNK = 1_000
+"""COPY lines sent at a time: the server parses one chunk while the next is validated (a
+10,000-row API batch sent in one piece kept the server idle until the whole batch was read,
+then the client idle while the server parsed it)."""
+
 ANALYZE_ROWS = 20_000
 """From this many rows the temporary table is analysed before the upsert. Below (a batch, as the
 API posts), the joins probe the key index row by row (PROBE_JOINS), which needs no row
@@ -486,7 +491,7 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
                     f"{channel or NULL}\t{iso[resolved]}\t{kind}\t"
                     f"{_copy_text(_json_text(extra)) if extra else NULL}\n"
                 )
-                if len(lines) >= 10_000:
+                if len(lines) >= COPY_CHUNK:
                     copy.write("".join(lines))
                     lines.clear()
             copy.write("".join(lines))
