@@ -456,6 +456,13 @@ COPY_CHUNK = 1_000
 10,000-row API batch sent in one piece kept the server idle until the whole batch was read,
 then the client idle while the server parsed it)."""
 
+SORTED_ROWS = 10_000
+"""A load of at most this many rows (an API batch) is held whole and written to the temporary
+table in code order, its COPY lines sorted by the client (each starts with the code and a tab,
+which sorts before any character of a code: ~2 ms for 10,000 lines); the server's sort by code
+then finds its input sorted and the key probes walk the index in order (a tenth less server
+time on API batches). A larger load streams as it is read, in chunks of COPY_CHUNK lines."""
+
 ANALYZE_ROWS = 20_000
 """From this many rows the temporary table is analysed before the upsert. Below (a batch, as the
 API posts), the joins probe the key index row by row (PROBE_JOINS), which needs no row
@@ -474,8 +481,10 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
             "procedure_code text, received_at date, channel text, resolved_at date, "
             "result_kind text, attributes json) ON COMMIT DROP"
         )
-        with cur.copy(f"COPY tmp_register (line, {', '.join(_FIELDS)}) FROM STDIN") as copy:
+        columns = ", ".join(("code", "line", *_FIELDS[1:]))
+        with cur.copy(f"COPY tmp_register ({columns}) FROM STDIN") as copy:
             lines: list[str] = []
+            hold = SORTED_ROWS + 1  # lines kept before the first write
             iso = _IsoDates()
             for row in scanned:
                 line, code, office, procedure, received, channel, resolved, kind, extra = row
@@ -486,14 +495,18 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
                 offices.add(office)
                 # COPY text built here (psycopg's write_row took a third of the client's time):
                 # code, office, channel and kind are validated shapes, the rest is escaped
+                # (the code first: sorting the lines sorts by code, see SORTED_ROWS)
                 lines.append(
-                    f"{line}\t{code}\t{office}\t{_copy_text(procedure)}\t{iso[received]}\t"
+                    f"{code}\t{line}\t{office}\t{_copy_text(procedure)}\t{iso[received]}\t"
                     f"{channel or NULL}\t{iso[resolved]}\t{kind}\t"
                     f"{_copy_text(_json_text(extra)) if extra else NULL}\n"
                 )
-                if len(lines) >= COPY_CHUNK:
+                if len(lines) >= hold:
                     copy.write("".join(lines))
                     lines.clear()
+                    hold = COPY_CHUNK  # a bulk load: streamed as it is read
+            if hold > COPY_CHUNK:  # a small load (an API batch), held whole: sent sorted
+                lines.sort()
             copy.write("".join(lines))
         report.rows = len(last_line)
         del last_line
