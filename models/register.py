@@ -505,7 +505,8 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
                     copy.write("".join(lines))
                     lines.clear()
                     hold = COPY_CHUNK  # a bulk load: streamed as it is read
-            if hold > COPY_CHUNK:  # a small load (an API batch), held whole: sent sorted
+            presorted = hold > COPY_CHUNK  # a small load (an API batch), held whole: sorted
+            if presorted:
                 lines.sort()
             copy.write("".join(lines))
         report.rows = len(last_line)
@@ -522,7 +523,7 @@ def _import_pg(session: Session, scanned: Iterator[Row], report: RegisterImport)
         # the sort by code below takes ~200 bytes a row: in memory rather than spilled to disk
         local = {"work_mem": "256MB"} | (PROBE_JOINS if report.rows < ANALYZE_ROWS else {})
         restore = _set_local(cur, local)
-        report.updated, report.inserted = _upsert_pg(cur, report.rows, offices, restore)
+        report.updated, report.inserted = _upsert_pg(cur, report.rows, offices, restore, presorted)
         _set_local(cur, restore, then="DROP TABLE tmp_register")
     report.unchanged = report.rows - report.inserted - report.updated
     return report
@@ -557,7 +558,7 @@ def _set_local(cur: Any, settings: dict[str, str], then: str = "") -> dict[str, 
 
 
 def _upsert_pg(
-    cur: Any, rows: int, offices: Collection[str], restore: dict[str, str]
+    cur: Any, rows: int, offices: Collection[str], restore: dict[str, str], presorted: bool
 ) -> tuple[int, int]:
     """(updated, inserted): UPDATE the existing dossiers whose register columns changed, then a
     plain INSERT of the new ones sorted by code. Sorted, the primary key and office indexes are
@@ -570,7 +571,10 @@ def _upsert_pg(
     (same result; counted with `xmax = 0`, true for a fresh row). Unchanged rows are never
     written, hence never locked or logged. The office key is checked once for the whole load
     (`_drop_foreign_keys_for_bulk`, else `_check_offices_once`) where it can be; the settings
-    it changes are added to `restore`."""
+    it changes are added to `restore`. `presorted`: the temporary table was written in code
+    order (SORTED_ROWS), which its scan returns (a temporary table has no index, and is never
+    scanned in parallel or synchronised with another scan): the INSERT takes it without a sort
+    (~8% of an API batch's server time)."""
     cast = lambda p: ", ".join(  # noqa: E731  (json has no equality: compare as jsonb)
         f"{p}.{c}::jsonb" if c == "attributes" else f"{p}.{c}" for c in _UPDATED
     )
@@ -601,7 +605,8 @@ def _upsert_pg(
     new_only = " WHERE NOT EXISTS (SELECT FROM dossier d WHERE d.code = s.code)"
     cur.execute("SAVEPOINT register_insert")
     try:
-        cur.execute(f"{insert}{select}{new_only if registered else ''} ORDER BY s.code", now)
+        order = "" if presorted else " ORDER BY s.code"
+        cur.execute(f"{insert}{select}{new_only if registered else ''}{order}", now)
         inserted = cur.rowcount
         cur.execute("RELEASE SAVEPOINT register_insert")
     except UniqueViolation:
@@ -628,7 +633,12 @@ def _upsert_pg(
 def _any_registered(cur: Any) -> bool:
     """Whether any row's code is in `dossier` already. Stops at the first one found, so a
     batch of registered rows (a re-post) costs one probe; a batch of new rows one probe a row,
-    instead of the two (UPDATE, then the INSERT's NOT EXISTS) they would otherwise take."""
+    instead of the two (UPDATE, then the INSERT's NOT EXISTS) they would otherwise take.
+    Measured against `INSERT … ON CONFLICT (code) DO NOTHING` then an UPDATE of the rows it
+    skipped (issue 21): that leaves no dead tuple either (speculative insertion kills its tuple
+    only when another session inserts the same code between its check and its insert), but
+    each row is checked, inserted and then confirmed (one more WAL record a row): 0.70 s of
+    server CPU per 100,000 API rows against 0.64 s for this probe and a plain INSERT."""
     cur.execute("SELECT EXISTS (SELECT FROM tmp_register s JOIN dossier d ON d.code = s.code)")
     return cur.fetchone()[0]
 
