@@ -9,7 +9,9 @@ digitization facts (those come from scans; a new dossier starts with none).
 Speed (issues 5 and 20; `bench/rates.py --sections register`): rows are validated in one
 streaming pass (a CSV row costs a code match and a few lookups in per-file caches of the
 accepted cell values, see `_scan_csv`) and, on PostgreSQL, written straight into COPY to a
-temporary table as they are read (the server parses COPY on the other core). Offices not yet
+temporary table as they are read (the server parses COPY on the other core), or, for a load of
+at most SORTED_ROWS (an API batch), held and sent sorted by code (the INSERT then needs no
+sort and the key probes walk the index in order). Offices not yet
 registered are created in one INSERT. Then set-based: UPDATE the existing dossiers whose
 register columns changed, INSERT the new ones sorted by code (see `_upsert_pg`; a load of new
 codes only skips the UPDATE and the INSERT's key probe). The office key is checked once for the
