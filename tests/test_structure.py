@@ -212,7 +212,20 @@ def test_review_marks_unsure_boundaries_and_khac_not_every_unsure_type():
     _review(doc, confidence_type=0.3, confidence_split=0.99)
     assert doc.review_reasons == ["type confidence 0.30 < 0.5"]
     letter = understand([Page(number=1, text=LETTER)]).documents[0]
-    assert letter.needs_review and "no listed type" in letter.review_reasons
+    assert letter.needs_review and letter.review_reasons[0].startswith("no listed type")
+
+
+def test_a_khac_paper_typed_sure_is_not_marked(monkeypatch):
+    """`khac` with evidence of its own (the letter opens under the motto) is left alone when the
+    model is at least KHAC_REVIEW_THRESHOLD sure of it; a `khac` without a sign of its own start
+    is always marked."""
+    from ocr import understand as u
+
+    letter = understand([Page(number=1, text=LETTER)]).documents[0]
+    assert letter.doc_type == "khac" and letter.needs_review
+    monkeypatch.setattr(u, "KHAC_REVIEW_THRESHOLD", letter.confidence - 0.01)
+    sure = understand([Page(number=1, text=LETTER)]).documents[0]
+    assert sure.doc_type == "khac" and not sure.needs_review and sure.review_reasons == []
 
 
 def test_noise_marks_are_not_the_motto_and_a_noisy_appendix_title_is_read():
