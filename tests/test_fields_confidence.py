@@ -79,3 +79,22 @@ def test_a_sure_dossier_is_not_marked():
         "parcel_number",
         "x",
     ]
+
+
+def test_the_review_form_flags_the_fields_review_points_at():
+    """The web review form shows an unsure field flagged, and a field missing or unread (its
+    label printed, no value) as an empty row to fill in, flagged too."""
+    from sohoa.services.review import ReviewDetail
+    from sohoa.web.review import _field_rows
+
+    detail = ReviewDetail(
+        id=1, dossier_code=None, source=None, doc_type="giay_chung_nhan_qsdd", confidence=0.9,
+        pages=[1], fields={"owner_name": "Xqz Bbk", "gcn_serial": "CS 123456"},
+        needs_review=True, reviewed_by=None,
+        reasons=["low confidence owner_name", "unread map_sheet (its label is printed)"],
+        field_details={"owner_name": {"confidence": 0.2, "review": True},
+                       "gcn_serial": {"confidence": 0.99}},
+    )  # fmt: skip
+    rows = {r["key"]: r for r in _field_rows(detail, {})}
+    assert rows["owner_name"]["low"] and rows["map_sheet"]["low"]
+    assert rows["map_sheet"]["shown"] == "" and not rows["gcn_serial"]["low"]
