@@ -98,3 +98,23 @@ def test_the_review_form_flags_the_fields_review_points_at():
     rows = {r["key"]: r for r in _field_rows(detail, {})}
     assert rows["owner_name"]["low"] and rows["map_sheet"]["low"]
     assert rows["map_sheet"]["shown"] == "" and not rows["gcn_serial"]["low"]
+
+
+def test_an_unread_field_needs_its_label_outside_a_title():
+    """A receipt's title "… VÀ HẸN TRẢ KẾT QUẢ" is no appointment label; a labelled line with
+    its value lost is."""
+    from ocr.fields.confidence import unread_fields
+    from ocr.fields.text import DocText
+    from ocr.result import Page
+
+    receipt = Document("phieu_tiep_nhan", [1], 0.99, {}, {})
+    title = DocText.of([Page(number=1, text="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")])
+    assert "appointment_date" not in unread_fields(receipt, title)
+    lost = DocText.of([Page(number=1, text="Ngày hẹn trả kết quả: ngày .../.../...")])
+    assert "appointment_date" in unread_fields(receipt, lost)
+
+
+def test_dates_with_a_fraction_slash():
+    from ocr.fields.dates import parse_date
+
+    assert str(parse_date("Thời gian trả kết quả: 01⁄08⁄2023")) == "2023-08-01"
