@@ -5,7 +5,7 @@ wrote; on a page read in ~0.3-0.8 s of CPU that start-up and file round trip is 
 (bench/ocr.py, medium and hard pages). Here libtesseract's C API (ctypes, no extra package) is
 initialised once per process and language and given the page pixels directly; its TSV is the
 same text, byte for byte, that the command writes for the same image, dpi and settings
-(tests/test_recognize_page.py checks it).
+(tests/test_engine.py checks it).
 
 Only page worker processes use it (`enable()`, from the pool's initializer): a crash inside
 Tesseract then kills one worker, which the pool replaces and retries (ocr.pipeline), never the
@@ -13,6 +13,8 @@ application. Time limits: Tesseract's own cancel hook is asked between words; it
 once the call has used `timeout` CPU seconds of this thread, or run `timeout * wall_over_cpu`
 seconds of wall time (a hung call). A watchdog thread ends the process when a call runs past
 that without reaching the hook (layout analysis does not ask it): the pool reports the page.
+Signals (the page's SIGALRM deadline, Ctrl-C, SIGTERM) are noted while a read runs; the hook then
+stops it and their own handlers run once Tesseract has returned.
 """
 
 from __future__ import annotations
