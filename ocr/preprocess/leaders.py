@@ -4,6 +4,12 @@ Tesseract reads a row of dots as letters ('nh nh ni ni', '7021/71 ...'); the dot
 so they are removed from the page it reads: a leader is six or more small round marks in a row on
 one baseline, evenly spaced. Letters, diacritics (the dot below of 'ạ', the dot of 'i') and
 full stops never form such runs.
+
+A value written by hand over the dots hides some of them (strokes touch them, so they are no
+longer dots) and leaves short runs between its words ('thôn..Trung..xã.Phù'): a run is regular
+when every gap is a whole number of the leader's pitch (dots missing, not displaced), and a
+leader's run reaches across such gaps, up to MAX_BRIDGE x-heights, for dots of its own size on
+its own baseline and in step with its pitch.
 """
 
 from __future__ import annotations
@@ -17,6 +23,12 @@ MIN_RUN = 6  # dots in a row
 MAX_DOT = 0.45  # largest dot, in x-heights
 MAX_GAP = 2.2  # widest gap between neighbouring dots, in x-heights
 REGULAR = 0.45  # spread of the gaps (std / mean) above which a row is not a leader
+STEP = 0.2  # a gap may miss whole dots: within this share of the pitch of a whole number of them
+MAX_BRIDGE = 8.0  # widest gap, in x-heights, a leader's run reaches across (a written word)
+BRIDGE_STEP = 0.1  # ... and across a written value, in step with the pitch within this share
+SAME_DOT = 0.15  # dots of one leader: width, height and centre line within this share of an
+# x-height, area within SAME_AREA of the leader's own (a letter's dot below is rarely all three)
+SAME_AREA = 0.35
 
 
 def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
@@ -47,6 +59,7 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
             leaders.update(_leader(run, cx))
             run = [int(k)]
         leaders.update(_leader(run, cx))
+        leaders.update(_bridged(row, leaders, cx, cy, np.stack([w, h, area])[:, ids], xh))
     if not leaders:
         return None
     keep = np.zeros(count, np.uint8)
@@ -71,9 +84,79 @@ def _leader(run: list[int], cx: np.ndarray) -> list[int]:
     if len(run) < MIN_RUN:
         return []
     gaps = np.diff(cx[run])
-    if gaps.mean() <= 0 or gaps.std() / gaps.mean() > REGULAR:
+    if gaps.mean() <= 0:
+        return []
+    if gaps.std() / gaps.mean() <= REGULAR:
+        return run
+    # dots missing under a written value: every gap a whole number of pitches, most gaps one
+    pitch = float(np.median(gaps))
+    steps = gaps / pitch
+    if np.any(np.abs(steps - np.round(steps)) > STEP) or np.mean(np.round(steps) == 1) < 0.5:
         return []
     return run
+
+
+def _bridged(
+    row: np.ndarray,
+    found: set[int],
+    cx: np.ndarray,
+    cy: np.ndarray,
+    size: np.ndarray,
+    xh: float,
+) -> list[int]:
+    """Dots of `row` that continue a leader already found in it across a written value: each in
+    step with the leader's pitch from the last dot taken, of its size, on its baseline, within
+    MAX_BRIDGE x-heights of it (left and right of the leader's run)."""
+    run = [int(k) for k in row if int(k) in found]
+    if len(run) < MIN_RUN:
+        return []
+    gaps = np.diff(cx[run])
+    pitch = float(np.median(gaps[gaps > 0])) if (gaps > 0).any() else 0.0
+    if pitch <= 0:
+        return []
+    base = float(np.median(cy[run]))
+    dot = np.median(size[:, run], axis=1)  # width, height, area
+    tol = max(1.5, SAME_DOT * xh)
+
+    def like(k: int) -> bool:
+        w, h, area = size[:, k]
+        return (
+            abs(cy[k] - base) <= tol
+            and abs(w - dot[0]) <= tol
+            and abs(h - dot[1]) <= tol
+            and abs(area - dot[2]) <= SAME_AREA * dot[2]
+        )
+
+    taken: list[int] = []
+    members = set(run)
+    order = [int(k) for k in row]
+    for direction in (1, -1):
+        seq = order if direction == 1 else order[::-1]
+        last = None
+        for k in seq:
+            if k in members:
+                last = k
+                continue
+            if last is None or not like(k):
+                continue
+            gap = (cx[k] - cx[last]) * direction
+            steps = gap / pitch
+            if 0 < gap <= MAX_BRIDGE * xh and abs(steps - round(steps)) <= BRIDGE_STEP:
+                taken.append(k)
+                members.add(k)
+                last = k
+    # a lone dot beyond the leader's ends is more likely a letter's (the dot below of a label's
+    # 'ạ'): kept only between leader dots or beside another at one pitch
+    xs = np.sort(cx[list(members)])
+    lo, hi = cx[run].min(), cx[run].max()
+
+    def kept(k: int) -> bool:
+        if lo < cx[k] < hi:
+            return True
+        near = np.abs(np.abs(xs - cx[k]) - pitch) <= BRIDGE_STEP * pitch
+        return bool(near.any())
+
+    return [k for k in taken if kept(k)]
 
 
 def remove(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, bool]:
