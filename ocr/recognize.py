@@ -63,12 +63,15 @@ JUNK_WORD_CONFIDENCE = 0.20
 # least REREAD_MIN_CHARS characters; at most REREAD_MAX_LINES of them (the least sure first).
 # The second read replaces the first only when it has more characters of valid Vietnamese
 # syllables and numbers and a higher confidence (see `reread_unsure_lines`).
-REREAD_CONFIDENCE = 0.60
+# Fitted on the training families (bench/ocr.py families, seed 7): every second read that won
+# there was of a line under 0.49 (0.10-0.49) and among its page's 4 least sure; lines at
+# 0.50-0.60 cost a strip on 2 more of 24 medium/hard training pages and never won.
+REREAD_CONFIDENCE = 0.50
 # Shorter doubted lines are signatures, seal rings and specks: on the training families (seed 7,
 # clean + mild) 19 of 24 pages had one, their second reads won 3 times for a net -1 character;
 # from 10 characters on, 2 of 24 training pages pay for a second read.
 REREAD_MIN_CHARS = 10
-REREAD_MAX_LINES = 12
+REREAD_MAX_LINES = 4
 REREAD_PSM = 6  # the strip is a uniform block of lines
 # CPU limit of one tesseract call: a 300 dpi A4 page reads in 1-20 s of CPU on one thread.
 TESSERACT_TIMEOUT = 180.0

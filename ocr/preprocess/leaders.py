@@ -14,6 +14,9 @@ its own baseline and in step with its pitch.
 
 from __future__ import annotations
 
+import math
+import statistics
+
 import cv2
 import numpy as np
 
@@ -47,7 +50,8 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
     if ids.size < MIN_RUN:
         return None
     cx, cy = centroids[ids + 1, 0], centroids[ids + 1, 1]
-    leaders: set[int] = set()
+    size = np.stack([w[ids], h[ids], area[ids]])
+    leaders = np.zeros(ids.size, bool)  # a flag per small mark
     for row in _rows(cy, 0.5 * xh):
         row = row[np.argsort(cx[row], kind="stable")]
         run: list[int] = [int(row[0])]
@@ -56,14 +60,14 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
             if 0 < gap <= MAX_GAP * xh:
                 run.append(int(k))
                 continue
-            leaders.update(_leader(run, cx))
+            leaders[_leader(run, cx)] = True
             run = [int(k)]
-        leaders.update(_leader(run, cx))
-        leaders.update(_bridged(row, leaders, cx, cy, np.stack([w, h, area])[:, ids], xh))
-    if not leaders:
+        leaders[_leader(run, cx)] = True
+        leaders[_bridged(row, leaders, cx, cy, size, xh)] = True
+    if not leaders.any():
         return None
     keep = np.zeros(count, np.uint8)
-    keep[ids[sorted(leaders)] + 1] = 255
+    keep[ids[leaders] + 1] = 255
     mask = keep[labels]
     return cv2.dilate(mask, np.ones((3, 3), np.uint8))
 
@@ -81,35 +85,42 @@ def _rows(cy: np.ndarray, band: float) -> list[np.ndarray]:
 
 
 def _leader(run: list[int], cx: np.ndarray) -> list[int]:
+    """`run` when its dots are evenly spaced (or miss whole dots), else []. Plain Python: it is
+    called for every row of specks on a noisy page, where numpy's per-call cost dominated."""
     if len(run) < MIN_RUN:
         return []
-    gaps = np.diff(cx[run])
-    if gaps.mean() <= 0:
+    xs = cx[run].tolist()
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    mean = sum(gaps) / len(gaps)
+    if mean <= 0:
         return []
-    if gaps.std() / gaps.mean() <= REGULAR:
+    spread = math.sqrt(sum((g - mean) ** 2 for g in gaps) / len(gaps))
+    if spread / mean <= REGULAR:
         return run
     # dots missing under a written value: every gap a whole number of pitches, most gaps one
-    pitch = float(np.median(gaps))
-    steps = gaps / pitch
-    if np.any(np.abs(steps - np.round(steps)) > STEP) or np.mean(np.round(steps) == 1) < 0.5:
+    pitch = statistics.median(gaps)
+    steps = [g / pitch for g in gaps]
+    if any(abs(st - round(st)) > STEP for st in steps):
         return []
-    return run
+    return run if sum(round(st) == 1 for st in steps) >= 0.5 * len(steps) else []
 
 
 def _bridged(
     row: np.ndarray,
-    found: set[int],
+    found: np.ndarray,
     cx: np.ndarray,
     cy: np.ndarray,
     size: np.ndarray,
     xh: float,
 ) -> list[int]:
-    """Dots of `row` that continue a leader already found in it across a written value: each in
-    step with the leader's pitch from the last dot taken, of its size, on its baseline, within
-    MAX_BRIDGE x-heights of it (left and right of the leader's run)."""
-    run = [int(k) for k in row if int(k) in found]
-    if len(run) < MIN_RUN:
+    """Dots of `row` that continue a leader already found in it (`found`: a flag per mark)
+    across a written value: each in step with the leader's pitch from the last dot taken, of its
+    size, on its baseline, within MAX_BRIDGE x-heights of it (left and right of the leader's
+    run)."""
+    member = found[row]
+    if member.sum() < MIN_RUN:
         return []
+    run = [int(k) for k in row[member]]
     gaps = np.diff(cx[run])
     pitch = float(np.median(gaps[gaps > 0])) if (gaps > 0).any() else 0.0
     if pitch <= 0:
@@ -117,19 +128,19 @@ def _bridged(
     base = float(np.median(cy[run]))
     dot = np.median(size[:, run], axis=1)  # width, height, area
     tol = max(1.5, SAME_DOT * xh)
-
-    def like(k: int) -> bool:
-        w, h, area = size[:, k]
-        return (
-            abs(cy[k] - base) <= tol
-            and abs(w - dot[0]) <= tol
-            and abs(h - dot[1]) <= tol
-            and abs(area - dot[2]) <= SAME_AREA * dot[2]
-        )
-
+    w, h, area = size[:, row]
+    like = (
+        (np.abs(cy[row] - base) <= tol)
+        & (np.abs(w - dot[0]) <= tol)
+        & (np.abs(h - dot[1]) <= tol)
+        & (np.abs(area - dot[2]) <= SAME_AREA * dot[2])
+    )
+    keep = member | like  # the leader's dots and the dots like them, left to right
+    if not (like & ~member).any():
+        return []
     taken: list[int] = []
     members = set(run)
-    order = [int(k) for k in row]
+    order = [int(k) for k in row[keep]]
     for direction in (1, -1):
         seq = order if direction == 1 else order[::-1]
         last = None
@@ -137,7 +148,7 @@ def _bridged(
             if k in members:
                 last = k
                 continue
-            if last is None or not like(k):
+            if last is None:
                 continue
             gap = (cx[k] - cx[last]) * direction
             steps = gap / pitch
