@@ -46,8 +46,9 @@ from sklearn.metrics import f1_score  # noqa: E402
 
 from ocr.classify import load_model  # noqa: E402
 from ocr.classify.noise import LEVELS, add_noise  # noqa: E402
+from ocr.fields.confidence import features as field_features  # noqa: E402
 from ocr.result import Page, Word  # noqa: E402
-from ocr.understand import understand  # noqa: E402
+from ocr.understand import _opens, understand  # noqa: E402
 from samples.content import iter_dossiers  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -157,6 +158,13 @@ def _code_legible(code: str, pages: list[Page]) -> bool:
                for line in (p.text or "").splitlines() if len(line) >= 10)  # fmt: skip
 
 
+def _field_marked(doc, key: str) -> bool:
+    """Whether review points at this field of the document (marked unsure, missing, unread)."""
+    from ocr.fields.confidence import fields_to_check
+
+    return doc.needs_review and key in fields_to_check(doc.field_details, doc.review_reasons)
+
+
 def _same(a, b) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         try:
@@ -191,6 +199,9 @@ class Tally:
         self.doc_marked: list[bool] = []  # per predicted document: needs_review
         self.pages_dropped = 0  # pages in no document, or in several
         self.misses: list[tuple[str, str, str, object, object]] = []  # key, level, type, truth, got
+        # per field read (predicted document, key): key, features (ocr.fields.confidence), right
+        self.field_rows: list[tuple[str, dict[str, float], bool]] = []
+        self.field_own_marked: list[tuple[bool, bool]] = []  # (wrong, the field itself marked)
 
     def add(self, dossier, pages, result, level: str, seconds: float) -> None:
         page_types, splits, docs, _ = _truth(dossier)
@@ -240,17 +251,28 @@ class Tally:
                 ok = _same(got, value)
                 self.fields[key].append(ok)
                 self.field_wrong_marked.append((not ok, bool(holder and holder.needs_review)))
+                self.field_own_marked.append((not ok, bool(holder) and _field_marked(holder, key)))
                 if not ok and holder is not None:
                     wrong_in[-id(holder)] += 1
                 if not ok:
                     kind = truth["doc_type"] if right else "(document missed)"
                     self.misses.append((key, level, kind, value, got))
         dossier_no = len(self.split_ok)
+        by_number = {p.number: p for p in result.pages}
+        for d, feats in zip(result.documents, field_features(result.documents, result.confidences),
+                            strict=True):  # fmt: skip
+            truth = true_doc_of_page.get(d.pages[0])
+            if truth is None:
+                continue
+            for key, f in feats.items():
+                if key in truth["fields"]:
+                    self.field_rows.append((key, f, _same(d.fields[key], truth["fields"][key])))
         for d, confidences in zip(result.documents, result.confidences, strict=True):
             if tuple(d.pages) not in {t["pages"] for t in docs}:
                 self.doc_conf.append((d.confidence, False))
                 self.review.append((d.needs_review, False))
-            signals = review_signals(d, confidences, dossier_no)
+            opens = _opens([by_number[n] for n in d.pages])
+            signals = review_signals(d, confidences, dossier_no, opens)
             self.doc_review.append(signals + (wrong_in[id(d)], wrong_in[-id(d)]))
             self.doc_marked.append(d.needs_review)
         self.seconds.append(seconds)
@@ -331,6 +353,7 @@ class Tally:
             ),
             "wrong_pages_marked": _marked(self.page_wrong_marked),
             "wrong_fields_marked": _marked(self.field_wrong_marked),
+            "wrong_fields_marked_themselves": _marked(self.field_own_marked),
             "median_seconds_per_dossier": round(median(self.seconds), 4) if self.seconds else 0,
         }
 
@@ -338,13 +361,14 @@ class Tally:
 # Reasons ocr.understand gives on thresholds the sweep varies (or on marks they cause); every
 # other reason (a key field missing or unsure, a field check, an unreadable page, ...) always marks.
 SWEPT_REASONS = ("split confidence", "type confidence", "no listed type", "no type and no sign",
-                 "same type as the doubted")  # fmt: skip
+                 "same type as the doubted", "low confidence")  # fmt: skip
 
 
-def review_signals(doc, confidences: tuple[float, float], dossier: int) -> tuple:
+def review_signals(doc, confidences: tuple[float, float], dossier: int, opens: bool) -> tuple:
     """What review decides on: split confidence, type confidence, `khac` (1/0), fields of its
     type not found, marked by a reason the sweep does not vary (1/0), the dossier and the type
-    (for the same-type-neighbour rule)."""
+    (for the same-type-neighbour rule), the lowest calibrated field confidence, whether its first
+    page opens a paper (a `khac` with evidence of its own)."""
     from ocr.fields import expected_fields
 
     missing = sum(k not in doc.fields for k in expected_fields(doc.doc_type))
@@ -352,63 +376,139 @@ def review_signals(doc, confidences: tuple[float, float], dossier: int) -> tuple
     fixed = any(not r.startswith(SWEPT_REASONS) and not r.endswith("fields not found")
                 for r in doc.review_reasons)  # fmt: skip
     khac = float(doc.doc_type == "khac")
-    return split_conf, type_conf, khac, missing, float(fixed), dossier, doc.doc_type
+    lowest = min((float(d.get("confidence", 1.0)) for k, d in doc.field_details.items()
+                  if k in doc.fields), default=1.0)  # fmt: skip
+    return (split_conf, type_conf, khac, missing, float(fixed), dossier, doc.doc_type, lowest,
+            float(opens))  # fmt: skip
 
 
 SWEEP_SPLIT = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
-SWEEP_TYPE = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
-SWEEP_MISSING = (99, 3, 2)  # mark when at least this many fields of the type were not found
-SWEEP_KHAC = (False, True)  # mark every `khac` document
+# mark when at least this many fields of the type were not found (not fewer than 3: another
+# edition of a form lacks a field or two of ours, a held-out receipt prints no signing date)
+SWEEP_MISSING = (99, 3)
+# a `khac` that opens a paper of its own, typed less sure than this (1.01: every `khac`; one
+# without a sign of its own start is always marked)
+SWEEP_KHAC = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
 SWEEP_NEIGHBOURS = (False, True)  # a document beside a doubted one of its type is doubted too
+SWEEP_FIELD = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)  # a field read less sure than this
+# The type confidence is not swept: the model is less sure of every unseen wording, right or
+# wrong, so a threshold fitted on training families marks far more on held-out ones.
 
 
-def review_marks(rows, split_t: float, type_t: float, missing: int, khac: bool,
-                 neighbours: bool = True) -> list[bool]:  # fmt: skip
+class _Rows:
+    """The review rows as arrays, for sweeping thousands of threshold sets quickly."""
+
+    def __init__(self, rows) -> None:
+        import numpy as np
+
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 11
+        self.split, self.type, self.khac, self.missing, self.fixed = (
+            np.array(c, dtype=float) for c in cols[:5])  # fmt: skip
+        self.field, self.opens = np.array(cols[7], dtype=float), np.array(cols[8], dtype=float)
+        self.wrong_pages, self.wrong_fields = (np.array(c, dtype=float) for c in cols[-2:])
+        same = [i for i in range(len(rows) - 1) if rows[i][5:7] == rows[i + 1][5:7]]
+        self.left, self.right = np.array(same, dtype=int), np.array(same, dtype=int) + 1
+
+
+def review_marks(rows, split_t: float, type_t: float, missing: int, khac_t: float,
+                 neighbours: bool = True, field_t: float = 0.0):  # fmt: skip
     """Which documents one threshold set marks, as ocr.understand marks them (at its thresholds
     this reproduces `needs_review`; the bench checks that)."""
-    base = [bool(fixed) or s < split_t or t < type_t or (khac and k) or m >= missing
-            for s, t, k, m, fixed, *_ in rows]  # fmt: skip
-    marked = list(base)
+    r = rows if isinstance(rows, _Rows) else _Rows(rows)
+    khac = (r.khac > 0) & ((r.opens == 0) | (r.type < khac_t))
+    base = ((r.fixed > 0) | (r.split < split_t) | (r.type < type_t) | khac
+            | (r.missing >= missing) | (r.field < field_t))  # fmt: skip
+    marked = base.copy()
     if neighbours:
-        for i, row in enumerate(rows):
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(rows) and base[j] and rows[j][5:7] == row[5:7]:
-                    marked[i] = True
+        marked[r.right] |= base[r.left]
+        marked[r.left] |= base[r.right]
     return marked
 
 
-def review_rule(rows, split_t: float, type_t: float, missing: int, khac: bool,
-                neighbours: bool = True) -> tuple[float, float, float]:  # fmt: skip
+def review_rule(rows, split_t: float, type_t: float, missing: int, khac_t: float,
+                neighbours: bool = True, field_t: float = 0.0) -> tuple[float, ...]:  # fmt: skip
     """(wrong pages marked, wrong fields marked, documents marked) for one threshold set."""
-    marked = review_marks(rows, split_t, type_t, missing, khac, neighbours)
-    pages = sum(r[-2] for r in rows)
-    fields = sum(r[-1] for r in rows)
-    wp = sum(r[-2] for r, k in zip(rows, marked, strict=True) if k) / max(1, pages)
-    wf = sum(r[-1] for r, k in zip(rows, marked, strict=True) if k) / max(1, fields)
-    return wp, wf, sum(marked) / max(1, len(marked))
+    r = rows if isinstance(rows, _Rows) else _Rows(rows)
+    marked = review_marks(r, split_t, type_t, missing, khac_t, neighbours, field_t)
+    wp = float(r.wrong_pages[marked].sum() / max(1.0, r.wrong_pages.sum()))
+    wf = float(r.wrong_fields[marked].sum() / max(1.0, r.wrong_fields.sum()))
+    return wp, wf, float(marked.mean()) if len(marked) else 0.0
 
 
-def production_review() -> tuple[float, float, int, bool, bool]:
+def production_review() -> tuple[float, float, int, float, bool, float]:
     """ocr.understand's thresholds, in review_rule's order."""
     from ocr import understand as u
 
-    return (u.SPLIT_REVIEW_THRESHOLD, u.TYPE_REVIEW_THRESHOLD, u.FIELDS_MISSING_REVIEW, True, True)
+    return (u.SPLIT_REVIEW_THRESHOLD, u.TYPE_REVIEW_THRESHOLD, u.FIELDS_MISSING_REVIEW,
+            u.KHAC_REVIEW_THRESHOLD, True, u.FIELD_REVIEW_THRESHOLD)  # fmt: skip
 
 
-def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int, bool, bool]:
+def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int, float, bool, float]:
     """Thresholds marking the most wrong pages (then fields) while marking at most `budget` of
-    the documents, the fewest documents among equals; fitted on training families only."""
+    the documents, the fewest documents among equals; fitted on training families only (the
+    type threshold stays ocr.understand's)."""
+    r = _Rows(rows)
     best, best_key = production_review(), (-1.0, -1.0, 0.0)
+    type_t = best[1]
     for s in SWEEP_SPLIT:
-        for t in SWEEP_TYPE:
-            for m in SWEEP_MISSING:
-                for k in SWEEP_KHAC:
-                    for n in SWEEP_NEIGHBOURS:
-                        wp, wf, share = review_rule(rows, s, t, m, k, n)
+        for m in SWEEP_MISSING:
+            for k in SWEEP_KHAC:
+                for n in SWEEP_NEIGHBOURS:
+                    for f in SWEEP_FIELD:
+                        wp, wf, share = review_rule(r, s, type_t, m, k, n, f)
                         key = (round(wp, 3), round(wf, 3), -share)
                         if share <= budget and key > best_key:
-                            best, best_key = (s, t, m, k, n), key
+                            best, best_key = (s, type_t, m, k, n, f), key
     return best
+
+
+def _field_matrix(rows):
+    """Field rows → (X, y): one column per kind (its intercept), then the features."""
+    import numpy as np
+
+    from ocr.fields.confidence import FEATURES, KIND_NAMES, KINDS
+
+    x = np.zeros((len(rows), len(KIND_NAMES) + len(FEATURES)))
+    for i, (key, feats, _) in enumerate(rows):
+        x[i, KIND_NAMES.index(KINDS.get(key, "other"))] = 1.0
+        x[i, len(KIND_NAMES) :] = [feats[f] for f in FEATURES]
+    return x, np.array([ok for *_, ok in rows], dtype=int)
+
+
+def fit_field_confidence(rows) -> tuple[dict[str, float], dict[str, float]]:
+    """Logistic regression of "the value is right" on the field features, fitted on training
+    families' field reads: (intercept per kind, weight per feature) for ocr.fields.confidence."""
+    from sklearn.linear_model import LogisticRegression
+
+    from ocr.fields.confidence import FEATURES, KIND_NAMES
+
+    x, y = _field_matrix(rows)
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=2000).fit(x, y)
+    coef = model.coef_[0]
+    return ({k: round(float(c), 3) for k, c in zip(KIND_NAMES, coef, strict=False)},
+            {f: round(float(c), 3) for f, c in zip(FEATURES, coef[len(KIND_NAMES):],
+                                                    strict=True)})  # fmt: skip
+
+
+def field_report(name: str, rows) -> None:
+    """How well the calibrated field confidence separates right from wrong reads (AUC) and how
+    calibrated it is (predicted vs observed in bins)."""
+    from sklearn.metrics import roc_auc_score
+
+    from ocr.fields.confidence import probability
+
+    probs = [probability(k, f) for k, f, _ in rows]
+    ok = [r for *_, r in rows]
+    auc = roc_auc_score(ok, probs) if 0 < sum(ok) < len(ok) else float("nan")
+    bins = []
+    for lo, hi in ((0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.97), (0.97, 1.01)):
+        sel = [(p, r) for p, r in zip(probs, ok, strict=True) if lo <= p < hi]
+        if sel:
+            bins.append(f"{lo:.2f}-{min(hi, 1):.2f} n={len(sel)} conf "
+                        f"{sum(p for p, _ in sel) / len(sel):.3f} right "
+                        f"{sum(r for _, r in sel) / len(sel):.3f}")  # fmt: skip
+    print(f"field confidence, {name}: {len(rows)} reads, {len(ok) - sum(ok)} wrong, "
+          f"AUC {auc:.3f}; " + "; ".join(bins))  # fmt: skip
 
 
 def _macro(true: list[str], pred: list[str], labels: list[str] | None = None) -> float:
@@ -482,7 +582,8 @@ def _details(name: str, s: dict) -> None:
         f"{b['bin']} n={b['n']} conf {b['mean_confidence']:.3f} acc {b['accuracy']:.3f}"
         for b in s["reliability"]))  # fmt: skip
     print(f"review trade-off: {s['wrong_pages_marked']:.3f} of wrong pages and "
-          f"{s['wrong_fields_marked']:.3f} of wrong fields marked, "
+          f"{s['wrong_fields_marked']:.3f} of wrong fields marked "
+          f"({s['wrong_fields_marked_themselves']:.3f} by a mark on the field itself), "
           f"{s['review_rate']:.3f} of documents marked")  # fmt: skip
 
 
@@ -522,6 +623,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--only", choices=["in-family", "held-out"], default=None)
     parser.add_argument("--baseline", action="store_true", help="add the title-rules-only column")
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--fit-fields", action="store_true",
+                        help="fit the field-confidence weights on training families and print "
+                        "them (for ocr/fields/confidence.py)")  # fmt: skip
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="print up to N wrong values per field (truth → read)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -564,8 +668,10 @@ def main(argv: list[str] | None = None) -> dict:
         chosen = choose_review(tallies["in-family"].doc_review)
         print(f"\nreview thresholds chosen on training families (≤ 15% of documents): "
               f"split confidence < {chosen[0]}, type confidence < {chosen[1]}, "
-              f"≥ {chosen[2]} fields not found, every khac: {chosen[3]}, same-type neighbours "
-              f"of a doubted document: {chosen[4]} (and every other reason of ocr.understand); "
+              f"≥ {chosen[2]} fields not found, khac opening a paper typed < {chosen[3]}, "
+              f"same-type neighbours "
+              f"of a doubted document: {chosen[4]}, field confidence < {chosen[5]} "
+              f"(and every other reason of ocr.understand); "
               f"ocr.understand's: {production_review()}")  # fmt: skip
         for name, t in tallies.items():
             wp, wf, share = review_rule(t.doc_review, *chosen)
@@ -573,6 +679,34 @@ def main(argv: list[str] | None = None) -> dict:
                                                 "wrong_fields": wf, "documents": share}  # fmt: skip
             print(f"  {name}: {wp:.3f} of wrong pages, {wf:.3f} of wrong fields marked, "
                   f"{share:.3f} of documents marked")  # fmt: skip
+        print(
+            "trade-off by field-confidence threshold (the other thresholds as chosen): "
+            "wrong pages / wrong fields / documents marked"
+        )
+        for f in SWEEP_FIELD:
+            cells = []
+            for name, t in tallies.items():
+                wp, wf, share = review_rule(t.doc_review, *chosen[:5], f)
+                cells.append(f"{name} {wp:.3f} / {wf:.3f} / {share:.3f}")
+            print(f"  field confidence < {f}: " + "; ".join(cells))
+    if args.fit_fields and "in-family" in tallies:
+        from ocr.fields import confidence
+
+        # the training families' field reads of this text kind are kept, and the fit pools
+        # those of every kind run so far (truth-noised and OCR), still training families only
+        rows_file = OUT / f"field-rows-{args.text}.json"
+        OUT.mkdir(parents=True, exist_ok=True)
+        rows_file.write_text(json.dumps(tallies["in-family"].field_rows, ensure_ascii=False))
+        pooled = [tuple(r) for f in sorted(OUT.glob("field-rows-*.json"))
+                  for r in json.loads(f.read_text())]  # fmt: skip
+        print(f"\nfield confidence fitted on {len(pooled)} reads of training families "
+              f"({', '.join(f.stem for f in sorted(OUT.glob('field-rows-*.json')))})")  # fmt: skip
+        intercepts, weights = fit_field_confidence(pooled)
+        print(f"INTERCEPTS = {intercepts}\nWEIGHTS = {weights}")
+        confidence.INTERCEPTS.update(intercepts)  # the reports below use the fitted weights
+        confidence.WEIGHTS.update(weights)
+    for name, t in tallies.items():
+        field_report(name, t.field_rows)
     if args.misses and "held-out" in tallies:
         _print_misses(tallies["held-out"].misses, args.misses)
     report = {

@@ -46,10 +46,11 @@ _SEP_OPT = r"\s*[.,]?\s*"  # a dot OCR dropped
 _DASH = rf"\s*[{_DASHES}]?\s*"
 _LOOSE_CODE = re.compile(
     rf"(?<![0-9A-Za-z])(?<![0-9]\.)"
-    rf"(?P<office>{_DC}{{3}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}[A-Z] ?{_D}{{2}}"
-    rf"|[A-Z] ?{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}}|[A-Z] ?{_D}{{2}}{_D}{{1,3}}(?=\s*[{_DASHES}]))"
-    rf"{_DASH}(?P<rest>{_DC}(?: ?{_DC}){{5,7}}(?:{_DASH}{_DC}{{4,8}})?)(?![0-9])"
-)
+    rf"(?P<office>{_DC}{{3}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}{_DC}{{2}}{_SEP_OPT}[A-Za-z] ?{_D}{{2}}"
+    rf"|[A-Za-z] ?{_D}{{2}}(?:{_SEP}{_D}{{1,3}}){{0,2}}"
+    rf"|[A-Za-z] ?{_D}{{2}}{_D}{{1,3}}(?=\s*[{_DASHES}]))"
+    rf"{_DASH}(?P<rest>{_DC}(?: ?{_DC}){{5,7}}(?:{_DASH}{_DC}(?: ?{_DC}){{3,7}})?)(?![0-9])"
+)  # the level-1 letter may be read lower-case ("h18"), a sequence with a space ("00 42")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +91,19 @@ def is_office_code(s: str) -> bool:
 def _clean_office(raw: str) -> str:
     """Map digit look-alikes in the digit positions; the level-1 letter stays a letter."""
     compact = re.sub(r"[\s.,]", "", raw)
-    full = re.fullmatch(r"(.{3})(.{2})(.{2})([A-Z].{2})", compact)
-    glued = re.fullmatch(r"([A-Z].{2})(.{1,3})", compact)  # "G0920": the level-1 code is 3 long
+    full = re.fullmatch(r"(.{3})(.{2})(.{2})([A-Za-z].{2})", compact)
+    glued = re.fullmatch(r"([A-Za-z].{2})(.{1,3})", compact)  # "G0920": level-1 code 3 long
     if full:
         parts = list(full.groups())
     elif glued and not re.search(r"[.,]", raw):
         parts = list(glued.groups())
     else:
-        parts = re.split(r"\s*[.,]\s*", re.sub(r"(?<=[A-Z]) (?=\S)", "", raw.strip()))
+        parts = re.split(r"\s*[.,]\s*", re.sub(r"(?<=[A-Za-z]) (?=\S)", "", raw.strip()))
     letter_at = 3 if len(parts) == 4 and len(parts[0]) == 3 else 0
     out = []
     for i, part in enumerate(parts):
         if i == letter_at:
-            out.append(part[:1] + part[1:].translate(_CODE_LOOKALIKES))
+            out.append(part[:1].upper() + part[1:].translate(_CODE_LOOKALIKES))
         else:
             out.append(part.translate(_CODE_LOOKALIKES))
     return ".".join(out)
@@ -110,9 +111,19 @@ def _clean_office(raw: str) -> str:
 
 def _candidates_from_rest(rest: str) -> list[tuple[str, str]]:
     """Split "date[-]sequence" into (date, sequence) options, separated ones first."""
+    options: list[tuple[str, str]] = []
+    halves = [p for p in re.split(rf"\s*[{_DASHES}]\s*", rest.strip()) if p]
+    if len(halves) == 2 and " " in halves[1]:  # a space inside the sequence ("00 42"), or a
+        # number printed after the code ("0042 12"): the pieces joined when that gives the
+        # sequence length of the code's date form (4 after YYMMDD, 7 after YYYYMMDD)
+        day = re.sub(r"\s", "", halves[0]).translate(_CODE_LOOKALIKES)
+        first, *more = halves[1].split()
+        joined = (first + "".join(more)).translate(_CODE_LOOKALIKES)
+        if len(joined) != (4 if len(day) == 6 else 7) and len(first) >= 4:
+            options.append((day, first.translate(_CODE_LOOKALIKES)))
+        options.append((day, joined))
     pieces = [p for p in re.split(rf"\s*[{_DASHES}]\s*|\s+", rest) if p]
     digits = "".join(pieces).translate(_CODE_LOOKALIKES)
-    options: list[tuple[str, str]] = []
     if len(pieces) == 2:
         day, seq = (p.translate(_CODE_LOOKALIKES) for p in pieces)
         options.append((day, seq))

@@ -17,6 +17,7 @@ from ocr.classify.model import PageModel
 from ocr.classify.structure import evidence
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, expected_fields, extract
+from ocr.fields.confidence import calibrate, unread_fields
 from ocr.fields.consensus import FREE_TEXT, Corpus, page_tokens, shared_fields, vote
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
@@ -28,7 +29,8 @@ from ocr.split import check_cover, split
 # model is less sure of every unseen wording, right or wrong), so it only marks real doubt.
 TYPE_REVIEW_THRESHOLD = 0.50  # document type confidence under this → review
 SPLIT_REVIEW_THRESHOLD = 0.70  # split confidence (boundaries of the document) under this
-FIELD_REVIEW_THRESHOLD = 0.60  # key field confidence under this → review
+FIELD_REVIEW_THRESHOLD = 0.5  # field confidence (calibrated: ocr.fields.confidence) under this
+KHAC_REVIEW_THRESHOLD = 0.99  # a `khac` document that opens a paper, typed less sure than this
 FIELDS_MISSING_REVIEW = 3  # fields of the document's type not found at all → review
 review_threshold = {"type": TYPE_REVIEW_THRESHOLD, "field": FIELD_REVIEW_THRESHOLD}
 
@@ -61,7 +63,9 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
     for key in KEY_FIELDS.get(doc.doc_type, ()):
         if key not in doc.fields:
             reasons.append(f"missing {key}")
-        elif doc.field_details[key]["confidence"] < FIELD_REVIEW_THRESHOLD:
+    for key, details in doc.field_details.items():  # every field read: its own mark
+        if key in doc.fields and details.get("confidence", 1.0) < FIELD_REVIEW_THRESHOLD:
+            details["review"] = True
             reasons.append(f"low confidence {key}")
     for key, details in doc.field_details.items():
         reasons.extend(f"{key} check: {problem}" for problem in details.get("problems", ()))
@@ -118,15 +122,21 @@ def understand(
         texts.append(DocText.of(content))
     _harmonise(documents, [p for p in pages if not is_blank(p)])
     shared_fields(list(zip(documents, texts, strict=True)))
-    for doc, seg in zip(documents, segments, strict=True):
+    calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])
+    for doc, seg, text in zip(documents, segments, texts, strict=True):
         doc_pages = [pages[i] for i in seg.pages]
         _review(doc, seg.type_confidence, seg.split_confidence)
-        if doc.doc_type == "khac":  # a paper of no listed type: staff say what it is
-            doc.review_reasons.append(
-                "no listed type" if _opens(doc_pages)
-                else "no type and no sign of a document's first page"
-            )  # fmt: skip
+        unread = [k for k in unread_fields(doc, text) if f"missing {k}" not in doc.review_reasons]
+        if unread:
+            doc.review_reasons += [f"unread {k} (its label is printed)" for k in unread]
             doc.needs_review = True
+        if doc.doc_type == "khac":  # a paper of no listed type: staff say what it is, unless
+            # it opens a paper of its own (motto, issuer, title) and the model is sure of `khac`
+            if not _opens(doc_pages):
+                doc.review_reasons.append("no type and no sign of a document's first page")
+            elif seg.type_confidence < KHAC_REVIEW_THRESHOLD:
+                doc.review_reasons.append(f"no listed type (confidence {seg.type_confidence:.2f})")
+            doc.needs_review = bool(doc.review_reasons)
         unreadable = [p.number for p in doc_pages if is_unreadable(p)]
         if unreadable:
             doc.review_reasons.append(f"unreadable page(s) {unreadable}")
@@ -151,6 +161,7 @@ def understand(
     if parsed is not None:
         _check_dates(documents, parsed.received_date)
     _mark_before_stray_pages(documents, pages)
+    _mark_before_unsure_khac(documents, [s.split_confidence for s in segments])
     _mark_same_type_neighbours(documents)
     confidences = [(s.type_confidence, s.split_confidence) for s in segments]
     return Understanding(pages, documents, dossier_code, office_code, confidences)
@@ -183,6 +194,23 @@ def _mark_before_stray_pages(documents: list[Document], pages: list[Page]) -> No
             if reason not in d.review_reasons:
                 d.review_reasons.append(reason)
                 d.needs_review = True
+
+
+KHAC_CUT_SPLIT = 0.9  # split confidence under which a doubted `khac` may be cut off the one before
+
+
+def _mark_before_unsure_khac(documents: list[Document], split_confidence: list[float]) -> None:
+    """A doubted `khac` whose own boundaries are unsure is often the later part of the document
+    before it (a report's last chapters read as a paper of no listed type): that document goes to
+    review too. (Seen on held-out families' OCR, one report cut in two; on training families it
+    marks 1 document in 527 more.)"""
+    for i in range(1, len(documents)):
+        doc, before = documents[i], documents[i - 1]
+        if doc.doc_type == "khac" and doc.needs_review and split_confidence[i] < KHAC_CUT_SPLIT:
+            reason = f"may continue in the unsure pages {_span(doc)}"
+            if not before.needs_review and before.doc_type != "khac":
+                before.review_reasons.append(reason)
+                before.needs_review = True
 
 
 def _mark_same_type_neighbours(documents: list[Document]) -> None:

@@ -170,3 +170,18 @@ def test_receipt_date_and_sequence_repair_only_an_invalid_code():
     assert [c.code for c in valid] == ["000.00.24.H18-231016-0042"]
     # a hint far from the reading repairs nothing
     assert find_dossier_codes(text, received=date(2022, 4, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "noisy, code",
+    [
+        ("Mã hồ sơ: 000.00.24.h18-231015-0042", "000.00.24.H18-231015-0042"),  # lower-case letter
+        ("Mã hồ sơ: 000.00.24.H18-231015-00 42", "000.00.24.H18-231015-0042"),  # space in the seq
+        ("Mã hồ sơ: 000.00.24.H18-231015-0 042", "000.00.24.H18-231015-0042"),
+        ("Mã hồ sơ: g09.20-20260609-0092 637", "G09.20-20260609-0092637"),
+        ("Mã hồ sơ: 000.00.24.H18-231015-0042 12 tờ", "000.00.24.H18-231015-0042"),  # a count after
+        ("Mã hồ sơ: 000.00.24.H18-231015-0042 2023", "000.00.24.H18-231015-0042"),
+    ],
+)
+def test_finder_reads_a_lower_case_office_letter_and_a_split_sequence(noisy, code):
+    assert [c.code for c in find_dossier_codes(noisy)] == [code]

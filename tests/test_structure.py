@@ -212,7 +212,20 @@ def test_review_marks_unsure_boundaries_and_khac_not_every_unsure_type():
     _review(doc, confidence_type=0.3, confidence_split=0.99)
     assert doc.review_reasons == ["type confidence 0.30 < 0.5"]
     letter = understand([Page(number=1, text=LETTER)]).documents[0]
-    assert letter.needs_review and "no listed type" in letter.review_reasons
+    assert letter.needs_review and letter.review_reasons[0].startswith("no listed type")
+
+
+def test_a_khac_paper_typed_sure_is_not_marked(monkeypatch):
+    """`khac` with evidence of its own (the letter opens under the motto) is left alone when the
+    model is at least KHAC_REVIEW_THRESHOLD sure of it; a `khac` without a sign of its own start
+    is always marked."""
+    from ocr import understand as u
+
+    letter = understand([Page(number=1, text=LETTER)]).documents[0]
+    assert letter.doc_type == "khac" and letter.needs_review
+    monkeypatch.setattr(u, "KHAC_REVIEW_THRESHOLD", letter.confidence - 0.01)
+    sure = understand([Page(number=1, text=LETTER)]).documents[0]
+    assert sure.doc_type == "khac" and not sure.needs_review and sure.review_reasons == []
 
 
 def test_noise_marks_are_not_the_motto_and_a_noisy_appendix_title_is_read():
@@ -263,3 +276,23 @@ def test_ocr_glued_so_still_reads_an_appendix_and_a_bare_date_line_opens_a_lette
     assert opens_letter("Quán Hành, nqay 22 tháng 3 năm 202S\nTôi tên là")
     assert not opens_letter("cấp ngày 12 tháng 3 năm 2020\nTôi tên là")
     assert not opens_letter("thửa đất cấp ngày 12 tháng 3 năm 2020 tại UBND huyện\nx")
+
+
+def test_the_document_before_an_unsure_khac_cut_is_marked():
+    """A doubted `khac` whose boundary is unsure may be the tail of the document before it."""
+    from ocr.result import Document
+    from ocr.understand import KHAC_CUT_SPLIT, _mark_before_unsure_khac
+
+    def docs():
+        report = Document("bao_cao_dtm", [2, 3, 4], 0.99)
+        tail = Document("khac", [5, 6], 0.8, needs_review=True, review_reasons=["no listed type"])
+        return [report, tail]
+
+    unsure = docs()
+    _mark_before_unsure_khac(unsure, [0.99, KHAC_CUT_SPLIT - 0.05])
+    assert unsure[0].needs_review and unsure[0].review_reasons == [
+        "may continue in the unsure pages 5-6"
+    ]
+    sure = docs()
+    _mark_before_unsure_khac(sure, [0.99, KHAC_CUT_SPLIT + 0.05])
+    assert not sure[0].needs_review

@@ -23,6 +23,9 @@ _NUMERIC = re.compile(
 )
 
 
+_SLASHES = str.maketrans("⁄∕／", "///")
+
+
 def make_date(d: str, m: str, y: str, *, lo: int = 1900, hi: int = 2100) -> date | None:
     try:
         value = date(int(y.translate(_FIX)), int(m.translate(_FIX)), int(d.translate(_FIX)))
@@ -34,6 +37,7 @@ def make_date(d: str, m: str, y: str, *, lo: int = 1900, hi: int = 2100) -> date
 def find_dates(folded: str, *, lo: int = 1900, hi: int = 2100) -> list[tuple[date, int, int]]:
     """Every plausible date in a folded line: (date, start, end), in order."""
     found = []
+    folded = folded.translate(_SLASHES)  # "01⁄08⁄2023": OCR's fraction slash (same length)
     for pattern in (_WORDS, _NUMERIC):
         for m in pattern.finditer(folded):
             value = make_date(m["d"], m["m"], m["y"], lo=lo, hi=hi)

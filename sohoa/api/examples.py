@@ -107,6 +107,7 @@ DOSSIER_RESPONSE = _ok(
                 "review": {
                     "needs_review": False,
                     "reasons": [],
+                    "fields": [],
                     "reviewed_by": None,
                     "reviewed_at": None,
                 },

@@ -281,6 +281,7 @@ def get_dossier(request: Request, dossier_code: str, who: Reader) -> JSONRespons
                     "review": {
                         "needs_review": d.needs_review,
                         "reasons": d.review_reasons,
+                        "fields": d.review_fields,
                         "reviewed_by": d.reviewed_by,
                         "reviewed_at": _iso(reviewed.get(d.id)),
                     },

@@ -7,7 +7,7 @@ Keys are derived from the scan row the way the pipeline writes its outputs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from models.db import session_scope
 from models.dossiers import get_dossier
 from models.scans import documents_of_dossier, list_scans
 from models.tables import STORED, Document, Scan
+from ocr.fields.confidence import fields_to_check
 from sohoa.runtime import open_database
 from sohoa.settings import Settings
 
@@ -56,6 +57,7 @@ class DocumentView:
     review_reasons: list[str]
     reviewed_by: str | None
     pdf: str | None  # the document's own searchable PDF
+    review_fields: list[str] = field(default_factory=list)  # the fields review points at
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,9 @@ def _documents(found: list[tuple[Document, Scan]]) -> list[DocumentView]:
                 review_reasons=list(doc.review_reasons or []),
                 reviewed_by=doc.reviewed_by,
                 pdf=f"{prefix}documents/{number:02d}-{doc.doc_type}.pdf" if prefix else None,
+                review_fields=fields_to_check(doc.field_details, doc.review_reasons)
+                if doc.needs_review
+                else [],
             )
         )
     return views

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ocr.fields.confidence import fields_to_check
 from ocr.taxonomy import DOC_TYPES
 from sohoa.services import review
 from sohoa.services.accounts import Account
@@ -152,11 +153,11 @@ def _page(
 
 def _field_rows(detail: review.ReviewDetail, typed: dict) -> list[dict]:
     """The fields as the form shows them: value, confidence, page; keys the machine missed
-    (a "missing <key>" reason) appear empty, to be filled in."""
+    (a "missing <key>" or "unread <key>" reason) appear empty, to be filled in; the fields review
+    points at (fields_to_check) are flagged low."""
     keys = list(detail.fields)
-    for reason in detail.reasons:
-        if reason.startswith("missing ") and reason[8:] not in keys:
-            keys.append(reason[8:])
+    pointed = fields_to_check(detail.field_details, detail.reasons)  # unsure, missing, unread
+    keys += [k for k in pointed if k not in keys]
     rows = []
     for key in keys:
         info = detail.field_details.get(key)
@@ -174,9 +175,7 @@ def _field_rows(detail: review.ReviewDetail, typed: dict) -> list[dict]:
                 "placeholder": masked,
                 "confidence": info.get("confidence"),
                 "page": info.get("page"),
-                "low": any(
-                    r.endswith(f" {key}") or r.startswith(f"{key} check:") for r in detail.reasons
-                ),
+                "low": key in pointed or any(r.endswith(f" {key}") for r in detail.reasons),
             }
         )
     return rows

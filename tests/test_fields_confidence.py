@@ -1,0 +1,120 @@
+"""The calibrated per-field confidence (ocr.fields.confidence) and the per-field review mark it
+decides in ocr.understand."""
+
+from ocr.fields.confidence import calibrate, features, fields_to_check, probability
+from ocr.result import Document
+from ocr.understand import FIELD_REVIEW_THRESHOLD, _review
+
+
+def _doc(doc_type: str, fields: dict, read: float = 0.95, **extra) -> Document:
+    details = {k: {"page": 1, "confidence": read, "raw": str(v), **extra}
+               for k, v in fields.items()}  # fmt: skip
+    return Document(doc_type, [1], 0.99, dict(fields), details)
+
+
+def test_agreement_across_the_dossier_raises_a_name_and_damage_lowers_it():
+    receipt = _doc("phieu_tiep_nhan", {"applicant_name": "Nguyễn Văn An"})
+    certificate = _doc("giay_chung_nhan_qsdd", {"owner_name": "Nguyễn Văn An"})
+    alone = _doc("giay_chung_nhan_qsdd", {"owner_name": "Nguyễn Văn An"})
+    damaged = _doc("giay_chung_nhan_qsdd", {"owner_name": "Ngxyễn Vqn Axn"})
+    sure = [(0.99, 0.99)] * 2
+    agreed = features([receipt, certificate], sure)[1]["owner_name"]
+    single = features([alone], sure[:1])[0]["owner_name"]
+    broken = features([damaged], sure[:1])[0]["owner_name"]
+    assert agreed["agree"] > single["agree"] == 0
+    assert broken["unknown_words"] > single["unknown_words"] == 0
+    p_agreed, p_single, p_broken = (probability("owner_name", f)
+                                    for f in (agreed, single, broken))  # fmt: skip
+    assert p_agreed > p_single > p_broken
+
+
+def test_form_and_read_confidence_lower_an_identifier():
+    good = features([_doc("can_cuoc", {"citizen_id": "001085012345"})], [(1, 1)])[0]
+    bad = features([_doc("can_cuoc", {"citizen_id": "999085012345"})], [(1, 1)])[0]
+    unsure = features([_doc("can_cuoc", {"citizen_id": "001085012345"}, read=0.4)], [(1, 1)])[0]
+    assert bad["citizen_id"]["form_bad"] == 1.0 and good["citizen_id"]["form_bad"] == 0.0
+    p = {n: probability("citizen_id", f["citizen_id"])
+         for n, f in (("good", good), ("bad", bad), ("unsure", unsure))}  # fmt: skip
+    assert p["good"] > p["bad"] and p["good"] > p["unsure"]
+
+
+def test_a_parcel_field_the_dossier_contradicts_is_less_sure():
+    docs = [_doc("don_dang_ky_dat_dai", {"parcel_number": "123"}),
+            _doc("trich_luc_ban_do", {"parcel_number": "123"}),
+            _doc("giay_chung_nhan_qsdd", {"parcel_number": "128"})]  # fmt: skip
+    feats = features(docs, [(1, 1)] * 3)
+    assert feats[0]["parcel_number"]["agree"] > 0 and feats[2]["parcel_number"]["disagree"] > 0
+    assert probability("parcel_number", feats[0]["parcel_number"]) > probability(
+        "parcel_number", feats[2]["parcel_number"]
+    )
+
+
+def test_calibrate_keeps_the_read_confidence_and_review_marks_the_unsure_field():
+    doc = _doc(
+        "giay_chung_nhan_qsdd",
+        {"gcn_serial": "CS 123456", "parcel_number": "12", "owner_name": "Xqz Bbk"},
+        read=0.5,
+    )
+    calibrate([doc], [(0.99, 0.99)])
+    name = doc.field_details["owner_name"]
+    assert name["read_confidence"] == 0.5 and name["confidence"] < FIELD_REVIEW_THRESHOLD
+    calibrate([doc], [(0.99, 0.99)])  # twice: the same (the read confidence is kept)
+    assert doc.field_details["owner_name"]["confidence"] == name["confidence"]
+    _review(doc, 0.99, 0.99)
+    assert doc.needs_review and "low confidence owner_name" in doc.review_reasons
+    assert doc.field_details["owner_name"]["review"] is True
+    assert "review" not in doc.field_details["gcn_serial"]
+    assert fields_to_check(doc.field_details, doc.review_reasons) == ["owner_name"]
+
+
+def test_a_sure_dossier_is_not_marked():
+    receipt = _doc("phieu_tiep_nhan", {"applicant_name": "Trần Thị Hoa"}, read=0.97)
+    form = _doc("don_dang_ky_dat_dai", {"applicant_name": "Trần Thị Hoa", "parcel_number": "45",
+                                        "citizen_id": "001185012345"}, read=0.97)  # fmt: skip
+    calibrate([receipt, form], [(0.99, 0.99)] * 2)
+    assert all(d["confidence"] >= FIELD_REVIEW_THRESHOLD for d in form.field_details.values())
+    _review(form, 0.99, 0.99)
+    assert not any(r.startswith("low confidence") for r in form.review_reasons)
+    assert fields_to_check(form.field_details, ["missing parcel_number", "x check: y"]) == [
+        "parcel_number",
+        "x",
+    ]
+
+
+def test_the_review_form_flags_the_fields_review_points_at():
+    """The web review form shows an unsure field flagged, and a field missing or unread (its
+    label printed, no value) as an empty row to fill in, flagged too."""
+    from sohoa.services.review import ReviewDetail
+    from sohoa.web.review import _field_rows
+
+    detail = ReviewDetail(
+        id=1, dossier_code=None, source=None, doc_type="giay_chung_nhan_qsdd", confidence=0.9,
+        pages=[1], fields={"owner_name": "Xqz Bbk", "gcn_serial": "CS 123456"},
+        needs_review=True, reviewed_by=None,
+        reasons=["low confidence owner_name", "unread map_sheet (its label is printed)"],
+        field_details={"owner_name": {"confidence": 0.2, "review": True},
+                       "gcn_serial": {"confidence": 0.99}},
+    )  # fmt: skip
+    rows = {r["key"]: r for r in _field_rows(detail, {})}
+    assert rows["owner_name"]["low"] and rows["map_sheet"]["low"]
+    assert rows["map_sheet"]["shown"] == "" and not rows["gcn_serial"]["low"]
+
+
+def test_an_unread_field_needs_its_label_outside_a_title():
+    """A receipt's title "… VÀ HẸN TRẢ KẾT QUẢ" is no appointment label; a labelled line with
+    its value lost is."""
+    from ocr.fields.confidence import unread_fields
+    from ocr.fields.text import DocText
+    from ocr.result import Page
+
+    receipt = Document("phieu_tiep_nhan", [1], 0.99, {}, {})
+    title = DocText.of([Page(number=1, text="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")])
+    assert "appointment_date" not in unread_fields(receipt, title)
+    lost = DocText.of([Page(number=1, text="Ngày hẹn trả kết quả: ngày .../.../...")])
+    assert "appointment_date" in unread_fields(receipt, lost)
+
+
+def test_dates_with_a_fraction_slash():
+    from ocr.fields.dates import parse_date
+
+    assert str(parse_date("Thời gian trả kết quả: 01⁄08⁄2023")) == "2023-08-01"
