@@ -382,3 +382,16 @@ def test_a_second_read_that_is_no_better_is_not_kept(decision_page) -> None:
 
 def replace_conf(word: Word, confidence: float) -> Word:
     return Word(word.text, confidence, word.box, word.block, word.line)
+
+
+def test_a_page_read_unsure_throughout_gets_no_line_reads(decision_page) -> None:
+    """A page read below REREAD_PAGE_CONFIDENCE overall may be upside down: the probe decides,
+    no strip is read."""
+    gray, _ = decision_page
+    small, words = _first_read(gray)
+    unsure = [replace_conf(w, 0.4) for w in words]
+
+    def never(strip: np.ndarray) -> list[Word]:
+        raise AssertionError("a strip was read")
+
+    assert rec.reread_unsure_lines(small, unsure, never) == unsure
