@@ -72,9 +72,10 @@ REREAD_CONFIDENCE = 0.50
 # from 10 characters on, 2 of 24 training pages pay for a second read.
 REREAD_MIN_CHARS = 10
 REREAD_MAX_LINES = 4
-# A page read below this overall may be upside down or the back of a sheet showing through:
-# the pipeline's probe decides that, and its lines are not worth a second read (the training
-# pages whose second reads won were read at 0.79-0.93 overall).
+# A page read below this overall (leaders and junk words left out, as in its text) may be upside
+# down or the back of a sheet showing through: the pipeline's probe decides that, and its lines
+# are not worth a second read (the training pages whose second reads won were read at 0.78-0.93
+# overall; an upside-down page reads ~0.5).
 REREAD_PAGE_CONFIDENCE = 0.70
 REREAD_PSM = 6  # the strip is a uniform block of lines
 # CPU limit of one tesseract call: a 300 dpi A4 page reads in 1-20 s of CPU on one thread.
@@ -285,8 +286,9 @@ def reread_unsure_lines(
     comes back as two). A cut's second read replaces its line when it has more characters of
     valid syllables and numbers and a higher confidence; words of it that lie on another,
     confidently read line of the page are that line's, not this one's, and are left out."""
-    if _line_score(words)[1] < REREAD_PAGE_CONFIDENCE:
-        return words
+    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
+    if _line_score([w for w in text if not is_garbage_word(w)])[1] < REREAD_PAGE_CONFIDENCE:
+        return words  # (the page's confidence as its text will have it: junk and leaders out)
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
