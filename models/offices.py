@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models import codes
 from models.provinces import PROVINCES
@@ -85,8 +85,15 @@ def ensure_offices(session: Session, office_codes: Iterable[str]) -> list[str]:
     `ensure_office` would one by one (so an import of a million dossiers does not query per
     office). Returns the codes created, sorted (their level-1 offices, when created with them,
     are not listed)."""
-    known = set(session.exec(select(Office.code)).all())
-    missing = sorted(set(office_codes) - known)
+    wanted = set(office_codes)
+    if not wanted:
+        return []
+    if len(wanted) <= 1000:  # usually all registered (an API batch, a re-import): a small query
+        query = select(Office.code).where(col(Office.code).in_(wanted))
+        if len(session.exec(query).all()) == len(wanted):
+            return []
+    known = set(session.exec(select(Office.code)).all())  # ancestors may be any of them
+    missing = sorted(wanted - known)
     rows: list[dict[str, Any]] = []
 
     def add(code: str) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, Text, or_, update
+from sqlalchemy import Connection, Index, Text, or_, text, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.tables import utcnow
@@ -153,13 +153,6 @@ def token_by_name(session: Session, name: str) -> ApiToken | None:
     return session.exec(select(ApiToken).where(ApiToken.name == name)).first()
 
 
-def token_by_digest(session: Session, digest: str) -> ApiToken | None:
-    """The live (not revoked) token with this SHA-256."""
-    return session.exec(
-        select(ApiToken).where(ApiToken.token_sha256 == digest, ApiToken.revoked_at.is_(None))
-    ).first()
-
-
 def list_tokens(session: Session) -> list[ApiToken]:
     return list(session.exec(select(ApiToken).order_by(ApiToken.name)))
 
@@ -203,3 +196,24 @@ def scan_needs_review(session: Session, sha256: str) -> bool:
         ).first()
         is not None
     )
+
+
+_LIVE_TOKEN = text(
+    "WITH RECURSIVE tree(code) AS ("
+    " SELECT o.code FROM office o JOIN api_token t ON o.code = t.office_code"
+    " WHERE t.token_sha256 = :digest AND t.revoked_at IS NULL"
+    " UNION ALL SELECT c.code FROM office c JOIN tree ON c.parent_code = tree.code)"
+    " SELECT t.id, t.name, t.office_code, t.scopes, t.rate_per_minute, tree.code"
+    " FROM api_token t LEFT JOIN tree ON true"
+    " WHERE t.token_sha256 = :digest AND t.revoked_at IS NULL"
+)
+
+
+def live_token(conn: Connection, digest: str) -> tuple[int, str, str, str, int, set[str]] | None:
+    """The live (not revoked) token with this SHA-256 as (id, name, office_code, scopes,
+    rate_per_minute, the offices of its subtree as `models.accounts.office_subtree` gives
+    them), or None; in one query, as every API call starts with it."""
+    rows = conn.execute(_LIVE_TOKEN, {"digest": digest}).all()
+    if not rows:
+        return None
+    return (*rows[0][:5], {r[5] for r in rows if r[5] is not None})

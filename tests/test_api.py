@@ -212,6 +212,45 @@ def test_every_call_is_an_event_with_the_token_name(api):
     assert last[2] == ws.DOSSIER_A and "b_read" in str(last[3])
 
 
+def test_register_call_is_one_event_written_with_its_rows(api, monkeypatch):
+    """The register call's event shares the upsert's transaction: one event per call, and a
+    call whose upsert fails leaves neither its rows nor a success event."""
+    import models.register
+
+    app, _, bearers, client = api
+    headers = _auth(bearers["a_write"])
+
+    def events() -> list:
+        query = "SELECT outcome, detail FROM event WHERE action = :a ORDER BY id"
+        with app.state.engine.connect() as conn:
+            return conn.execute(text(query), {"a": "api POST /api/v1/register"}).all()
+
+    before = len(events())
+    row = {"dossier_code": f"{ws.OFFICE_A}-240103-0001"}
+    assert client.post("/api/v1/register", json={"rows": [row]}, headers=headers).is_success
+    assert client.post("/api/v1/register", content=b"{nope", headers=headers).status_code == 400
+    written = events()[before:]
+    assert [w[0] for w in written] == ["200", "400"]
+    assert all("a_write" in str(w[1]) for w in written)
+
+    upsert = models.register._upsert_rows
+
+    def fails_after_writing(session, scanned, report):
+        upsert(session, scanned, report)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(models.register, "_upsert_rows", fails_after_writing)
+    lost = {"dossier_code": f"{ws.OFFICE_A}-240103-0002"}
+    with pytest.raises(RuntimeError):
+        client.post("/api/v1/register", json={"rows": [lost]}, headers=headers)
+    assert len(events()) == before + 2  # no event of a call that wrote nothing
+    with app.state.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM dossier WHERE code = :c"), {"c": lost["dossier_code"]}
+        )
+        assert not found.all()
+
+
 def _api_error(response, status: int, code: str) -> dict:
     """The API's error shape: JSON with a code, a Vietnamese message and details."""
     assert response.status_code == status, response.text

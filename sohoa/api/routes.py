@@ -68,7 +68,7 @@ class ApiRoute(APIRoute):
             except HTTPException as exc:
                 response = ApiError(exc.status_code, "error", str(exc.detail)).response()
             who: Identity | None = getattr(request.state, "api_identity", None)
-            if who is not None:
+            if who is not None and not getattr(request.state, "api_recorded", False):
                 await run_in_threadpool(_record_call, request, who, response.status_code)
             return response
 
@@ -80,14 +80,20 @@ router = APIRouter(prefix=PREFIX, route_class=ApiRoute)
 
 def _record_call(request: Request, who: Identity, status: int) -> None:
     with session_scope(request.app.state.engine) as session:
-        log_event(
-            session,
-            action=f"api {request.method} {request.scope['route'].path}",
-            outcome=str(status),
-            dossier_code=request.path_params.get("dossier_code"),
-            tool="api",
-            detail={"token": who.name, "path": request.url.path, "status": status},
-        )
+        _log_call(session, request, who, status)
+
+
+def _log_call(session, request: Request, who: Identity, status: int) -> None:
+    """The call's `event` row. A route may write it in its own transaction (one commit less)
+    and set `request.state.api_recorded`: `ApiRoute` then writes none."""
+    log_event(
+        session,
+        action=f"api {request.method} {request.scope['route'].path}",
+        outcome=str(status),
+        dossier_code=request.path_params.get("dossier_code"),
+        tool="api",
+        detail={"token": who.name, "path": request.url.path, "status": status},
+    )
 
 
 def _limiter(request: Request) -> RateLimiter:
@@ -151,7 +157,7 @@ ERRORS = {
 )
 async def post_register(request: Request, who: Writer) -> JSONResponse:
     raw = await request.body()
-    report, bad = await run_in_threadpool(_register, request.app.state.engine, raw, who)
+    report, bad = await run_in_threadpool(_register, request, raw, who)
     return JSONResponse(
         {
             "rows": report.rows,
@@ -163,10 +169,11 @@ async def post_register(request: Request, who: Writer) -> JSONResponse:
     )
 
 
-def _register(engine, raw: bytes, who: Identity):
+def _register(request: Request, raw: bytes, who: Identity):
     """Parse the batch and upsert it through `models.register.import_rows` (the CSV import's
     fast path and upsert); rows of offices outside the token's subtree are bad rows, each bad
-    row reported by its index in the request. The cyclic garbage collector is paused meanwhile:
+    row reported by its index in the request. The call's event is written in the upsert's
+    transaction (one commit a call, not two). The cyclic garbage collector is paused meanwhile:
     the batch's 10,000 row objects would otherwise set off full collections of the whole heap
     (most of the parse's time in the app)."""
     from models.register import import_rows
@@ -183,7 +190,10 @@ def _register(engine, raw: bytes, who: Identity):
             raise ApiError(
                 413, "too_many_rows", f"Tối đa {MAX_ROWS:,} dòng mỗi lần gửi", {"rows": len(rows)}
             )
-        report = import_rows(engine, rows, offices=who.offices)
+        with session_scope(request.app.state.engine) as session:
+            report = import_rows(session, rows, offices=who.offices)
+            _log_call(session, request, who, 200)
+        request.state.api_recorded = True
         bad = [{"index": b.line, "reason": b.reason} for b in report.bad]
         del body, rows
     return report, sorted(bad, key=lambda b: b["index"])

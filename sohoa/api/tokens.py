@@ -19,7 +19,14 @@ from sqlalchemy import Engine
 from models.accounts import office_exists, office_subtree
 from models.db import session_scope
 from models.tables import utcnow
-from models.tokens import SCOPES, ApiToken, add_token, list_tokens, token_by_digest, token_by_name
+from models.tokens import (
+    SCOPES,
+    ApiToken,
+    add_token,
+    list_tokens,
+    live_token,
+    token_by_name,
+)
 
 PREFIX = "sohoa_"
 
@@ -115,14 +122,23 @@ def revoke(engine: Engine, name: str) -> None:
 
 
 def identify(engine: Engine, token: str) -> Identity | None:
-    """The live token's identity, or None (unknown or revoked)."""
+    """The live token's identity, or None (unknown or revoked): one query, no transaction
+    kept open (every API call starts here)."""
     if not token.startswith(PREFIX):
         return None
-    with session_scope(engine) as session:
-        found = token_by_digest(session, digest(token))
-        if found is None:
-            return None
-        return _identity(session, found)
+    with engine.connect() as conn:
+        found = live_token(conn, digest(token))
+    if found is None:
+        return None
+    id_, name, office_code, scopes, rate, offices = found
+    return Identity(
+        id=id_,
+        name=name,
+        office_code=office_code,
+        scopes=frozenset(s for s in scopes.split(",") if s),
+        offices=frozenset(offices),
+        rate_per_minute=rate,
+    )
 
 
 def _identity(session, found) -> Identity:
