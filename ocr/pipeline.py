@@ -72,6 +72,7 @@ class Options:
     model_path: Path | None = None  # page classifier; None: the shipped one
     limits: Limits = field(default_factory=Limits)  # file, page-count and pixel budgets
     tesseract_seconds: float = rec.TESSERACT_TIMEOUT  # per tesseract call
+    reread: bool = True  # lines Tesseract doubts read once more (ocr.recognize)
     page_seconds: float = 600.0  # per page, everything included (0: no limit)
 
 
@@ -430,6 +431,7 @@ def _read_prepared(
         with clock("recognize"):
             result = _recognize(path, number, gray, prepared.dpi, opts, upscaled, size)
         clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
+        clock.count_tesseract(result.reread_pixels)
         costly = clock.get("recognize.tesseract", 0.0) > COSTLY_READ_SECONDS
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
             # Unsure: a cheap probe of one text band says whether the page is the other side
@@ -447,6 +449,7 @@ def _read_prepared(
                         path, number, upside_down, prepared.dpi, opts, upscaled, size
                     )
                 clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
+                clock.count_tesseract(flipped.reread_pixels)
                 if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
                     result = flipped
                     gray = cv2.rotate(gray, cv2.ROTATE_180)
@@ -463,6 +466,7 @@ def _read_prepared(
                     original, original_dpi, lambda im, d: _recognize(path, number, im, d, opts)
                 )
             clock.count_tesseract([_read_pixels(plain.gray, plain.dpi, opts, False)])
+            clock.count_tesseract(getattr(plain.result, "reread_pixels", []))
             page.reading = "checked"
             if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
                 result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi
@@ -544,6 +548,7 @@ def _recognize(
             max_dpi=None if upscaled else opts.recognition_dpi,
             timeout=opts.tesseract_seconds or None,
             page_size=page_size,
+            reread=opts.reread,
         )
     except RuntimeError as exc:  # tesseract crashed or hung on this page: unreadable input
         raise PageFailed(f"{Path(path).name}: page {number}: Tesseract: {exc}") from exc
@@ -551,7 +556,7 @@ def _recognize(
 
 def _probe(path: str, number: int, gray, dpi: int, opts: Options, clock: _Stages) -> guard.Probe:
     """ocr.guard.probe: a band of the page read as one block of text, four ways."""
-    block = replace(opts, psm=6, correct=False)
+    block = replace(opts, psm=6, correct=False, reread=False)
     band = guard.probe(gray, dpi, lambda im, d: _recognize(path, number, im, d, block))
     pixels = _read_pixels(guard.text_band(gray, dpi), dpi, opts, False)
     clock.count_tesseract(band.reads * [pixels])

@@ -28,7 +28,7 @@ import signal
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +59,26 @@ NOISE_SEGMENT_CONFIDENCE = 0.50
 NOISE_SEGMENT_WORDS = 3
 # Below this, a word that is neither a Vietnamese syllable nor a number is dropped.
 JUNK_WORD_CONFIDENCE = 0.20
+# Lines Tesseract doubts are read again, cut out of the page and stacked in one strip (one more
+# tesseract call for the page): a line whose length-weighted confidence is below this, with at
+# least REREAD_MIN_CHARS characters; at most REREAD_MAX_LINES of them (the least sure first).
+# The second read replaces the first only when it has more characters of valid Vietnamese
+# syllables and numbers and a higher confidence (see `reread_unsure_lines`).
+# Fitted on the training families (bench/ocr.py families, seed 7): every second read that won
+# there was of a line under 0.49 (0.10-0.49) and among its page's 4 least sure; lines at
+# 0.50-0.60 cost a strip on 2 more of 24 medium/hard training pages and never won.
+REREAD_CONFIDENCE = 0.50
+# Shorter doubted lines are signatures, seal rings and specks: on the training families (seed 7,
+# clean + mild) 19 of 24 pages had one, their second reads won 3 times for a net -1 character;
+# from 10 characters on, 2 of 24 training pages pay for a second read.
+REREAD_MIN_CHARS = 10
+REREAD_MAX_LINES = 4
+# A page read below this overall (leaders and junk words left out, as in its text) may be upside
+# down or the back of a sheet showing through: the pipeline's probe decides that, and its lines
+# are not worth a second read (the training pages whose second reads won were read at 0.78-0.93
+# overall; an upside-down page reads ~0.5).
+REREAD_PAGE_CONFIDENCE = 0.70
+REREAD_PSM = 6  # the strip is a uniform block of lines
 # CPU limit of one tesseract call: a 300 dpi A4 page reads in 1-20 s of CPU on one thread.
 TESSERACT_TIMEOUT = 180.0
 # The wall-clock limit is this many times the CPU limit: only a hung call reaches it. A limit in
@@ -96,6 +116,7 @@ class Recognition:
     mean_confidence: float = 0.0
     width: int = 0
     height: int = 0
+    reread_pixels: list[int] = field(default_factory=list)  # size of each re-read strip
 
 
 @dataclass
@@ -237,12 +258,14 @@ def recognize(
     max_dpi: int | None = RECOGNITION_DPI,
     timeout: float | None = TESSERACT_TIMEOUT,
     page_size: tuple[int, int] | None = None,
+    reread: bool = True,
 ) -> Recognition:
     """Recognise one prepared page (gray or BGR). `order`: "layout" (ours) or "tesseract".
 
     A page finer than `max_dpi` is read downsampled to it; word boxes are in `image` pixels, or
     with `page_size` (width, height) in the pixels of the page `image` is a smaller copy of
     (cleaned at the reading resolution already, see ocr.preprocess.cleanup's `read_dpi`).
+    With `reread`, lines Tesseract doubts are read once more on their own (`reread_unsure_lines`).
     """
     height, width = image.shape[:2]
     factor = min(1.0, max_dpi / dpi) if max_dpi else 1.0
@@ -259,11 +282,121 @@ def recognize(
         small, dpi=read_dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir, timeout=timeout
     )
     words = parse_tsv(out["tsv"].decode("utf-8", "replace"))
+    strips: list[int] = []
+    if reread:
+
+        def read_strip(strip: np.ndarray) -> list[Word]:
+            strips.append(strip.shape[0] * strip.shape[1])
+            got = run_tesseract(
+                strip, dpi=read_dpi, lang=lang, psm=REREAD_PSM, tessdata_dir=tessdata_dir,
+                timeout=timeout,
+            )  # fmt: skip
+            return parse_tsv(got["tsv"].decode("utf-8", "replace"))
+
+        words = reread_unsure_lines(small, words, read_strip)
     if factor != 1.0:
         words = [_rescaled(w, 1.0 / factor, width, height) for w in words]
-    return finish_words(
+    result = finish_words(
         words, width, height, order=order, correct=correct, drop_garbage=drop_garbage
     )
+    result.reread_pixels = strips
+    return result
+
+
+def _line_score(words: Sequence[Word]) -> tuple[int, float]:
+    """(characters of valid Vietnamese syllables and numbers, length-weighted confidence)."""
+    chars = sum(len(w.text) for w in words)
+    conf = sum(w.confidence * len(w.text) for w in words) / max(chars, 1)
+    valid = 0
+    for word in words:
+        core = word.text.strip(".,;:!?()[]\"'“”-")
+        if core and (_NUMBER.fullmatch(core) or _is_syllable(core)):
+            valid += len(core)
+    return valid, conf
+
+
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+STRIP_GAP = 0.6  # blank between the lines of a re-read strip, in line heights
+LINE_MARGIN = 0.25  # page around a cut-out line, in line heights
+
+
+def reread_unsure_lines(
+    image: np.ndarray, words: list[Word], read: Callable[[np.ndarray], list[Word]]
+) -> list[Word]:
+    """`words` (Tesseract's, in `image` pixels) with the lines it doubts read again.
+
+    Each unsure line (REREAD_CONFIDENCE) is cut out of `image` with a margin, the cuts stacked
+    one under the other in a white strip, and the strip read by `read` (one tesseract call;
+    Tesseract finds the lines of a cut on its own, so a line it had merged with its neighbour
+    comes back as two). A cut's second read replaces its line when it has more characters of
+    valid syllables and numbers and a higher confidence; words of it that lie on another,
+    confidently read line of the page are that line's, not this one's, and are left out."""
+    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
+    if _line_score([w for w in text if not is_garbage_word(w)])[1] < REREAD_PAGE_CONFIDENCE:
+        return words  # (the page's confidence as its text will have it: junk and leaders out)
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    scores = {k: _line_score(ws) for k, ws in lines.items()}
+    unsure = [
+        k for k, ws in lines.items()
+        if scores[k][1] < REREAD_CONFIDENCE and sum(len(w.text) for w in ws) >= REREAD_MIN_CHARS
+    ]  # fmt: skip
+    if not unsure:
+        return words
+    unsure = sorted(unsure, key=lambda k: scores[k][1])[:REREAD_MAX_LINES]
+    height, width = image.shape[:2]
+    cuts = []
+    for k in unsure:
+        x0, y0, x1, y1 = _union(w.box for w in lines[k])
+        m = max(2, round(LINE_MARGIN * (y1 - y0)))
+        cuts.append((k, max(0, x0 - m), max(0, y0 - m), min(width, x1 + m), min(height, y1 + m)))
+    gap = max(8, round(STRIP_GAP * max(c[4] - c[2] for c in cuts)))
+    strip_w = max(c[3] - c[1] for c in cuts) + 2 * gap
+    strip_h = sum(c[4] - c[2] for c in cuts) + gap * (len(cuts) + 1)
+    strip = np.full((strip_h, strip_w) + image.shape[2:], 255, np.uint8)
+    tops = []
+    y = gap
+    for _, x0, y0, x1, y1 in cuts:
+        strip[y : y + y1 - y0, gap : gap + x1 - x0] = image[y0:y1, x0:x1]
+        tops.append(y)
+        y += y1 - y0 + gap
+    second = read(strip)
+    sure_boxes = [_union(w.box for w in ws) for k, ws in lines.items() if k not in unsure]
+    replaced: dict[int, list[Word]] = {}
+    taken: list[tuple[int, int, int, int]] = []  # cuts overlap: a word is read into one line only
+    for (k, x0, y0, _, y1), top in zip(cuts, tops, strict=True):
+        got = []
+        for w in second:
+            cy = (w.box[1] + w.box[3]) / 2
+            if not top <= cy < top + (y1 - y0):
+                continue
+            dx, dy = x0 - gap, y0 - top
+            box = (w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy)
+            if any(_inside(box, b) for b in sure_boxes) or any(_inside(box, b) for b in taken):
+                continue
+            got.append(replace(w, box=box, line=hash((k, w.line))))
+        new, old = _line_score(got), scores[k]
+        if got and new[0] > old[0] and new[1] > old[1]:
+            replaced[k] = got
+            taken.extend(w.box for w in got)
+    if not replaced:
+        return words
+    out: list[Word] = []
+    done: set[int] = set()
+    for word in words:
+        if word.line not in replaced:
+            out.append(word)
+        elif word.line not in done:
+            out.extend(replaced[word.line])
+            done.add(word.line)
+    return out
+
+
+def _inside(box: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
+    """True when the centre of `box` lies within `other`."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return other[0] <= cx <= other[2] and other[1] <= cy <= other[3]
 
 
 def _rescaled(word: Word, scale: float, width: int, height: int) -> Word:
@@ -454,8 +587,10 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     i = 0
     while i < len(rows):
         end, gutter = _zone(rows, i, middle_x)
-        at_edge = i < EDGE_ROWS or end >= len(rows) - EDGE_ROWS
-        if end - i >= 2 and at_edge:
+        zone = end - i >= 2
+        at_top = i < EDGE_ROWS
+        at_foot = zone and end >= len(rows) - EDGE_ROWS and _gap_in_lines(rows[i]) >= FOOT_GUTTER
+        if zone and (at_top or at_foot):
             middle = (gutter[0] + gutter[1]) / 2
             zone = [s for r in rows[i:end] for s in r]
             # each column's own rows: a tall line of one column no longer binds two lines of
@@ -489,6 +624,16 @@ MIN_GUTTER = 8  # px
 AFTER_NEAR, AFTER_FAR = 1.5, 3.0  # line heights (see _comes_after)
 PAGE_MIDDLE = 0.05  # a line centred this close to the text's middle (share of its width)
 EDGE_ROWS = 1  # a two-column zone must start in the first row(s) or end in the last row(s)
+# ... and one that ends the page (a signature block) starts with a row whose two parts are this
+# many line heights apart: signature columns on the training families start 5.8-9.2 apart; a
+# body line with a gap where a word was lost (1.1-1.7) is no column (bench/ocr.py families).
+FOOT_GUTTER = 3.0
+
+
+def _gap_in_lines(row: Row) -> float:
+    """The gap between a row's first two segments, in line heights."""
+    height = max(1, min(s.box[3] - s.box[1] for s in row[:2]))
+    return (row[1].box[0] - row[0].box[2]) / height
 
 
 def _span(seg: _Line) -> list[float]:

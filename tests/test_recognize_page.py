@@ -168,6 +168,24 @@ def test_signature_zone_at_the_foot_reads_left_then_right() -> None:
     )
 
 
+def test_a_body_line_with_a_lost_word_does_not_start_the_signature_zone() -> None:
+    """A degraded body line read with a gap where a word was lost is two segments a line height
+    or two apart: the signature block under it is a zone, the body line is not part of it."""
+    words = (
+        _line("Điều 3. Quyết định này có hiệu lực kể từ ngày ký ban hành", 300, 2400)
+        + _line("Bên được ủy quyền cam kết thực", 300, 2500)  # "hiện" lost: a gap
+        + _line("đúng phạm vi được ủy quyền", 912 + 70, 2500)
+        + _line("lại cho người khác.", 300, 2560)
+        + _line("BÊN ĐƯỢC ỦY QUYỀN", 400, 2700)
+        + _line("BÊN ỦY QUYỀN", 1600, 2700)
+        + _line("Bùi Duy Dũng", 450, 3000)
+        + _line("Trần Duy Huy", 1620, 3000)
+    )
+    text = _norm(_read(words))
+    assert "thực đúng phạm vi được ủy quyền lại cho người khác." in text
+    assert text.endswith("BÊN ĐƯỢC ỦY QUYỀN Bùi Duy Dũng BÊN ỦY QUYỀN Trần Duy Huy")
+
+
 def test_signature_scribbles_and_seal_specks_are_not_text() -> None:
     words = _line("Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024", 300, 600) + [
         Word("vVv⁄", 0.02, (1500, 900, 1600, 950), 2, 900),
@@ -309,3 +327,71 @@ def test_a_line_cut_in_pieces_on_a_slanted_photo_is_joined_again() -> None:
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
     ]
+
+
+def _first_read(gray: np.ndarray) -> tuple[np.ndarray, list[Word]]:
+    small = rec.cv2.resize(gray, None, fx=2 / 3, fy=2 / 3, interpolation=rec.cv2.INTER_AREA)
+    return small, rec.parse_tsv(rec.run_tesseract(small, dpi=200)["tsv"].decode())
+
+
+def _strip_reader(small: np.ndarray, calls: list[np.ndarray]):
+    def read(strip: np.ndarray) -> list[Word]:
+        calls.append(strip)
+        return rec.parse_tsv(rec.run_tesseract(strip, dpi=200, psm=rec.REREAD_PSM)["tsv"].decode())
+
+    return read
+
+
+def test_a_line_tesseract_doubts_is_read_again_on_its_own(decision_page) -> None:
+    """A line whose first read is junk (as when a seal or a neighbour's strokes misled the line
+    finder) gets its second, cut-out read; sure lines are not read again nor duplicated."""
+    gray, _ = decision_page
+    small, words = _first_read(gray)
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    target = max(lines, key=lambda k: sum(len(w.text) for w in lines[k]))
+    truth = " ".join(w.text for w in lines[target])
+    spoiled = [
+        Word("~" + w.text[::-1] + "|", 0.2, w.box, w.block, w.line) if w.line == target else w
+        for w in words
+    ]
+    calls: list[np.ndarray] = []
+    out = rec.reread_unsure_lines(small, spoiled, _strip_reader(small, calls))
+    assert len(calls) == 1  # one strip for the page, holding only the doubted line
+    assert calls[0].shape[0] < 4 * (lines[target][0].box[3] - lines[target][0].box[1]) + 40
+    again = [w for w in out if w.line not in lines]
+    assert _cer(truth, " ".join(w.text for w in again)) < 0.05
+    assert [w for w in out if w.line in lines and w.line != target] == [
+        w for w in words if w.line != target
+    ]
+    # nothing doubted: no second read at all
+    sure = [replace_conf(w, 0.95) for w in words]
+    assert rec.reread_unsure_lines(small, sure, _strip_reader(small, calls)) == sure
+    assert len(calls) == 1
+
+
+def test_a_second_read_that_is_no_better_is_not_kept(decision_page) -> None:
+    gray, _ = decision_page
+    small, words = _first_read(gray)
+    target = words[len(words) // 2].line
+    doubted = [replace_conf(w, 0.5) if w.line == target else w for w in words]
+    junk = lambda strip: [Word("~~|x", 0.9, (5, 5, 60, 30), 1, 1)]  # noqa: E731
+    assert rec.reread_unsure_lines(small, doubted, junk) == doubted
+
+
+def replace_conf(word: Word, confidence: float) -> Word:
+    return Word(word.text, confidence, word.box, word.block, word.line)
+
+
+def test_a_page_read_unsure_throughout_gets_no_line_reads(decision_page) -> None:
+    """A page read below REREAD_PAGE_CONFIDENCE overall may be upside down: the probe decides,
+    no strip is read."""
+    gray, _ = decision_page
+    small, words = _first_read(gray)
+    unsure = [replace_conf(w, 0.4) for w in words]
+
+    def never(strip: np.ndarray) -> list[Word]:
+        raise AssertionError("a strip was read")
+
+    assert rec.reread_unsure_lines(small, unsure, never) == unsure

@@ -138,3 +138,38 @@ def test_grain_measured_as_tiny_letters_does_not_enlarge_a_scan():
     assert size is not None and 2339 / size.dpi() > textsize.MAX_SHEET_INCHES
     out, dpi, enlarged = textsize.working_size(page, 200)
     assert (dpi, enlarged) == (200, False) and out is page
+
+
+def _written_over_dots(bridge: bool = True) -> tuple[np.ndarray, list[tuple[int, int]], list]:
+    """A label, then a dotted leader across the page with a value written over its first part:
+    the words hide some dots and leave short runs of dots between them. Returns the page, the
+    centres of the dots left visible and the boxes of the words (and the label's dot below)."""
+    page = np.full((220, 2000), 255, np.uint8)
+    base, pitch = 120, 14
+    cv2.putText(page, "Ho va ten", (40, base), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    cv2.circle(page, (120, base + 14), 3, 0, -1)  # a label letter's dot below, off the leader
+    words = [(330, 430), (470, 600), (650, 720)] if bridge else []
+    dots = []
+    for x in range(300, 1900, pitch):
+        if any(a - 4 <= x <= b + 4 for a, b in words):
+            cv2.rectangle(page, (x - 3, base - 3), (x + 3, base + 3), 0, -1)
+            continue  # under a word: joined to its strokes
+        cv2.rectangle(page, (x - 3, base - 3), (x + 2, base + 2), 60, -1)
+        dots.append((x, base))
+    for a, b in words:  # strokes reaching down onto the dots join them to the word
+        cv2.rectangle(page, (a, base - 40), (b, base - 6), 0, 2)
+        for x in range(a + 6, b, 22):
+            cv2.line(page, (x, base - 40), (x, base), 0, 3)
+        cv2.line(page, (a - 2, base), (b + 2, base), 0, 2)
+    return page, dots, words
+
+
+def test_leader_dots_between_written_words_go_and_the_words_stay():
+    page, dots, words = _written_over_dots()
+    mask = leaders.leader_mask(page, 300)
+    assert mask is not None
+    left = [(x, y) for x, y in dots if not mask[y, x]]
+    assert not left, f"{len(left)} leader dots left, first at {left[:3]}"
+    assert not mask[120 + 14, 120]  # the label's dot below is no leader dot
+    for a, b in words:  # nothing of a word is painted out
+        assert not mask[80:114, a : b + 1].any()
