@@ -420,6 +420,7 @@ def _run_ocrmypdf(corpus: Corpus, *, workers: int) -> Run | None:
 # (label, Page.timings keys added, keys subtracted): CPU seconds of one page's stages
 PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("load / rasterise", ("load",), ()),
+    ("prep: text size (seal ink lifted)", ("prepare.textsize",), ()),
     ("prep: view (gray, seal ink)", ("prepare.view",), ()),
     ("prep: perspective", ("prepare.perspective",), ()),
     ("prep: blank check", ("prepare.blank",), ()),
@@ -430,6 +431,7 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("prep: illumination", ("prepare.illumination",), ()),
     ("prep: denoise", ("prepare.denoise",), ()),
     ("prep: borders", ("prepare.borders",), ()),
+    ("prep: dot leaders", ("prepare.leaders",), ()),
     ("prep: upscale", ("prepare.upscale",), ()),
     ("tesseract: recognition", ("recognize.tesseract",), ()),
     ("recognition python*", ("recognize",), ()),
@@ -445,7 +447,10 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("write: hOCR", ("write.hocr",), ()),
     ("write: text", ("write.txt",), ()),
 )
-PREP_STEPS = tuple(k for _, keys, _ in PAGE_STAGES for k in keys if k.startswith("prepare."))
+# (OSD is timed inside "prepare.orientation" too: subtracted once from the total)
+PREP_STEPS = tuple(
+    k for _, keys, _ in PAGE_STAGES for k in keys if k.startswith("prepare.") and k != "prepare.osd"
+)
 
 
 def _stage_seconds(t: dict) -> dict[str, float]:

@@ -507,6 +507,10 @@ def _decode_image_file(path: Path, frame: int, limits: Limits) -> tuple[np.ndarr
                 _check_decode_budget(path, img, limits, factor)
                 if factor > 1:  # a JPEG decodes at 1/2, 1/4 or 1/8 directly
                     img.draft(img.mode, (img.size[0] // factor, img.size[1] // factor))
+                elif frame == 0 and _plain_jpeg(img, limits):
+                    fast = _decode_jpeg(path, img.size)
+                    if fast is not None:
+                        return fast, dpi
                 img.load()
                 dpi = max(1, round(dpi * img.size[0] / width))
                 turn = img.getexif().get(EXIF_ORIENTATION, 1) if frame == 0 else 1
@@ -517,6 +521,29 @@ def _decode_image_file(path: Path, frame: int, limits: Limits) -> tuple[np.ndarr
                 return _to_bgr(img), dpi
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
         raise BadInput(f"{path.name}: unreadable image ({_short(exc)})") from exc
+
+
+def _plain_jpeg(img: Image.Image, limits: Limits) -> bool:
+    """A JPEG OpenCV decodes to the very pixels Pillow + `_to_bgr` make (RGB or gray, upright,
+    within the page budget), straight into BGR."""
+    return (
+        img.format == "JPEG"
+        and img.mode in ("RGB", "L")
+        and img.size[0] * img.size[1] <= limits.max_page_pixels
+        and img.getexif().get(EXIF_ORIENTATION, 1) == 1
+    )
+
+
+def _decode_jpeg(path: Path, size: tuple[int, int]) -> np.ndarray | None:
+    """OpenCV's decode of a plain JPEG (no RGB copy and channel swap: ~13 ms of a 300 dpi page's
+    ~30); None when it cannot (Pillow then decodes)."""
+    data = np.fromfile(path, np.uint8)
+    if data.size < 4 or data[-2] != 0xFF or data[-1] != 0xD9:
+        return None  # truncated (or trailing bytes): Pillow's decode says what it makes of it
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    if image is None or image.shape[:2] != (size[1], size[0]):
+        return None
+    return image
 
 
 def _check_decode_budget(path: Path, img: Image.Image, limits: Limits, factor: int = 1) -> None:

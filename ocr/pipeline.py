@@ -34,7 +34,7 @@ from typing import Any
 
 import cv2
 
-from ocr import guard
+from ocr import engine, guard
 from ocr import recognize as rec
 from ocr.errors import BadInput, MissingDependency
 from ocr.load import Limits
@@ -125,6 +125,9 @@ def _init_worker() -> None:
     """One thread per worker process: the pool is the parallelism (no OpenCV/OpenMP threads)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
+    # Tesseract as a library in this process (model loaded once, ~0.1 s a page less than a
+    # `tesseract` process per read); a crash in it ends this worker only (see PagePool)
+    engine.enable()
 
 
 def process(
@@ -393,7 +396,7 @@ def _timed_page(path: str, index: int, opts: Options, clock: _Stages) -> Page:
         with _stage(where, "text layer"):
             return _embedded_page(path, loaded, opts, clock)
     with _stage(where, "OpenCV cleanup"):
-        prepared = _prepare(loaded.image, loaded.dpi, opts.steps)
+        prepared = _prepare(loaded.image, loaded.dpi, opts)
     _release_memory()  # cleanup's intermediate images: ~60 MB less held while Tesseract reads
     original, original_dpi = loaded.image, loaded.dpi  # for the plain read (ocr.guard)
     del loaded
@@ -408,9 +411,11 @@ def _read_prepared(
 ) -> Page:
     original, original_dpi = loaded  # the page as loaded, for the plain read (ocr.guard)
     pdf_image = prepared.pdf_image
-    ocr_h, ocr_w = prepared.ocr_image.shape[:2]
-    scale = pdf_image.shape[1] / ocr_w  # ocr_image may be an upscaled copy
-    pdf_dpi = max(1, round(prepared.dpi * scale))
+    ocr_w = prepared.ocr_image.shape[1]
+    # ocr_image may be the page at the reading resolution (cleanup's read_dpi): words are read
+    # into the page's own pixels (page_size), pdf_image keeps its resolution
+    pdf_dpi = max(1, round(prepared.dpi * pdf_image.shape[1] / ocr_w))
+    size = (pdf_image.shape[1], pdf_image.shape[0])
     page = Page(
         number=number,
         rotation=int(prepared.rotation),
@@ -424,7 +429,7 @@ def _read_prepared(
     if not prepared.blank:
         gray, upscaled = prepared.ocr_image, "upscale" in prepared.applied
         with clock("recognize"):
-            result = _recognize(path, number, gray, prepared.dpi, opts, upscaled)
+            result = _recognize(path, number, gray, prepared.dpi, opts, upscaled, size)
         clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
         clock.count_tesseract(result.reread_pixels)
         costly = clock.get("recognize.tesseract", 0.0) > COSTLY_READ_SECONDS
@@ -440,7 +445,9 @@ def _read_prepared(
             elif band.upside_down and not costly:
                 with clock("reread"):
                     upside_down = cv2.rotate(gray, cv2.ROTATE_180)
-                    flipped = _recognize(path, number, upside_down, prepared.dpi, opts, upscaled)
+                    flipped = _recognize(
+                        path, number, upside_down, prepared.dpi, opts, upscaled, size
+                    )
                 clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
                 clock.count_tesseract(flipped.reread_pixels)
                 if flipped.mean_confidence > result.mean_confidence + FLIP_MARGIN:
@@ -463,12 +470,12 @@ def _read_prepared(
             page.reading = "checked"
             if guard.plain_wins(plain.result, result, turned=bool(page.rotation)):
                 result, gray, pdf_image, dpi = plain.result, plain.gray, plain.bgr, plain.dpi
-                scale, page.rotation, page.skew_degrees, page.reading = 1.0, 0, 0.0, "plain"
+                page.rotation, page.skew_degrees, page.reading = 0, 0.0, "plain"
                 page.height, page.width = pdf_image.shape[:2]
                 page.dpi = dpi
         del original
         if not page.blank:
-            words = [_scaled(w, scale) for w in result.words] if scale != 1.0 else result.words
+            words = result.words
             page.text, page.mean_confidence, page.words = result.text, result.mean_confidence, words
         if opts.qr and not page.blank:  # on the cleaned gray page: seals removed, light
             with clock("qr"):  # flattened, no colour pass
@@ -486,10 +493,13 @@ class _Stages(dict):
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
         me, kids = _cpu()
+        inside = engine.CPU_SECONDS  # Tesseract run in this process counts as tesseract's
         try:
             yield
         finally:
             me_now, kids_now = _cpu()
+            library = engine.CPU_SECONDS - inside
+            me_now, kids_now = me_now - library, kids_now + library
             self[name] = self.get(name, 0.0) + me_now - me
             if kids_now > kids:
                 key = f"{name}.tesseract"
@@ -516,7 +526,13 @@ def _read_pixels(image, dpi: int, opts: Options, upscaled: bool) -> int:
 
 
 def _recognize(
-    path: str, number: int, image, dpi: int, opts: Options, upscaled: bool = False
+    path: str,
+    number: int,
+    image,
+    dpi: int,
+    opts: Options,
+    upscaled: bool = False,
+    page_size: tuple[int, int] | None = None,
 ) -> rec.Recognition:
     """An upscaled low-resolution page is read at its upscaled size (measured before
     RECOGNITION_DPI existed); every other page at opts.recognition_dpi."""
@@ -531,6 +547,7 @@ def _recognize(
             correct=opts.correct,
             max_dpi=None if upscaled else opts.recognition_dpi,
             timeout=opts.tesseract_seconds or None,
+            page_size=page_size,
             reread=opts.reread,
         )
     except RuntimeError as exc:  # tesseract crashed or hung on this page: unreadable input
@@ -546,12 +563,14 @@ def _probe(path: str, number: int, gray, dpi: int, opts: Options, clock: _Stages
     return band
 
 
-def _prepare(image, dpi: int, steps):
+def _prepare(image, dpi: int, opts: Options):
+    """ocr.preprocess.prepare with the input's steps, cleaned for reading at
+    opts.recognition_dpi."""
     try:
         from ocr.preprocess import prepare
     except ImportError:  # preprocessing not installed yet: identity
         return _IdentityPrepared(image, dpi)
-    return prepare(image, dpi, steps=steps)
+    return prepare(image, dpi, steps=opts.steps, read_dpi=opts.recognition_dpi)
 
 
 @dataclass
@@ -566,11 +585,6 @@ class _IdentityPrepared:
     @property
     def ocr_image(self):
         return cv2.cvtColor(self.pdf_image, cv2.COLOR_BGR2GRAY)
-
-
-def _scaled(word: Word, scale: float) -> Word:
-    box = tuple(int(round(v * scale)) for v in word.box)
-    return replace(word, box=box)  # type: ignore[arg-type]
 
 
 def good_text_layer(text: str | None) -> bool:

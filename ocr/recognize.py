@@ -36,6 +36,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ocr import engine
 from ocr.errors import MissingDependency
 from ocr.result import Word
 
@@ -163,7 +164,11 @@ def run_tesseract(
 ) -> dict[str, bytes]:
     """One tesseract process on `image`; returns {config: output bytes} (e.g. "tsv", "hocr").
     Raises TesseractTimeout once it has used `timeout` seconds of CPU, or hangs for
-    WALL_OVER_CPU times that long (the process is killed)."""
+    WALL_OVER_CPU times that long (the process is killed). In a page process (`ocr.engine`
+    enabled) a TSV read runs in the process itself, with the same limits."""
+    variables = _variables(extra)
+    if engine.enabled() and tuple(configs) == ("tsv",) and variables is not None:
+        return {"tsv": _library_tsv(image, dpi, lang, psm, tessdata_dir, variables, timeout)}
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
         # Uncompressed PNM: written and read much faster than PNG, dpi passed explicitly.
         src = Path(tmp) / ("page.pgm" if image.ndim == 2 else "page.ppm")
@@ -206,6 +211,40 @@ def run_tesseract(
         return {c: p.read_bytes() for c, p in outputs.items()}
 
 
+def _variables(extra: Sequence[str]) -> dict[str, str] | None:
+    """`-c name=value` pairs of `extra` (None: anything else, which only the command takes)."""
+    pairs = {"tessedit_do_invert": "0"}
+    items = list(extra)
+    if len(items) % 2:
+        return None
+    for flag, setting in zip(items[::2], items[1::2], strict=True):
+        name, eq, value = setting.partition("=")
+        if flag != "-c" or not eq:
+            return None
+        pairs[name] = value
+    return pairs
+
+
+def _library_tsv(image, dpi, lang, psm, tessdata_dir, variables, timeout) -> bytes:
+    if image.ndim == 3:  # the command reads the PPM cv2 writes: RGB
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    try:
+        return engine.tsv(
+            image,
+            dpi=int(dpi),
+            lang=lang,
+            psm=psm,
+            tessdata_dir=tessdata_dir,
+            variables=variables,
+            timeout=timeout,
+            wall_over_cpu=WALL_OVER_CPU,
+        )
+    except engine.Cancelled as exc:
+        if exc.cpu:
+            raise TesseractTimeout(f"tesseract ran over {timeout:.0f} s of CPU") from None
+        raise TesseractTimeout(f"tesseract hung for over {timeout * WALL_OVER_CPU:.0f} s") from None
+
+
 def recognize(
     image: np.ndarray,
     *,
@@ -218,11 +257,14 @@ def recognize(
     drop_garbage: bool = True,
     max_dpi: int | None = RECOGNITION_DPI,
     timeout: float | None = TESSERACT_TIMEOUT,
+    page_size: tuple[int, int] | None = None,
     reread: bool = True,
 ) -> Recognition:
     """Recognise one prepared page (gray or BGR). `order`: "layout" (ours) or "tesseract".
 
-    A page finer than `max_dpi` is read downsampled to it; word boxes are in `image` pixels.
+    A page finer than `max_dpi` is read downsampled to it; word boxes are in `image` pixels, or
+    with `page_size` (width, height) in the pixels of the page `image` is a smaller copy of
+    (cleaned at the reading resolution already, see ocr.preprocess.cleanup's `read_dpi`).
     With `reread`, lines Tesseract doubts are read once more on their own (`reread_unsure_lines`).
     """
     height, width = image.shape[:2]
@@ -233,6 +275,9 @@ def recognize(
     else:
         small, factor = image, 1.0
     read_dpi = max(1, round(dpi * factor))
+    if page_size is not None and page_size != (width, height):
+        width, height = page_size
+        factor = small.shape[1] / width
     out = run_tesseract(
         small, dpi=read_dpi, lang=lang, psm=psm, tessdata_dir=tessdata_dir, timeout=timeout
     )

@@ -143,12 +143,19 @@ def _descendants(pid: int) -> dict[int, str]:
     return found
 
 
-def stop_store_when_tesseract_runs(data_dir: Path, stopped: list[bool], timeout=300) -> None:
+def stop_store_when_ocr_runs(data_dir: Path, stopped: list[bool], timeout=300) -> None:
+    """Stop the embedded S3 once the scan is being read: a `tesseract` process runs, or (page
+    processes read with libtesseract in process, ocr.engine) the OCR's work dir is made."""
+    import tempfile
+
     from storage import embedded
 
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.glob("sohoa-ocr-*"))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if "tesseract" in _descendants(os.getpid()).values():
+        reading = set(temp.glob("sohoa-ocr-*")) - before
+        if reading or "tesseract" in _descendants(os.getpid()).values():
             embedded.stop(data_dir)
             stopped.append(True)
             return
@@ -187,7 +194,7 @@ def test_store_down_during_ocr_reads_once_and_leaves_no_debris(settings_env):
     before = _scan_task_runs()
     stopped: list[bool] = []
     watcher = threading.Thread(
-        target=stop_store_when_tesseract_runs, args=(settings_env.data_dir, stopped)
+        target=stop_store_when_ocr_runs, args=(settings_env.data_dir, stopped)
     )
     watcher.start()
     summary = ingest_inbox(str(inbox))

@@ -215,3 +215,27 @@ def test_corrupt_jpeg_raises_bad_input_on_load(tmp_path):
     path.write_bytes(buf.getvalue()[:400])
     with pytest.raises(BadInput, match="cut.jpg"):
         open_source(path).load_page(0)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_plain_jpeg_decodes_to_the_pixels_pillow_gives(tmp_path, mode):
+    """A plain JPEG is decoded by OpenCV straight into BGR (cheaper): the very pixels of
+    Pillow's decode, and the same resolution; a truncated one is still refused."""
+    from ocr.load import _to_bgr
+
+    rng = np.random.default_rng(5)
+    noise = Image.fromarray(rng.integers(0, 255, (1754, 1240, 3), dtype=np.uint8), "RGB")
+    page = _page().convert("RGB").resize((1240, 1754))
+    page = Image.blend(page, noise, 0.3).convert(mode)
+    path = tmp_path / "page.jpg"
+    page.save(path, quality=80, dpi=(150, 150))
+    with Image.open(path) as img:
+        img.load()
+        expected = _to_bgr(img)
+    loaded = open_source(path).load_page(0)
+    assert loaded.dpi == 150
+    assert np.array_equal(loaded.image, expected)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 200])
+    with pytest.raises(BadInput, match="page.jpg"):
+        open_source(path).load_page(0)

@@ -6,8 +6,9 @@ whose measurement says the page needs them. Steps can be switched off by name (`
 benchmark can measure each on its own; `ALL_STEPS` lists them, `DEFAULT_STEPS` is what the
 pipeline uses. Blank-page detection always runs (it decides whether there is anything to read).
 
-Geometry: `ocr_image` and `pdf_image` always have the same size, so word boxes found on the
-first are valid on the second. Both are upscaled together when the page is under 200 dpi.
+Geometry: `ocr_image` and `pdf_image` have the same size, so word boxes found on the first are
+valid on the second (both are upscaled together when the page is under 200 dpi), except with
+`read_dpi`: then `ocr_image` is the page at the reading resolution (see `prepare`).
 """
 
 from __future__ import annotations
@@ -73,8 +74,19 @@ class Prepared:
     osd_pixels: list[int] = field(default_factory=list)  # image size of each OSD call made
 
 
-def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None) -> Prepared:
-    """Clean one page for recognition; see the module docstring for what each step does."""
+def prepare(
+    image: np.ndarray,
+    dpi: int,
+    *,
+    steps: frozenset[str] | None = None,
+    read_dpi: int | None = None,
+) -> Prepared:
+    """Clean one page for recognition; see the module docstring for what each step does.
+
+    `read_dpi`: the resolution the page will be read at (ocr.recognize's `max_dpi`). A finer page
+    is brought to it right after straightening, with the very resize recognition would make, and
+    cleaned there (2.25x fewer pixels than a 300 dpi page); `ocr_image` is then that smaller copy
+    (`dpi` its resolution) and `pdf_image` keeps the page's full size."""
     steps = DEFAULT_STEPS if steps is None else frozenset(steps)
     unknown = steps - set(ALL_STEPS)
     if unknown:
@@ -161,13 +173,17 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
                 ocr = borders.whiten(ocr, mask)
                 applied.append("borders")
 
+    if read_dpi:
+        with _timed(timings, "straighten"):
+            ocr, dpi = _at_read_dpi(ocr, dpi, read_dpi)
+
     if "leaders" in steps:
         with _timed(timings, "leaders"):
             ocr, changed = leaders.remove(ocr, dpi)
             if changed:
                 applied.append("leaders")
 
-    if "upscale" in steps and dpi < UPSCALE_BELOW_DPI:
+    if "upscale" in steps and dpi < UPSCALE_BELOW_DPI and ocr.shape == pdf_image.shape[:2]:
         with _timed(timings, "upscale"):
             factor = UPSCALE_TO_DPI / dpi
             ocr = cv2.resize(ocr, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
@@ -178,6 +194,16 @@ def prepare(image: np.ndarray, dpi: int, *, steps: frozenset[str] | None = None)
 
     prepared = Prepared(ocr, pdf_image, rotation, skew, False, dpi, timings, applied, osd_pixels)
     return _finish(prepared, start)
+
+
+def _at_read_dpi(gray: np.ndarray, dpi: int, read_dpi: int) -> tuple[np.ndarray, int]:
+    """`gray` as ocr.recognize reads it: downsampled (INTER_AREA) to `read_dpi` when finer by
+    more than 5%; (image, its dpi)."""
+    factor = min(1.0, read_dpi / dpi)
+    if factor >= 0.95:
+        return gray, dpi
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return small, max(1, round(dpi * small.shape[1] / gray.shape[1]))
 
 
 def _orientation_and_skew(
