@@ -345,7 +345,11 @@ def _deadline(seconds: float) -> Iterator[None]:
         yield
         return
 
+    fired = False
+
     def expire(signum, frame):
+        nonlocal fired
+        fired = True
         raise PageTimeout(f"page ran over {seconds:.0f} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -355,6 +359,8 @@ def _deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:  # raised where Python drops it (an at-fork or __del__ hook): the page still ran over
+        raise PageTimeout(f"page ran over {seconds:.0f} s")
 
 
 def _release_memory() -> None:

@@ -112,3 +112,18 @@ def test_a_decoder_crash_is_a_page_failure_naming_the_stage(tmp_path):
     path.write_bytes(out.getvalue())
     with pytest.raises(PageFailed, match=r"tiny\.png: page 1: decode: 1×1 px"):
         process_page(str(path), 0, Options())
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_deadline_python_swallows_still_fails_the_page():
+    """The alarm may land in code whose exceptions Python only reports (an at-fork hook, a
+    __del__): the page still ran over and must fail, not come back late as if on time."""
+    from ocr.pipeline import PageTimeout, _deadline
+
+    class SlowToDelete:
+        def __del__(self):
+            time.sleep(0.5)  # the alarm fires here; Python prints "Exception ignored"
+
+    with pytest.raises(PageTimeout, match="ran over"), _deadline(0.05):
+        obj = SlowToDelete()
+        del obj
