@@ -431,6 +431,7 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("prep: illumination", ("prepare.illumination",), ()),
     ("prep: denoise", ("prepare.denoise",), ()),
     ("prep: borders", ("prepare.borders",), ()),
+    ("prep: to reading resolution", ("prepare.resize",), ()),
     ("prep: dot leaders", ("prepare.leaders",), ()),
     ("prep: upscale", ("prepare.upscale",), ()),
     ("tesseract: recognition", ("recognize.tesseract",), ()),

@@ -146,7 +146,8 @@ def tsv(
     wall_over_cpu: float,
 ) -> bytes:
     """Tesseract's TSV for `image` (gray, or RGB), as `tesseract ... -c tessedit_create_tsv=1`
-    writes it (header line included). Raises Cancelled past the time limits."""
+    writes it (header line included). Raises Cancelled past the time limits. `variables` stay
+    set on this process's API for later calls (the command starts afresh): pass the same ones."""
     global CPU_SECONDS
     lib = _library()
     api = _api(lang, tessdata_dir)

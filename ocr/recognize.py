@@ -331,9 +331,6 @@ def reread_unsure_lines(
     comes back as two). A cut's second read replaces its line when it has more characters of
     valid syllables and numbers and a higher confidence; words of it that lie on another,
     confidently read line of the page are that line's, not this one's, and are left out."""
-    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
-    if _line_score([w for w in text if not is_garbage_word(w)])[1] < REREAD_PAGE_CONFIDENCE:
-        return words  # (the page's confidence as its text will have it: junk and leaders out)
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
@@ -344,6 +341,9 @@ def reread_unsure_lines(
     ]  # fmt: skip
     if not unsure:
         return words
+    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
+    if _line_score([w for w in text if not is_garbage_word(w)])[1] < REREAD_PAGE_CONFIDENCE:
+        return words  # (the page's confidence as its text will have it: junk and leaders out)
     unsure = sorted(unsure, key=lambda k: scores[k][1])[:REREAD_MAX_LINES]
     height, width = image.shape[:2]
     cuts = []
@@ -587,10 +587,12 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     i = 0
     while i < len(rows):
         end, gutter = _zone(rows, i, middle_x)
-        zone = end - i >= 2
+        two_columns = end - i >= 2
         at_top = i < EDGE_ROWS
-        at_foot = zone and end >= len(rows) - EDGE_ROWS and _gap_in_lines(rows[i]) >= FOOT_GUTTER
-        if zone and (at_top or at_foot):
+        at_foot = (
+            two_columns and end >= len(rows) - EDGE_ROWS and _gap_in_lines(rows[i]) >= FOOT_GUTTER
+        )
+        if two_columns and (at_top or at_foot):
             middle = (gutter[0] + gutter[1]) / 2
             zone = [s for r in rows[i:end] for s in r]
             # each column's own rows: a tall line of one column no longer binds two lines of

@@ -174,7 +174,7 @@ def prepare(
                 applied.append("borders")
 
     if read_dpi:
-        with _timed(timings, "straighten"):
+        with _timed(timings, "resize"):
             ocr, dpi = _at_read_dpi(ocr, dpi, read_dpi)
 
     if "leaders" in steps:
