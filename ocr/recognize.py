@@ -528,10 +528,21 @@ _BARS = "|¦"
 
 
 def is_garbage(word: Word) -> bool:
-    """Low-confidence words with no letter or digit: seal rings, signature strokes, specks."""
+    """Low-confidence words with no letter or digit: seal rings, signature strokes, specks; and
+    at any confidence a lone accent with no letter ('ˆ', '`'): a speck read as a mark, which
+    no text has on its own (in a header's gutter it joined the two columns into one line)."""
+    if _lone_accent(word.text):
+        return True
     if word.confidence >= GARBAGE_CONFIDENCE:
         return False
     return not any(ch.isalnum() for ch in word.text)
+
+
+def _lone_accent(text: str) -> bool:
+    """A modifier letter or symbol ('ˆ', '`', '^'), with punctuation at most, and no letter."""
+    cats = [unicodedata.category(ch) for ch in text]
+    has_mark = any(c in ("Lm", "Sk") for c in cats)
+    return has_mark and all(c in ("Lm", "Sk") or c[0] in "PS" for c in cats)
 
 
 def is_garbage_word(word: Word) -> bool:

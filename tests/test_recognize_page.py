@@ -226,6 +226,23 @@ def test_label_value_pairs_inside_the_page_stay_rows() -> None:
     assert lines[1:4] == [f"{a} {b}" for a, b in rows]
 
 
+def test_a_speck_read_as_an_accent_in_the_header_gutter_is_no_text() -> None:
+    """Tesseract read a speck between the header's columns as 'ˆ' (confidence 0.64): it bridged
+    the gutter, the two columns became one line and were read across."""
+    words = _line("VĂN PHÒNG ĐĂNG KÝ", 300, 200, line_id=1)
+    words += [Word("ˆ", 0.64, (760, 190, 790, 250), 1, 1)]
+    words += _line("CỘNG HÒA XÃ HỘI", 810, 200, line_id=1)
+    words += _line("CHI NHÁNH ĐÔNG ANH", 280, 260, line_id=2)
+    words += _line("Độc lập - Tự do", 850, 260, line_id=2)
+    words += _line("Điều 1. Cấp giấy chứng nhận cho ông An thửa đất số 5", 300, 600)
+    assert _read(words).split("\n")[:4] == [
+        "VĂN PHÒNG ĐĂNG KÝ",
+        "CHI NHÁNH ĐÔNG ANH",
+        "",
+        "CỘNG HÒA XÃ HỘI",
+    ]
+
+
 def test_signature_scribbles_and_seal_specks_are_not_text() -> None:
     words = _line("Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024", 300, 600) + [
         Word("vVv⁄", 0.02, (1500, 900, 1600, 950), 2, 900),
