@@ -620,8 +620,9 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     heights. Rows: segments whose vertical extents overlap, read left to right (body lines,
     table rows). Two-column zones -- the national header at the top of the page and the signature
     block at its foot -- are read left column then right column: a zone starts at a row of two
-    segments and goes on while rows keep to their side of a common gutter; it counts only when it
-    touches the first or the last rows of the page (mid-page, two segments are a table row or
+    segments and goes on while rows keep to their side of a common gutter; it counts when it
+    touches the first or the last rows of the page, or inside the page when it is laid out as a
+    signature block (`_signature_zone`; otherwise two segments there are a table row or
     'label: value   label: value').
     """
     segments = _join_broken([seg for line in lines for seg in _split_at_gaps(line)])
