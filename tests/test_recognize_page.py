@@ -353,8 +353,10 @@ def test_table_rules_read_as_bars_are_not_text() -> None:
         Word("19:2009", 0.9, (420, 600, 560, 640), 1, 600),
         Word("|", 0.9, (600, 600, 606, 640), 1, 600),
         Word("500|", 0.9, (700, 600, 780, 640), 1, 600),
+        Word("Ì", 0.7, (800, 596, 812, 644), 1, 600),
+        Word("THÌ", 0.9, (830, 600, 900, 640), 1, 600),
     ]
-    assert _read(words) == "QCVN 19:2009 500"
+    assert _read(words) == "QCVN 19:2009 500 THÌ"
     word = rec.strip_leaders(Word("|QCVN", 0.8, (300, 600, 400, 640), 1, 600))
     assert word is not None and word.box == (320, 600, 400, 640)
 
