@@ -148,3 +148,15 @@ def test_citizen_id_unreadable_is_the_applicants_when_its_label_is_printed():
 def test_a_capital_read_small_inside_a_value_is_restored_by_the_prints():
     text = "Xưởng sản xuất bao bì nhựa Vân Nội\nXưởng sản xuất bao bì nhựa Vân Nội\nxưởng sản xuất"
     assert vote("Xưởng sản xuất bao bì nhựa vân Nội", tokens_of(text))[0].endswith("Vân Nội")
+
+
+def test_an_id_read_once_a_slip_from_one_printed_twice_is_that_one():
+    misread = CARD_ID[:7] + "9" + CARD_ID[8:]
+    form = _doc("don_dang_ky_dat_dai", 1, f"Số CCCD: {CARD_ID}")
+    card = _doc("can_cuoc", 2, f"CĂN CƯỚC CÔNG DÂN\nSố: {CARD_ID}")
+    cert = _doc("giay_chung_nhan_qsdd", 3, f"CCCD số: {misread}")
+    other = _doc("to_khai_thue", 4, f"Mã số thuế/Số CCCD: {OTHER_ID}")
+    shared_citizen_ids([form, card, cert, other])
+    assert cert[0].fields["citizen_id"] == CARD_ID
+    assert cert[0].field_details["citizen_id"]["read"] == misread
+    assert other[0].fields["citizen_id"] == OTHER_ID  # another person's number stays

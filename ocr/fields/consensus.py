@@ -389,6 +389,9 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
     named = [(str(d.fields[k]), str(d.fields["citizen_id"])) for d, _ in docs
              for k in NAME_KEYS if k in d.fields and "citizen_id" in d.fields]  # fmt: skip
     main = Counter(str(d.fields["citizen_id"]) for d, _ in docs if "citizen_id" in d.fields)
+    for doc, _ in docs:
+        for key in [k for k in doc.fields if k == "citizen_id" or k.endswith("_citizen_id")]:
+            _repair_id(doc, key, known)
     for doc, text in docs:
         if "citizen_id" not in EXTRACTORS.get(doc.doc_type, {}) or "citizen_id" in doc.fields:
             continue
@@ -402,6 +405,19 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
             doc.field_details["citizen_id"] = {
                 "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": 1,
             }  # fmt: skip
+
+
+def _repair_id(doc: Document, key: str, known: Counter[str]) -> None:
+    """An ID read once in the whole dossier, a slip or two from one printed at least twice, is
+    a misread of that one (two people's numbers differ in far more digits)."""
+    own = str(doc.fields[key])
+    if known[own] > 1:
+        return
+    near = [k for k, n in known.items() if n >= 2 and 0 < Levenshtein.distance(own, k) <= 2]
+    if len(near) == 1:
+        doc.field_details[key]["read"] = own
+        doc.field_details[key]["from_dossier"] = known[near[0]]
+        doc.fields[key] = near[0]
 
 
 def _near_id(readings: list[str], known: Counter[str]) -> str | None:
