@@ -160,3 +160,12 @@ def test_an_id_read_once_a_slip_from_one_printed_twice_is_that_one():
     assert cert[0].fields["citizen_id"] == CARD_ID
     assert cert[0].field_details["citizen_id"]["read"] == misread
     assert other[0].fields["citizen_id"] == OTHER_ID  # another person's number stays
+
+
+def test_the_cited_certificate_itself_takes_the_cited_register_number():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CS 123456\nSố vào sổ cấp GCN: CH30804")
+    cited = _doc("giay_chung_nhan_qsdd", 2, "Số phát hành: CS 123456\nSố vào sổ cấp GCN: C/7")
+    result = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành: CS 654321\nSố vào sổ cấp GCN: C/7")
+    shared_fields([form, cited, result])
+    assert cited[0].fields["gcn_book_number"] == "CH30804"
+    assert result[0].fields.get("gcn_book_number") != "CH30804"  # a new certificate's own

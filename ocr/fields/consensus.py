@@ -300,7 +300,11 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
             if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
                 continue
             best, n = ranked[0]
-            if own is None and key == "gcn_book_number" and doc.doc_type in CITING:
+            if (
+                key == "gcn_book_number"
+                and _cites(doc, docs)
+                and (own is None or _malformed(key, own))
+            ):
                 _fill_cited(doc, text, docs)
             elif own is None:
                 if labels and find_labels(text.lines, labels, 0.85):
@@ -325,20 +329,34 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
 CITING = ("don_dang_ky_bien_dong", "hop_dong_chuyen_nhuong")
 
 
+def _cites(doc: Document, docs: list[tuple[Document, DocText]]) -> bool:
+    """Whether the document prints the register number of the certificate the dossier cites:
+    a citing document, or the certificate itself (its serial is the one they cite)."""
+    if doc.doc_type in CITING:
+        return True
+    serial = doc.fields.get("gcn_serial")
+    return serial is not None and any(
+        d.doc_type in CITING and d.fields.get("gcn_serial") == serial for d, _ in docs
+    )
+
+
 def _fill_cited(doc: Document, text: DocText, docs: list[tuple[Document, DocText]]) -> None:
-    """The register number printed but unread on a document citing the certificate: the one
-    the other citing documents read."""
+    """The register number printed but unread (or misread beyond its form) on a document citing
+    the certificate: the one the other citing documents read."""
     key = "gcn_book_number"
-    readings = Counter(d.fields[key] for d, _ in docs if key in d.fields and d.doc_type in CITING)
+    readings = Counter(d.fields[key] for d, _ in docs
+                       if key in d.fields and d.doc_type in CITING and d is not doc)  # fmt: skip
     ranked = readings.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return
-    if find_labels(text.lines, ("so vao so",), 0.85):
-        page = text.pages[0].number if text.pages else doc.pages[0]
-        doc.fields[key] = ranked[0][0]
-        doc.field_details[key] = {
-            "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": ranked[0][1]
-        }  # fmt: skip
+    if _malformed(key, ranked[0][0]) or not find_labels(text.lines, ("so vao so",), 0.85):
+        return
+    page = text.pages[0].number if text.pages else doc.pages[0]
+    details = doc.field_details.setdefault(key, {"raw": ""})
+    if key in doc.fields:
+        details["read"] = doc.fields[key]
+    doc.fields[key] = ranked[0][0]
+    details.update(page=page, confidence=FILL_CONFIDENCE, from_dossier=ranked[0][1])
 
 
 def _malformed(key: str, value: object) -> bool:
