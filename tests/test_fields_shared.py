@@ -169,3 +169,14 @@ def test_the_cited_certificate_itself_takes_the_cited_register_number():
     shared_fields([form, cited, result])
     assert cited[0].fields["gcn_book_number"] == "CH30804"
     assert result[0].fields.get("gcn_book_number") != "CH30804"  # a new certificate's own
+
+
+def test_the_dossiers_only_id_is_the_applicants_on_an_unreadable_receipt():
+    card = _doc("can_cuoc", 1, f"CĂN CƯỚC CÔNG DÂN\nSố: {CARD_ID}")
+    receipt = _doc("phieu_tiep_nhan", 2, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
+    shared_citizen_ids([card, receipt])
+    assert receipt[0].fields["citizen_id"] == CARD_ID
+    tied = _doc("giay_chung_nhan_qsdd", 3, f"CCCD số: {OTHER_ID}")
+    receipt = _doc("phieu_tiep_nhan", 4, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
+    shared_citizen_ids([card, tied, receipt])
+    assert "citizen_id" not in receipt[0].fields  # one document each: nobody is the applicant

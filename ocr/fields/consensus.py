@@ -400,7 +400,8 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
     """A citizen ID printed after an ID label but not read is taken from the other documents:
     the ID it is a few slips from (a digit lost or read as a letter), else the ID the dossier
     pairs with the same name (the card, the application), else, on a receipt or an
-    application, the applicant's: the ID most documents of the dossier give their main party."""
+    application, the applicant's: the ID most documents of the dossier give their main party (or the
+    only one)."""
     known = Counter(i for _, t in docs for ln in t.lines for i in identifiers.find_cccds(ln.text))
     if not known:
         return
@@ -456,7 +457,7 @@ def _applicant_id(doc: Document, main: Counter[str]) -> str | None:
     if doc.doc_type not in APPLICANT_ID_TYPES or not main:
         return None
     ranked = main.most_common(2)
-    if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+    if len(ranked) == 1 or ranked[1][1] < ranked[0][1] >= 2:
         return ranked[0][0]
     return None
 
