@@ -400,8 +400,8 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
     """A citizen ID printed after an ID label but not read is taken from the other documents:
     the ID it is a few slips from (a digit lost or read as a letter), else the ID the dossier
     pairs with the same name (the card, the application), else, on a receipt or an
-    application, the applicant's: the ID most documents of the dossier give their main party (or the
-    only one)."""
+    application, the applicant's: the ID most documents of the dossier give their main party
+    (or the only one)."""
     known = Counter(i for _, t in docs for ln in t.lines for i in identifiers.find_cccds(ln.text))
     if not known:
         return
