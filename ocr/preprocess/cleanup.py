@@ -96,23 +96,25 @@ def prepare(
     start = cpu_seconds()
     image = _as_bgr(image)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
+    plain = None  # the page's luminance, made once for the steps that read it (~5 ms a copy)
     if "denoise" in steps:  # dense noise would pass for tiny letters and lines of text
         with _timed(timings, "denoise"):
-            image = _without_dense_noise(image, dpi, applied)
+            image, plain = _without_dense_noise(image, dpi, applied)
     letters = None  # the page with seal ink lifted, when it has any (computed once: ~0.15 s)
     patterned = None  # its paper printed with a pattern (asked once: the same sheet throughout)
     if "textsize" in steps:  # before anything measures: every step assumes readable letters
         with _timed(timings, "textsize"):
             letters, patterned = _letters_only(image, steps)
+            measured = letters if letters is not None else plain
             image, dpi, enlarged = textsize.working_size(
-                image, dpi, enlarge="upscale" in steps, gray=letters
+                image, dpi, enlarge="upscale" in steps, gray=measured
             )
             if enlarged:
                 applied.append("textsize")
-                letters = patterned = None  # measured on the page before it was enlarged
+                letters = patterned = plain = None  # made from the page before it was enlarged
 
     with _timed(timings, "view"):
-        look = _look(image, dpi, steps, letters, patterned)
+        look = _look(image, dpi, steps, letters, patterned, plain)
 
     if "perspective" in steps:
         with _timed(timings, "perspective"):
@@ -265,16 +267,18 @@ def _look(
     steps: frozenset[str],
     letters: np.ndarray | None = None,
     patterned: bool | None = None,
+    plain: np.ndarray | None = None,
 ) -> _Look:
     """Gray copy and analysis view; seals are removed first so they cannot mislead the angle.
     `letters`, `patterned`: `_letters_only(image, steps)` when already made (the same test, the
-    same gray)."""
+    same gray); `plain`: the page's luminance when already made."""
     sample = _sample(image)
     colour = _is_colour(sample)
     stamped = colour and "stamps" in steps
     stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
     if not stamped:
-        gray, patterned = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), None
+        gray = plain if plain is not None else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        patterned = None
     elif letters is not None:
         gray = letters
     else:
@@ -284,13 +288,17 @@ def _look(
     return _Look(gray, make_view(gray, dpi), colour, stamped, patterned)
 
 
-def _without_dense_noise(image: np.ndarray, dpi: int, applied: list[str]) -> np.ndarray:
-    """The page with dense salt-and-pepper cleared (as gray: the noise is most of its pixels)."""
+def _without_dense_noise(
+    image: np.ndarray, dpi: int, applied: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The page with dense salt-and-pepper cleared (as gray: the noise is most of its pixels),
+    and its luminance."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if not denoise.is_dense(gray):
-        return image
+        return image, gray
     applied.append("dense_noise")
-    return cv2.cvtColor(denoise.clear_dense(gray, dpi), cv2.COLOR_GRAY2BGR)
+    gray = denoise.clear_dense(gray, dpi)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), gray
 
 
 def _letters_only(
