@@ -129,7 +129,7 @@ def whiten_paper(bgr: np.ndarray, paper: np.ndarray) -> np.ndarray:
     """Each channel divided by the paper's: the paper reads white, whatever its tint or light."""
     h, w = bgr.shape[:2]
     full = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(bgr, np.maximum(full, 1), scale=255)
+    return cv2.divide(bgr, cv2.max(full, (1, 1, 1, 0)), scale=255)  # (np.maximum: 3x slower)
 
 
 def pattern_share(white: np.ndarray) -> float:
