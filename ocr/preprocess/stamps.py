@@ -182,7 +182,7 @@ def _small_marks(chroma: np.ndarray) -> np.ndarray | None:
     for x, y, bw, bh, _ in stats[1:][large[1:]]:  # inside a seal's box everything is seal
         cv2.rectangle(boxes, (int(x) - 1, int(y) - 1), (int(x + bw), int(y + bh)), 255, -1)
     boxes = cv2.resize(boxes, (w, h), interpolation=cv2.INTER_NEAREST)
-    strong = (chroma > MARK_INK - DEAD_ZONE).astype(np.uint8) * 255
+    strong = cv2.compare(chroma, MARK_INK - DEAD_ZONE, cv2.CMP_GT)  # 255 / 0, one pass
     strong = cv2.dilate(strong, np.ones((3, 3), np.uint8))  # the strokes' soft edges
     pen = cv2.bitwise_and(strong, cv2.bitwise_not(boxes))
-    return pen if pen.any() else None
+    return pen if cv2.countNonZero(pen) else None
