@@ -44,12 +44,14 @@ def test_register_number_behind_a_label_too_damaged_to_match():
     assert "gcn_book_number" not in fields  # the serial's line is no register number
 
 
-def test_register_number_unread_on_a_citing_document_comes_from_the_other():
+def test_register_number_unread_where_the_certificate_is_cited_comes_from_the_others():
     form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CS 123456\nSố vào sổ cấp GCN: CH30804")
     contract = _doc("hop_dong_chuyen_nhuong", 2, "Số phát hành: CS 123456\nSố vào sổ cấp GCN-")
-    result = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành: CS 654321\nSố vào sổ cấp GCN-")
-    shared_fields([form, contract, result])
+    cited = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành: CS 123456\nSố vào sổ cấp GCN: C/7")
+    result = _doc("giay_chung_nhan_qsdd", 4, "Số phát hành: CS 654321\nSố vào sổ cấp GCN-")
+    shared_fields([form, contract, cited, result])
     assert contract[0].fields["gcn_book_number"] == "CH30804"
+    assert cited[0].fields["gcn_book_number"] == "CH30804"  # the certificate they cite
     assert "gcn_book_number" not in result[0].fields  # a new certificate gets its own number
 
 
@@ -160,23 +162,3 @@ def test_an_id_read_once_a_slip_from_one_printed_twice_is_that_one():
     assert cert[0].fields["citizen_id"] == CARD_ID
     assert cert[0].field_details["citizen_id"]["read"] == misread
     assert other[0].fields["citizen_id"] == OTHER_ID  # another person's number stays
-
-
-def test_the_cited_certificate_itself_takes_the_cited_register_number():
-    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CS 123456\nSố vào sổ cấp GCN: CH30804")
-    cited = _doc("giay_chung_nhan_qsdd", 2, "Số phát hành: CS 123456\nSố vào sổ cấp GCN: C/7")
-    result = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành: CS 654321\nSố vào sổ cấp GCN: C/7")
-    shared_fields([form, cited, result])
-    assert cited[0].fields["gcn_book_number"] == "CH30804"
-    assert result[0].fields.get("gcn_book_number") != "CH30804"  # a new certificate's own
-
-
-def test_the_dossiers_only_id_is_the_applicants_on_an_unreadable_receipt():
-    card = _doc("can_cuoc", 1, f"CĂN CƯỚC CÔNG DÂN\nSố: {CARD_ID}")
-    receipt = _doc("phieu_tiep_nhan", 2, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
-    shared_citizen_ids([card, receipt])
-    assert receipt[0].fields["citizen_id"] == CARD_ID
-    tied = _doc("giay_chung_nhan_qsdd", 3, f"CCCD số: {OTHER_ID}")
-    receipt = _doc("phieu_tiep_nhan", 4, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
-    shared_citizen_ids([card, tied, receipt])
-    assert "citizen_id" not in receipt[0].fields  # one document each: nobody is the applicant
