@@ -162,3 +162,14 @@ def test_an_id_read_once_a_slip_from_one_printed_twice_is_that_one():
     assert cert[0].fields["citizen_id"] == CARD_ID
     assert cert[0].field_details["citizen_id"]["read"] == misread
     assert other[0].fields["citizen_id"] == OTHER_ID  # another person's number stays
+
+
+def test_the_dossiers_only_id_is_the_applicants_on_an_unreadable_receipt():
+    card = _doc("can_cuoc", 1, f"CĂN CƯỚC CÔNG DÂN\nSố: {CARD_ID}")
+    receipt = _doc("phieu_tiep_nhan", 2, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
+    shared_citizen_ids([card, receipt])
+    assert receipt[0].fields["citizen_id"] == CARD_ID
+    tied = _doc("giay_chung_nhan_qsdd", 3, f"CCCD số: {OTHER_ID}")
+    receipt = _doc("phieu_tiep_nhan", 4, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
+    shared_citizen_ids([card, tied, receipt])
+    assert "citizen_id" not in receipt[0].fields  # one document each: nobody is the applicant
