@@ -18,7 +18,15 @@ from ocr.classify.structure import evidence
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, expected_fields, extract
 from ocr.fields.confidence import calibrate, unread_fields
-from ocr.fields.consensus import FREE_TEXT, Corpus, page_tokens, shared_fields, vote
+from ocr.fields.consensus import (
+    FREE_TEXT,
+    Corpus,
+    page_tokens,
+    shared_citizen_ids,
+    shared_fields,
+    shared_project,
+    vote,
+)
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
 from ocr.split import check_cover, split
@@ -121,7 +129,10 @@ def understand(
         documents.append(doc)
         texts.append(DocText.of(content))
     _harmonise(documents, [p for p in pages if not is_blank(p)])
-    shared_fields(list(zip(documents, texts, strict=True)))
+    with_text = list(zip(documents, texts, strict=True))
+    shared_fields(with_text)
+    shared_project(with_text)
+    shared_citizen_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])
     for doc, seg, text in zip(documents, segments, texts, strict=True):
         doc_pages = [pages[i] for i in seg.pages]
