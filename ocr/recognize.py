@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import tempfile
 import unicodedata
@@ -57,6 +58,8 @@ GARBAGE_CONFIDENCE = 0.30
 # A short segment whose every word is below this is a signature, seal or speck cluster.
 NOISE_SEGMENT_CONFIDENCE = 0.50
 NOISE_SEGMENT_WORDS = 3
+# ... unless it lies between surely read segments of a line with this many (a table row)
+TABLE_CELLS = 3
 # Below this, a word that is neither a Vietnamese syllable nor a number is dropped.
 JUNK_WORD_CONFIDENCE = 0.20
 # Lines Tesseract doubts are read again, cut out of the page and stacked in one strip (one more
@@ -481,6 +484,9 @@ def strip_leaders(word: Word) -> Word | None:
     """`word` without the dot leader or rule run at its start or end (its box shrunk to what
     is left), or None when it is all leader. A form's dotted leaders are no text: the truth of
     'Họ và tên: ......' is 'Họ và tên:', and a value typed on the dots keeps its letters."""
+    word = _without_bars(word)
+    if word is None:
+        return None
     text = word.text
     runs = [m for m in _LEADER.finditer(text) if len(_LEADER_MARKS.findall(m.group())) >= 3]
     if not runs:
@@ -501,11 +507,47 @@ def strip_leaders(word: Word) -> Word | None:
     return replace(word, text=kept, box=box)
 
 
+def _without_bars(word: Word) -> Word | None:
+    """`word` without a table's vertical rules read as '|' at its ends ('|QCVN', '|s93 |');
+    None when it is one (or one read as 'Ì'). No administrative text has a '|'."""
+    text = word.text
+    if text in _BAR_WORDS:
+        return None
+    kept = text.strip(_BARS)
+    if kept == text:
+        return word
+    if not kept:
+        return None
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / len(text)
+    start = len(text) - len(text.lstrip(_BARS))
+    end = start + len(kept)
+    box = (round(x0 + start * per_char), y0, round(x0 + end * per_char), y1)
+    return replace(word, text=kept, box=box)
+
+
+_BARS = "|¦"
+# a rule on its own read as a letter or a slash: never a word of a Vietnamese text (training
+# families seed 7: 10 in what was read, none in the truth)
+_BAR_WORDS = frozenset(("Ì", "Ỉ", "\\"))
+
+
 def is_garbage(word: Word) -> bool:
-    """Low-confidence words with no letter or digit: seal rings, signature strokes, specks."""
+    """Low-confidence words with no letter or digit: seal rings, signature strokes, specks; and
+    at any confidence a lone accent with no letter ('ˆ', '`'): a speck read as a mark, which
+    no text has on its own (in a header's gutter it joined the two columns into one line)."""
+    if _lone_accent(word.text):
+        return True
     if word.confidence >= GARBAGE_CONFIDENCE:
         return False
     return not any(ch.isalnum() for ch in word.text)
+
+
+def _lone_accent(text: str) -> bool:
+    """A modifier letter or symbol ('ˆ', '`', '^'), with punctuation at most, and no letter."""
+    cats = [unicodedata.category(ch) for ch in text]
+    has_mark = any(c in ("Lm", "Sk") for c in cats)
+    return has_mark and all(c in ("Lm", "Sk") or c[0] in "PS" for c in cats)
 
 
 def is_garbage_word(word: Word) -> bool:
@@ -535,15 +577,31 @@ def drop_noise(lines: list[_Line]) -> list[_Line]:
     """Segments made only of words Tesseract doubts (signatures, seals) and junk words."""
     kept: list[_Line] = []
     for line in lines:
-        for seg in _split_at_gaps(line):
-            if len(seg.words) <= NOISE_SEGMENT_WORDS and all(
-                w.confidence < NOISE_SEGMENT_CONFIDENCE for w in seg.words
-            ):
+        segments = _split_at_gaps(line)
+        doubted = [_doubted(seg) for seg in segments]
+        sure = [k for k, d in enumerate(doubted) if not d]
+        for k, seg in enumerate(segments):
+            if doubted[k] and not _table_cell(seg, k, sure):
                 continue
             words = [w for w in seg.words if not is_garbage_word(w)]
             if words:
                 kept.append(_Line(words, seg.rank))
     return kept
+
+
+def _doubted(seg: _Line) -> bool:
+    """A short segment whose every word Tesseract doubts (a signature, a seal's ring, specks)."""
+    return len(seg.words) <= NOISE_SEGMENT_WORDS and all(
+        w.confidence < NOISE_SEGMENT_CONFIDENCE for w in seg.words
+    )
+
+
+def _table_cell(seg: _Line, k: int, sure: list[int]) -> bool:
+    """A doubted segment `k` of a Tesseract line is a table cell when surely read segments of
+    the line lie on both sides of it and the line has TABLE_CELLS of them ('1 | H2S | mg/Nm³ |
+    3,9': a unit or formula Tesseract doubts is text): a signature row holds two names only."""
+    has_text = any(ch.isalnum() for w in seg.words for ch in w.text)
+    return has_text and len(sure) >= TABLE_CELLS and sure[0] < k < sure[-1]
 
 
 def group_lines(words: list[Word]) -> list[_Line]:
@@ -567,8 +625,9 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
     heights. Rows: segments whose vertical extents overlap, read left to right (body lines,
     table rows). Two-column zones -- the national header at the top of the page and the signature
     block at its foot -- are read left column then right column: a zone starts at a row of two
-    segments and goes on while rows keep to their side of a common gutter; it counts only when it
-    touches the first or the last rows of the page (mid-page, two segments are a table row or
+    segments and goes on while rows keep to their side of a common gutter; it counts when it
+    touches the first or the last rows of the page, or inside the page when it is laid out as a
+    signature block (`_signature_zone`; otherwise two segments there are a table row or
     'label: value   label: value').
     """
     segments = _join_broken([seg for line in lines for seg in _split_at_gaps(line)])
@@ -592,7 +651,8 @@ def order_lines(lines: list[_Line], page_width: int) -> list[Block]:
         at_foot = (
             two_columns and end >= len(rows) - EDGE_ROWS and _gap_in_lines(rows[i]) >= FOOT_GUTTER
         )
-        if two_columns and (at_top or at_foot):
+        mid_page = two_columns and not (at_top or at_foot) and _signature_zone(rows[i:end])
+        if two_columns and (at_top or at_foot or mid_page):
             middle = (gutter[0] + gutter[1]) / 2
             zone = [s for r in rows[i:end] for s in r]
             # each column's own rows: a tall line of one column no longer binds two lines of
@@ -630,6 +690,37 @@ EDGE_ROWS = 1  # a two-column zone must start in the first row(s) or end in the 
 # many line heights apart: signature columns on the training families start 5.8-9.2 apart; a
 # body line with a gap where a word was lost (1.1-1.7) is no column (bench/ocr.py families).
 FOOT_GUTTER = 3.0
+# A signature block inside the page (a contract's parties above the notary's attestation) is
+# read column by column when it is this many rows and each column's lines are centred within
+# CENTRED line heights of each other (see `_signature_zone`).
+MID_ZONE_ROWS = 3
+CENTRED = 2.0
+
+
+def _signature_zone(rows: list[Row]) -> bool:
+    """A two-column zone inside the page that is a signature block all the same (a contract's
+    parties sign above the notary's attestation): its columns start FOOT_GUTTER line heights
+    apart, it is MID_ZONE_ROWS rows or more, and each column's lines are centred on one axis
+    (a party's title, "(Ký, ghi rõ họ tên)", the name) -- a table's or a form's cells line up
+    on their left edges."""
+    if len(rows) < MID_ZONE_ROWS or _gap_in_lines(rows[0]) < FOOT_GUTTER:
+        return False
+    middle = (rows[0][0].box[2] + rows[0][1].box[0]) / 2
+    zone = [s for r in rows for s in r]
+    return all(
+        _centred([s for s in zone if (_center_x(s) < middle) == left]) for left in (True, False)
+    )
+
+
+def _centred(column: list[_Line]) -> bool:
+    """Lines of one column centred on a common axis, not aligned on their left edges."""
+    if len(column) < 2:
+        return False
+    centres = [_center_x(s) for s in column]
+    lefts = [s.box[0] for s in column]
+    height = statistics.median(s.box[3] - s.box[1] for s in column)
+    spread = max(centres) - min(centres)
+    return spread <= CENTRED * height and spread < max(lefts) - min(lefts)
 
 
 def _gap_in_lines(row: Row) -> float:

@@ -145,7 +145,7 @@ def test_two_segments_mid_page_are_one_row_and_table_rows_stay_rows() -> None:
         + _line("547197,93", 1300, 520)
         + _line("Trang 1/2", 1100, 3300)
     )
-    lines = _read(words).split("\n")
+    lines = [line for line in _read(words).split("\n") if line]
     assert lines[1:4] == [
         "Thửa đất số: 427 Tờ bản đồ số: 52",
         "Diện tích: 120 m²",
@@ -184,6 +184,63 @@ def test_a_body_line_with_a_lost_word_does_not_start_the_signature_zone() -> Non
     text = _norm(_read(words))
     assert "thực đúng phạm vi được ủy quyền lại cho người khác." in text
     assert text.endswith("BÊN ĐƯỢC ỦY QUYỀN Bùi Duy Dũng BÊN ỦY QUYỀN Trần Duy Huy")
+
+
+def _centred_line(text: str, centre: int, y: int) -> list[Word]:
+    width = sum(22 * len(part) + 14 for part in text.split()) - 14
+    return _line(text, centre - width // 2, y)
+
+
+def test_a_signature_block_inside_the_page_reads_left_column_then_right() -> None:
+    """A contract: the parties sign above the notary's attestation, so their two-column block
+    ends neither the page nor starts it; its lines are centred on each column."""
+    words = _line("theo quyết định của cơ quan nhà nước có thẩm quyền.", 300, 1500)
+    for k, (left, right) in enumerate(
+        [("BÊN A", "BÊN B"), ("(Ký, ghi rõ họ tên)",) * 2, ("Vũ Khánh Huệ", "Nguyễn Đình Nghĩa")]
+    ):
+        y = 1600 + 60 * k + (200 if k == 2 else 0)
+        words += _centred_line(left, 700, y) + _centred_line(right, 1800, y)
+    words += _centred_line("LỜI CHỨNG CỦA CÔNG CHỨNG VIÊN", 1240, 2050)
+    words += _line("Ngày 06 tháng 4 năm 2024, tại Văn phòng công chứng Phú Thọ", 300, 2120)
+    assert _norm(_read(words)) == _norm(
+        "theo quyết định của cơ quan nhà nước có thẩm quyền."
+        " BÊN A (Ký, ghi rõ họ tên) Vũ Khánh Huệ BÊN B (Ký, ghi rõ họ tên) Nguyễn Đình Nghĩa"
+        " LỜI CHỨNG CỦA CÔNG CHỨNG VIÊN"
+        " Ngày 06 tháng 4 năm 2024, tại Văn phòng công chứng Phú Thọ"
+    )
+
+
+def test_label_value_pairs_inside_the_page_stay_rows() -> None:
+    """Two columns of 'label: value' inside the page line up on their left edges: rows."""
+    rows = [
+        ("Thửa đất số: 1022", "Tờ bản đồ số: 79"),
+        ("Diện tích: 499,70 m²", "Hình thức: riêng"),
+        ("Mục đích: ONT", "Thời hạn: lâu dài"),
+    ]
+    words = _line("Điều 1. Cấp giấy chứng nhận quyền sử dụng đất cho thửa đất sau:", 300, 1500)
+    for k, (left, right) in enumerate(rows):
+        words += _line(left, 300, 1600 + 60 * k) + _line(right, 1400, 1600 + 60 * k)
+    words += _line("Điều 2. Quyết định này có hiệu lực kể từ ngày ký ban hành", 300, 1900)
+    words += _line("Điều 3. Chánh Văn phòng và các ông, bà có tên chịu trách nhiệm", 300, 1960)
+    lines = [line for line in _read(words).split("\n") if line]
+    assert lines[1:4] == [f"{a} {b}" for a, b in rows]
+
+
+def test_a_speck_read_as_an_accent_in_the_header_gutter_is_no_text() -> None:
+    """Tesseract read a speck between the header's columns as 'ˆ' (confidence 0.64): it bridged
+    the gutter, the two columns became one line and were read across."""
+    words = _line("VĂN PHÒNG ĐĂNG KÝ", 300, 200, line_id=1)
+    words += [Word("ˆ", 0.64, (760, 190, 790, 250), 1, 1)]
+    words += _line("CỘNG HÒA XÃ HỘI", 810, 200, line_id=1)
+    words += _line("CHI NHÁNH ĐÔNG ANH", 280, 260, line_id=2)
+    words += _line("Độc lập - Tự do", 850, 260, line_id=2)
+    words += _line("Điều 1. Cấp giấy chứng nhận cho ông An thửa đất số 5", 300, 600)
+    assert _read(words).split("\n")[:4] == [
+        "VĂN PHÒNG ĐĂNG KÝ",
+        "CHI NHÁNH ĐÔNG ANH",
+        "",
+        "CỘNG HÒA XÃ HỘI",
+    ]
 
 
 def test_signature_scribbles_and_seal_specks_are_not_text() -> None:
@@ -233,8 +290,8 @@ def test_two_long_lines_overlapping_vertically_are_read_one_after_the_other() ->
 
 def test_a_speck_inside_a_row_keeps_the_row_left_to_right() -> None:
     words = _line("Chất ô nhiễm", 760, 430, line_id=2) + _line("STT", 300, 440, line_id=1)
-    words += [Word("|", 0.9, (800, 440, 806, 470), 1, 3)]  # a rule tick inside its box
-    assert _read(words) == "STT Chất ô nhiễm |"  # not Tesseract's order: Chất ô nhiễm STT
+    words += [Word("l", 0.9, (800, 440, 806, 470), 1, 3)]  # a rule tick inside its box
+    assert _read(words) == "STT Chất ô nhiễm l"  # not Tesseract's order: Chất ô nhiễm STT
 
 
 def test_signature_under_a_seal_reads_left_column_then_right() -> None:
@@ -287,6 +344,21 @@ def test_dot_leaders_and_rules_are_not_text_but_real_punctuation_stays() -> None
         "Độc lập - Tự do - Hạnh phúc",
         "v.v... Điều 1.-",
     ]
+
+
+def test_table_rules_read_as_bars_are_not_text() -> None:
+    words = [
+        Word("|", 0.6, (280, 600, 286, 640), 1, 600),
+        Word("|QCVN", 0.8, (300, 600, 400, 640), 1, 600),
+        Word("19:2009", 0.9, (420, 600, 560, 640), 1, 600),
+        Word("|", 0.9, (600, 600, 606, 640), 1, 600),
+        Word("500|", 0.9, (700, 600, 780, 640), 1, 600),
+        Word("Ì", 0.7, (800, 596, 812, 644), 1, 600),
+        Word("THÌ", 0.9, (830, 600, 900, 640), 1, 600),
+    ]
+    assert _read(words) == "QCVN 19:2009 500 THÌ"
+    word = rec.strip_leaders(Word("|QCVN", 0.8, (300, 600, 400, 640), 1, 600))
+    assert word is not None and word.box == (320, 600, 400, 640)
 
 
 def test_a_leader_cut_from_a_word_shrinks_its_box() -> None:

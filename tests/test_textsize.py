@@ -173,3 +173,20 @@ def test_leader_dots_between_written_words_go_and_the_words_stay():
     assert not mask[120 + 14, 120]  # the label's dot below is no leader dot
     for a, b in words:  # nothing of a word is painted out
         assert not mask[80:114, a : b + 1].any()
+
+
+def _dots(page: np.ndarray, base: int, xs: range) -> list[tuple[int, int]]:
+    for x in xs:
+        cv2.rectangle(page, (x - 3, base - 3), (x + 3, base + 3), 0, -1)
+    return [(x, base) for x in xs]
+
+
+def test_specks_beside_leader_dots_do_not_hide_the_leader():
+    """A scanner's one-pixel specks on a leader's baseline broke its even spacing: the leader was
+    left for Tesseract to read as junk ('?DBB2D2U 2 lóc')."""
+    page = np.full((200, 1600), 255, np.uint8)
+    dots = _dots(page, 100, range(300, 1500, 28))
+    for x in range(305, 1500, 56):  # specks right beside every other dot, on their baseline
+        page[101, x] = 0
+    mask = leaders.leader_mask(page, 300)
+    assert mask is not None and all(mask[y, x] for x, y in dots)

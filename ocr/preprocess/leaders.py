@@ -21,6 +21,9 @@ from ocr.preprocess.textsize import REF_HEIGHT_300
 
 MIN_RUN = 6  # dots in a row
 MAX_DOT = 0.45  # largest dot, in x-heights
+# smallest dot: the side of a square of its area, in x-heights (a leader's dots, the body
+# font's full stops, are 0.3-0.4 x-heights wide; a scanner's specks a pixel or two)
+MIN_DOT = 0.15
 MAX_GAP = 2.2  # widest gap between neighbouring dots, in x-heights
 REGULAR = 0.45  # spread of the gaps (std / mean) above which a row is not a leader
 STEP = 0.2  # a gap may miss whole dots: within this share of the pitch of a whole number of them
@@ -43,6 +46,7 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
     x, y, w, h, area = (stats[1:, i] for i in range(5))
     small = (w <= MAX_DOT * xh) & (h <= MAX_DOT * xh) & (w >= 1) & (h >= 1)
     small &= (w <= 2.2 * h) & (h <= 2.2 * w) & (area >= 0.35 * w * h)
+    small &= area >= (MIN_DOT * xh) ** 2  # a speck beside a dot breaks the run's spacing
     ids = np.flatnonzero(small)
     if ids.size < MIN_RUN:
         return None
