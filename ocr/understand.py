@@ -18,7 +18,14 @@ from ocr.classify.structure import evidence
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, expected_fields, extract
 from ocr.fields.confidence import calibrate, unread_fields
-from ocr.fields.consensus import FREE_TEXT, Corpus, page_tokens, shared_fields, vote
+from ocr.fields.consensus import (
+    FREE_TEXT,
+    Corpus,
+    fill_filer,
+    page_tokens,
+    shared_fields,
+    vote,
+)
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
 from ocr.split import check_cover, split
@@ -81,6 +88,7 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
 
 def _harmonise(documents: list[Document], pages: list[Page]) -> None:
     """Free-text fields repaired by the majority of their prints across the whole dossier."""
+    fill_filer(documents)
     tokens = Corpus([t for p in pages for t in page_tokens(p.text or "", p.words)])
     for doc in documents:
         for key in FREE_TEXT & doc.fields.keys():

@@ -259,6 +259,56 @@ def _rebuild(value: str, own: list[Token], words: list[str]) -> str:
     return "".join(out) + text[pos:]
 
 
+# The dossier's filer as each paper names them: the receipt's applicant is the application's
+# filer, the tax form's payer, the environmental papers' project owner.
+FILER_KEYS = ("applicant_name", "taxpayer_name", "project_owner")
+_JUNK = re.compile(r"[^\w\s&.,()\-]|\.\.|_|\d")
+
+
+def well_formed(value: str) -> bool:
+    """A person's name of valid syllables starting with a family name, or a body's name in
+    words only (no stray marks: what is left of a hand-written value OCR could not read)."""
+    from ocr.fields.people import is_organisation, name_form
+
+    if is_organisation(value):
+        return not _JUNK.search(value) and len(value.split()) >= 3
+    return name_form(value) == 1.0
+
+
+def fill_filer(documents: list[Document]) -> None:
+    """An applicant's name that OCR left malformed ("Công ty CP...:2¿", ". Hương") replaced by
+    the dossier's well-formed print of the filer that contains what was read (a body for a
+    body, a person for a person; most documents first); the reading is kept as `read`."""
+    from ocr.fields.people import is_organisation
+
+    for doc in documents:
+        value = doc.fields.get("applicant_name")
+        if value is None or well_formed(str(value)):
+            continue
+        readable = " ".join(re.findall(r"[^\W\d_]{2,}", fold(str(value))))
+        if len(readable) < 4:
+            continue
+        body = is_organisation(str(value))
+        seen = Counter(
+            str(other.fields[k])
+            for other in documents
+            if other is not doc
+            for k in FILER_KEYS
+            if k in other.fields
+            and well_formed(str(other.fields[k]))
+            and is_organisation(str(other.fields[k])) == body
+        )
+        fits = [(n, v) for v, n in seen.items()
+                if fuzz.partial_ratio(readable, fold(v)) >= MATCH_CUTOFF]  # fmt: skip
+        fits.sort(reverse=True)
+        if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):  # none, or no majority
+            continue
+        n, best = fits[0]
+        details = doc.field_details["applicant_name"]
+        details["read"], details["from_dossier"] = value, n
+        doc.fields["applicant_name"] = best
+
+
 # Fields of the one parcel a dossier is about: printed on the application, the certificate, the
 # contract, the extract, the tax form. (A certificate issued as the result carries a new serial and
 # register number, so those are only repaired towards a close majority reading, never filled.)

@@ -46,7 +46,8 @@ def parse_name(text: str):
         words = words[1:]
     taken: list[str] = []
     for i, raw in enumerate(words):
-        w = raw.lstrip(".")  # a speck read as a dot before a word (".Thịnh")
+        w = raw.lstrip(".").rstrip("?!'\"”’")  # a speck read as a dot before a word (".Thịnh"),
+        # a pen's flourish as a mark after it ("Trần?")
         if taken and w.endswith(".") and re.fullmatch(r"[^\W\d_]+\.", w) and w[0].isupper():
             taken.append(w[:-1])  # "THOA." : the name ends with the sentence
             break
@@ -100,17 +101,103 @@ def signed_name(doc: DocText) -> Found | None:
         caps = letters and sum(c.isupper() for c in letters) / len(letters) > 0.7
         if not caps or not _heading(line, SIGNERS):  # the signature heading is in capitals
             continue
+        column = _column(line)
         for nxt in lines[i + 1 : i + 4]:
             if re.search(r"ky\W*(?:va\s*)?ghi|ho\s*ten\)", nxt.folded) or _heading(nxt, SIGNERS):
                 continue
-            result = parse_name(nxt.text)
-            if result and len(nxt.text.split()) <= 6:
+            if _SIGN_HEADING.search(nxt.folded):  # the other column's heading ("NGƯỜI TIẾP
+                break  # NHẬN HỒ SƠ") read below this one: no name here
+            text = _column_name(nxt.text, column) if column else nxt.text
+            result = parse_name(text)
+            if result and len(text.split()) <= 6:
                 return doc.found(result[0], result[1], nxt, 0.8)
     return None
 
 
+def _column(line: Line) -> str:
+    """ "left"/"right" when the heading line holds two signature columns read as one line
+    ("NGƯỜI NỘP HỒ SƠ  NGƯỜI TIẾP NHẬN HỒ SƠ") and the filer's is that one; else ""."""
+    roles = [m.start() for m in re.finditer(r"\bnguo\S\b", line.folded)]
+    own = next((line.folded.find(s) for s in SIGNERS if s in line.folded), -1)
+    if len(roles) < 2 or own < 0:
+        return ""
+    return "left" if own <= roles[0] else "right"
+
+
+def _column_name(text: str, column: str) -> str:
+    """The filer's name out of two names read as one line ("Trần Hữu Huy Nguyễn Kim Hường"):
+    cut before a family name so both parts are names of 2-4 words (3 preferred)."""
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    words = text.split()
+    family = [canonical(nfc_lower(w)) in FAMILY_NAMES for w in words]
+    cuts = [k for k in range(2, min(5, len(words) - 1)) if family[k] and 2 <= len(words) - k <= 4]
+    if not cuts:
+        return text
+    k = min(cuts, key=lambda k: abs(k - 3) + abs(len(words) - k - 3))
+    return " ".join(words[:k] if column == "left" else words[k:])
+
+
+_SIGN_HEADING = re.compile(r"\bnguo\S\b|tiep\s*nhan|\bho\s*so\b")
+
+
 def filer_name(doc: DocText, labels: tuple[str, ...] = NAME_LABELS) -> Found | None:
-    return main_name(doc, labels) or signed_name(doc)
+    """The labelled name, unless OCR left it no well-formed name and the signature block
+    prints one (a value written by hand on the form, the signer's name typed under it)."""
+    return better_name(main_name(doc, labels), lambda: signed_name(doc))
+
+
+ORGANISATION = re.compile(
+    r"(?:tong\s*)?cong\s*ty|cty|doanh\s*nghiep|hop\s*tac\s*xa|chi\s*nhanh|ngan\s*hang"
+    r"|trung\s*tam|ban\s*quan\s*ly|nha\s*may|truong|benh\s*vien|ho\s*kinh\s*doanh"
+)
+
+
+_COMPANY_WORDS = {"tnhh", "cp", "mtv", "jsc", "co phan"}
+
+
+def is_organisation(value: str) -> bool:
+    """A company or body (what a receipt names for an environment procedure), not a person;
+    also behind OCR damage ("Côrig ty TNHH", "Cong fy CP")."""
+    from rapidfuzz import fuzz
+
+    folded = fold(value).strip()
+    words = folded.split()
+    pairs = {" ".join(words[i : i + 2]) for i in range(len(words))}
+    return bool(
+        ORGANISATION.match(folded)
+        or words[:1] == ["cong"]  # no family name "Công": "Công" and the rest lost
+        or fuzz.ratio(" ".join(words[:2]), "cong ty") >= 75
+        or _COMPANY_WORDS & (set(words) | pairs)
+    )
+
+
+def name_form(value: str) -> float:
+    """How well a value reads as a Vietnamese personal name, 0..1: 2-6 capitalised words,
+    each a valid syllable (tones and all), the first a family name. OCR's damage to a name
+    written by hand shows here (a lost word, "Hươug", "Thi", stray marks)."""
+    from ocr.vietnamese import is_valid_syllable
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    words = value.split()
+    if not 2 <= len(words) <= 6 or not all(w.isalpha() and w[0].isupper() for w in words):
+        return 0.0
+    valid = sum(is_valid_syllable(w) for w in words) / len(words)
+    family = canonical(nfc_lower(words[0])) in FAMILY_NAMES
+    return 0.5 * valid + 0.5 * float(family and valid == 1.0)
+
+
+def better_name(first: Found | None, other) -> Found | None:
+    """`first` unless it is no well-formed name and `other()` (a callable: only looked for
+    when needed) is one."""
+    if first is not None and name_form(str(first.value)) == 1.0:
+        return first
+    second = other()
+    if first is None or second is None:
+        return first or second
+    return second if name_form(str(second.value)) == 1.0 else first
 
 
 def card_name(doc: DocText) -> Found | None:
@@ -224,5 +311,8 @@ def receipt_applicant(doc: DocText) -> Found | None:
             parsed = parse_name(value)
             if parsed and parsed[1] == value:
                 value = parsed[0]
-            return doc.found(value, value, hit.line, hit.score)
+            found = doc.found(value, value, hit.line, hit.score)
+            if is_organisation(value):  # the signer is its representative, not the applicant
+                return found
+            return better_name(found, lambda: signed_name(doc))
     return filer_name(doc)
