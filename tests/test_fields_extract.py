@@ -331,3 +331,54 @@ def test_receipt_applicant_stops_at_the_next_line_read_onto_its_own():
     )
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=merged)])
     assert fields["applicant_name"] == "Lê Thu Uyên"
+
+
+def _receipt(appointment_line: str, days: str = "15 ngày làm việc") -> str:
+    lines = RECEIPT.splitlines()[:-1] + [
+        f"3. Thời gian giải quyết hồ sơ theo quy định là: {days}",
+        appointment_line,
+    ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [
+        ("5. Thòigían trakếf quả giải quyết  bồ so: ngày 03/11/2023", "2023-11-03"),  # fuzzy label
+        ("5. Thời gian trả kết quả giải quyết hồ sơ- ˆ 23⁄ 11/2023", "2023-11-03"),  # 03 read 23
+        ("5. Thời gian trả kết quả giải quyết hồ sơ: 03⁄71⁄2023", "2023-11-03"),  # no such date
+        ("", "2023-11-03"),  # the line lost: reception (Sunday 15/10/2023) + 15 working days
+        ("5. Thời gian trả kết quả giải quyết hồ sơ: ngày 08/11/2023", "2023-11-08"),  # holidays
+    ],
+)
+def test_receipt_appointment_checked_against_the_printed_time_limit(line, due):
+    fields, details = extract("phieu_tiep_nhan", [Page(number=1, text=_receipt(line))])
+    assert fields["appointment_date"] == due
+    read = "ngày" in line  # a plausible reading is kept as read; a computed date is less sure
+    assert (details["appointment_date"]["confidence"] < 0.9) != read
+
+
+def test_no_appointment_without_a_reading_or_a_time_limit():
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=_receipt("", days="theo luật"))])
+    assert "appointment_date" not in fields
+
+
+def test_receipt_applicant_from_the_signature_when_the_hand_written_name_is_lost():
+    text = RECEIPT.replace("Nguyễn Văn An", ". Hương") + (
+        "\nNGƯỜI NỘP HỒ SƠ __ NGƯỜI TIẾP NHẬN HỒ SƠ\n(Ký và ghi rõ họ tên) (Ký và ghi rõ họ tên)"
+        "\nLê Hồng Hương Nguyễn Kim Hường"
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Lê Hồng Hương"
+    text = text.replace(". Hương", "Trần? Hữu Huy")  # a flourish read as a mark: still a name
+    assert extract("phieu_tiep_nhan", [Page(number=1, text=text)])[0]["applicant_name"] == (
+        "Trần Hữu Huy"
+    )
+
+
+def test_a_company_applicant_is_not_replaced_by_its_representative():
+    text = RECEIPT.replace("Nguyễn Văn An", "Côrig ty TNHH MTV Hưng Thịnh") + (
+        "\nNGƯỜI NỘP HỒ SƠ\n(Ký và ghi rõ họ tên)\nNguyễn Công Khải"
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Côrig ty TNHH MTV Hưng Thịnh"

@@ -309,7 +309,7 @@ def receipt_applicant(doc: DocText) -> Found | None:
         value = clean_name(value[: cut.start()] if cut else value)
         if len(value) >= 4:
             parsed = parse_name(value)
-            if parsed and parsed[1] == value:
+            if parsed and len(parsed[1].split()) == len(value.split()):  # all of it a name
                 value = parsed[0]
             found = doc.found(value, value, hit.line, hit.score)
             if is_organisation(value):  # the signer is its representative, not the applicant
