@@ -196,3 +196,12 @@ def test_a_receipt_applicant_left_malformed_is_the_dossiers_filer():
     result = understand([Page(number=1, text=receipt), Page(number=2, text=FORM)])
     got = next(d for d in result.documents if d.doc_type == "phieu_tiep_nhan")
     assert got.fields["applicant_name"] == "Công ty CP...:2¿"  # no body in the dossier: kept
+
+
+def test_a_family_name_with_a_changed_mark_is_repaired_not_outvoted():
+    """A tone changed on the family name ("Lệ" for "Lê") in one print of two: the family name
+    wins the tie; a lowercase word of a long value ("do" = "Đỗ" folded) is never touched."""
+    assert _vote("Lê Khánh Nga", "Bà: Lệ Khánh Nga.\nLê Khánh Nga") == "Lê Khánh Nga"
+    assert _vote("Lệ Khánh Nga", "Bà: Lệ Khánh Nga.\nLệ Khánh Nga") == "Lê Khánh Nga"
+    text = "Dự án do Công ty CP An Khang làm chủ\ndo Công ty CP An Khang"
+    assert _vote("do Công ty CP An Khang", text) == "do Công ty CP An Khang"

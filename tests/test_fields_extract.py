@@ -382,3 +382,14 @@ def test_a_company_applicant_is_not_replaced_by_its_representative():
     )
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
     assert fields["applicant_name"] == "Côrig ty TNHH MTV Hưng Thịnh"
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [("Đăng Xuân Sơn", "Đặng Xuân Sơn"), ("NGUYÊN THỊ MAI", "NGUYỄN THỊ MAI"),
+     ("Lô Văn Hùng", "Lô Văn Hùng"), ("Đoàn Văn Bình", "Đoàn Văn Bình")],
+)  # fmt: skip
+def test_a_family_name_read_with_other_marks_is_repaired(read, name):
+    """Only towards a common family name, and never a family name of its own (Lô, Đoàn)."""
+    fields, _ = extract("can_cuoc", [Page(number=1, text=f"Họ và tên: {read}")])
+    assert fields["full_name"] == name

@@ -204,6 +204,8 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     The prints are grouped by word count and the largest group votes (the value's own word
     count wins ties), one word position at a time; a print whose words do not line up with the
     group's best print at some position is left out."""
+    from ocr.fields.people import family_name, is_organisation
+
     tokens = tokens if isinstance(tokens, Corpus) else Corpus(tokens)
     own = tokens_of(value)
     prints = prints_of(value, tokens)
@@ -222,6 +224,8 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     if len(group) < 2:  # nothing to vote with: the reading, glued words taken apart
         return _rebuild(value, own, [t.text for t in own]), len(group)
     upper = value.isupper()
+    person = (2 <= len(own) <= 6 and all(t.text[:1].isupper() for t in own)
+              and not is_organisation(value))  # fmt: skip
     words: list[str] = []
     for j in range(size):
         seen = Counter(p[j].text.lower() for p in group)
@@ -240,6 +244,8 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
         else:
             style = Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
         word = _pick(like, seen, belief)
+        if j == 0 and person:  # a tone lost on the family name in some prints ("Lệ", "Đăng")
+            word = family_name(word)
         words.append(word.upper() if upper else apply_case(word, style))
     if size != len(own):
         return " ".join(words), len(group)

@@ -68,9 +68,31 @@ def parse_name(text: str):
             break
     if len(taken) < 2:
         return None
+    taken[0] = family_name(taken[0])
     raw = " ".join(taken)
     name = raw.title() if raw.isupper() else raw
     return clean_name(name), raw
+
+
+# The family names of most Vietnamese (about nine in ten people carry one of these): a name's
+# first word read with a mark lost or changed ("Lệ", "Đăng", "Nguyên") is one of them.
+COMMON_FAMILIES = ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng",
+                   "bùi", "đỗ", "hồ", "ngô", "dương", "lý")  # fmt: skip
+_COMMON_BY_FOLD = {fold(f): f for f in COMMON_FAMILIES}
+
+
+def family_name(word: str) -> str:
+    """A name's first word, its marks repaired when it is no family name but reads like one of
+    the common family names with other marks; case kept ("LỆ" → "LÊ")."""
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    if canonical(nfc_lower(word)) in FAMILY_NAMES:
+        return word
+    common = _COMMON_BY_FOLD.get(fold(word))
+    if common is None:
+        return word
+    return common.upper() if word.isupper() and len(word) > 1 else common.capitalize()
 
 
 def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
