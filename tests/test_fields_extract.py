@@ -393,3 +393,19 @@ def test_a_family_name_read_with_other_marks_is_repaired(read, name):
     """Only towards a common family name, and never a family name of its own (Lô, Đoàn)."""
     fields, _ = extract("can_cuoc", [Page(number=1, text=f"Họ và tên: {read}")])
     assert fields["full_name"] == name
+
+
+def test_receipt_company_keeps_its_legal_form_through_a_misread_letter():
+    text = RECEIPT.replace("Nguyễn Văn An", "Công ty INHH MTV Thái Bình Dương")
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Công ty TNHH MTV Thái Bình Dương"
+    text = RECEIPT.replace("Nguyễn Văn An", "Công ty CP Minh Phát")  # nothing to repair
+    assert extract("phieu_tiep_nhan", [Page(number=1, text=text)])[0]["applicant_name"] == (
+        "Công ty CP Minh Phát"
+    )
+
+
+def test_a_name_with_one_word_in_capitals_is_written_in_title_case():
+    text = "TỜ KHAI LỆ PHÍ TRƯỚC BẠ\nTên người nộp thuế: LÊ Diệu Hoa"
+    fields, _ = extract("to_khai_thue", [Page(number=1, text=text)])
+    assert fields["taxpayer_name"] == "Lê Diệu Hoa"

@@ -70,7 +70,10 @@ def parse_name(text: str):
         return None
     taken[0] = family_name(taken[0])
     raw = " ".join(taken)
-    name = raw.title() if raw.isupper() else raw
+    if raw.isupper():
+        name = raw.title()
+    else:  # "LÊ Diệu Hoa": one word in capitals
+        name = " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in taken)
     return clean_name(name), raw
 
 
@@ -177,6 +180,25 @@ ORGANISATION = re.compile(
 
 
 _COMPANY_WORDS = {"tnhh", "cp", "mtv", "jsc", "co phan"}
+
+
+_FORMS = ("TNHH", "MTV", "CP")  # limited liability, one member, joint-stock
+
+
+def company_forms(value: str) -> str:
+    """A company's name with its legal-form abbreviations repaired where OCR changed a letter
+    ("INHH", "TNHM" → "TNHH"): a word in capitals one letter away from one and no syllable."""
+    from rapidfuzz.distance import Levenshtein
+
+    from ocr.vietnamese import is_valid_syllable
+
+    def fix(word: str) -> str:
+        if not word.isupper() or len(word) < 3 or word in _FORMS or is_valid_syllable(word):
+            return word
+        near = [f for f in _FORMS if len(f) >= 3 and Levenshtein.distance(word, f) == 1]
+        return near[0] if len(near) == 1 else word
+
+    return " ".join(fix(w) for w in value.split())
 
 
 def is_organisation(value: str) -> bool:
@@ -335,6 +357,7 @@ def receipt_applicant(doc: DocText) -> Found | None:
                 value = parsed[0]
             found = doc.found(value, value, hit.line, hit.score)
             if is_organisation(value):  # the signer is its representative, not the applicant
+                found.value = company_forms(value)
                 return found
             return better_name(found, lambda: signed_name(doc))
     return filer_name(doc)
