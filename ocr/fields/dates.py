@@ -124,8 +124,8 @@ DERIVED_CONFIDENCE = 0.6  # a due date computed from the printed time limit, not
 
 def add_working_days(start: date, days: int) -> date:
     """`days` working days (Monday to Friday) after `start`. Public holidays are not counted
-    out, so a due date across one is a day or more later than this: a computed date is a
-    fallback sent to review (DERIVED_CONFIDENCE), never preferred to a plausible reading."""
+    out (a due date across one is a day or more later than this), so a computed date is only a
+    fallback when no plausible date is read, with a lower read confidence (DERIVED_CONFIDENCE)."""
     d = start
     while days > 0:
         d += timedelta(days=1)
