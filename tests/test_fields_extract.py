@@ -409,3 +409,11 @@ def test_a_name_with_one_word_in_capitals_is_written_in_title_case():
     text = "TỜ KHAI LỆ PHÍ TRƯỚC BẠ\nTên người nộp thuế: LÊ Diệu Hoa"
     fields, _ = extract("to_khai_thue", [Page(number=1, text=text)])
     assert fields["taxpayer_name"] == "Lê Diệu Hoa"
+
+
+def test_the_filer_under_a_signature_read_as_marks():
+    text = RECEIPT.replace("Nguyễn Văn An", "") + (
+        "\nN GƯƠI NOP HỒ SƠ\n=\n(Ký và ghi rõ họ tên)\n«\nNguyễn Mai Anh\nNGUỜI TIẾP NHẬN HỒ SƠ"
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Nguyễn Mai Anh"

@@ -127,7 +127,8 @@ def signed_name(doc: DocText) -> Found | None:
         if not caps or not _heading(line, SIGNERS):  # the signature heading is in capitals
             continue
         column = _column(line)
-        for nxt in lines[i + 1 : i + 4]:
+        below = [ln for ln in lines[i + 1 : i + 7] if sum(c.isalpha() for c in ln.text) >= 2]
+        for nxt in below[:3]:  # (a signature's scribble read as "=" or "«" is no line)
             if re.search(r"ky\W*(?:va\s*)?ghi|ho\s*ten\)", nxt.folded) or _heading(nxt, SIGNERS):
                 continue
             if _SIGN_HEADING.search(nxt.folded):  # the other column's heading ("NGƯỜI TIẾP
