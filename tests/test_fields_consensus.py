@@ -205,3 +205,15 @@ def test_a_family_name_with_a_changed_mark_is_repaired_not_outvoted():
     assert _vote("Lệ Khánh Nga", "Bà: Lệ Khánh Nga.\nLệ Khánh Nga") == "Lê Khánh Nga"
     text = "Dự án do Công ty CP An Khang làm chủ\ndo Công ty CP An Khang"
     assert _vote("do Công ty CP An Khang", text) == "do Công ty CP An Khang"
+
+
+def test_a_company_read_without_its_own_name_is_the_dossiers():
+    receipt = RECEIPT.replace("Trần Xuân Duy Toản", "Công ty TNHH.MTV")  # no name of its own
+    report = "BÁO CÁO ĐÁNH GIÁ TÁC ĐỘNG MÔI TRƯỜNG\nChủ dự án: Công ty TNHH MTV Trường Sơn"
+    result = understand([Page(number=1, text=receipt), Page(number=2, text=report)])
+    got = next(d for d in result.documents if d.doc_type == "phieu_tiep_nhan")
+    assert got.fields["applicant_name"] == "Công ty TNHH MTV Trường Sơn"
+    receipt = RECEIPT.replace("Trần Xuân Duy Toản", "... TNHH MTV Trường.")  # its kind lost
+    result = understand([Page(number=1, text=receipt), Page(number=2, text=report)])
+    got = next(d for d in result.documents if d.doc_type == "phieu_tiep_nhan")
+    assert got.fields["applicant_name"] == "Công ty TNHH MTV Trường Sơn"

@@ -268,16 +268,20 @@ def _rebuild(value: str, own: list[Token], words: list[str]) -> str:
 # The dossier's filer as each paper names them: the receipt's applicant is the application's
 # filer, the tax form's payer, the environmental papers' project owner.
 FILER_KEYS = ("applicant_name", "taxpayer_name", "project_owner")
+_BODY_WORDS = {"tong", "cong", "ty", "tnhh", "mtv", "cp", "co", "phan", "doanh", "nghiep"}
 _JUNK = re.compile(r"[^\w\s&.,()\-]|\.\.|_|\d")
 
 
 def well_formed(value: str) -> bool:
     """A person's name of valid syllables starting with a family name, or a body's name in
-    words only (no stray marks: what is left of a hand-written value OCR could not read)."""
-    from ocr.fields.people import is_organisation, name_form
+    words only, its kind first (no stray marks, no head lost: what is left of a hand-written
+    value OCR could not read)."""
+    from ocr.fields.people import ORGANISATION, is_organisation, name_form
 
-    if is_organisation(value):
-        return not _JUNK.search(value) and len(value.split()) >= 3
+    if is_organisation(value):  # headed by its kind, with a name of its own ("Công ty TNHH
+        own = set(fold(value).replace(".", " ").split()) - _BODY_WORDS  # MTV" alone is not)
+        return (not _JUNK.search(value) and len(value.split()) >= 3 and bool(own)
+                and bool(ORGANISATION.match(fold(value))))  # fmt: skip
     return name_form(value) == 1.0
 
 
