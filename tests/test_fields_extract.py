@@ -417,3 +417,13 @@ def test_the_filer_under_a_signature_read_as_marks():
     )
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
     assert fields["applicant_name"] == "Nguyễn Mai Anh"
+
+
+def test_a_hand_written_name_cut_short_is_the_signers_read_whole():
+    form = (
+        "ĐƠN ĐĂNG KÝ BIẾN ĐỘNG ĐẤT ĐAI, TÀI SẢN GẮN LIỀN VỚI ĐẤT\nHọ và tên: {name}\n"
+        "NGƯỜI VIẾT ĐƠN\n(Ký, ghi rõ họ tên)\nLê Ngọc Tuyết"
+    )
+    for read, name in (("Lê Ngọc", "Lê Ngọc Tuyết"), ("Lê Văn", "Lê Văn")):  # another person
+        fields, _ = extract("don_dang_ky_bien_dong", [Page(number=1, text=form.format(name=read))])
+        assert fields["applicant_name"] == name

@@ -235,13 +235,17 @@ def name_form(value: str) -> float:
 
 
 def better_name(first: Found | None, other) -> Found | None:
-    """`first` unless it is no well-formed name and `other()` (a callable: only looked for
-    when needed) is one."""
-    if first is not None and name_form(str(first.value)) == 1.0:
-        return first
+    """`first` unless it is no well-formed name and `other()` (a callable) is one, or `other()`
+    is the same name read whole ("Lê Ngọc" beside "Lê Ngọc Tuyết": a value written by hand and
+    cut short, the name typed under the signature)."""
     second = other()
     if first is None or second is None:
         return first or second
+    mine, theirs = fold(str(first.value)).split(), fold(str(second.value)).split()
+    if len(mine) < len(theirs) == len(mine) + 1 and theirs[: len(mine)] == mine:
+        return second if name_form(str(second.value)) == 1.0 else first
+    if name_form(str(first.value)) == 1.0:
+        return first
     return second if name_form(str(second.value)) == 1.0 else first
 
 
