@@ -60,13 +60,20 @@ def enabled() -> bool:
     return _ENABLED
 
 
+def _open(name: str | None):
+    """The library by name, or None. Tesseract 5's soname is tried first: find_library runs
+    `ldconfig -p` in a child process, once per page worker."""
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
 def _library():
     global _LIB
     if _LIB is None:
-        name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
-        try:
-            lib = ctypes.CDLL(name)
-        except OSError:
+        lib = _open("libtesseract.so.5") or _open(ctypes.util.find_library("tesseract"))
+        if lib is None:
             _LIB = False
             return None
         _declare(lib)

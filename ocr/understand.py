@@ -23,7 +23,9 @@ from ocr.fields.consensus import (
     Corpus,
     fill_filer,
     page_tokens,
+    shared_citizen_ids,
     shared_fields,
+    shared_project,
     vote,
 )
 from ocr.fields.text import DocText
@@ -129,7 +131,10 @@ def understand(
         documents.append(doc)
         texts.append(DocText.of(content))
     _harmonise(documents, [p for p in pages if not is_blank(p)])
-    shared_fields(list(zip(documents, texts, strict=True)))
+    with_text = list(zip(documents, texts, strict=True))
+    shared_fields(with_text)
+    shared_project(with_text)
+    shared_citizen_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])
     for doc, seg, text in zip(documents, segments, texts, strict=True):
         doc_pages = [pages[i] for i in seg.pages]

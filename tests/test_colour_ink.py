@@ -125,3 +125,31 @@ def test_a_coloured_certificate_form_reads_near_the_clean_level():
     text = recognize.recognize(prepared.ocr_image, dpi=prepared.dpi).text
     truth, read = " ".join(page.text.split()), " ".join(text.split())
     assert Levenshtein.distance(truth, read) / len(truth) < 0.3  # 0.41 before
+
+
+def test_the_pattern_decision_is_made_once_per_sheet_and_honoured():
+    """prepare measures whether the paper is patterned before the warp and hands that to the lift
+    after it (~65 ms less on a tinted page): given, it gives the very pixels measuring gives, and
+    a wrong one would show (the guilloche stays grey)."""
+    image, printed, _ = _guilloche_scan("medium")
+    assert stamps.is_patterned(image)
+    measured = stamps.suppress(image)
+    assert np.array_equal(stamps.suppress(image, True), measured)
+    assert np.percentile(stamps.suppress(image, False)[~printed], 5) < 250
+    plain = render_page(_page(seal="red_round"), dpi=300, seed=2).image
+    assert not stamps.is_patterned(plain)
+    assert np.array_equal(stamps.suppress(plain, False), stamps.suppress(plain))
+
+
+def test_a_stamped_page_is_lifted_after_the_warp_as_before():
+    """The warped stamped page is lifted with the decision made before the warp: the same gray as
+    lifting the warped page from scratch."""
+    from ocr.preprocess import deskew
+
+    image, _, _ = _guilloche_scan("medium")
+    turned = cv2.rotate(image, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    result = prepare(turned, 300, steps=DEFAULT_STEPS - {"illumination", "denoise", "borders",
+                                                         "leaders"})  # fmt: skip
+    assert result.rotation and "stamps" in result.applied
+    warped = deskew.straighten(turned, result.rotation, result.skew_degrees)
+    assert np.array_equal(result.ocr_image, stamps.suppress(warped))

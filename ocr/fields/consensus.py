@@ -21,7 +21,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ocr import identifiers
 from ocr.fields import EXTRACTORS
+from ocr.fields.ids import BOOK_PREFIXES
 from ocr.fields.text import DocText, find_labels, fold, nfc
 from ocr.result import Document
 from ocr.vietnamese import is_valid_syllable
@@ -239,6 +241,9 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
             # as much as the prints on average: it is one of them, its confidence unknown here
         if size == len(own):
             style = _style(like)
+            styles = Counter(_style(p[j].text) for p in group).most_common(1)[0]
+            if j and style == "lower" and styles[0] == "title" and styles[1] > len(group) / 2:
+                style = "title"  # a capital read small inside ("vân Nội"): most prints have it
         elif j == 0:
             style = _style(own[0].text)
         else:
@@ -355,14 +360,200 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
             if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
                 continue
             best, n = ranked[0]
-            if own is None:
+            if (
+                key == "gcn_book_number"
+                and _cites(doc, docs)
+                and (own is None or _malformed(key, own))
+            ):
+                _fill_cited(doc, text, docs)
+            elif own is None:
                 if labels and find_labels(text.lines, labels, 0.85):
                     page = text.pages[0].number if text.pages else doc.pages[0]
                     doc.fields[key] = best
                     doc.field_details[key] = {
                         "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": n
                     }  # fmt: skip
-            elif best != own and n >= 2 and others[own] == 0 and _close(own, best):
+            elif (
+                best != own
+                and others[own] == 0
+                and _close(own, best)
+                and (n >= 2 or (_malformed(key, own) and not _malformed(key, best)))
+            ):
                 doc.field_details[key]["read"] = own
                 doc.field_details[key]["from_dossier"] = n
                 doc.fields[key] = best
+
+
+# Documents that cite the certificate a dossier is about (the change registration, the contract):
+# they print the same register number, which a result certificate does not (it gets a new one).
+CITING = ("don_dang_ky_bien_dong", "hop_dong_chuyen_nhuong")
+
+
+def _cites(doc: Document, docs: list[tuple[Document, DocText]]) -> bool:
+    """Whether the document prints the register number of the certificate the dossier cites:
+    a citing document, or the certificate itself (its serial is the one they cite)."""
+    if doc.doc_type in CITING:
+        return True
+    serial = doc.fields.get("gcn_serial")
+    return serial is not None and any(
+        d.doc_type in CITING and d.fields.get("gcn_serial") == serial for d, _ in docs
+    )
+
+
+def _fill_cited(doc: Document, text: DocText, docs: list[tuple[Document, DocText]]) -> None:
+    """The register number printed but unread (or misread beyond its form) on a document citing
+    the certificate: the one the other citing documents read."""
+    key = "gcn_book_number"
+    readings = Counter(d.fields[key] for d, _ in docs
+                       if key in d.fields and d.doc_type in CITING and d is not doc)  # fmt: skip
+    ranked = readings.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    if _malformed(key, ranked[0][0]) or not find_labels(text.lines, ("so vao so",), 0.85):
+        return
+    page = text.pages[0].number if text.pages else doc.pages[0]
+    details = doc.field_details.setdefault(key, {"raw": ""})
+    if key in doc.fields:
+        details["read"] = doc.fields[key]
+    doc.fields[key] = ranked[0][0]
+    details.update(page=page, confidence=FILL_CONFIDENCE, from_dossier=ranked[0][1])
+
+
+def _malformed(key: str, value: object) -> bool:
+    """A register number that is not a known issuer's prefix and five or six digits (one other
+    document's well-formed reading a slip or two away is then the better one)."""
+    if key != "gcn_book_number":
+        return False
+    text = str(value)
+    return not (text[:2] in BOOK_PREFIXES and re.fullmatch(r"\d{5,6}", text[2:]))
+
+
+# A label of a citizen ID (not "Số:", which heads document numbers too).
+_ID_LABEL = re.compile(r"c\s?c\s?c\s?[a-z0-9]\b|c[a-z0-9]cd\b|can cuoc|dinh danh|cmnd")
+_DIGITISH = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1",
+                           "i": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
+                           "G": "6", "b": "6", "g": "9", "q": "9", "T": "7"})  # fmt: skip
+ID_SLIPS = 3  # edits between a damaged ID reading and an ID printed elsewhere in the dossier
+
+
+def _damaged_ids(text: DocText) -> list[str]:
+    """What follows each ID label of a document, as digits (look-alikes read as digits): the
+    number printed there, however damaged, when it was not read as a valid ID."""
+    out = []
+    for line in text.lines:
+        m = _ID_LABEL.search(line.folded)
+        if m:
+            rest = line.text[m.end() :].translate(_DIGITISH)
+            run = re.search(r"[0-9](?:[\s.,]?[0-9?]){5,14}", rest)
+            if run:
+                out.append(re.sub(r"[^0-9?]", "", run.group(0)))
+    return out
+
+
+# Types whose citizen ID is the applicant's (the one who files the dossier), and the name keys
+# that go with a document's citizen ID.
+APPLICANT_ID_TYPES = ("phieu_tiep_nhan", "don_dang_ky_dat_dai", "don_dang_ky_bien_dong")
+NAME_KEYS = ("applicant_name", "owner_name", "taxpayer_name", "full_name")
+
+
+def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
+    """A citizen ID printed after an ID label but not read is taken from the other documents:
+    the ID it is a few slips from (a digit lost or read as a letter), else the ID the dossier
+    pairs with the same name (the card, the application), else, on a receipt or an
+    application, the applicant's: the ID most documents of the dossier give their main party
+    (or the only one)."""
+    known = Counter(i for _, t in docs for ln in t.lines for i in identifiers.find_cccds(ln.text))
+    if not known:
+        return
+    named = [(str(d.fields[k]), str(d.fields["citizen_id"])) for d, _ in docs
+             for k in NAME_KEYS if k in d.fields and "citizen_id" in d.fields]  # fmt: skip
+    main = Counter(str(d.fields["citizen_id"]) for d, _ in docs if "citizen_id" in d.fields)
+    for doc, _ in docs:
+        for key in [k for k in doc.fields if k == "citizen_id" or k.endswith("_citizen_id")]:
+            _repair_id(doc, key, known)
+    for doc, text in docs:
+        if "citizen_id" not in EXTRACTORS.get(doc.doc_type, {}) or "citizen_id" in doc.fields:
+            continue
+        readings = _damaged_ids(text)
+        value = _near_id(readings, known)
+        if value is None and any(_ID_LABEL.search(ln.folded) for ln in text.lines):
+            value = _id_of_name(doc, named) or _applicant_id(doc, main)
+        if value is not None:
+            page = text.pages[0].number if text.pages else doc.pages[0]
+            doc.fields["citizen_id"] = value
+            doc.field_details["citizen_id"] = {
+                "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": 1,
+            }  # fmt: skip
+
+
+def _repair_id(doc: Document, key: str, known: Counter[str]) -> None:
+    """An ID read once in the whole dossier, a slip or two from one printed at least twice, is
+    a misread of that one (two people's numbers differ in far more digits)."""
+    own = str(doc.fields[key])
+    if known[own] > 1:
+        return
+    near = [k for k, n in known.items() if n >= 2 and 0 < Levenshtein.distance(own, k) <= 2]
+    if len(near) == 1:
+        doc.field_details[key]["read"] = own
+        doc.field_details[key]["from_dossier"] = known[near[0]]
+        doc.fields[key] = near[0]
+
+
+def _near_id(readings: list[str], known: Counter[str]) -> str | None:
+    for reading in readings:
+        near = sorted((Levenshtein.distance(reading, k), -n, k) for k, n in known.items())
+        if near[0][0] <= ID_SLIPS and (len(near) == 1 or near[1][0] > near[0][0]):
+            return near[0][2]
+    return None
+
+
+def _id_of_name(doc: Document, named: list[tuple[str, str]]) -> str | None:
+    own = [str(doc.fields[k]) for k in NAME_KEYS if k in doc.fields]
+    ids = {i for name, i in named for o in own if _similar(name, o)}
+    return ids.pop() if len(ids) == 1 else None
+
+
+def _applicant_id(doc: Document, main: Counter[str]) -> str | None:
+    if doc.doc_type not in APPLICANT_ID_TYPES or not main:
+        return None
+    ranked = main.most_common(2)
+    if len(ranked) == 1 or ranked[1][1] < ranked[0][1] >= 2:
+        return ranked[0][0]
+    return None
+
+
+PROJECT_LABELS = ("ten du an", "ten co so", "cua du an")
+
+
+def shared_project(docs: list[tuple[Document, DocText]]) -> None:
+    """One dossier, one project: a document whose project label is printed but whose name was
+    not read takes the name the other documents agree on, and so does one whose reading the
+    others contradict while the agreed name is printed on it."""
+    names = [str(d.fields["project_name"]) for d, _ in docs if "project_name" in d.fields]
+    if not names:
+        return
+    same = [[o for o in names if _similar(n, o)] for n in names]
+    best = max(range(len(names)), key=lambda i: len(same[i]))
+    agreed, support = names[best], len(same[best])
+    for doc, text in docs:
+        if "project_name" not in EXTRACTORS.get(doc.doc_type, {}):
+            continue
+        own = doc.fields.get("project_name")
+        if own is not None and _similar(str(own), agreed):
+            continue
+        doc_tokens = [t for ln in text.lines for t in tokens_of(ln.text)]
+        printed = bool(prints_of(agreed, doc_tokens))
+        if own is None and (printed or find_labels(text.lines, PROJECT_LABELS, 0.85)):
+            page = text.pages[0].number if text.pages else doc.pages[0]
+            doc.fields["project_name"] = agreed
+            doc.field_details["project_name"] = {
+                "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": support,
+            }  # fmt: skip
+        elif own is not None and printed and support >= 2:
+            doc.field_details["project_name"]["read"] = own
+            doc.field_details["project_name"]["from_dossier"] = support
+            doc.fields["project_name"] = agreed
+
+
+def _similar(a: str, b: str) -> bool:
+    return fuzz.ratio(fold(a).replace(" ", ""), fold(b).replace(" ", "")) >= MATCH_CUTOFF

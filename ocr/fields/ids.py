@@ -112,9 +112,43 @@ def gcn_serial(doc: DocText) -> Found | None:
     return value_after(doc, ("so phat hanh", "so seri", "serial"), _serial, next_line=False)
 
 
+# Register numbers ("Số vào sổ cấp GCN", Circular 23/2014/TT-BTNMT art. 18): who issued the
+# certificate (CT province, CH district, CS department, VP registration office, CN its branch)
+# and a five-digit sequence (CH00001), longer once a book runs past 99999.
+BOOK_PREFIXES = ("CH", "CS", "CT", "VP", "CN")
+_AS_LETTER = str.maketrans({"5": "S", "8": "B", "0": "O", "6": "G", "1": "I", "2": "Z"})
+_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1",
+                           "|": "1", "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2",
+                           "G": "6", "b": "6"})  # fmt: skip
+_BOOK_RAW = re.compile(
+    r"\s*([A-Za-z0-9|]{2}\s?[-$/'!*]?\s?[0-9OoQDIl|iSsBZGb]{5,6})(?![0-9A-Za-z])"
+)  # a stroke or speck between the prefix and the digits ("CH$30804")
+
+
+def _known_book(text: str):
+    """`CNS3953` → `CN53953`, `C568347` → `CS68347`: a known issuer prefix, then five or six
+    digits, each read through its look-alikes (a letter where a digit belongs and back)."""
+    m = _BOOK_RAW.match(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    compact = re.sub(r"[\s\-$/'!*]", "", raw)
+    prefix = compact[:2].upper().translate(_AS_LETTER)
+    digits = compact[2:].translate(_AS_DIGIT)
+    letters = [i for i, c in enumerate(compact[2:]) if c.isalpha()]
+    if len(digits) == 6 and len(letters) == 1:  # a letter among six: a speck, not a sixth digit
+        digits = digits[: letters[0]] + digits[letters[0] + 1 :]
+    if prefix in BOOK_PREFIXES and digits.isdigit() and sum(c.isdigit() for c in compact) >= 4:
+        return f"{prefix}{digits}", raw
+    return None
+
+
 def _book(text: str):
     """`CS51186`; the rest of a damaged label may come first ("eap GCN: CN29879")."""
     text = re.sub(r"(?<=[A-Z])[^\x00-\x7F](?=[0-9])", "", text)  # "CHö82232": a speck
+    known = _known_book(text)
+    if known:
+        return known
     m = re.match(r"\s*([A-Za-z]{1,3}\s?-?\s?[0-9OoIl]{3,7})(?![0-9])", text)
     if not m:
         m = re.search(r"(?<![A-Za-z])([A-Z]{1,3}\s?-?\s?[0-9][0-9OoIl]{2,6})(?![0-9])", text[:40])
@@ -130,10 +164,22 @@ def _book(text: str):
 
 
 def gcn_book_number(doc: DocText) -> Found | None:
-    return value_after(
+    """After "Số vào sổ cấp GCN"; with that label too damaged to match, a register number of a
+    known issuer on a line that still reads "GCN" ("5ốvàcsổ cấp GCN: VP31512")."""
+    found = value_after(
         doc, ("so vao so cap gcn", "so vao so cap giay chung nhan", "so vao so"), _book,
         next_line=False,
     )  # fmt: skip
+    if found:
+        return found
+    for line in doc.lines:
+        if not re.search(r"g\s?c\s?n\b", line.folded) or "phat hanh" in line.folded:
+            continue
+        for m in re.finditer(r"(?<![A-Za-z0-9|])(?=[A-Za-z])", line.text):
+            known = _known_book(line.text[m.start() :])
+            if known:
+                return doc.found(known[0], known[1], line, 0.8)
+    return None
 
 
 _NUMBER = re.compile(

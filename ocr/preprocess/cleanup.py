@@ -96,22 +96,25 @@ def prepare(
     start = cpu_seconds()
     image = _as_bgr(image)
     dpi = max(int(dpi or UPSCALE_TO_DPI), 1)
+    plain = None  # the page's luminance, made once for the steps that read it (~5 ms a copy)
     if "denoise" in steps:  # dense noise would pass for tiny letters and lines of text
         with _timed(timings, "denoise"):
-            image = _without_dense_noise(image, dpi, applied)
+            image, plain = _without_dense_noise(image, dpi, applied)
     letters = None  # the page with seal ink lifted, when it has any (computed once: ~0.15 s)
+    patterned = None  # its paper printed with a pattern (asked once: the same sheet throughout)
     if "textsize" in steps:  # before anything measures: every step assumes readable letters
         with _timed(timings, "textsize"):
-            letters = _letters_only(image, steps)
+            letters, patterned = _letters_only(image, steps)
+            measured = letters if letters is not None else plain
             image, dpi, enlarged = textsize.working_size(
-                image, dpi, enlarge="upscale" in steps, gray=letters
+                image, dpi, enlarge="upscale" in steps, gray=measured
             )
             if enlarged:
                 applied.append("textsize")
-                letters = None  # measured on the page before it was enlarged
+                letters = patterned = plain = None  # made from the page before it was enlarged
 
     with _timed(timings, "view"):
-        look = _look(image, dpi, steps, letters)
+        look = _look(image, dpi, steps, letters, patterned, plain)
 
     if "perspective" in steps:
         with _timed(timings, "perspective"):
@@ -140,7 +143,7 @@ def prepare(
             pdf_image = deskew.straighten(image, rotation, skew)
             # lifted again after the warp: warping the seal-free gray instead (~0.1 s less)
             # moved held-out hard pages' CER both ways, +0.013 pooled (bench/ocr.py families)
-            ocr = _recognition_gray(pdf_image, look.stamped)
+            ocr = _recognition_gray(pdf_image, look.stamped, look.patterned)
         else:  # a gray page in a BGR array: warp one channel, not three
             ocr = deskew.straighten(look.gray, rotation, skew)
             pdf_image = cv2.cvtColor(ocr, cv2.COLOR_GRAY2BGR)
@@ -255,43 +258,72 @@ class _Look:
     view: View
     colour: bool  # the page has colour at all (else it is warped as one channel)
     stamped: bool  # red/blue seal ink present and the "stamps" step on
+    patterned: bool | None = None  # stamped: its paper printed with a pattern (stamps)
 
 
 def _look(
-    image: np.ndarray, dpi: int, steps: frozenset[str], letters: np.ndarray | None = None
+    image: np.ndarray,
+    dpi: int,
+    steps: frozenset[str],
+    letters: np.ndarray | None = None,
+    patterned: bool | None = None,
+    plain: np.ndarray | None = None,
 ) -> _Look:
     """Gray copy and analysis view; seals are removed first so they cannot mislead the angle.
-    `letters`: `_letters_only(image, steps)` when already made (the same test, the same gray)."""
+    `letters`, `patterned`: `_letters_only(image, steps)` when already made (the same test, the
+    same gray); `plain`: the page's luminance when already made."""
     sample = _sample(image)
     colour = _is_colour(sample)
     stamped = colour and "stamps" in steps
     stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
-    gray = letters if stamped and letters is not None else _recognition_gray(image, stamped)
-    return _Look(gray, make_view(gray, dpi), colour, stamped)
+    if not stamped:
+        gray = plain if plain is not None else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        patterned = None
+    elif letters is not None:
+        gray = letters
+    else:
+        if patterned is None:
+            patterned = stamps_step.is_patterned(image)
+        gray = stamps_step.suppress(image, patterned)
+    return _Look(gray, make_view(gray, dpi), colour, stamped, patterned)
 
 
-def _without_dense_noise(image: np.ndarray, dpi: int, applied: list[str]) -> np.ndarray:
-    """The page with dense salt-and-pepper cleared (as gray: the noise is most of its pixels)."""
+def _without_dense_noise(
+    image: np.ndarray, dpi: int, applied: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The page with dense salt-and-pepper cleared (as gray: the noise is most of its pixels),
+    and its luminance."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if not denoise.is_dense(gray):
-        return image
+        return image, gray
     applied.append("dense_noise")
-    return cv2.cvtColor(denoise.clear_dense(gray, dpi), cv2.COLOR_GRAY2BGR)
+    gray = denoise.clear_dense(gray, dpi)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), gray
 
 
-def _letters_only(image: np.ndarray, steps: frozenset[str]) -> np.ndarray | None:
+def _letters_only(
+    image: np.ndarray, steps: frozenset[str]
+) -> tuple[np.ndarray | None, bool | None]:
     """The page with seals, stamps and coloured background patterns lifted, for measuring
-    letters (None: a page without colour, measured as it is)."""
+    letters, and whether its paper is patterned ((None, None): a page without colour, measured
+    as it is)."""
     sample = _sample(image)
     if "stamps" not in steps or not _is_colour(sample):
-        return None
+        return None, None
     if stamps_step.colour_ink_share(sample) < stamps_step.MIN_SHARE:
-        return None
-    return stamps_step.suppress(image)
+        return None, None
+    patterned = stamps_step.is_patterned(image)
+    return stamps_step.suppress(image, patterned), patterned
 
 
-def _recognition_gray(image: np.ndarray, stamped: bool) -> np.ndarray:
-    return stamps_step.suppress(image) if stamped else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+def _recognition_gray(
+    image: np.ndarray, stamped: bool, patterned: bool | None = None
+) -> np.ndarray:
+    """The gray Tesseract reads; `patterned` as measured on this sheet before a warp (the
+    measurement is ~65 ms of a lift's ~140 on a tinted page; None: measured here)."""
+    if not stamped:
+        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return stamps_step.suppress(image, patterned)
 
 
 def _half(gray: np.ndarray, view: View) -> np.ndarray:

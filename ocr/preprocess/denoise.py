@@ -41,12 +41,10 @@ def despeckle(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     """(image, changed): specks painted white when the page is speckled, else unchanged."""
     if speckle_share(gray) < SPECKLE_SHARE:
         return gray, False
-    dark = cv2.compare(gray, 128, cv2.CMP_LT) // 255
+    dark = cv2.threshold(gray, 127, 1, cv2.THRESH_BINARY_INV)[1]  # 1 under 128
     crowd = cv2.boxFilter(dark, -1, (7, 7), normalize=False)
     specks = cv2.bitwise_and(cv2.compare(crowd, 4, cv2.CMP_LE), cv2.compare(dark, 0, cv2.CMP_GT))
-    out = gray.copy()
-    out[specks > 0] = 255
-    return out, True
+    return cv2.bitwise_or(gray, specks), True  # specks (255) white; whole-page numpy: +5 ms
 
 
 # Dense noise: a bilevel scan of a page whose paper tone met the scanner's threshold (a faint or

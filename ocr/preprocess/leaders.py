@@ -14,9 +14,6 @@ its own baseline and in step with its pitch.
 
 from __future__ import annotations
 
-import math
-import statistics
-
 import cv2
 import numpy as np
 
@@ -52,18 +49,12 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
     cx, cy = centroids[ids + 1, 0], centroids[ids + 1, 1]
     size = np.stack([w[ids], h[ids], area[ids]])
     leaders = np.zeros(ids.size, bool)  # a flag per small mark
-    for row in _rows(cy, 0.5 * xh):
-        row = row[np.argsort(cx[row], kind="stable")]
-        run: list[int] = [int(row[0])]
-        for k in row[1:]:
-            gap = cx[k] - cx[run[-1]]
-            if 0 < gap <= MAX_GAP * xh:
-                run.append(int(k))
-                continue
-            leaders[_leader(run, cx)] = True
-            run = [int(k)]
-        leaders[_leader(run, cx)] = True
-        leaders[_bridged(row, leaders, cx, cy, size, xh)] = True
+    for shift in (0.0, 0.5):  # the second grid's bridges see the first grid's leaders
+        keys = np.floor(cy / (0.5 * xh) + shift).astype(np.int64)
+        order, run_of = _runs(keys, cx, MAX_GAP * xh)
+        leaders[order[_leader_runs(order, run_of, cx)]] = True
+        for row in _rows(order, keys, leaders):
+            leaders[_bridged(row, leaders, cx, cy, size, xh)] = True
     if not leaders.any():
         return None
     keep = np.zeros(count, np.uint8)
@@ -72,37 +63,66 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
     return cv2.dilate(mask, np.ones((3, 3), np.uint8))
 
 
-def _rows(cy: np.ndarray, band: float) -> list[np.ndarray]:
-    """Indices grouped into horizontal bands of height `band`, twice (the second grid shifted
-    by half a band), so a row of dots straddling one band boundary is whole in the other."""
-    out = []
-    for shift in (0.0, 0.5):
-        keys = np.floor(cy / band + shift).astype(np.int64)
-        order = np.argsort(keys, kind="stable")
-        breaks = np.flatnonzero(np.diff(keys[order])) + 1
-        out += [g for g in np.split(order, breaks) if g.size >= MIN_RUN]
-    return out
+def _rows(order: np.ndarray, keys: np.ndarray, found: np.ndarray) -> list[np.ndarray]:
+    """The marks, left to right (`order`: see `_runs`), of each band holding MIN_RUN or more
+    leader dots (`found`: a flag per mark); the bridges of `_bridged` start from those only."""
+    sure = np.bincount(keys[found], minlength=int(keys.max()) + 1) >= MIN_RUN
+    if not sure.any():
+        return []
+    breaks = np.flatnonzero(np.diff(keys[order])) + 1
+    return [g for g in np.split(order, breaks) if sure[keys[g[0]]]]
 
 
-def _leader(run: list[int], cx: np.ndarray) -> list[int]:
-    """`run` when its dots are evenly spaced (or miss whole dots), else []. Plain Python: it is
-    called for every row of specks on a noisy page, where numpy's per-call cost dominated."""
-    if len(run) < MIN_RUN:
-        return []
-    xs = cx[run].tolist()
-    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
-    mean = sum(gaps) / len(gaps)
-    if mean <= 0:
-        return []
-    spread = math.sqrt(sum((g - mean) ** 2 for g in gaps) / len(gaps))
-    if spread / mean <= REGULAR:
-        return run
-    # dots missing under a written value: every gap a whole number of pitches, most gaps one
-    pitch = statistics.median(gaps)
-    steps = [g / pitch for g in gaps]
-    if any(abs(st - round(st)) > STEP for st in steps):
-        return []
-    return run if sum(round(st) == 1 for st in steps) >= 0.5 * len(steps) else []
+def _runs(keys: np.ndarray, cx: np.ndarray, max_gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Marks of each band left to right, cut into runs where the gap to the previous mark is not
+    in (0, max_gap]: (mark order, run number of each mark in that order)."""
+    order = np.lexsort((np.arange(keys.size), cx, keys))
+    x, band = cx[order], keys[order]
+    gap = np.diff(x)
+    cut = (band[1:] != band[:-1]) | (gap <= 0) | (gap > max_gap)
+    return order, np.concatenate(([0], np.cumsum(cut)))
+
+
+def _leader_runs(order: np.ndarray, run_of: np.ndarray, cx: np.ndarray) -> np.ndarray:
+    """Positions (in `order`) of the marks of runs that are leaders: MIN_RUN dots or more, evenly
+    spaced (spread of the gaps / their mean within REGULAR) or missing whole dots. All runs at
+    once: a noisy page has thousands of runs of specks, where a Python loop cost ~0.1 s."""
+    x = cx[order]
+    runs = int(run_of[-1]) + 1
+    marks = np.bincount(run_of, minlength=runs)
+    long = marks >= MIN_RUN
+    inside = run_of[1:] == run_of[:-1]  # gap i (marks i and i+1) belongs to run run_of[i]
+    gap_run = run_of[:-1][inside]
+    gaps = np.diff(x)[inside]
+    taken = long[gap_run]
+    gap_run, gaps = gap_run[taken], gaps[taken]
+    count = np.maximum(marks - 1, 1)
+    mean = np.bincount(gap_run, gaps, runs) / count
+    spread = np.sqrt(np.bincount(gap_run, (gaps - mean[gap_run]) ** 2, runs) / count)
+    ratio = np.full(runs, np.inf)
+    np.divide(spread, mean, out=ratio, where=long)
+    leader = long & (ratio <= REGULAR)
+    leader |= long & ~leader & _whole_pitches(gap_run, gaps, runs)
+    return np.flatnonzero(leader[run_of])
+
+
+def _whole_pitches(gap_run: np.ndarray, gaps: np.ndarray, runs: int) -> np.ndarray:
+    """Per run (gaps grouped by `gap_run`): dots missing under a written value, i.e. every gap a
+    whole number of the run's pitch (its median gap) within STEP, and most gaps one pitch."""
+    order = np.lexsort((gaps, gap_run))
+    run, gap = gap_run[order], gaps[order]
+    n = np.bincount(run, minlength=runs)
+    first = np.concatenate(([0], np.cumsum(n)[:-1]))
+    has = n > 0
+    low = first + (n - 1) // 2  # the median: the middle gap, or the mean of the middle two
+    high = first + n // 2
+    pitch = np.zeros(runs)
+    pitch[has] = (gap[low[has]] + gap[high[has]]) / 2
+    steps = gaps / pitch[gap_run]
+    whole = np.rint(steps)
+    off = np.bincount(gap_run, np.abs(steps - whole) > STEP, runs)
+    ones = np.bincount(gap_run, whole == 1, runs)
+    return has & (off == 0) & (ones >= 0.5 * n)
 
 
 def _bridged(

@@ -47,21 +47,22 @@ MARKS_WIDTH = 400  # pixels across of the map on which coloured marks are measur
 FRAME = 0.3  # of the page width, one way: a printed frame or band, not a seal (under ~45 mm)
 
 
-def suppress(bgr: np.ndarray) -> np.ndarray:
+def suppress(bgr: np.ndarray, patterned: bool | None = None) -> np.ndarray:
     """Gray recognition image where coloured ink reads as paper, except pen-written letters.
 
     On paper printed with a pattern (guilloche) each channel is first divided by the paper's own
     colour (the paper reads white, the pattern keeps only its difference from the paper) and the
-    pattern's light residue is then stretched to white."""
+    pattern's light residue is then stretched to white. `patterned`: `is_patterned(bgr)` when
+    already known for this sheet (the page before a warp), else measured here."""
     chroma = _chroma(bgr)
     lum = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     printed = cv2.subtract(chroma, DEAD_ZONE)  # marks are measured on the page as printed
-    patterned = False
-    paper = paper_colour(bgr)
-    if tinted(paper):  # (also a photo's colour cast: whitened only under a printed pattern)
-        white = whiten_paper(bgr, paper)
-        patterned = pattern_share(white) > PATTERN_SHARE
+    white = None
+    if patterned is None:
+        patterned, white = _pattern(bgr)
     if patterned:
+        if white is None:
+            white = whiten_paper(bgr, paper_colour(bgr))
         # only dark ink can be pen: the pattern's lines would join the pen's letters into one
         # page-sized mark
         pen = _small_marks(cv2.bitwise_and(printed, cv2.compare(lum, PEN_DARK, cv2.CMP_LT)))
@@ -73,6 +74,22 @@ def suppress(bgr: np.ndarray) -> np.ndarray:
         chroma = cv2.bitwise_and(chroma, cv2.bitwise_not(pen))
     gray = cv2.addWeighted(lum, 1.0, chroma, LIFT, 0.0)
     return clip_pattern(gray) if patterned else gray
+
+
+def is_patterned(bgr: np.ndarray) -> bool:
+    """Is the page printed on paper with a background pattern? (~65 ms on a tinted 300 dpi page:
+    asked once per sheet, see `suppress`.) Only tinted paper is asked (a photo's colour cast
+    too: whitened only under a printed pattern)."""
+    return _pattern(bgr)[0]
+
+
+def _pattern(bgr: np.ndarray) -> tuple[bool, np.ndarray | None]:
+    """(patterned, the whitened page when the paper is tinted)."""
+    paper = paper_colour(bgr)
+    if not tinted(paper):
+        return False, None
+    white = whiten_paper(bgr, paper)
+    return pattern_share(white) > PATTERN_SHARE, white
 
 
 def _chroma(bgr: np.ndarray) -> np.ndarray:
@@ -112,7 +129,7 @@ def whiten_paper(bgr: np.ndarray, paper: np.ndarray) -> np.ndarray:
     """Each channel divided by the paper's: the paper reads white, whatever its tint or light."""
     h, w = bgr.shape[:2]
     full = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(bgr, np.maximum(full, 1), scale=255)
+    return cv2.divide(bgr, cv2.max(full, (1, 1, 1, 0)), scale=255)  # (np.maximum: 3x slower)
 
 
 def pattern_share(white: np.ndarray) -> float:
@@ -165,7 +182,7 @@ def _small_marks(chroma: np.ndarray) -> np.ndarray | None:
     for x, y, bw, bh, _ in stats[1:][large[1:]]:  # inside a seal's box everything is seal
         cv2.rectangle(boxes, (int(x) - 1, int(y) - 1), (int(x + bw), int(y + bh)), 255, -1)
     boxes = cv2.resize(boxes, (w, h), interpolation=cv2.INTER_NEAREST)
-    strong = (chroma > MARK_INK - DEAD_ZONE).astype(np.uint8) * 255
+    strong = cv2.compare(chroma, MARK_INK - DEAD_ZONE, cv2.CMP_GT)  # 255 / 0, one pass
     strong = cv2.dilate(strong, np.ones((3, 3), np.uint8))  # the strokes' soft edges
     pen = cv2.bitwise_and(strong, cv2.bitwise_not(boxes))
-    return pen if pen.any() else None
+    return pen if cv2.countNonZero(pen) else None
