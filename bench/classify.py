@@ -587,8 +587,8 @@ def _details(name: str, s: dict) -> None:
           f"{s['review_rate']:.3f} of documents marked")  # fmt: skip
 
 
-def _print_misses(misses: list[tuple], limit: int) -> None:
-    print("\nwrong field values (held-out; field, level, document type: truth → read):")
+def _print_misses(name: str, misses: list[tuple], limit: int) -> None:
+    print(f"\nwrong field values ({name}; field, level, document type: truth → read):")
     shown: Counter[str] = Counter()
     for key, level, kind, truth, got in sorted(misses, key=lambda m: m[0]):
         if shown[key] < limit:
@@ -707,8 +707,8 @@ def main(argv: list[str] | None = None) -> dict:
         confidence.WEIGHTS.update(weights)
     for name, t in tallies.items():
         field_report(name, t.field_rows)
-    if args.misses and "held-out" in tallies:
-        _print_misses(tallies["held-out"].misses, args.misses)
+    for name, t in tallies.items() if args.misses else ():  # in-family first: diagnose there
+        _print_misses(name, t.misses, args.misses)
     report = {
         "text": args.text,
         "seed": args.seed,

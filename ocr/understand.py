@@ -21,6 +21,7 @@ from ocr.fields.confidence import calibrate, unread_fields
 from ocr.fields.consensus import (
     FREE_TEXT,
     Corpus,
+    fill_filer,
     page_tokens,
     shared_citizen_ids,
     shared_fields,
@@ -89,6 +90,7 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
 
 def _harmonise(documents: list[Document], pages: list[Page]) -> None:
     """Free-text fields repaired by the majority of their prints across the whole dossier."""
+    fill_filer(documents)
     tokens = Corpus([t for p in pages for t in page_tokens(p.text or "", p.words)])
     for doc in documents:
         for key in FREE_TEXT & doc.fields.keys():

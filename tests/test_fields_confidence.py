@@ -28,6 +28,18 @@ def test_agreement_across_the_dossier_raises_a_name_and_damage_lowers_it():
     assert p_agreed > p_single > p_broken
 
 
+def test_a_company_applicant_agrees_with_the_project_owner_and_may_be_long():
+    name = "Công ty Cổ phần Sản xuất và Thương mại Thái Bình Dương"  # 11 words
+    receipt = _doc("phieu_tiep_nhan", {"applicant_name": name})
+    report = _doc("bao_cao_dtm", {"project_owner": name})
+    sure = [(0.99, 0.99)] * 2
+    together = features([receipt, report], sure)[0]["applicant_name"]
+    assert together["agree"] > 0 and together["form_bad"] == 0.0
+    assert features([receipt], sure[:1])[0]["applicant_name"]["agree"] == 0
+    person = _doc("phieu_tiep_nhan", {"applicant_name": "Nguyễn Văn An Bình Minh Hòa Lạc"})
+    assert features([person], sure[:1])[0]["applicant_name"]["form_bad"] == 1.0
+
+
 def test_form_and_read_confidence_lower_an_identifier():
     good = features([_doc("can_cuoc", {"citizen_id": "001085012345"})], [(1, 1)])[0]
     bad = features([_doc("can_cuoc", {"citizen_id": "999085012345"})], [(1, 1)])[0]

@@ -331,3 +331,99 @@ def test_receipt_applicant_stops_at_the_next_line_read_onto_its_own():
     )
     fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=merged)])
     assert fields["applicant_name"] == "Lê Thu Uyên"
+
+
+def _receipt(appointment_line: str, days: str = "15 ngày làm việc") -> str:
+    lines = RECEIPT.splitlines()[:-1] + [
+        f"3. Thời gian giải quyết hồ sơ theo quy định là: {days}",
+        appointment_line,
+    ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [
+        ("5. Thòigían trakếf quả giải quyết  bồ so: ngày 03/11/2023", "2023-11-03"),  # fuzzy label
+        ("5. Thời gian trả kết quả giải quyết hồ sơ- ˆ 23⁄ 11/2023", "2023-11-03"),  # 03 read 23
+        ("5. Thời gian trả kết quả giải quyết hồ sơ: 03⁄71⁄2023", "2023-11-03"),  # no such date
+        ("", "2023-11-03"),  # the line lost: reception (Sunday 15/10/2023) + 15 working days
+        ("5. Thời gian trả kết quả giải quyết hồ sơ: ngày 08/11/2023", "2023-11-08"),  # holidays
+    ],
+)
+def test_receipt_appointment_checked_against_the_printed_time_limit(line, due):
+    fields, details = extract("phieu_tiep_nhan", [Page(number=1, text=_receipt(line))])
+    assert fields["appointment_date"] == due
+    read = "ngày" in line  # a plausible reading is kept as read; a computed date is less sure
+    assert (details["appointment_date"]["confidence"] < 0.9) != read
+
+
+def test_no_appointment_without_a_reading_or_a_time_limit():
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=_receipt("", days="theo luật"))])
+    assert "appointment_date" not in fields
+
+
+def test_receipt_applicant_from_the_signature_when_the_hand_written_name_is_lost():
+    text = RECEIPT.replace("Nguyễn Văn An", ". Hương") + (
+        "\nNGƯỜI NỘP HỒ SƠ __ NGƯỜI TIẾP NHẬN HỒ SƠ\n(Ký và ghi rõ họ tên) (Ký và ghi rõ họ tên)"
+        "\nLê Hồng Hương Nguyễn Kim Hường"
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Lê Hồng Hương"
+    text = text.replace(". Hương", "Trần? Hữu Huy")  # a flourish read as a mark: still a name
+    assert extract("phieu_tiep_nhan", [Page(number=1, text=text)])[0]["applicant_name"] == (
+        "Trần Hữu Huy"
+    )
+
+
+def test_a_company_applicant_is_not_replaced_by_its_representative():
+    text = RECEIPT.replace("Nguyễn Văn An", "Côrig ty TNHH MTV Hưng Thịnh") + (
+        "\nNGƯỜI NỘP HỒ SƠ\n(Ký và ghi rõ họ tên)\nNguyễn Công Khải"
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Côrig ty TNHH MTV Hưng Thịnh"
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [("Đăng Xuân Sơn", "Đặng Xuân Sơn"), ("NGUYÊN THỊ MAI", "NGUYỄN THỊ MAI"),
+     ("Lô Văn Hùng", "Lô Văn Hùng"), ("Đoàn Văn Bình", "Đoàn Văn Bình")],
+)  # fmt: skip
+def test_a_family_name_read_with_other_marks_is_repaired(read, name):
+    """Only towards a common family name, and never a family name of its own (Lô, Đoàn)."""
+    fields, _ = extract("can_cuoc", [Page(number=1, text=f"Họ và tên: {read}")])
+    assert fields["full_name"] == name
+
+
+def test_receipt_company_keeps_its_legal_form_through_a_misread_letter():
+    text = RECEIPT.replace("Nguyễn Văn An", "Công ty INHH MTV Thái Bình Dương")
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Công ty TNHH MTV Thái Bình Dương"
+    text = RECEIPT.replace("Nguyễn Văn An", "Công ty CP Minh Phát")  # nothing to repair
+    assert extract("phieu_tiep_nhan", [Page(number=1, text=text)])[0]["applicant_name"] == (
+        "Công ty CP Minh Phát"
+    )
+
+
+def test_a_name_with_one_word_in_capitals_is_written_in_title_case():
+    text = "TỜ KHAI LỆ PHÍ TRƯỚC BẠ\nTên người nộp thuế: LÊ Diệu Hoa"
+    fields, _ = extract("to_khai_thue", [Page(number=1, text=text)])
+    assert fields["taxpayer_name"] == "Lê Diệu Hoa"
+
+
+def test_the_filer_under_a_signature_read_as_marks():
+    text = RECEIPT.replace("Nguyễn Văn An", "") + (
+        "\nN GƯƠI NOP HỒ SƠ\n=\n(Ký và ghi rõ họ tên)\n«\nNguyễn Mai Anh\nNGUỜI TIẾP NHẬN HỒ SƠ"
+    )
+    fields, _ = extract("phieu_tiep_nhan", [Page(number=1, text=text)])
+    assert fields["applicant_name"] == "Nguyễn Mai Anh"
+
+
+def test_a_hand_written_name_cut_short_is_the_signers_read_whole():
+    form = (
+        "ĐƠN ĐĂNG KÝ BIẾN ĐỘNG ĐẤT ĐAI, TÀI SẢN GẮN LIỀN VỚI ĐẤT\nHọ và tên: {name}\n"
+        "NGƯỜI VIẾT ĐƠN\n(Ký, ghi rõ họ tên)\nLê Ngọc Tuyết"
+    )
+    for read, name in (("Lê Ngọc", "Lê Ngọc Tuyết"), ("Lê Văn", "Lê Văn")):  # another person
+        fields, _ = extract("don_dang_ky_bien_dong", [Page(number=1, text=form.format(name=read))])
+        assert fields["applicant_name"] == name

@@ -9,15 +9,15 @@ probability here combines it with what the dossier and the value itself say:
   number ending in an issuer, a date of the right century;
 - its words: share of valid Vietnamese syllables the lexicon knows, a family name first;
 - agreement across the dossier: other documents printing the same value (the receipt's applicant
-  is the application's filer and the certificate's owner), votes over its prints, a parcel field
-  the other documents contradict;
+  is the application's filer and the certificate's owner, or the project owner when a company
+  files), votes over its prints, a parcel field the other documents contradict;
 - whether it was repaired (voted, filled from another document) and the document's own type and
   split confidence.
 
 The weights are a logistic regression fitted on training families only: the field reads of
-bench/classify.py's in-family dossiers, truth-noised text (120 dossiers) and OCR text (40), pooled
-(`bench/classify.py --fit-fields` on each prints them); the review threshold on the result is
-chosen there too (ocr.understand.FIELD_REVIEW_THRESHOLD).
+bench/classify.py's in-family dossiers, truth-noised text (120 dossiers) and OCR text (40; the
+current weights: 20, seed 424242), pooled (`bench/classify.py --fit-fields` on each prints them);
+the review threshold on the result is chosen there too (ocr.understand.FIELD_REVIEW_THRESHOLD).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ KINDS: dict[str, str] = {
 }  # fmt: skip
 KIND_NAMES = ("code", "id", "serial", "book", "parcel", "area", "number", "form", "date", "sex",
               "name", "long", "other")  # fmt: skip
+# The dossier's filer as each paper names them (a company: the project owner of its papers).
+FILER = frozenset({"applicant_name", "taxpayer_name", "project_owner"})
 # Keys whose value every document of the dossier that prints it shares (one parcel, one project).
 SHARED = frozenset({"parcel_number", "map_sheet", "area_m2", "project_name", "project_owner"})
 
@@ -110,7 +112,10 @@ def _form_bad(key: str, value: Any) -> float:
     if kind == "code":
         return 0.0
     if kind == "name":
-        return float(not 2 <= len(_words(text)) <= 6 or not text[:1].isupper())
+        from ocr.fields.people import is_organisation
+
+        longest = 20 if is_organisation(text) else 6  # a company's name runs longer
+        return float(not 2 <= len(_words(text)) <= longest or not text[:1].isupper())
     return 0.0
 
 
@@ -144,8 +149,8 @@ def features(
             for j, other in enumerate(documents):
                 if j == i:
                     continue
-                same = [v for k, v in other.fields.items() if _kind(k) == kind
-                        and (k == key or kind in ("name", "id"))]  # fmt: skip
+                same = [v for k, v in other.fields.items() if (_kind(k) == kind
+                        and (k == key or kind in ("name", "id"))) or {k, key} <= FILER]  # fmt: skip
                 if any(_same_value(value, v, kind) for v in same):
                     agree += 1
                 elif key in SHARED and key in other.fields:
@@ -174,14 +179,14 @@ def features(
 # Fitted by `bench/classify.py --fit-fields` on training families (see its docstring): intercept
 # per kind, then one weight per feature. Log-odds of the value being right.
 INTERCEPTS: dict[str, float] = {
-    "code": 1.578, "id": 0.842, "serial": 0.476, "book": -0.802, "parcel": 0.096, "area": 0.716,
-    "number": -0.56, "form": 1.083, "date": 1.579, "sex": 0.554, "name": -2.539, "long": -2.121,
+    "code": 1.51, "id": 0.834, "serial": 0.462, "book": -0.712, "parcel": 0.078, "area": 1.288,
+    "number": -0.529, "form": 0.864, "date": 1.463, "sex": 0.487, "name": -2.49, "long": -2.15,
     "other": 0.0,
 }  # fmt: skip
 WEIGHTS: dict[str, float] = {
-    "read": 1.284, "read_low": -0.777, "changed": -1.622, "filled": 0.043, "prints": 1.737,
-    "agree": 2.714, "disagree": -1.726, "form_bad": -1.434, "unknown_words": -1.282,
-    "no_family": -2.332, "words": -2.136, "type_conf": 1.438, "split_conf": 1.466,
+    "read": 1.056, "read_low": -0.579, "changed": -1.6, "filled": 0.035, "prints": 1.151,
+    "agree": 2.406, "disagree": -1.605, "form_bad": -2.386, "unknown_words": -2.03,
+    "no_family": -0.046, "words": -1.648, "type_conf": 1.702, "split_conf": 1.414,
 }  # fmt: skip
 
 

@@ -206,6 +206,8 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     The prints are grouped by word count and the largest group votes (the value's own word
     count wins ties), one word position at a time; a print whose words do not line up with the
     group's best print at some position is left out."""
+    from ocr.fields.people import family_name, is_organisation
+
     tokens = tokens if isinstance(tokens, Corpus) else Corpus(tokens)
     own = tokens_of(value)
     prints = prints_of(value, tokens)
@@ -224,6 +226,8 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     if len(group) < 2:  # nothing to vote with: the reading, glued words taken apart
         return _rebuild(value, own, [t.text for t in own]), len(group)
     upper = value.isupper()
+    person = (2 <= len(own) <= 6 and all(t.text[:1].isupper() for t in own)
+              and not is_organisation(value))  # fmt: skip
     words: list[str] = []
     for j in range(size):
         seen = Counter(p[j].text.lower() for p in group)
@@ -245,6 +249,8 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
         else:
             style = Counter(_style(p[j].text) for p in group).most_common(1)[0][0]
         word = _pick(like, seen, belief)
+        if j == 0 and person:  # a tone lost on the family name in some prints ("Lệ", "Đăng")
+            word = family_name(word)
         words.append(word.upper() if upper else apply_case(word, style))
     if size != len(own):
         return " ".join(words), len(group)
@@ -262,6 +268,60 @@ def _rebuild(value: str, own: list[Token], words: list[str]) -> str:
         out.append((" " if out and not gap else gap) + word)  # glued words come apart
         pos = at + len(tok.text)
     return "".join(out) + text[pos:]
+
+
+# The dossier's filer as each paper names them: the receipt's applicant is the application's
+# filer, the tax form's payer, the environmental papers' project owner.
+FILER_KEYS = ("applicant_name", "taxpayer_name", "project_owner")
+_BODY_WORDS = {"tong", "cong", "ty", "tnhh", "mtv", "cp", "co", "phan", "doanh", "nghiep"}
+_JUNK = re.compile(r"[^\w\s&.,()\-]|\.\.|_|\d")
+
+
+def well_formed(value: str) -> bool:
+    """A person's name of valid syllables starting with a family name, or a body's name in
+    words only, its kind first (no stray marks, no head lost: what is left of a hand-written
+    value OCR could not read)."""
+    from ocr.fields.people import ORGANISATION, is_organisation, name_form
+
+    if is_organisation(value):  # headed by its kind, with a name of its own ("Công ty TNHH
+        own = set(fold(value).replace(".", " ").split()) - _BODY_WORDS  # MTV" alone is not)
+        return (not _JUNK.search(value) and len(value.split()) >= 3 and bool(own)
+                and bool(ORGANISATION.match(fold(value))))  # fmt: skip
+    return name_form(value) == 1.0
+
+
+def fill_filer(documents: list[Document]) -> None:
+    """An applicant's name that OCR left malformed ("Công ty CP...:2¿", ". Hương") replaced by
+    the dossier's well-formed print of the filer that contains what was read (a body for a
+    body, a person for a person; most documents first); the reading is kept as `read`."""
+    from ocr.fields.people import is_organisation
+
+    for doc in documents:
+        value = doc.fields.get("applicant_name")
+        if value is None or well_formed(str(value)):
+            continue
+        readable = " ".join(re.findall(r"[^\W\d_]{2,}", fold(str(value))))
+        if len(readable) < 4:
+            continue
+        body = is_organisation(str(value))
+        seen = Counter(
+            str(other.fields[k])
+            for other in documents
+            if other is not doc
+            for k in FILER_KEYS
+            if k in other.fields
+            and well_formed(str(other.fields[k]))
+            and is_organisation(str(other.fields[k])) == body
+        )
+        fits = [(n, v) for v, n in seen.items()
+                if fuzz.partial_ratio(readable, fold(v)) >= MATCH_CUTOFF]  # fmt: skip
+        fits.sort(reverse=True)
+        if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):  # none, or no majority
+            continue
+        n, best = fits[0]
+        details = doc.field_details["applicant_name"]
+        details["read"], details["from_dossier"] = value, n
+        doc.fields["applicant_name"] = best
 
 
 # Fields of the one parcel a dossier is about: printed on the application, the certificate, the

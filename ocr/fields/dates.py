@@ -7,7 +7,7 @@ folded text (no diacritics) and tolerates OCR's usual damage: "ngay 15 thang l0 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 _D = r"[0-9OoIil|]"  # folded text lowercases an I read for 1
 _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1"})
@@ -110,3 +110,90 @@ def labelled_date(doc, pattern: str, *, lo: int = 1990, hi: int = 2100):
                     value, s, e = dates[0]
                     return doc.found(value.isoformat(), ln.text[start + s : start + e], line)
     return None
+
+
+# "5. Thời gian trả kết quả giải quyết hồ sơ: ngày …", "Hẹn trả kết quả ngày …", "Ngày hẹn trả: …"
+APPOINTMENT = r"hen tr.|.r. ke.? qua|thoi gian tr. ke|quyet ho so\s*[:;.]\s*ngay"
+_APPOINTMENT_LABELS = ("thoi gian tra ket qua", "hen tra ket qua", "ngay hen tra")
+# "15 ngày làm việc", also with a word lost ("15 ¡việc")
+_WORKING_DAYS = re.compile(r"(?<![0-9/])([0-9]{1,3})\s*(?:ngay\s*l\S{0,2}m|\W{0,2}\s*vi\S?c\b)")
+LONGEST_PROCEDURE = timedelta(days=200)  # a receipt's appointment is weeks or months away
+HOLIDAY_SHIFT = timedelta(days=12)  # public holidays (Tết: up to 9 days off) push a due date on
+DERIVED_CONFIDENCE = 0.6  # a due date computed from the printed time limit, not read
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` working days (Monday to Friday) after `start`. Public holidays are not counted
+    out (a due date across one is a day or more later than this), so a computed date is only a
+    fallback when no plausible date is read, with a lower read confidence (DERIVED_CONFIDENCE)."""
+    d = start
+    while days > 0:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            days -= 1
+    return d
+
+
+def due_date(doc, received: date | None) -> date | None:
+    """Reception date + the time limit printed on a receipt ("… là: 15 ngày làm việc")."""
+    if received is None:
+        return None
+    for line in doc.lines:
+        m = _WORKING_DAYS.search(line.folded)
+        if m and 0 < int(m[1]) <= 120:
+            return add_working_days(received, int(m[1]))
+    return None
+
+
+def appointment_date(doc, received: date | None = None):
+    """The date a receipt promises the result: the date after its label ("Thời gian trả kết
+    quả …: ngày …"; the label found fuzzily when OCR damaged it). A reading that cannot be the
+    due date (on or before reception, months after it) is no appointment; when the reading is
+    missing or impossible, or does not fit the date the printed time limit gives (not a working
+    day, before it or long after it) while one or two digits away from it (a hand-written
+    "05/09" read "25/09"), that computed date is taken, less sure."""
+    found = labelled_date(doc, APPOINTMENT) or _fuzzy_labelled(doc)
+    due = due_date(doc, received)
+    if found is not None and received is not None:
+        read = date.fromisoformat(str(found.value))
+        if not received < read <= received + LONGEST_PROCEDURE:
+            found = None
+        elif due is not None and not _fits(read, due) and _digit_slips(read, due) <= 2:
+            return _derived(doc, due, found)
+    if found is not None or due is None:
+        return found
+    return _derived(doc, due, None)
+
+
+def _fuzzy_labelled(doc):
+    from ocr.fields.text import label_hits
+
+    for hit in label_hits(doc.lines, _APPOINTMENT_LABELS, 0.85):
+        if hit.line.text.isupper():  # the title "… VÀ HẸN TRẢ KẾT QUẢ" is no label
+            continue
+        dates = find_dates(hit.after_folded)
+        if dates:
+            value, s, e = dates[0]
+            start = len(hit.line.text) - len(hit.after)
+            return doc.found(value.isoformat(), hit.line.text[start + s : start + e], hit.line,
+                             hit.score)  # fmt: skip
+    return None
+
+
+def _fits(read: date, due: date) -> bool:
+    """A due date as an office sets it: a working day, the computed one or later by holidays."""
+    return read.weekday() < 5 and due <= read <= due + HOLIDAY_SHIFT
+
+
+def _digit_slips(a: date, b: date) -> int:
+    """Digits that differ between two dates written dd/mm/yyyy."""
+    return sum(x != y for x, y in zip(a.strftime("%d%m%Y"), b.strftime("%d%m%Y"), strict=True))
+
+
+def _derived(doc, due: date, read):
+    """The computed due date as a Found: on the reading's line when there is one."""
+    from ocr.fields.text import Found
+
+    page = read.page if read is not None else (doc.pages[0].number if doc.pages else 1)
+    raw = read.raw if read is not None else ""
+    return Found(due.isoformat(), raw, page, DERIVED_CONFIDENCE)

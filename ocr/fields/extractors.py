@@ -33,9 +33,7 @@ EXTRACTORS: dict[str, dict[str, Extractor]] = {
         "citizen_id": ids.citizen_id,
         "issue_date": dates.issue_date,
         "received_date": lambda d: dates.labelled_date(d, r"(?:nhan|tiep nhan) ho so|ngay nhan"),
-        "appointment_date": lambda d: dates.labelled_date(
-            d, r"hen tr.|.r. ke.? qua|thoi gian tr. ke|quyet ho so\s*[:;.]\s*ngay"
-        ),
+        "appointment_date": dates.appointment_date,  # again with the reception date: extract
     },
     "don_dang_ky_dat_dai": {
         "form_number": ids.form_number,
@@ -169,6 +167,9 @@ def extract(
     for key, extractor in EXTRACTORS.get(doc_type, {}).items():
         if found.get(key) is None:
             found[key] = extractor(doc)
+    if doc_type == "phieu_tiep_nhan":  # the appointment is counted from the reception date
+        received = _date_of(found.get("received_date"))
+        found["appointment_date"] = dates.appointment_date(doc, received)
     fields = {k: f.value for k, f in found.items() if f is not None and f.value is not None}
     details = {
         k: {"page": f.page, "confidence": round(float(f.confidence), 3), "raw": f.raw}
@@ -178,6 +179,13 @@ def extract(
     for key, problems in id_problems(fields).items():
         details[key]["problems"] = problems
     return fields, details
+
+
+def _date_of(found: Found | None) -> date | None:
+    try:
+        return date.fromisoformat(str(found.value)) if found is not None else None
+    except ValueError:
+        return None
 
 
 def id_problems(fields: dict[str, Any]) -> dict[str, list[str]]:

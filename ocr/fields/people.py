@@ -46,7 +46,8 @@ def parse_name(text: str):
         words = words[1:]
     taken: list[str] = []
     for i, raw in enumerate(words):
-        w = raw.lstrip(".")  # a speck read as a dot before a word (".Thịnh")
+        w = raw.lstrip(".").rstrip("?!'\"”’")  # a speck read as a dot before a word (".Thịnh"),
+        # a pen's flourish as a mark after it ("Trần?")
         if taken and w.endswith(".") and re.fullmatch(r"[^\W\d_]+\.", w) and w[0].isupper():
             taken.append(w[:-1])  # "THOA." : the name ends with the sentence
             break
@@ -67,9 +68,34 @@ def parse_name(text: str):
             break
     if len(taken) < 2:
         return None
+    taken[0] = family_name(taken[0])
     raw = " ".join(taken)
-    name = raw.title() if raw.isupper() else raw
+    if raw.isupper():
+        name = raw.title()
+    else:  # "LÊ Diệu Hoa": one word in capitals
+        name = " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in taken)
     return clean_name(name), raw
+
+
+# The family names of most Vietnamese (about nine in ten people carry one of these): a name's
+# first word read with a mark lost or changed ("Lệ", "Đăng", "Nguyên") is one of them.
+COMMON_FAMILIES = ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng",
+                   "bùi", "đỗ", "hồ", "ngô", "dương", "lý")  # fmt: skip
+_COMMON_BY_FOLD = {fold(f): f for f in COMMON_FAMILIES}
+
+
+def family_name(word: str) -> str:
+    """A name's first word, its marks repaired when it is no family name but reads like one of
+    the common family names with other marks; case kept ("LỆ" → "LÊ")."""
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    if canonical(nfc_lower(word)) in FAMILY_NAMES:
+        return word
+    common = _COMMON_BY_FOLD.get(fold(word))
+    if common is None:
+        return word
+    return common.upper() if word.isupper() and len(word) > 1 else common.capitalize()
 
 
 def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
@@ -100,17 +126,127 @@ def signed_name(doc: DocText) -> Found | None:
         caps = letters and sum(c.isupper() for c in letters) / len(letters) > 0.7
         if not caps or not _heading(line, SIGNERS):  # the signature heading is in capitals
             continue
-        for nxt in lines[i + 1 : i + 4]:
+        column = _column(line)
+        below = [ln for ln in lines[i + 1 : i + 7] if sum(c.isalpha() for c in ln.text) >= 2]
+        for nxt in below[:3]:  # (a signature's scribble read as "=" or "«" is no line)
             if re.search(r"ky\W*(?:va\s*)?ghi|ho\s*ten\)", nxt.folded) or _heading(nxt, SIGNERS):
                 continue
-            result = parse_name(nxt.text)
-            if result and len(nxt.text.split()) <= 6:
+            if _SIGN_HEADING.search(nxt.folded):  # the other column's heading ("NGƯỜI TIẾP
+                break  # NHẬN HỒ SƠ") read below this one: no name here
+            text = _column_name(nxt.text, column) if column else nxt.text
+            result = parse_name(text)
+            if result and len(text.split()) <= 6:
                 return doc.found(result[0], result[1], nxt, 0.8)
     return None
 
 
+def _column(line: Line) -> str:
+    """ "left"/"right" when the heading line holds two signature columns read as one line
+    ("NGƯỜI NỘP HỒ SƠ  NGƯỜI TIẾP NHẬN HỒ SƠ") and the filer's is that one; else ""."""
+    roles = [m.start() for m in re.finditer(r"\bnguo\S\b", line.folded)]
+    own = next((line.folded.find(s) for s in SIGNERS if s in line.folded), -1)
+    if len(roles) < 2 or own < 0:
+        return ""
+    return "left" if own <= roles[0] else "right"
+
+
+def _column_name(text: str, column: str) -> str:
+    """The filer's name out of two names read as one line ("Trần Hữu Huy Nguyễn Kim Hường"):
+    cut before a family name so both parts are names of 2-4 words (3 preferred)."""
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    words = text.split()
+    family = [canonical(nfc_lower(w)) in FAMILY_NAMES for w in words]
+    cuts = [k for k in range(2, min(5, len(words) - 1)) if family[k] and 2 <= len(words) - k <= 4]
+    if not cuts:
+        return text
+    k = min(cuts, key=lambda k: abs(k - 3) + abs(len(words) - k - 3))
+    return " ".join(words[:k] if column == "left" else words[k:])
+
+
+_SIGN_HEADING = re.compile(r"\bnguo\S\b|tiep\s*nhan|\bho\s*so\b")
+
+
 def filer_name(doc: DocText, labels: tuple[str, ...] = NAME_LABELS) -> Found | None:
-    return main_name(doc, labels) or signed_name(doc)
+    """The labelled name, unless OCR left it no well-formed name and the signature block
+    prints one (a value written by hand on the form, the signer's name typed under it)."""
+    return better_name(main_name(doc, labels), lambda: signed_name(doc))
+
+
+ORGANISATION = re.compile(
+    r"(?:tong\s*)?cong\s*ty|cty|doanh\s*nghiep|hop\s*tac\s*xa|chi\s*nhanh|ngan\s*hang"
+    r"|trung\s*tam|ban\s*quan\s*ly|nha\s*may|truong|benh\s*vien|ho\s*kinh\s*doanh"
+)
+
+
+_COMPANY_WORDS = {"tnhh", "cp", "mtv", "jsc", "co phan"}
+
+
+_FORMS = ("TNHH", "MTV", "CP")  # limited liability, one member, joint-stock
+
+
+def company_forms(value: str) -> str:
+    """A company's name with its legal-form abbreviations repaired where OCR changed a letter
+    ("INHH", "TNHM" → "TNHH"): a word in capitals one letter away from one and no syllable."""
+    from rapidfuzz.distance import Levenshtein
+
+    from ocr.vietnamese import is_valid_syllable
+
+    def fix(word: str) -> str:
+        if not word.isupper() or len(word) < 3 or word in _FORMS or is_valid_syllable(word):
+            return word
+        near = [f for f in _FORMS if len(f) >= 3 and Levenshtein.distance(word, f) == 1]
+        return near[0] if len(near) == 1 else word
+
+    return " ".join(fix(w) for w in value.split())
+
+
+def is_organisation(value: str) -> bool:
+    """A company or body (what a receipt names for an environment procedure), not a person;
+    also behind OCR damage ("Côrig ty TNHH", "Cong fy CP")."""
+    from rapidfuzz import fuzz
+
+    folded = fold(value).strip()
+    words = folded.split()
+    pairs = {" ".join(words[i : i + 2]) for i in range(len(words))}
+    return bool(
+        ORGANISATION.match(folded)
+        or words[:1] == ["cong"]  # no family name "Công": "Công" and the rest lost
+        or fuzz.ratio(" ".join(words[:2]), "cong ty") >= 75
+        or _COMPANY_WORDS & (set(words) | pairs)
+    )
+
+
+def name_form(value: str) -> float:
+    """How well a value reads as a Vietnamese personal name, 0..1: 2-6 capitalised words,
+    each a valid syllable (tones and all), the first a family name. OCR's damage to a name
+    written by hand shows here (a lost word, "Hươug", "Thi", stray marks)."""
+    from ocr.vietnamese import is_valid_syllable
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    words = value.split()
+    if not 2 <= len(words) <= 6 or not all(w.isalpha() and w[0].isupper() for w in words):
+        return 0.0
+    valid = sum(is_valid_syllable(w) for w in words) / len(words)
+    family = canonical(nfc_lower(words[0])) in FAMILY_NAMES
+    return 0.5 * valid + 0.5 * float(family and valid == 1.0)
+
+
+def better_name(first: Found | None, other) -> Found | None:
+    """`first` unless it is no well-formed name and `other()` (a callable) is one, or `other()`
+    is the same name read whole ("Lê Ngọc" beside "Lê Ngọc Tuyết": a value written by hand and
+    cut short, the name typed under the signature)."""
+    second = other()
+    if first is None or second is None:
+        return first or second
+    mine, theirs = fold(str(first.value)).split(), fold(str(second.value)).split()
+    if len(mine) < len(theirs) == len(mine) + 1 and theirs[: len(mine)] == mine:
+        return second if name_form(str(second.value)) == 1.0 else first
+    if name_form(str(first.value)) == 1.0:
+        return first
+    return second if name_form(str(second.value)) == 1.0 else first
 
 
 def card_name(doc: DocText) -> Found | None:
@@ -222,7 +358,11 @@ def receipt_applicant(doc: DocText) -> Found | None:
         value = clean_name(value[: cut.start()] if cut else value)
         if len(value) >= 4:
             parsed = parse_name(value)
-            if parsed and parsed[1] == value:
+            if parsed and len(parsed[1].split()) == len(value.split()):  # all of it a name
                 value = parsed[0]
-            return doc.found(value, value, hit.line, hit.score)
+            found = doc.found(value, value, hit.line, hit.score)
+            if is_organisation(value):  # the signer is its representative, not the applicant
+                found.value = company_forms(value)
+                return found
+            return better_name(found, lambda: signed_name(doc))
     return filer_name(doc)
