@@ -20,7 +20,19 @@ under bench/out/ocr_cache (about 1 s of 2 cores per page the first time). `--tex
 skips rendering and puts the training noise model (ocr/classify/noise.py) on the true text: it is
 much harsher than what Tesseract reads after sohoa's cleanup (a quarter of the marks lost on hard
 pages, one line in twelve dropped, a tenth of the pages cut short), so values it deletes outright
-count as misses; use it to compare changes quickly, not as the accuracy figure.
+count as misses; use it to compare changes quickly, not as the accuracy figure. `--text
+truth-digits` adds digits misread as other digits (DIGIT_MISREADS): training reads of wrong
+numbers for the field calibration.
+
+`--fit-fields` refits the field calibration on the training families of the run (field weights,
+missing-field table, field and document review thresholds) pooled with the reads kept from the
+other text kinds run with it, and writes ocr/fields/calibration.json. The refit:
+
+    .venv/bin/python bench/classify.py --text truth-noised --dossiers 120 --fit-fields
+    .venv/bin/python bench/classify.py --text truth-digits --dossiers 120 --fit-fields
+    .venv/bin/python bench/classify.py --text ocr --dossiers 40 --fit-fields   # last: thresholds
+
+(the review thresholds are chosen on the last run's training families: run OCR last).
 `--misses N` prints up to N wrong values per field. Writes bench/out/classify[-ocr].json.
 """
 
@@ -56,13 +68,37 @@ OUT = ROOT / "bench" / "out"
 QR_MISSED = {"clean": 0.0, "mild": 0.05, "medium": 0.15, "hard": 0.3}  # QR unreadable on scan
 
 
-def truth_noised_pages(dossier, level: str, rng: random.Random) -> list[Page]:
+def truth_noised_pages(dossier, level: str, rng: random.Random, digits: bool = False) -> list[Page]:
     pages = []
     for i, spec in enumerate(dossier.pages):
         text = "" if spec.blank else add_noise(spec.text, level, rng)
+        if digits:
+            text = misread_digits(text, level, rng)
         qr = [q for q in spec.qr_codes if rng.random() >= QR_MISSED[level]]
         pages.append(Page(number=i + 1, text=text, blank=spec.blank, qr_codes=qr))
     return pages
+
+
+# Digits Tesseract takes for other digits (a figure misread stays a well-formed number, read
+# with high confidence): the training noise model only confuses digits with letters, which the
+# extractors repair, so its wrong values are words; `--text truth-digits` adds these, to give the
+# field calibration wrong numbers to learn from on training families. Rates per digit, by level.
+DIGIT_MISREADS = {"0": "869", "1": "74", "2": "73", "3": "85", "4": "19", "5": "63", "6": "580",
+                  "7": "12", "8": "3609", "9": "840"}  # fmt: skip
+DIGIT_RATE = {"clean": 0.0, "mild": 0.003, "medium": 0.01, "hard": 0.025}
+
+
+def misread_digits(text: str, level: str, rng: random.Random) -> str:
+    """`text` with some digits read as look-alike digits, and a few lost."""
+    rate = DIGIT_RATE[level]
+    out = []
+    for c in text:
+        if c in DIGIT_MISREADS and rng.random() < rate:
+            if rng.random() < 0.2:
+                continue  # lost
+            c = rng.choice(DIGIT_MISREADS[c])
+        out.append(c)
+    return "".join(out)
 
 
 def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
@@ -709,16 +745,17 @@ def dossiers(split: str, seed: int, n: int):
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="classification / split / fields benchmark")
-    parser.add_argument("--text", choices=["truth-noised", "ocr"], default="truth-noised")
+    parser.add_argument("--text", choices=["truth-noised", "truth-digits", "ocr"],
+                        default="truth-noised")  # fmt: skip
     parser.add_argument("--dossiers", type=int, default=80, help="per population")
     parser.add_argument("--seed", type=int, default=424242)
     parser.add_argument("--only", choices=["in-family", "held-out"], default=None)
     parser.add_argument("--baseline", action="store_true", help="add the title-rules-only column")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--fit-fields", action="store_true",
-                        help="fit the field-confidence weights, the missing-field table and "
-                        "the field review thresholds on training families (pooling the reads "
-                        "of every --text run with it) and write ocr/fields/calibration.json")  # fmt: skip
+                        help="fit the field weights, missing-field table and field review "
+                        "thresholds on training families (pooling the reads of every --text "
+                        "run with it); write ocr/fields/calibration.json")  # fmt: skip
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="print up to N wrong values per field (truth → read)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -740,7 +777,7 @@ def main(argv: list[str] | None = None) -> dict:
             if args.text == "ocr":
                 pages = ocr_pages(dossier, level, args.seed + i * 101, OUT / "ocr_cache")
             else:
-                pages = truth_noised_pages(dossier, level, rng)
+                pages = truth_noised_pages(dossier, level, rng, args.text == "truth-digits")
             fresh = [Page(**{**p.__dict__}) for p in pages]
             t0 = time.perf_counter()
             result = understand(fresh, model=model, rules_only=rules_only)
@@ -802,7 +839,7 @@ def main(argv: list[str] | None = None) -> dict:
         **summaries,
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.text == "truth-noised" else "-ocr"
+    suffix = {"truth-noised": "", "truth-digits": "-digits"}.get(args.text, "-ocr")
     (OUT / f"classify{suffix}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return report
 

@@ -54,6 +54,8 @@ KIND_NAMES = ("code", "id", "serial", "book", "parcel", "area", "number", "form"
               "name", "long", "other")  # fmt: skip
 # The dossier's filer as each paper names them (a company: the project owner of its papers).
 FILER = frozenset({"applicant_name", "taxpayer_name", "project_owner"})
+# Kinds whose values are figures (a digit misread keeps their form).
+FIGURES = frozenset({"id", "serial", "book", "parcel", "area", "number", "date"})
 # Keys whose value every document of the dossier that prints it shares (one parcel, one project).
 SHARED = frozenset({"parcel_number", "map_sheet", "area_m2", "project_name", "project_owner"})
 
@@ -64,6 +66,8 @@ FEATURES = (
     "filled",  # not read here: taken from another document of the dossier
     "prints",  # prints of a free-text value found across the dossier (capped at 3, / 3)
     "agree",  # other documents printing the same value (capped at 2, / 2)
+    "agree_number",  # ... for a figure (IDs, parcel, area, serials, numbers): a misread digit
+    # leaves a well-formed value read with high confidence, and only another print shows it
     "disagree",  # other documents printing another value of a shared key (capped 2, / 2)
     "form_bad",  # the value's form is not the kind's (see _form_bad)
     "unknown_words",  # share of its words that are no known Vietnamese syllable
@@ -169,6 +173,7 @@ def features(
                 "filled": float(bool(details.get("from_dossier")) and not details.get("raw")),
                 "prints": min(3, int(details.get("prints", 0))) / 3,
                 "agree": min(2, agree) / 2,
+                "agree_number": min(2, agree) / 2 if kind in FIGURES else 0.0,
                 "disagree": min(2, disagree) / 2,
                 "form_bad": _form_bad(key, value),
                 "unknown_words": _unknown_share(str(value)) if kind in ("name", "long") else 0.0,
