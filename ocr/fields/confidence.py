@@ -237,7 +237,8 @@ DOUBTFUL = "doubtful fields: "  # the review reason of `document_doubt`, then th
 
 
 def missing_doubt(doc_type: str, key: str) -> float:
-    """How likely a field the type carries but that was not read was printed (and lost)."""
+    """How likely a field the type carries but that was not read was printed (and lost), its
+    label not seen either (a field whose label is printed is marked unread: `unread_fields`)."""
     return float(MISSING.get(f"{doc_type} {key}", MISSING_PRIOR))
 
 
