@@ -201,3 +201,33 @@ def test_the_missing_table_and_review_sweep_of_the_bench():
     rows = [(0.99, 0.99, 0.0, 0, 0.0, 1, "t", 0.9, 1.0, doubt, 0, 0) for doubt in (0.1, 0.7)]
     assert list(review_marks(rows, 0.7, 0.5, 99, 0.99, False, 0.5, 0.6)) == [False, True]
     assert list(review_marks(rows, 0.7, 0.5, 99, 0.99, False, 0.5, 1.01)) == [False, False]
+
+
+def test_the_bench_recomputes_a_document_doubt_as_production_does():
+    """After a refit the bench recomputes each document's doubt from its stored features; it
+    must be the doubt ocr.understand decides on (else the thresholds it writes mean another
+    rule)."""
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.classify import refresh_field_columns
+    from ocr.fields.confidence import document_doubt
+
+    docs = [_doc("trich_luc_ban_do", {"parcel_number": "12", "map_sheet": "4"}),
+            _doc("trich_luc_ban_do", {"parcel_number": "13", "area_m2": 90.5})]  # fmt: skip
+    confidences = [(0.97, 0.9), (0.99, 0.99)]
+    per_doc = features(docs, confidences)
+    calibrate(docs, confidences)
+    from ocr.fields import expected_fields
+
+    tally = SimpleNamespace(
+        doc_fields=[(d.doc_type, f, [k for k in expected_fields(d.doc_type) if k not in d.fields])
+                    for d, f in zip(docs, per_doc, strict=True)],
+        doc_review=[(0.0,) * 12 for _ in docs],
+    )  # fmt: skip
+    refresh_field_columns(tally)
+    for doc, row in zip(docs, tally.doc_review, strict=True):
+        assert abs(row[9] - document_doubt(doc)[0]) < 1e-9
+        assert row[7] == min(d["confidence"] for d in doc.field_details.values())
