@@ -109,7 +109,7 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
     from samples.defects import degrade
     from samples.render import render_page
 
-    parts = [CACHE_VERSION, _ocr_fingerprint(), level, str(seed), *(p.text for p in dossier.pages)]
+    parts = [CACHE_VERSION, _ocr_fingerprint(), level, str(seed), *(repr(p) for p in dossier.pages)]
     key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
     done = cache / f"{key}.json"
     if done.exists():
@@ -127,9 +127,12 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
 
 
 CACHE_VERSION = "words"  # cached pages keep their words (text, confidence): the vote uses them
-# The code that turns a page image into words: a change to it makes every cached page stale.
+# The code that turns a page image into words, and the generator that draws and degrades the
+# page: a change to either makes every cached page stale. The key holds each page's whole spec
+# (families, form lines, font), not only its text: a family drawn anew changes the pixels of a
+# page whose text stays the same.
 OCR_CODE = ("ocr/load.py", "ocr/preprocess", "ocr/recognize.py", "ocr/pipeline.py", "ocr/qr.py",
-            "ocr/vietnamese", "ocr/tessdata.py")  # fmt: skip
+            "ocr/vietnamese", "ocr/tessdata.py", "samples")  # fmt: skip
 
 
 @lru_cache(maxsize=1)
