@@ -33,7 +33,7 @@ from ocr.preprocess import (
     textsize,
 )
 from ocr.preprocess import stamps as stamps_step
-from ocr.preprocess.view import View, ink_mask, make_view, shrink, text_ink
+from ocr.preprocess.view import View, ink_mask, make_view, text_ink
 
 ALL_STEPS: tuple[str, ...] = (
     "textsize",  # resolution from the letters themselves (with "upscale": small text enlarged
@@ -100,27 +100,21 @@ def prepare(
     if "denoise" in steps:  # dense noise would pass for tiny letters and lines of text
         with _timed(timings, "denoise"):
             image, plain = _without_dense_noise(image, dpi, applied)
-    letters = None  # the page with seal ink lifted, when it has any (made once), for analysis:
-    # averaged over `shrunk` x `shrunk` blocks first on a large page (see _analysis_step)
+    letters = None  # the page with seal ink lifted, when it has any (computed once: ~0.15 s)
     patterned = None  # its paper printed with a pattern (asked once: the same sheet throughout)
-    shrunk = 1
     if "textsize" in steps:  # before anything measures: every step assumes readable letters
         with _timed(timings, "textsize"):
-            letters, patterned, shrunk = _letters_only(image, steps)
+            letters, patterned = _letters_only(image, steps)
             measured = letters if letters is not None else plain
             image, dpi, enlarged = textsize.working_size(
-                image,
-                dpi,
-                enlarge="upscale" in steps,
-                gray=measured,
-                shrunk=shrunk if letters is not None else 1,
+                image, dpi, enlarge="upscale" in steps, gray=measured
             )
             if enlarged:
                 applied.append("textsize")
                 letters = patterned = plain = None  # made from the page before it was enlarged
 
     with _timed(timings, "view"):
-        look = _look(image, dpi, steps, letters, patterned, plain, shrunk)
+        look = _look(image, dpi, steps, letters, patterned, plain)
 
     if "perspective" in steps:
         with _timed(timings, "perspective"):
@@ -138,7 +132,9 @@ def prepare(
         return _finish(Prepared(look.gray, image, 0, 0.0, True, dpi, timings, applied), start)
 
     osd_pixels: list[int] = []
-    rotation, skew = _orientation_and_skew(view, look, dpi, steps, timings, applied, osd_pixels)
+    rotation, skew = _orientation_and_skew(
+        view, look.gray, dpi, steps, timings, applied, osd_pixels
+    )
 
     with _timed(timings, "straighten"):
         if not rotation and not skew:
@@ -215,7 +211,7 @@ def _at_read_dpi(gray: np.ndarray, dpi: int, read_dpi: int) -> tuple[np.ndarray,
 
 def _orientation_and_skew(
     view: View,
-    look: _Look,
+    gray: np.ndarray,
     dpi: int,
     steps: frozenset[str],
     timings: dict,
@@ -228,7 +224,7 @@ def _orientation_and_skew(
         ink = text_ink(view)
         angle = deskew.text_angle(ink)
         if angle is not None and angle.points < SPARSE_POINTS and view.scale < 1.0:
-            fine = make_view(look.gray, dpi, FINE_VIEW_DPI)
+            fine = make_view(gray, dpi, FINE_VIEW_DPI)
             angle = deskew.refine(text_ink(fine), angle)
     rotation = 0
     if "orientation" in steps:
@@ -241,7 +237,7 @@ def _orientation_and_skew(
                 unsure = True
             if unsure and "osd" in steps:
                 with _timed(timings, "osd"):  # also counted in "orientation"
-                    half = _half(look.gray, view)
+                    half = _half(gray, view)
                     osd_pixels.append(half.shape[0] * half.shape[1])
                     osd = orientation.orientation_from_osd(half)
                 if osd is not None:
@@ -258,21 +254,11 @@ def _orientation_and_skew(
 
 @dataclass
 class _Look:
+    gray: np.ndarray  # full-size gray the analysis saw (seal ink already removed if stamped)
     view: View
     colour: bool  # the page has colour at all (else it is warped as one channel)
     stamped: bool  # red/blue seal ink present and the "stamps" step on
-    patterned: bool | None  # stamped: its paper printed with a pattern (stamps)
-    image: np.ndarray  # the BGR page
-    _gray: np.ndarray | None = None
-
-    @property
-    def gray(self) -> np.ndarray:
-        """Full-size gray the analysis saw (seal ink removed if stamped). A stamped page's is
-        made only when asked for (an upright page read as it is, a sparse page's fine angle,
-        OSD): a page that is straightened is lifted again after the warp instead."""
-        if self._gray is None:
-            self._gray = stamps_step.suppress(self.image, self.patterned)
-        return self._gray
+    patterned: bool | None = None  # stamped: its paper printed with a pattern (stamps)
 
 
 def _look(
@@ -282,24 +268,24 @@ def _look(
     letters: np.ndarray | None = None,
     patterned: bool | None = None,
     plain: np.ndarray | None = None,
-    shrunk: int = 1,
 ) -> _Look:
-    """Analysis view, and the page's gray; seals are removed first so they cannot mislead the
-    angle. `letters`, `patterned`, `shrunk`: `_letters_only(image, steps)` when already made (the
-    same test, the same gray); `plain`: the page's luminance when already made."""
+    """Gray copy and analysis view; seals are removed first so they cannot mislead the angle.
+    `letters`, `patterned`: `_letters_only(image, steps)` when already made (the same test, the
+    same gray); `plain`: the page's luminance when already made."""
     sample = _sample(image)
     colour = _is_colour(sample)
     stamped = colour and "stamps" in steps
     stamped = stamped and stamps_step.colour_ink_share(sample) >= stamps_step.MIN_SHARE
     if not stamped:
         gray = plain if plain is not None else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        return _Look(make_view(gray, dpi), colour, False, None, image, gray)
-    if letters is None:
+        patterned = None
+    elif letters is not None:
+        gray = letters
+    else:
         if patterned is None:
             patterned = stamps_step.is_patterned(image)
-        letters, shrunk = _lifted(image, patterned)
-    view = make_view(letters, dpi, shrunk=shrunk)
-    return _Look(view, colour, True, patterned, image, letters if shrunk == 1 else None)
+        gray = stamps_step.suppress(image, patterned)
+    return _Look(gray, make_view(gray, dpi), colour, stamped, patterned)
 
 
 def _without_dense_noise(
@@ -317,27 +303,17 @@ def _without_dense_noise(
 
 def _letters_only(
     image: np.ndarray, steps: frozenset[str]
-) -> tuple[np.ndarray | None, bool | None, int]:
+) -> tuple[np.ndarray | None, bool | None]:
     """The page with seals, stamps and coloured background patterns lifted, for measuring
-    letters, whether its paper is patterned, and the blocks it was averaged over (see `_lifted`;
-    (None, None, 1): a page without colour, measured as it is)."""
+    letters, and whether its paper is patterned ((None, None): a page without colour, measured
+    as it is)."""
     sample = _sample(image)
     if "stamps" not in steps or not _is_colour(sample):
-        return None, None, 1
+        return None, None
     if stamps_step.colour_ink_share(sample) < stamps_step.MIN_SHARE:
-        return None, None, 1
+        return None, None
     patterned = stamps_step.is_patterned(image)
-    letters, shrunk = _lifted(image, patterned)
-    return letters, patterned, shrunk
-
-
-def _lifted(image: np.ndarray, patterned: bool | None) -> tuple[np.ndarray, int]:
-    """(the page with seal ink lifted, for analysis, the blocks it was averaged over first). A
-    page over textsize.MEASURE_LONG_SIDE (300 dpi A4) is lifted at half size: text size is
-    measured on a halved copy anyway and the view is a third of the page, and the lift costs a
-    quarter (~25 ms less a stamped page; a straightened page is lifted again after its warp)."""
-    step = 2 if max(image.shape[:2]) > textsize.MEASURE_LONG_SIDE else 1
-    return stamps_step.suppress(shrink(image, step), patterned), step
+    return stamps_step.suppress(image, patterned), patterned
 
 
 def _recognition_gray(

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr.preprocess.view import shrink
-
 # Commonest letter-mark height (x-height) of body text at 300 dpi (12-14 pt, Times-like and
 # sans): measured on clean training-family pages (tests/test_textsize.py checks it).
 REF_HEIGHT_300 = 26.0
@@ -44,14 +42,14 @@ class TextSize:
         return 300.0 * self.height / REF_HEIGHT_300
 
 
-def measure(gray: np.ndarray, shrunk: int = 1) -> TextSize | None:
-    """Median height of letter-like ink marks (None when the page has too few). `shrunk`: `gray`
-    is the page already averaged over shrunk x shrunk blocks (view.shrink; heights are still
-    given in the page's pixels)."""
-    step = shrunk
-    while max(gray.shape[:2]) * shrunk / step > MEASURE_LONG_SIDE:
+def measure(gray: np.ndarray) -> TextSize | None:
+    """Median height of letter-like ink marks (None when the page has too few)."""
+    step = 1
+    while max(gray.shape[:2]) / step > MEASURE_LONG_SIDE:
         step *= 2
-    small = shrink(gray, step // shrunk)
+    small = gray if step == 1 else cv2.resize(
+        gray, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA
+    )  # fmt: skip
     h, w = small.shape[:2]
     block = max(15, (min(h, w) // 25) | 1)
     ink = cv2.adaptiveThreshold(
@@ -92,35 +90,29 @@ def _lowest_peak(values: np.ndarray) -> float | None:
     return float(core[np.abs(core - mode) <= 1].mean())
 
 
-def effective_dpi(gray: np.ndarray, dpi: int | None, shrunk: int = 1) -> int:
+def effective_dpi(gray: np.ndarray, dpi: int | None) -> int:
     """The resolution to work with: the metadata when the letters agree with it, else the one
     the letters imply unless that makes the image a sheet over MAX_SHEET_INCHES long (no
-    measurement: the metadata, or 300 without any). `shrunk`: see `measure`."""
-    size = measure(gray, shrunk)
+    measurement: the metadata, or 300 without any)."""
+    size = measure(gray)
     if size is None:
         return int(dpi) if dpi else WORKING_DPI
     found = size.dpi()
     if dpi and 1 / TRUST_RATIO <= found / dpi <= TRUST_RATIO:
         return int(dpi)
-    if dpi and max(gray.shape[:2]) * shrunk / found > MAX_SHEET_INCHES:
+    if dpi and max(gray.shape[:2]) / found > MAX_SHEET_INCHES:
         return int(dpi)  # no sheet is that big: the marks measured were not body text
     return max(30, int(round(found)))
 
 
 def working_size(
-    image: np.ndarray,
-    dpi: int | None,
-    *,
-    enlarge: bool = True,
-    gray: np.ndarray | None = None,
-    shrunk: int = 1,
+    image: np.ndarray, dpi: int | None, *, enlarge: bool = True, gray: np.ndarray | None = None
 ) -> tuple[np.ndarray, int, bool]:
     """(image, dpi, enlarged): dpi from the letters, small text enlarged to WORKING_DPI.
-    `gray`: the page to measure on, when not plain luminance (coloured marks lifted), averaged
-    over `shrunk` x `shrunk` blocks (see `measure`)."""
+    `gray`: the page to measure on, when not plain luminance (coloured marks lifted)."""
     if gray is None:
-        gray, shrunk = (image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)), 1
-    found = effective_dpi(gray, dpi, shrunk)
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    found = effective_dpi(gray, dpi)
     if found >= SMALL_BELOW_DPI or not enlarge:
         return image, found, False
     factor = min(MAX_ENLARGE, WORKING_DPI / found)

@@ -30,15 +30,12 @@ class View:
         return self._marks
 
 
-def make_view(gray: np.ndarray, dpi: float, target_dpi: int = VIEW_DPI, shrunk: int = 1) -> View:
-    """The view of a page at `dpi`; `shrunk`: `gray` is that page averaged over shrunk x shrunk
-    blocks (`shrink`), the view's scale is still relative to the page."""
-    factor = min(1.0, target_dpi * shrunk / max(dpi, 1))  # of `gray`
-    if factor < 1.0:
-        small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+def make_view(gray: np.ndarray, dpi: int, target_dpi: int = VIEW_DPI) -> View:
+    scale = min(1.0, target_dpi / max(dpi, 1))
+    if scale < 1.0:
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     else:
         small = gray
-    scale = factor / shrunk
     return View(small, ink_mask(small, dpi * scale), scale, dpi * scale)
 
 
