@@ -111,14 +111,7 @@ def prepare(
             )
             if enlarged:
                 applied.append("textsize")
-                letters = plain = None  # made from the page before it was enlarged
-                # Paper printed with a pattern is not looked for on a page this coarse: the
-                # share of light tinted pixels it is judged by counts JPEG colour fringes, a
-                # fixed few pixels wide around every letter, so small text passes for a
-                # pattern (on the page as taken or enlarged) and the whitening takes the text
-                # with it (bench/lowres.py, training phone_small: 2 of 24 pages left empty or
-                # near it); a pattern's fine lines are below such a page's resolution anyway.
-                patterned = False
+                letters = patterned = plain = None  # made from the page before it was enlarged
 
     with _timed(timings, "view"):
         look = _look(image, dpi, steps, letters, patterned, plain)
