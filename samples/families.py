@@ -2,10 +2,12 @@
 the pipeline reads what nobody tuned it on.
 
 A family is one member of an axis of variety (layout, wording, font, form, background, card,
-seal, capture). Rules, lexicons, thresholds and the page model are fitted on pages whose every
-family is a training one; held-out pages always carry a held-out layout, wording and font, and
-draw the optional axes (form lines, background, ID-card look, seal, capture) from their held-out
-members or the plain base member. The split is a fixed table, so it is the same on every run.
+seal, capture, field labels). Rules, lexicons, thresholds and the page model are fitted on pages
+whose every family is a training one; held-out pages always carry a held-out layout, wording and
+font, and draw the optional axes (form lines, background, ID-card look, seal, capture, field
+labels) from their held-out members or the plain base member. Values written by hand come in
+both splits, each in its own hand (training rules must meet hand-written values, and the
+held-out hand is not theirs). The split is a fixed table, so it is the same on every run.
 
     dress(page, rng, "held_out")  # a PageSpec with families drawn, text re-worded, font set
 """
