@@ -90,9 +90,12 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
 
 
 CACHE_VERSION = "words"  # cached pages keep their words (text, confidence): the vote uses them
-# The code that turns a page image into words: a change to it makes every cached page stale.
+# The code that turns a page image into words, and the code that draws and degrades the page (the
+# key has the page's text, not its look: a value drawn in another hand is another page): a change
+# to it makes every cached page stale.
 OCR_CODE = ("ocr/load.py", "ocr/preprocess", "ocr/recognize.py", "ocr/pipeline.py", "ocr/qr.py",
-            "ocr/vietnamese", "ocr/tessdata.py")  # fmt: skip
+            "ocr/vietnamese", "ocr/tessdata.py", "samples/render.py", "samples/forms.py",
+            "samples/stamps.py", "samples/defects.py")  # fmt: skip
 
 
 @lru_cache(maxsize=1)
