@@ -221,3 +221,13 @@ def test_held_out_dossiers_carry_their_families(tmp_path):
     if any(p.families.get("wording") == "tone_old" for p in pages):
         text = " ".join(p.text for p in pages)
         assert "HÒA" not in text and "HOÀ" in text
+
+
+def test_the_bench_ocr_cache_is_keyed_by_the_code_that_draws_the_hands():
+    """bench/classify.py keys recognised pages by their text: a new hand (same text, other look)
+    must still make the cached pages stale, so the drawing code is in the fingerprint."""
+    from bench import classify
+
+    root = Path(classify.__file__).resolve().parents[1]
+    assert all((root / name).exists() for name in classify.OCR_CODE)
+    assert {"samples/forms.py", "samples/render.py", "samples/defects.py"} <= set(classify.OCR_CODE)
