@@ -20,7 +20,19 @@ under bench/out/ocr_cache (about 1 s of 2 cores per page the first time). `--tex
 skips rendering and puts the training noise model (ocr/classify/noise.py) on the true text: it is
 much harsher than what Tesseract reads after sohoa's cleanup (a quarter of the marks lost on hard
 pages, one line in twelve dropped, a tenth of the pages cut short), so values it deletes outright
-count as misses; use it to compare changes quickly, not as the accuracy figure.
+count as misses; use it to compare changes quickly, not as the accuracy figure. `--text
+truth-digits` adds digits misread as other digits (DIGIT_MISREADS): training reads of wrong
+numbers for the field calibration.
+
+`--fit-fields` refits the field calibration on the training families of the run (field weights,
+missing-field table, field and document review thresholds) pooled with the reads kept from the
+other text kinds run with it, and writes ocr/fields/calibration.json. The refit:
+
+    .venv/bin/python bench/classify.py --text truth-noised --dossiers 120 --fit-fields
+    .venv/bin/python bench/classify.py --text truth-digits --dossiers 120 --fit-fields
+    .venv/bin/python bench/classify.py --text ocr --dossiers 40 --fit-fields   # last: thresholds
+
+(the review thresholds are chosen on the last run's training families: run OCR last).
 `--misses N` prints up to N wrong values per field. Writes bench/out/classify[-ocr].json.
 """
 
@@ -29,6 +41,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import random
 import shutil
@@ -55,13 +68,37 @@ OUT = ROOT / "bench" / "out"
 QR_MISSED = {"clean": 0.0, "mild": 0.05, "medium": 0.15, "hard": 0.3}  # QR unreadable on scan
 
 
-def truth_noised_pages(dossier, level: str, rng: random.Random) -> list[Page]:
+def truth_noised_pages(dossier, level: str, rng: random.Random, digits: bool = False) -> list[Page]:
     pages = []
     for i, spec in enumerate(dossier.pages):
         text = "" if spec.blank else add_noise(spec.text, level, rng)
+        if digits:
+            text = misread_digits(text, level, rng)
         qr = [q for q in spec.qr_codes if rng.random() >= QR_MISSED[level]]
         pages.append(Page(number=i + 1, text=text, blank=spec.blank, qr_codes=qr))
     return pages
+
+
+# Digits Tesseract takes for other digits (a figure misread stays a well-formed number, read
+# with high confidence): the training noise model only confuses digits with letters, which the
+# extractors repair, so its wrong values are words; `--text truth-digits` adds these, to give the
+# field calibration wrong numbers to learn from on training families. Rates per digit, by level.
+DIGIT_MISREADS = {"0": "869", "1": "74", "2": "73", "3": "85", "4": "19", "5": "63", "6": "580",
+                  "7": "12", "8": "3609", "9": "840"}  # fmt: skip
+DIGIT_RATE = {"clean": 0.0, "mild": 0.003, "medium": 0.01, "hard": 0.025}
+
+
+def misread_digits(text: str, level: str, rng: random.Random) -> str:
+    """`text` with some digits read as look-alike digits, and a few lost."""
+    rate = DIGIT_RATE[level]
+    out = []
+    for c in text:
+        if c in DIGIT_MISREADS and rng.random() < rate:
+            if rng.random() < 0.2:
+                continue  # lost
+            c = rng.choice(DIGIT_MISREADS[c])
+        out.append(c)
+    return "".join(out)
 
 
 def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
@@ -72,7 +109,7 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
     from samples.defects import degrade
     from samples.render import render_page
 
-    parts = [CACHE_VERSION, _ocr_fingerprint(), level, str(seed), *(p.text for p in dossier.pages)]
+    parts = [CACHE_VERSION, _ocr_fingerprint(), level, str(seed), *(repr(p) for p in dossier.pages)]
     key = hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
     done = cache / f"{key}.json"
     if done.exists():
@@ -90,12 +127,12 @@ def ocr_pages(dossier, level: str, seed: int, cache: Path) -> list[Page]:
 
 
 CACHE_VERSION = "words"  # cached pages keep their words (text, confidence): the vote uses them
-# The code that turns a page image into words, and the code that draws and degrades the page (the
-# key has the page's text, not its look: a value drawn in another hand is another page): a change
-# to it makes every cached page stale.
+# The code that turns a page image into words, and the generator that draws and degrades the
+# page: a change to either makes every cached page stale. The key holds each page's whole spec
+# (families, form lines, font), not only its text: a family drawn anew changes the pixels of a
+# page whose text stays the same.
 OCR_CODE = ("ocr/load.py", "ocr/preprocess", "ocr/recognize.py", "ocr/pipeline.py", "ocr/qr.py",
-            "ocr/vietnamese", "ocr/tessdata.py", "samples/render.py", "samples/forms.py",
-            "samples/stamps.py", "samples/defects.py")  # fmt: skip
+            "ocr/vietnamese", "ocr/tessdata.py", "samples")  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -205,6 +242,10 @@ class Tally:
         # per field read (predicted document, key): key, features (ocr.fields.confidence), right
         self.field_rows: list[tuple[str, dict[str, float], bool]] = []
         self.field_own_marked: list[tuple[bool, bool]] = []  # (wrong, the field itself marked)
+        # per predicted document: type, field features per key, keys of its type not read
+        self.doc_fields: list[tuple[str, dict[str, dict[str, float]], list[str]]] = []
+        # per field of its type a right-typed document did not read: type, key, really printed
+        self.missing_rows: list[tuple[str, str, bool]] = []
 
     def add(self, dossier, pages, result, level: str, seconds: float) -> None:
         page_types, splits, docs, _ = _truth(dossier)
@@ -262,14 +303,23 @@ class Tally:
                     self.misses.append((key, level, kind, value, got))
         dossier_no = len(self.split_ok)
         by_number = {p.number: p for p in result.pages}
-        for d, feats in zip(result.documents, field_features(result.documents, result.confidences),
-                            strict=True):  # fmt: skip
+        from ocr.fields import expected_fields
+
+        per_doc = field_features(result.documents, result.confidences)
+        for d, feats in zip(result.documents, per_doc, strict=True):
+            missing = [k for k in expected_fields(d.doc_type) if k not in d.fields]
+            self.doc_fields.append((d.doc_type, feats, missing))
             truth = true_doc_of_page.get(d.pages[0])
             if truth is None:
                 continue
             for key, f in feats.items():
                 if key in truth["fields"]:
                     self.field_rows.append((key, f, _same(d.fields[key], truth["fields"][key])))
+            if truth["doc_type"] == d.doc_type:  # (a field whose label is printed is marked
+                # unread anyway: the table is how often a field with no label seen was lost)
+                unread = [r.split(" ", 2)[1] for r in d.review_reasons if r.startswith("unread ")]
+                self.missing_rows += [(d.doc_type, k, k in truth["fields"]) for k in missing
+                                      if k not in unread]  # fmt: skip
         for d, confidences in zip(result.documents, result.confidences, strict=True):
             if tuple(d.pages) not in {t["pages"] for t in docs}:
                 self.doc_conf.append((d.confidence, False))
@@ -364,15 +414,17 @@ class Tally:
 # Reasons ocr.understand gives on thresholds the sweep varies (or on marks they cause); every
 # other reason (a key field missing or unsure, a field check, an unreadable page, ...) always marks.
 SWEPT_REASONS = ("split confidence", "type confidence", "no listed type", "no type and no sign",
-                 "same type as the doubted", "low confidence")  # fmt: skip
+                 "same type as the doubted", "low confidence", "doubtful fields")  # fmt: skip
 
 
 def review_signals(doc, confidences: tuple[float, float], dossier: int, opens: bool) -> tuple:
     """What review decides on: split confidence, type confidence, `khac` (1/0), fields of its
     type not found, marked by a reason the sweep does not vary (1/0), the dossier and the type
     (for the same-type-neighbour rule), the lowest calibrated field confidence, whether its first
-    page opens a paper (a `khac` with evidence of its own)."""
+    page opens a paper (a `khac` with evidence of its own), the probability that some field is
+    wrong or lost (ocr.fields.confidence.document_doubt)."""
     from ocr.fields import expected_fields
+    from ocr.fields.confidence import document_doubt
 
     missing = sum(k not in doc.fields for k in expected_fields(doc.doc_type))
     type_conf, split_conf = confidences
@@ -382,7 +434,7 @@ def review_signals(doc, confidences: tuple[float, float], dossier: int, opens: b
     lowest = min((float(d.get("confidence", 1.0)) for k, d in doc.field_details.items()
                   if k in doc.fields), default=1.0)  # fmt: skip
     return (split_conf, type_conf, khac, missing, float(fixed), dossier, doc.doc_type, lowest,
-            float(opens))  # fmt: skip
+            float(opens), document_doubt(doc)[0])  # fmt: skip
 
 
 SWEEP_SPLIT = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -394,6 +446,8 @@ SWEEP_MISSING = (99, 3)
 SWEEP_KHAC = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
 SWEEP_NEIGHBOURS = (False, True)  # a document beside a doubted one of its type is doubted too
 SWEEP_FIELD = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)  # a field read less sure than this
+# the probability that some field of the document is wrong or lost at least this (1.01: never)
+SWEEP_DOC = (1.01, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)
 # The type confidence is not swept: the model is less sure of every unseen wording, right or
 # wrong, so a threshold fitted on training families marks far more on held-out ones.
 
@@ -404,23 +458,24 @@ class _Rows:
     def __init__(self, rows) -> None:
         import numpy as np
 
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 11
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 12
         self.split, self.type, self.khac, self.missing, self.fixed = (
             np.array(c, dtype=float) for c in cols[:5])  # fmt: skip
         self.field, self.opens = np.array(cols[7], dtype=float), np.array(cols[8], dtype=float)
+        self.doubt = np.array(cols[9], dtype=float)
         self.wrong_pages, self.wrong_fields = (np.array(c, dtype=float) for c in cols[-2:])
         same = [i for i in range(len(rows) - 1) if rows[i][5:7] == rows[i + 1][5:7]]
         self.left, self.right = np.array(same, dtype=int), np.array(same, dtype=int) + 1
 
 
 def review_marks(rows, split_t: float, type_t: float, missing: int, khac_t: float,
-                 neighbours: bool = True, field_t: float = 0.0):  # fmt: skip
+                 neighbours: bool = True, field_t: float = 0.0, doc_t: float = 1.01):  # fmt: skip
     """Which documents one threshold set marks, as ocr.understand marks them (at its thresholds
     this reproduces `needs_review`; the bench checks that)."""
     r = rows if isinstance(rows, _Rows) else _Rows(rows)
     khac = (r.khac > 0) & ((r.opens == 0) | (r.type < khac_t))
     base = ((r.fixed > 0) | (r.split < split_t) | (r.type < type_t) | khac
-            | (r.missing >= missing) | (r.field < field_t))  # fmt: skip
+            | (r.missing >= missing) | (r.field < field_t) | (r.doubt >= doc_t))  # fmt: skip
     marked = base.copy()
     if neighbours:
         marked[r.right] |= base[r.left]
@@ -429,24 +484,29 @@ def review_marks(rows, split_t: float, type_t: float, missing: int, khac_t: floa
 
 
 def review_rule(rows, split_t: float, type_t: float, missing: int, khac_t: float,
-                neighbours: bool = True, field_t: float = 0.0) -> tuple[float, ...]:  # fmt: skip
+                neighbours: bool = True, field_t: float = 0.0,
+                doc_t: float = 1.01) -> tuple[float, ...]:  # fmt: skip
     """(wrong pages marked, wrong fields marked, documents marked) for one threshold set."""
     r = rows if isinstance(rows, _Rows) else _Rows(rows)
-    marked = review_marks(r, split_t, type_t, missing, khac_t, neighbours, field_t)
+    marked = review_marks(r, split_t, type_t, missing, khac_t, neighbours, field_t, doc_t)
     wp = float(r.wrong_pages[marked].sum() / max(1.0, r.wrong_pages.sum()))
     wf = float(r.wrong_fields[marked].sum() / max(1.0, r.wrong_fields.sum()))
     return wp, wf, float(marked.mean()) if len(marked) else 0.0
 
 
-def production_review() -> tuple[float, float, int, float, bool, float]:
+Thresholds = tuple[float, float, int, float, bool, float, float]
+
+
+def production_review() -> Thresholds:
     """ocr.understand's thresholds, in review_rule's order."""
     from ocr import understand as u
 
     return (u.SPLIT_REVIEW_THRESHOLD, u.TYPE_REVIEW_THRESHOLD, u.FIELDS_MISSING_REVIEW,
-            u.KHAC_REVIEW_THRESHOLD, True, u.FIELD_REVIEW_THRESHOLD)  # fmt: skip
+            u.KHAC_REVIEW_THRESHOLD, True, u.FIELD_REVIEW_THRESHOLD,
+            u.DOCUMENT_REVIEW_THRESHOLD)  # fmt: skip
 
 
-def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int, float, bool, float]:
+def choose_review(rows, budget: float = 0.15) -> Thresholds:
     """Thresholds marking the most wrong pages (then fields) while marking at most `budget` of
     the documents, the fewest documents among equals; fitted on training families only (the
     type threshold stays ocr.understand's)."""
@@ -458,10 +518,27 @@ def choose_review(rows, budget: float = 0.15) -> tuple[float, float, int, float,
             for k in SWEEP_KHAC:
                 for n in SWEEP_NEIGHBOURS:
                     for f in SWEEP_FIELD:
-                        wp, wf, share = review_rule(r, s, type_t, m, k, n, f)
-                        key = (round(wp, 3), round(wf, 3), -share)
-                        if share <= budget and key > best_key:
-                            best, best_key = (s, type_t, m, k, n, f), key
+                        for d in SWEEP_DOC:
+                            wp, wf, share = review_rule(r, s, type_t, m, k, n, f, d)
+                            key = (round(wp, 3), round(wf, 3), -share)
+                            if share <= budget and key > best_key:
+                                best, best_key = (s, type_t, m, k, n, f, d), key
+    return best
+
+
+def choose_field_review(rows, budget: float = 0.15) -> Thresholds:
+    """The field and document-doubt thresholds (what --fit-fields writes) marking the most wrong
+    pages, then fields, within `budget` of the documents, the other thresholds ocr.understand's;
+    on training families only."""
+    r = _Rows(rows)
+    fixed = production_review()[:5]
+    best, best_key = production_review(), (-1.0, -1.0, 0.0)
+    for f in SWEEP_FIELD:
+        for d in SWEEP_DOC:
+            wp, wf, share = review_rule(r, *fixed, f, d)
+            key = (round(wp, 3), round(wf, 3), -share)
+            if share <= budget and key > best_key:
+                best, best_key = (*fixed, f, d), key
     return best
 
 
@@ -512,6 +589,76 @@ def field_report(name: str, rows) -> None:
                         f"{sum(r for _, r in sel) / len(sel):.3f}")  # fmt: skip
     print(f"field confidence, {name}: {len(rows)} reads, {len(ok) - sum(ok)} wrong, "
           f"AUC {auc:.3f}; " + "; ".join(bins))  # fmt: skip
+
+
+def _floor(rows) -> float:
+    """The least share of documents review could mark and still catch every wrong item: those
+    holding a wrong page or field."""
+    return sum(1 for r in rows if r[-1] or r[-2]) / max(1, len(rows))
+
+
+def fit_missing(rows) -> dict[str, float]:
+    """Per "doc_type key": how often a field the type carries, not read on a document of the
+    right type, was really printed there (a value lost, not an edition without it); a Beta(1, 1)
+    prior keeps a pair seen once or twice near even."""
+    seen: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for doc_type, key, printed in rows:
+        seen[f"{doc_type} {key}"][0] += int(printed)
+        seen[f"{doc_type} {key}"][1] += 1
+    return {k: round((p + 1) / (n + 2), 3) for k, (p, n) in sorted(seen.items())}
+
+
+def fit_calibration(tally: Tally, text: str) -> None:
+    """Fit the field weights and the missing-field table on training families' reads, pooled over
+    every text kind run so far (bench/out/fit-rows-*.json: truth-noised, OCR), and put them in
+    ocr.fields.confidence for the sweep that follows."""
+    from ocr.fields import confidence
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = {"fields": tally.field_rows, "missing": tally.missing_rows}
+    (OUT / f"fit-rows-{text}.json").write_text(json.dumps(rows, ensure_ascii=False))
+    files = sorted(OUT.glob("fit-rows-*.json"))
+    pooled = [json.loads(f.read_text()) for f in files]
+    fields = [tuple(r) for p in pooled for r in p["fields"]]
+    missing = [tuple(r) for p in pooled for r in p["missing"]]
+    print(f"\nfield confidence fitted on {len(fields)} reads and {len(missing)} fields not read "
+          f"of training families ({', '.join(f.stem for f in files)})")  # fmt: skip
+    intercepts, weights = fit_field_confidence(fields)
+    confidence.INTERCEPTS.update(intercepts)
+    confidence.WEIGHTS.update(weights)
+    confidence.MISSING.clear()
+    confidence.MISSING.update(fit_missing(missing))
+    confidence.CALIBRATION_SOURCE = ", ".join(f.stem for f in files)
+
+
+def refresh_field_columns(tally: Tally) -> None:
+    """Each document's lowest field confidence and document doubt under the refitted weights."""
+    from ocr.fields.confidence import missing_doubt, probability
+
+    for i, (doc_type, feats, missing) in enumerate(tally.doc_fields):
+        probs = [round(probability(k, f), 3) for k, f in feats.items()]
+        right = math.prod(probs) * math.prod(1 - missing_doubt(doc_type, k) for k in missing)
+        row = list(tally.doc_review[i])
+        row[7], row[9] = min(probs, default=1.0), 1.0 - right
+        tally.doc_review[i] = tuple(row)
+
+
+def write_calibration(field_t: float, doc_t: float) -> None:
+    """Write the fitted weights, missing-field table and field review thresholds to
+    ocr/fields/calibration.json (what production reads)."""
+    from ocr.fields import confidence
+
+    data = {
+        "fitted_on": "training families: bench/classify.py --fit-fields "
+        f"({getattr(confidence, 'CALIBRATION_SOURCE', '')})",
+        "intercepts": confidence.INTERCEPTS,
+        "weights": confidence.WEIGHTS,
+        "missing": confidence.MISSING,
+        "review": {"field": field_t, "document": doc_t},
+    }
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    confidence.CALIBRATION.write_text(text, encoding="utf-8")
+    print(f"wrote {confidence.CALIBRATION.relative_to(ROOT)}")
 
 
 def _macro(true: list[str], pred: list[str], labels: list[str] | None = None) -> float:
@@ -620,15 +767,17 @@ def dossiers(split: str, seed: int, n: int):
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="classification / split / fields benchmark")
-    parser.add_argument("--text", choices=["truth-noised", "ocr"], default="truth-noised")
+    parser.add_argument("--text", choices=["truth-noised", "truth-digits", "ocr"],
+                        default="truth-noised")  # fmt: skip
     parser.add_argument("--dossiers", type=int, default=80, help="per population")
     parser.add_argument("--seed", type=int, default=424242)
     parser.add_argument("--only", choices=["in-family", "held-out"], default=None)
     parser.add_argument("--baseline", action="store_true", help="add the title-rules-only column")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--fit-fields", action="store_true",
-                        help="fit the field-confidence weights on training families and print "
-                        "them (for ocr/fields/confidence.py)")  # fmt: skip
+                        help="fit the field weights, missing-field table and field review "
+                        "thresholds on training families (pooling the reads of every --text "
+                        "run with it); write ocr/fields/calibration.json")  # fmt: skip
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="print up to N wrong values per field (truth → read)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -650,7 +799,7 @@ def main(argv: list[str] | None = None) -> dict:
             if args.text == "ocr":
                 pages = ocr_pages(dossier, level, args.seed + i * 101, OUT / "ocr_cache")
             else:
-                pages = truth_noised_pages(dossier, level, rng)
+                pages = truth_noised_pages(dossier, level, rng, args.text == "truth-digits")
             fresh = [Page(**{**p.__dict__}) for p in pages]
             t0 = time.perf_counter()
             result = understand(fresh, model=model, rules_only=rules_only)
@@ -667,13 +816,19 @@ def main(argv: list[str] | None = None) -> dict:
                 f"warning: {name}: review_rule at ocr.understand's thresholds differs from "
                 f"needs_review on {differ} documents"
             )
+    if args.fit_fields and "in-family" in tallies:
+        fit_calibration(tallies["in-family"], args.text)
+        for t in tallies.values():  # the sweep below measures the refitted confidences
+            refresh_field_columns(t)
+    chosen = production_review()
     if "in-family" in tallies:
         chosen = choose_review(tallies["in-family"].doc_review)
         print(f"\nreview thresholds chosen on training families (≤ 15% of documents): "
               f"split confidence < {chosen[0]}, type confidence < {chosen[1]}, "
               f"≥ {chosen[2]} fields not found, khac opening a paper typed < {chosen[3]}, "
               f"same-type neighbours "
-              f"of a doubted document: {chosen[4]}, field confidence < {chosen[5]} "
+              f"of a doubted document: {chosen[4]}, field confidence < {chosen[5]}, "
+              f"some field of the document wrong or lost ≥ {chosen[6]} "
               f"(and every other reason of ocr.understand); "
               f"ocr.understand's: {production_review()}")  # fmt: skip
         for name, t in tallies.items():
@@ -682,32 +837,25 @@ def main(argv: list[str] | None = None) -> dict:
                                                 "wrong_fields": wf, "documents": share}  # fmt: skip
             print(f"  {name}: {wp:.3f} of wrong pages, {wf:.3f} of wrong fields marked, "
                   f"{share:.3f} of documents marked")  # fmt: skip
-        print(
-            "trade-off by field-confidence threshold (the other thresholds as chosen): "
-            "wrong pages / wrong fields / documents marked"
-        )
-        for f in SWEEP_FIELD:
+        print("trade-off by field and document-doubt thresholds (the others as chosen): "
+              "wrong pages / wrong fields / documents marked; least documents holding every "
+              "wrong item: " + ", ".join(f"{n} {_floor(t.doc_review):.3f}"
+                                         for n, t in tallies.items()))  # fmt: skip
+        for f, d in [(f, chosen[6]) for f in SWEEP_FIELD] + [(chosen[5], d) for d in SWEEP_DOC]:
             cells = []
             for name, t in tallies.items():
-                wp, wf, share = review_rule(t.doc_review, *chosen[:5], f)
+                wp, wf, share = review_rule(t.doc_review, *chosen[:5], f, d)
                 cells.append(f"{name} {wp:.3f} / {wf:.3f} / {share:.3f}")
-            print(f"  field confidence < {f}: " + "; ".join(cells))
+            print(f"  field < {f}, document ≥ {d}: " + "; ".join(cells))
     if args.fit_fields and "in-family" in tallies:
-        from ocr.fields import confidence
-
-        # the training families' field reads of this text kind are kept, and the fit pools
-        # those of every kind run so far (truth-noised and OCR), still training families only
-        rows_file = OUT / f"field-rows-{args.text}.json"
-        OUT.mkdir(parents=True, exist_ok=True)
-        rows_file.write_text(json.dumps(tallies["in-family"].field_rows, ensure_ascii=False))
-        pooled = [tuple(r) for f in sorted(OUT.glob("field-rows-*.json"))
-                  for r in json.loads(f.read_text())]  # fmt: skip
-        print(f"\nfield confidence fitted on {len(pooled)} reads of training families "
-              f"({', '.join(f.stem for f in sorted(OUT.glob('field-rows-*.json')))})")  # fmt: skip
-        intercepts, weights = fit_field_confidence(pooled)
-        print(f"INTERCEPTS = {intercepts}\nWEIGHTS = {weights}")
-        confidence.INTERCEPTS.update(intercepts)  # the reports below use the fitted weights
-        confidence.WEIGHTS.update(weights)
+        fields_chosen = choose_field_review(tallies["in-family"].doc_review)
+        print(f"field thresholds chosen with ocr.understand's others: field confidence < "
+              f"{fields_chosen[5]}, some field wrong or lost ≥ {fields_chosen[6]}")  # fmt: skip
+        for name, t in tallies.items():
+            wp, wf, share = review_rule(t.doc_review, *fields_chosen)
+            print(f"  {name}: {wp:.3f} of wrong pages, {wf:.3f} of wrong fields marked, "
+                  f"{share:.3f} of documents marked")  # fmt: skip
+        write_calibration(fields_chosen[5], fields_chosen[6])
     for name, t in tallies.items():
         field_report(name, t.field_rows)
     for name, t in tallies.items() if args.misses else ():  # in-family first: diagnose there
@@ -720,7 +868,7 @@ def main(argv: list[str] | None = None) -> dict:
         **summaries,
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.text == "truth-noised" else "-ocr"
+    suffix = {"truth-noised": "", "truth-digits": "-digits"}.get(args.text, "-ocr")
     (OUT / f"classify{suffix}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return report
 

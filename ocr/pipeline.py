@@ -84,6 +84,10 @@ class PageTimeout(Exception):
     """A page ran past Options.page_seconds."""
 
 
+# imported once by the forkserver, inherited by every worker it forks (see ocr.preload)
+FORKSERVER_PRELOAD = ["ocr.pipeline", "ocr.preload"]
+
+
 class PagePool(Executor):
     """A process pool that replaces itself when a page process dies (`renew`), so one killed
     process fails at most its own page, never every later scan of the batch."""
@@ -95,7 +99,7 @@ class PagePool(Executor):
     def _make(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self.context)
         if self.context == "forkserver":
-            ctx.set_forkserver_preload(["ocr.pipeline"])
+            ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
         return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=_init_worker
         )

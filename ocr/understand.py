@@ -17,7 +17,7 @@ from ocr.classify.model import PageModel
 from ocr.classify.structure import evidence
 from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, expected_fields, extract
-from ocr.fields.confidence import calibrate, unread_fields
+from ocr.fields.confidence import DOUBTFUL, REVIEW, calibrate, document_doubt, unread_fields
 from ocr.fields.consensus import (
     FREE_TEXT,
     Corpus,
@@ -38,7 +38,11 @@ from ocr.split import check_cover, split
 # model is less sure of every unseen wording, right or wrong), so it only marks real doubt.
 TYPE_REVIEW_THRESHOLD = 0.50  # document type confidence under this → review
 SPLIT_REVIEW_THRESHOLD = 0.70  # split confidence (boundaries of the document) under this
-FIELD_REVIEW_THRESHOLD = 0.5  # field confidence (calibrated: ocr.fields.confidence) under this
+# field confidence (calibrated: ocr.fields.confidence) under this; the probability that some
+# field of the document is wrong or lost (ocr.fields.confidence.document_doubt) at least this:
+# both chosen with the field weights (ocr/fields/calibration.json, bench/classify.py --fit-fields)
+FIELD_REVIEW_THRESHOLD = REVIEW["field"]
+DOCUMENT_REVIEW_THRESHOLD = REVIEW["document"]
 KHAC_REVIEW_THRESHOLD = 0.99  # a `khac` document that opens a paper, typed less sure than this
 FIELDS_MISSING_REVIEW = 3  # fields of the document's type not found at all → review
 review_threshold = {"type": TYPE_REVIEW_THRESHOLD, "field": FIELD_REVIEW_THRESHOLD}
@@ -78,6 +82,9 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
             reasons.append(f"low confidence {key}")
     for key, details in doc.field_details.items():
         reasons.extend(f"{key} check: {problem}" for problem in details.get("problems", ()))
+    doubt, doubtful = document_doubt(doc)
+    if doubt >= DOCUMENT_REVIEW_THRESHOLD:
+        reasons.append(f"{DOUBTFUL}{', '.join(doubtful)} (some wrong: {doubt:.2f})")
     missing = [k for k in expected_fields(doc.doc_type) if k not in doc.fields]
     if len(missing) >= FIELDS_MISSING_REVIEW:
         reasons.append(f"{len(missing)} fields not found")

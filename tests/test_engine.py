@@ -115,3 +115,23 @@ def test_a_signal_during_a_library_read_stops_it(page, library):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _lexicon_ready() -> bool:
+    """In a page worker: was the post-correction lexicon there before this page asked for it?"""
+    from ocr.vietnamese.lexicon import lexicon
+
+    return lexicon.cache_info().currsize == 1
+
+
+def test_page_workers_inherit_the_lexicon_from_the_forkserver():
+    """The lexicon (~0.25 s of CPU) is built once in the forkserver (ocr.preload), not again in
+    each page worker; a spawned worker (no forkserver) has none until it corrects a page."""
+    from ocr.pipeline import make_executor
+
+    for context, expected in (("forkserver", True), ("spawn", False)):
+        pool = make_executor(1, context=context)
+        try:
+            assert pool.submit(_lexicon_ready).result() is expected
+        finally:
+            pool.shutdown()

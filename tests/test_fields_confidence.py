@@ -76,7 +76,9 @@ def test_calibrate_keeps_the_read_confidence_and_review_marks_the_unsure_field()
     assert doc.needs_review and "low confidence owner_name" in doc.review_reasons
     assert doc.field_details["owner_name"]["review"] is True
     assert "review" not in doc.field_details["gcn_serial"]
-    assert fields_to_check(doc.field_details, doc.review_reasons) == ["owner_name"]
+    # the unsure field first, then the fields of its type not read (the document's doubt)
+    pointed = fields_to_check(doc.field_details, doc.review_reasons)
+    assert pointed[0] == "owner_name" and "issue_date" in pointed and "gcn_serial" not in pointed
 
 
 def test_a_sure_dossier_is_not_marked():
@@ -130,3 +132,102 @@ def test_dates_with_a_fraction_slash():
     from ocr.fields.dates import parse_date
 
     assert str(parse_date("Thời gian trả kết quả: 01⁄08⁄2023")) == "2023-08-01"
+
+
+def test_several_doubtful_fields_mark_a_document_once_and_name_the_fields(monkeypatch):
+    """No field alone is under the field threshold, but together the document is likely to hold
+    a wrong one: one mark, naming the doubtful fields (staff check those first)."""
+    from ocr import understand
+    from ocr.fields.confidence import DOUBTFUL, document_doubt
+
+    fields = {"gcn_serial": "CS 123456", "parcel_number": "12", "map_sheet": "4",
+              "area_m2": 120.5, "owner_name": "Trần Thị Hoa", "gcn_book_number": "CS01234",
+              "citizen_id": "001185012345", "issue_date": "2020-01-02"}  # fmt: skip
+    sure, unsure = _doc("giay_chung_nhan_qsdd", fields), _doc("giay_chung_nhan_qsdd", fields)
+    for key in fields:
+        sure.field_details[key]["confidence"] = 0.999
+        unsure.field_details[key]["confidence"] = 0.6 if key in ("area_m2", "map_sheet") else 0.999
+    low, _ = document_doubt(sure)
+    high, named = document_doubt(unsure)
+    assert low < 0.05 and high > 0.6 and sorted(named) == ["area_m2", "map_sheet"]
+    monkeypatch.setattr(understand, "FIELD_REVIEW_THRESHOLD", 0.5)
+    monkeypatch.setattr(understand, "DOCUMENT_REVIEW_THRESHOLD", 0.5)
+    _review(sure, 0.99, 0.99)
+    _review(unsure, 0.99, 0.99)
+    assert not sure.needs_review and unsure.needs_review
+    assert [r for r in unsure.review_reasons if r.startswith(DOUBTFUL)] == [
+        f"{DOUBTFUL}{', '.join(named)} (some wrong: {high:.2f})"
+    ]
+    assert sorted(fields_to_check(unsure.field_details, unsure.review_reasons)) == sorted(named)
+
+
+def test_a_field_of_the_type_not_read_counts_as_doubt_by_how_often_it_was_printed():
+    from ocr.fields import confidence
+
+    doc = _doc("giay_phep_moi_truong", {"project_name": "Nhà máy gạch Tuynel Hòa Bình"})
+    doc.field_details["project_name"]["confidence"] = 1.0
+    saved = dict(confidence.MISSING)
+    try:
+        confidence.MISSING.clear()
+        confidence.MISSING.update({"giay_phep_moi_truong expiry_date": 0.05,
+                                   "giay_phep_moi_truong document_number": 0.95,
+                                   "giay_phep_moi_truong issue_date": 0.95,
+                                   "giay_phep_moi_truong project_owner": 0.95})  # fmt: skip
+        doubt, named = confidence.document_doubt(doc)
+        assert doubt > 0.99 and "expiry_date" not in named and "document_number" in named
+        doc.fields |= {"document_number": "12/GPMT-UBND", "issue_date": "2023-01-02",
+                       "project_owner": "Công ty TNHH An Bình"}  # fmt: skip
+        for key in ("document_number", "issue_date", "project_owner"):
+            doc.field_details[key] = {"confidence": 1.0}
+        doubt, named = confidence.document_doubt(doc)  # only an expiry date lost, rarely printed
+        assert abs(doubt - 0.05) < 1e-9 and named == []
+    finally:
+        confidence.MISSING.clear()
+        confidence.MISSING.update(saved)
+
+
+def test_the_missing_table_and_review_sweep_of_the_bench():
+    """bench/classify.py: the missing-field table is fitted with a prior (a pair seen once stays
+    near even), and the document-doubt threshold marks in the sweep as ocr.understand does."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.classify import fit_missing, review_marks
+
+    table = fit_missing([("a", "x", True)] * 8 + [("a", "y", False)] * 18 + [("b", "z", True)])
+    assert table == {"a x": 0.9, "a y": 0.05, "b z": 0.667}
+    # split, type, khac, missing, fixed, dossier, type, lowest field, opens, doubt, wrong p, f
+    rows = [(0.99, 0.99, 0.0, 0, 0.0, 1, "t", 0.9, 1.0, doubt, 0, 0) for doubt in (0.1, 0.7)]
+    assert list(review_marks(rows, 0.7, 0.5, 99, 0.99, False, 0.5, 0.6)) == [False, True]
+    assert list(review_marks(rows, 0.7, 0.5, 99, 0.99, False, 0.5, 1.01)) == [False, False]
+
+
+def test_the_bench_recomputes_a_document_doubt_as_production_does():
+    """After a refit the bench recomputes each document's doubt from its stored features; it
+    must be the doubt ocr.understand decides on (else the thresholds it writes mean another
+    rule)."""
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.classify import refresh_field_columns
+    from ocr.fields.confidence import document_doubt
+
+    docs = [_doc("trich_luc_ban_do", {"parcel_number": "12", "map_sheet": "4"}),
+            _doc("trich_luc_ban_do", {"parcel_number": "13", "area_m2": 90.5})]  # fmt: skip
+    confidences = [(0.97, 0.9), (0.99, 0.99)]
+    per_doc = features(docs, confidences)
+    calibrate(docs, confidences)
+    from ocr.fields import expected_fields
+
+    tally = SimpleNamespace(
+        doc_fields=[(d.doc_type, f, [k for k in expected_fields(d.doc_type) if k not in d.fields])
+                    for d, f in zip(docs, per_doc, strict=True)],
+        doc_review=[(0.0,) * 12 for _ in docs],
+    )  # fmt: skip
+    refresh_field_columns(tally)
+    for doc, row in zip(docs, tally.doc_review, strict=True):
+        assert abs(row[9] - document_doubt(doc)[0]) < 1e-9
+        assert row[7] == min(d["confidence"] for d in doc.field_details.values())

@@ -17,13 +17,18 @@ probability here combines it with what the dossier and the value itself say:
 The weights are a logistic regression fitted on training families only: the field reads of
 bench/classify.py's in-family dossiers, truth-noised text (120 dossiers) and OCR text (40; the
 current weights: 20, seed 424242), pooled (`bench/classify.py --fit-fields` on each prints them);
-the review threshold on the result is chosen there too (ocr.understand.FIELD_REVIEW_THRESHOLD).
+the review thresholds on the result are chosen there too. A document is marked once when its
+fields together are doubtful: the probability that any of them is wrong, counting a field its
+type carries but that was not read by how often such a field was really printed on training
+families (`document_doubt`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 from ocr import identifiers
@@ -49,6 +54,8 @@ KIND_NAMES = ("code", "id", "serial", "book", "parcel", "area", "number", "form"
               "name", "long", "other")  # fmt: skip
 # The dossier's filer as each paper names them (a company: the project owner of its papers).
 FILER = frozenset({"applicant_name", "taxpayer_name", "project_owner"})
+# Kinds whose values are figures (a digit misread keeps their form).
+FIGURES = frozenset({"id", "serial", "book", "parcel", "area", "number", "date"})
 # Keys whose value every document of the dossier that prints it shares (one parcel, one project).
 SHARED = frozenset({"parcel_number", "map_sheet", "area_m2", "project_name", "project_owner"})
 
@@ -59,6 +66,8 @@ FEATURES = (
     "filled",  # not read here: taken from another document of the dossier
     "prints",  # prints of a free-text value found across the dossier (capped at 3, / 3)
     "agree",  # other documents printing the same value (capped at 2, / 2)
+    "agree_number",  # ... for a figure (IDs, parcel, area, serials, numbers): a misread digit
+    # leaves a well-formed value read with high confidence, and only another print shows it
     "disagree",  # other documents printing another value of a shared key (capped 2, / 2)
     "form_bad",  # the value's form is not the kind's (see _form_bad)
     "unknown_words",  # share of its words that are no known Vietnamese syllable
@@ -164,6 +173,7 @@ def features(
                 "filled": float(bool(details.get("from_dossier")) and not details.get("raw")),
                 "prints": min(3, int(details.get("prints", 0))) / 3,
                 "agree": min(2, agree) / 2,
+                "agree_number": min(2, agree) / 2 if kind in FIGURES else 0.0,
                 "disagree": min(2, disagree) / 2,
                 "form_bad": _form_bad(key, value),
                 "unknown_words": _unknown_share(str(value)) if kind in ("name", "long") else 0.0,
@@ -176,18 +186,17 @@ def features(
     return out
 
 
-# Fitted by `bench/classify.py --fit-fields` on training families (see its docstring): intercept
-# per kind, then one weight per feature. Log-odds of the value being right.
-INTERCEPTS: dict[str, float] = {
-    "code": 1.51, "id": 0.834, "serial": 0.462, "book": -0.712, "parcel": 0.078, "area": 1.288,
-    "number": -0.529, "form": 0.864, "date": 1.463, "sex": 0.487, "name": -2.49, "long": -2.15,
-    "other": 0.0,
-}  # fmt: skip
-WEIGHTS: dict[str, float] = {
-    "read": 1.056, "read_low": -0.579, "changed": -1.6, "filled": 0.035, "prints": 1.151,
-    "agree": 2.406, "disagree": -1.605, "form_bad": -2.386, "unknown_words": -2.03,
-    "no_family": -0.046, "words": -1.648, "type_conf": 1.702, "split_conf": 1.414,
-}  # fmt: skip
+# Fitted by `bench/classify.py --fit-fields` on training families (see its docstring) and kept in
+# calibration.json, so a refit is one command: intercept per kind and one weight per feature
+# (log-odds of the value being right); per type and key, how often a field the type carries but
+# that was not read was really printed (MISSING); the review thresholds chosen on the result.
+CALIBRATION = Path(__file__).with_name("calibration.json")
+_CALIBRATION: dict[str, Any] = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+INTERCEPTS: dict[str, float] = _CALIBRATION["intercepts"]
+WEIGHTS: dict[str, float] = _CALIBRATION["weights"]
+MISSING: dict[str, float] = _CALIBRATION["missing"]  # "doc_type key" -> P(printed | not read)
+REVIEW: dict[str, float] = _CALIBRATION["review"]  # "field", "document" thresholds
+MISSING_PRIOR = 0.5  # a key never seen missing on training families: as likely lost as not
 
 
 def probability(key: str, feats: dict[str, float]) -> float:
@@ -213,14 +222,43 @@ def fields_to_check(field_details: dict[str, Any] | None, reasons: list[str] | N
     province does not exist)."""
     out = [k for k, d in (field_details or {}).items() if isinstance(d, dict) and d.get("review")]
     for reason in reasons or []:
-        key = None
+        keys: list[str] = []
         if reason.startswith(("missing ", "unread ")):
-            key = reason.split(" ", 2)[1]
+            keys = [reason.split(" ", 2)[1]]
         elif " check: " in reason:
-            key = reason.split(" check: ", 1)[0]
-        if key and key not in out:
-            out.append(key)
+            keys = [reason.split(" check: ", 1)[0]]
+        elif reason.startswith(DOUBTFUL):
+            keys = reason[len(DOUBTFUL) :].split(" (", 1)[0].split(", ")
+        out += [k for k in keys if k and k not in out]
     return out
+
+
+DOUBTFUL = "doubtful fields: "  # the review reason of `document_doubt`, then the keys
+
+
+def missing_doubt(doc_type: str, key: str) -> float:
+    """How likely a field the type carries but that was not read was printed (and lost), its
+    label not seen either (a field whose label is printed is marked unread: `unread_fields`)."""
+    return float(MISSING.get(f"{doc_type} {key}", MISSING_PRIOR))
+
+
+def document_doubt(doc: Document) -> tuple[float, list[str]]:
+    """The probability that some field of the document is wrong or lost, from the calibrated
+    confidence of every field read and `missing_doubt` of every field of its type not read; and
+    the fields that carry the doubt (most doubtful first). Several fields each a little unsure
+    mark a document once, where no one of them would."""
+    from ocr.fields import expected_fields
+
+    doubts = {k: 1.0 - float(d.get("confidence", 1.0)) for k, d in doc.field_details.items()
+              if k in doc.fields and isinstance(d, dict)}  # fmt: skip
+    doubts |= {k: missing_doubt(doc.doc_type, k) for k in expected_fields(doc.doc_type)
+               if k not in doc.fields}  # fmt: skip
+    right = math.prod(1.0 - min(1.0, max(0.0, v)) for v in doubts.values())
+    keys = sorted((k for k, v in doubts.items() if v >= DOUBT_NAMED), key=lambda k: -doubts[k])
+    return 1.0 - right, keys
+
+
+DOUBT_NAMED = 0.1  # a field this doubtful is named in the reason (staff check it first)
 
 
 # Labels that show a field is printed on the document: a field of the document's type not read

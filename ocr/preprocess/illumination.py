@@ -44,7 +44,7 @@ def needs_flattening(paper: np.ndarray) -> bool:
 def flatten(gray: np.ndarray, paper: np.ndarray) -> np.ndarray:
     """Divide by the paper brightness, then stretch so ink reaches black again."""
     full = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    even = cv2.divide(gray, np.maximum(full, 1), scale=255)
+    even = cv2.divide(gray, cv2.max(full, 1), scale=255)  # (np.maximum: ~4 ms more)
     h, w = even.shape
     dark = percentile(cv2.resize(even, (w // 4, h // 4), interpolation=cv2.INTER_NEAREST), 0.5)
     if dark > 200:  # nothing dark on the page: do not amplify noise

@@ -61,9 +61,11 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
             leaders[_bridged(row, leaders, cx, cy, size, xh)] = True
     if not leaders.any():
         return None
-    keep = np.zeros(count, np.uint8)
-    keep[ids[leaders] + 1] = 255
-    mask = keep[labels]
+    mask = np.zeros(gray.shape, np.uint8)
+    for label in ids[leaders] + 1:  # dot by dot in its box (a whole-page lookup: ~9 ms)
+        left, top, width, height = (int(v) for v in stats[label, :4])
+        box = np.s_[top : top + height, left : left + width]
+        mask[box][labels[box] == label] = 255
     return cv2.dilate(mask, np.ones((3, 3), np.uint8))
 
 

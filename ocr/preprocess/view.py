@@ -39,6 +39,16 @@ def make_view(gray: np.ndarray, dpi: int, target_dpi: int = VIEW_DPI) -> View:
     return View(small, ink_mask(small, dpi * scale), scale, dpi * scale)
 
 
+def shrink(image: np.ndarray, step: int) -> np.ndarray:
+    """`image` averaged over `step` x `step` blocks (INTER_AREA by a whole factor): OpenCV's fast
+    path, 3-4x cheaper than a fractional factor (~7 vs ~23 ms on a 300 dpi gray page)."""
+    h, w = image.shape[:2]
+    step = max(1, min(int(step), h, w))
+    if step == 1:
+        return image
+    return cv2.resize(image, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA)
+
+
 def ink_mask(gray: np.ndarray, dpi: float) -> np.ndarray:
     """Pixels clearly darker than their neighbourhood (local mean over ~1/3 inch).
 
