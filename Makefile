@@ -15,8 +15,9 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-
 # npm and python3-venv are installed only when missing: a machine may have them from elsewhere
 # (Node.js from NodeSource, whose npm conflicts with Debian's; a Python with venv built in).
 # Only the test suite needs these (deploy/ script lint; the web app's real-browser test, driven by
-# Playwright through executable_path: no browser download).
-TEST_APT_PACKAGES := shellcheck chromium
+# Playwright through executable_path: no browser download; Andika, the held-out hand of the
+# sample generator's forms, samples/forms.py).
+TEST_APT_PACKAGES := shellcheck chromium fonts-sil-andika
 # The web app serves HTMX itself (no CDN): installed from the npm registry into its static dir.
 HTMX_VERSION := 2.0.4
 WEB_VENDOR := sohoa/web/static/vendor

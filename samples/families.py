@@ -2,10 +2,14 @@
 the pipeline reads what nobody tuned it on.
 
 A family is one member of an axis of variety (layout, wording, font, form, background, card,
-seal, capture). Rules, lexicons, thresholds and the page model are fitted on pages whose every
-family is a training one; held-out pages always carry a held-out layout, wording and font, and
-draw the optional axes (form lines, background, ID-card look, seal, capture) from their held-out
-members or the plain base member. The split is a fixed table, so it is the same on every run.
+seal, capture, field labels). Rules, lexicons, thresholds and the page model are fitted on pages
+whose every family is a training one; held-out pages always carry a held-out layout, wording and
+font, and draw the optional axes (form lines, background, ID-card look, seal, capture, field
+labels) from their held-out members or the plain base member. Values written by hand come in
+both splits, each in its own hand (training rules must meet hand-written values, and the
+held-out hand is not theirs); so do low-resolution phone images (training phone_small, held-out
+phone_lowres, made differently: samples/capture.py). The split is a fixed table, so it is the
+same on every run.
 
     dress(page, rng, "held_out")  # a PageSpec with families drawn, text re-worded, font set
 """
@@ -31,7 +35,11 @@ FAMILIES: dict[str, dict[str, str]] = {
         "serif": TRAIN, "dejavu-serif": TRAIN, "sans": TRAIN,
         "free-serif": HELD_OUT, "free-sans": HELD_OUT,  # Times-like and Helvetica-like, unseen
     },
-    "form": {"typed": TRAIN, "dots_typed": TRAIN, "dots_hand": HELD_OUT},
+    # values typed, typed on dotted leaders, or written by hand on them: a training hand
+    # ("dots_pen") and a held-out one of other letter shapes, inks and slant (samples/forms.py)
+    "form": {"typed": TRAIN, "dots_typed": TRAIN, "dots_pen": TRAIN, "dots_hand": HELD_OUT},
+    # how a form words the labels of its fields: "Số định danh cá nhân" for "Số CCCD", ...
+    "labels": {"labels_std": TRAIN, "labels_alt": HELD_OUT},
     "background": {"white": TRAIN, "tint": TRAIN, "guilloche": HELD_OUT},
     "card": {"large": TRAIN, "real": HELD_OUT},  # 1.5x grey copy vs 1.0-1.4x coloured card
     "seal": {"red_round": TRAIN, "violet_over_name": HELD_OUT},
@@ -43,10 +51,13 @@ FAMILIES: dict[str, dict[str, str]] = {
         "photocopy2": HELD_OUT, "phone_lowres": HELD_OUT,
     },
 }  # fmt: skip
-OPTIONAL_AXES = ("form", "background", "card", "seal", "capture")
+OPTIONAL_AXES = ("form", "background", "card", "seal", "capture", "labels")
+# Axes added after the bench's seeds were fixed: drawn last, and only where a split has a choice
+# (training pages have one member), so training pages keep the draws they had before.
+LATE_AXES = ("labels",)
 # How often a page takes each member, per split (members of the other split never appear).
 WEIGHTS: dict[str, dict[str, float]] = {
-    "form": {"typed": 0.5, "dots_typed": 0.5, "dots_hand": 0.5},
+    "form": {"typed": 0.5, "dots_typed": 0.25, "dots_pen": 0.25, "dots_hand": 0.5},
     "background": {"white": 0.6, "tint": 0.4, "guilloche": 0.4},
     "card": {"large": 0.5, "real": 0.5},
     "seal": {"red_round": 0.5, "violet_over_name": 0.5},
@@ -57,6 +68,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "photocopy2": 0.2,
         "phone_lowres": 0.25,
     },
+    "labels": {"labels_std": 0.4, "labels_alt": 0.6},
 }
 BACKGROUND_TYPES = ("giay_chung_nhan_qsdd", "trich_luc_ban_do", "phieu_tiep_nhan", "khac")
 PAGE_KINDS = ("seal_overlap", "id_card", "coloured_form", "phone_photo", "photocopy", "rotated",
@@ -75,11 +87,14 @@ def members(axis: str, split: str) -> tuple[str, ...]:
 def require_fonts(split: str) -> None:
     """Fail loudly when a family's font is missing (the renderer would fall back silently and
     the held-out fonts would be the training ones)."""
-    from samples.render import FONT_DIRS, FONTS
+    from samples.forms import HANDS
+    from samples.render import FONTS, find_font
 
-    for family in members("font", split):
-        name = FONTS[family][0]
-        if not any(any(root.rglob(name)) for root in FONT_DIRS):
+    wanted = [(FONTS[family][0], family) for family in members("font", split)]
+    hands = [form for form in members("form", split) if form in HANDS]
+    wanted += [(name, form) for form in hands for name in HANDS[form].fonts]
+    for name, family in wanted:
+        if find_font(name) is None:
             raise FileNotFoundError(f"font {name} of family {family} missing: run `make system`")
 
 
@@ -103,8 +118,11 @@ def draw(rng: random.Random, split: str, doc_type: str) -> dict[str, str]:
         "wording": rng.choice(members("wording", split)),
         "font": rng.choice(members("font", split)),
     }
-    for axis in OPTIONAL_AXES:
+    for axis in (*(a for a in OPTIONAL_AXES if a not in LATE_AXES), *LATE_AXES):
         options = members(axis, split)
+        if axis in LATE_AXES and len(options) == 1:
+            chosen[axis] = options[0]
+            continue
         chosen[axis] = rng.choices(options, weights=[WEIGHTS[axis][m] for m in options])[0]
     if doc_type not in BACKGROUND_TYPES:  # coloured paper is a certificate/form thing
         chosen["background"] = next(iter(FAMILIES["background"]))
@@ -114,10 +132,10 @@ def draw(rng: random.Random, split: str, doc_type: str) -> dict[str, str]:
 def dress(page: PageSpec, families: Mapping[str, str]) -> PageSpec:
     """The page with its families applied to the text (wording, form lines) and font; the
     renderer reads the rest (background, card, seal) from `page.families`."""
-    tone = families.get("wording", "tone_new")
+    words = _Words(families.get("wording", "tone_new"), families.get("labels", "labels_std"))
     form = families.get("form", "typed")
-    blocks = [_block(b, tone, form) for b in page.blocks]
-    footer = retone(page.footer, tone) if page.footer else page.footer
+    blocks = [_block(b, words, form) for b in page.blocks]
+    footer = words(page.footer) if page.footer else page.footer
     return replace(
         page,
         blocks=blocks,
@@ -127,35 +145,79 @@ def dress(page: PageSpec, families: Mapping[str, str]) -> PageSpec:
     )
 
 
-def _block(block: Block, tone: str, form: str) -> Block:
+class _Words:
+    """A text in the page's wording families: tone-mark style, then field labels."""
+
+    def __init__(self, tone: str, labels: str) -> None:
+        self.tone, self.labels = tone, labels
+
+    def __call__(self, text: str) -> str:
+        return relabel(retone(text, self.tone), self.labels)
+
+
+def _block(block: Block, words: _Words, form: str) -> Block:
     if isinstance(block, Line):
-        line = replace(block, text=retone(block.text, tone))
+        line = replace(block, text=words(block.text))
         if form != "typed" and is_form_line(line):
             line = replace(line, form=form)
         return line
     if isinstance(block, Columns):
         return replace(
             block,
-            left=tuple(_block(x, tone, "typed") for x in block.left),
-            right=tuple(_block(x, tone, "typed") for x in block.right),
+            left=tuple(_block(x, words, "typed") for x in block.left),
+            right=tuple(_block(x, words, "typed") for x in block.right),
         )
     if isinstance(block, Table):
-        return replace(block, rows=tuple(tuple(retone(c, tone) for c in r) for r in block.rows))
+        return replace(block, rows=tuple(tuple(words(c) for c in r) for r in block.rows))
     if isinstance(block, Signature):
-        return replace(block, left=_sign(block.left, tone), right=_sign(block.right, tone))
+        return replace(block, left=_sign(block.left, words), right=_sign(block.right, words))
     if isinstance(block, Card):
-        return replace(block, lines=tuple(_block(x, tone, "typed") for x in block.lines))
+        printed = _Words(words.tone, "labels_std")  # an ID card's print is the state's
+        return replace(block, lines=tuple(_block(x, printed, "typed") for x in block.lines))
     return block
 
 
-def _sign(col: SignCol | None, tone: str) -> SignCol | None:
+def _sign(col: SignCol | None, words: _Words) -> SignCol | None:
     if col is None:
         return None
     return replace(
         col,
-        top=tuple(_block(x, tone, "typed") for x in col.top),
-        name=tuple(_block(x, tone, "typed") for x in col.name),
+        top=tuple(_block(x, words, "typed") for x in col.top),
+        name=tuple(_block(x, words, "typed") for x in col.name),
     )
+
+
+# Field labels as other editions and other offices word them (the held-out "labels_alt"):
+# the 2023 Identification Law's "số định danh cá nhân" and "họ, chữ đệm và tên", "số thửa" and
+# "số tờ bản đồ" in the order of the cadastral register, a certificate's "số seri", "V/v" for
+# "Về việc". Only labels are reworded (at a line's or cell's start, after a list marker or a
+# form pair's gap, before ':' or a cell's end); the same words inside a sentence stay.
+ALT_LABELS: dict[str, str] = {
+    "Số CCCD": "Số định danh cá nhân",
+    "CCCD số": "Số định danh cá nhân",
+    "Họ và tên": "Họ, chữ đệm và tên",
+    "Thửa đất số": "Số thửa",
+    "Tờ bản đồ số": "Số tờ bản đồ",
+    "Diện tích": "Diện tích đất",
+    "Số phát hành": "Số seri",
+    "Số vào sổ cấp GCN": "Số vào sổ cấp giấy chứng nhận",
+    "Tên người nộp thuế": "Họ và tên người nộp thuế",
+    "Tiếp nhận hồ sơ của": "Người nộp hồ sơ",
+}
+_LABEL = re.compile(
+    r"(^|\s{3,}|[a-z]\)\s|\]\s|/)("
+    + "|".join(sorted(map(re.escape, ALT_LABELS), key=len, reverse=True))
+    + r")(?=\s*:|\s*\(|$)"
+)
+_SUBJECT = re.compile(r"^Về việc ")
+
+
+def relabel(text: str, labels: str) -> str:
+    """The text with its field labels in the `labels` family's words ('labels_std': as is)."""
+    if labels == "labels_std" or not text:
+        return text
+    text = _SUBJECT.sub("V/v ", text)
+    return _LABEL.sub(lambda m: m.group(1) + ALT_LABELS[m.group(2)], text)
 
 
 FORM_PAIR = re.compile(r"^([^:]{2,45}):\s+(\S.*)$")
@@ -241,6 +303,7 @@ def page_families(page: PageSpec) -> dict[str, str]:
             for b in page.blocks
         ),
         "form": any(isinstance(b, Line) and is_form_line(b) for b in page.blocks),
+        "labels": any(k in page.text for k in (*ALT_LABELS, *ALT_LABELS.values())),
     }
     tags = {"layout": f"{page.doc_type}:{page.variant}"}
     tags.update({k: v for k, v in page.families.items() if shows.get(k, True)})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from samples.families import form_pairs
 from samples.layout import Card, Line
-from samples.stamps import PEN
+from samples.stamps import PEN, PEN_BLACK, PEN_BLUE_BLACK
 
 if TYPE_CHECKING:
     from samples.render import _Canvas
@@ -29,13 +30,48 @@ TINTS = {  # pale paper colours (RGB) and the darker ink of their pattern
 CARD_TINTS = ((205, 225, 240), (215, 235, 215), (235, 225, 205))  # RGB, card print
 
 
+@dataclass(frozen=True)
+class Hand:
+    """How one form family writes its values by hand: the letter shapes (fonts that draw
+    Vietnamese), the pen's inks, the slant (a shear, right-leaning when positive) and how
+    unevenly letters sit, tilt and space. The training and held-out hands share no font, ink
+    or slant range, so the held-out one is writing no rule was tuned on."""
+
+    fonts: tuple[str, ...]
+    inks: tuple[tuple[int, int, int], ...]  # RGB
+    slant: tuple[float, float]
+    tilt: float  # the baseline's slope, at most
+    bounce: float  # a letter's vertical jitter, in body sizes
+    spacing: tuple[float, float]  # advance multiplier per letter
+    scale: tuple[float, float]  # writing size against the print
+
+
+HANDS: dict[str, Hand] = {
+    # training: the oblique/italic cuts of the training print fonts, blue ballpoint, upright-ish
+    "dots_pen": Hand(
+        fonts=("LiberationSans-Italic.ttf", "DejaVuSans-Oblique.ttf",
+               "LiberationSerif-Italic.ttf", "DejaVuSerifCondensed-Italic.ttf"),
+        inks=(PEN,), slant=(0.0, 0.08), tilt=0.04, bounce=0.05, spacing=(0.98, 1.1),
+        scale=(1.0, 1.15),
+    ),
+    # held-out: school-hand letter shapes (Andika, fonts-sil-andika) and the held-out FreeFont
+    # italics, black or blue-black ink, a stronger slant, livelier baseline
+    "dots_hand": Hand(
+        fonts=("Andika-Regular.ttf", "Andika-Italic.ttf", "FreeSerifItalic.ttf",
+               "FreeSansOblique.ttf"),
+        inks=(PEN_BLACK, PEN_BLUE_BLACK), slant=(0.12, 0.28), tilt=0.07, bounce=0.08,
+        spacing=(0.95, 1.16), scale=(0.95, 1.2),
+    ),
+}  # fmt: skip
+
+
 def form_line(canvas: _Canvas, line: Line, xa: float, xb: float, y: float) -> float:
     """'Label: value' pairs, each on a dotted leader; values typed after the label or written
     by hand above the dots (blue, uneven). Returns the next y."""
     pairs = form_pairs(" ".join(line.text.split())) or [(line.text, "")]
     height = canvas.lh(line.size)
     size = canvas.px * line.size
-    hand = line.form == "dots_hand"
+    hand = HANDS.get(line.form)
     indent = line.indent * size * 0.5
     share = (xb - xa - indent) / len(pairs)
     font = canvas.font(False, False, size)
@@ -56,7 +92,7 @@ def form_line(canvas: _Canvas, line: Line, xa: float, xb: float, y: float) -> fl
         start = x + font.getlength(label_text + " ")
         if hand:
             dots_from = start
-            _hand(canvas, value, start + size * 0.3, base - size * 0.18, size)
+            _hand(canvas, hand, value, start + size * 0.3, base - size * 0.18, size)
         else:
             canvas.draw.text((start, base), value, font=font, fill=22, anchor="ls")
             dots_from = start + font.getlength(value + " ")
@@ -71,30 +107,36 @@ def form_line(canvas: _Canvas, line: Line, xa: float, xb: float, y: float) -> fl
 
 @lru_cache(maxsize=64)
 def _hand_font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    from samples.render import find_font, font_path
+    from samples.render import find_font
 
-    path = find_font(name) or font_path("serif", False, True)
+    path = find_font(name)
+    if path is None:  # never fall back silently: the hand would be another family's
+        raise FileNotFoundError(f"hand font {name} missing: run `make system`")
     return ImageFont.truetype(path, max(6, size), layout_engine=ImageFont.Layout.BASIC)
 
 
-def _hand(canvas: _Canvas, text: str, x: float, base: float, size: float) -> None:
-    """Hand-like writing: an oblique font, letters drawn one by one with jitter, pen blue."""
-    from samples.render import HAND_FONTS
-
+def _hand(canvas: _Canvas, hand: Hand, text: str, x: float, base: float, size: float) -> None:
+    """Hand-like writing: letters drawn one by one with jitter in the hand's font, slanted,
+    in the hand's pen."""
     rng = canvas.frng
-    name = rng.choice(HAND_FONTS)
-    scale = rng.uniform(1.0, 1.15)
-    font = _hand_font(name, round(size * scale))
-    width = int(font.getlength(text) * 1.12 + size * 2)
-    tile = Image.new("L", (width, int(size * 2.2)), 0)
+    name = rng.choice(hand.fonts)
+    font = _hand_font(name, round(size * rng.uniform(*hand.scale)))
+    height = int(size * 2.2)
+    width = int(font.getlength(text) * 1.2 + size * 2)
+    tile = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(tile)
-    cx, tilt = size * 0.2, rng.uniform(-0.04, 0.04)
+    cx, tilt = size * 0.2, rng.uniform(-hand.tilt, hand.tilt)
     for ch in text:
-        dy = rng.uniform(-0.05, 0.05) * size + tilt * cx
+        dy = rng.uniform(-hand.bounce, hand.bounce) * size + tilt * cx
         draw.text((cx, size * 1.5 + dy), ch, font=font, fill=255, anchor="ls")
-        cx += font.getlength(ch) * rng.uniform(0.98, 1.1)
-    mask = np.asarray(tile, dtype=np.float32) / 255.0 * rng.uniform(0.8, 0.95)
-    canvas.inks.append((mask, int(x - size * 0.2), int(base - size * 1.5), PEN))
+        cx += font.getlength(ch) * rng.uniform(*hand.spacing)
+    mask = np.asarray(tile, dtype=np.float32) / 255.0
+    slant = rng.uniform(*hand.slant)
+    if slant:  # x' = x + slant * (baseline - y): the tops lean right, the baseline stays put
+        shear = np.float32([[1, -slant, slant * size * 1.5], [0, 1, 0]])
+        mask = cv2.warpAffine(mask, shear, (width, height), flags=cv2.INTER_LINEAR)
+    mask *= rng.uniform(0.8, 0.95)
+    canvas.inks.append((mask, int(x - size * 0.2), int(base - size * 1.5), rng.choice(hand.inks)))
 
 
 def real_card(canvas: _Canvas, card: Card) -> None:

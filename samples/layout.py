@@ -21,7 +21,7 @@ class Line:
     size: float = 1.0  # relative to the page's body font
     indent: float = 0.0  # em
     rule: bool = False  # short rule drawn under the line (national header)
-    form: str = ""  # "dots_typed" | "dots_hand": 'label: value' on a dotted leader (families.py)
+    form: str = ""  # "dots_typed" | "dots_pen" | "dots_hand": 'label: value' on a dotted leader
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", unicodedata.normalize("NFC", self.text))

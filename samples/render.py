@@ -82,7 +82,6 @@ FONTS: dict[str, tuple[str, str, str, str]] = {  # regular, bold, italic, bold i
     "free-sans": ("FreeSans.ttf", "FreeSansBold.ttf", "FreeSansOblique.ttf",
                   "FreeSansBoldOblique.ttf"),
 }  # fmt: skip
-HAND_FONTS = ("DejaVuSans-Oblique.ttf", "LiberationSans-Italic.ttf", "FreeSerifItalic.ttf")
 
 
 @cache

@@ -14,7 +14,9 @@ from PIL import Image, ImageDraw, ImageFont
 RED = (200, 35, 45)  # RGB
 BLUE = (30, 60, 170)
 VIOLET = (105, 45, 150)
-PEN = (25, 55, 165)  # ballpoint blue of hand-filled values
+PEN = (25, 55, 165)  # ballpoint blue of hand-filled values (training hand)
+PEN_BLACK = (38, 38, 46)  # black and blue-black ballpoints (held-out hand, samples/forms.py)
+PEN_BLUE_BLACK = (30, 40, 95)
 SIGN_INK = (25, 35, 110)
 
 

@@ -38,7 +38,7 @@ def _pen_pixels(image: np.ndarray) -> np.ndarray:
 
 
 def test_pen_written_values_stay_dark_and_the_seal_goes():
-    image = render_page(_page(form="dots_hand", seal="red_round"), dpi=300, seed=2).image
+    image = render_page(_page(form="dots_pen", seal="red_round"), dpi=300, seed=2).image
     gray = stamps.suppress(image)
     pen = _pen_pixels(image)
     assert pen.sum() > 2000
@@ -68,7 +68,7 @@ def test_guilloche_paper_keeps_its_letters():
     assert erased.sum() < 0.002 * text.sum()
 
 
-def _guilloche_scan(level: str, form: str = "dots_hand"):
+def _guilloche_scan(level: str, form: str = "dots_pen"):
     """The test page on guilloche paper as the scanner of `level` gives it, and where its print
     is (text, leaders, seal, pen) on the same page rendered on white paper."""
     from samples.defects import degrade

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,9 @@ from PIL import Image
 
 from samples import families
 from samples.content import iter_documents
-from samples.families import FAMILIES, HELD_OUT, TRAIN, draw, dress, retone, split_of
+from samples.families import FAMILIES, HELD_OUT, SPLITS, TRAIN, draw, dress, retone, split_of
 from samples.generate import generate_pages
+from samples.layout import Line
 from samples.render import FONTS, font_path, has_vietnamese
 
 
@@ -60,6 +63,88 @@ def test_training_classifier_samples_use_training_wording_only():
     text = " ".join(s.text for s in samples)
     assert "HÒA" in text
     assert retone(text, "tone_new") == text  # no hoà/uỷ-style word left
+
+
+def test_training_forms_carry_hand_written_values_and_held_out_hands_are_another_hand():
+    """The rules must see hand-written values on training pages; the held-out hand shares no
+    font, ink or slant range with the training one (it is writing nobody tuned on)."""
+    from samples.forms import HANDS
+
+    train = [m for m in families.members("form", TRAIN) if m in HANDS]
+    held = [m for m in families.members("form", HELD_OUT) if m in HANDS]
+    assert train and held and not set(train) & set(held)
+    forms = Counter(
+        b.form for page in _dressed(TRAIN) for b in page.blocks if isinstance(b, Line) and b.form
+    )
+    assert forms["dots_pen"] > 20 and forms["dots_typed"] > 20 and not forms["dots_hand"]
+    for a in train:
+        for b in held:
+            ha, hb = HANDS[a], HANDS[b]
+            assert not set(ha.fonts) & set(hb.fonts)
+            assert not set(ha.inks) & set(hb.inks)
+            assert ha.slant[1] < hb.slant[0]
+
+
+def test_every_hand_font_is_installed_with_vietnamese():
+    from samples.forms import HANDS
+    from samples.render import find_font
+
+    for hand in HANDS.values():
+        for name in hand.fonts:
+            path = find_font(name)
+            assert path and has_vietnamese(path), name
+    for split in SPLITS:
+        families.require_fonts(split)
+
+
+def test_a_missing_hand_font_fails_loudly(monkeypatch):
+    from samples import forms
+
+    monkeypatch.setitem(forms.HANDS, "dots_hand",
+                        replace(forms.HANDS["dots_hand"], fonts=("NoSuchHand.ttf",)))  # fmt: skip
+    with pytest.raises(FileNotFoundError, match="NoSuchHand"):
+        families.require_fonts(HELD_OUT)
+    families.require_fonts(TRAIN)  # the training hand is untouched
+
+
+def test_held_out_labels_reword_field_labels_only_on_held_out_pages():
+    text = " ".join(p.text for p in _dressed(HELD_OUT, n=120))
+    assert "Số định danh cá nhân:" in text and "Số thửa:" in text and "V/v " in text
+    # (an ID card prints "Số định danh cá nhân" itself, on training cards too)
+    train = " ".join(p.text for p in _dressed(TRAIN, n=120) if p.doc_type != "can_cuoc")
+    for label in families.ALT_LABELS.values():
+        assert f"\n{label}:" not in train and f"   {label}:" not in train, label
+    assert "Thửa đất số:" in train and "Số CCCD:" in train
+
+
+@pytest.mark.parametrize(
+    ("std", "alt"),
+    [("Thửa đất số: 12   Tờ bản đồ số: 4", "Số thửa: 12   Số tờ bản đồ: 4"),
+     ("a) Thửa đất số: 5", "a) Số thửa: 5"),
+     ("[03] Mã số thuế/Số CCCD: 0123", "[03] Mã số thuế/Số định danh cá nhân: 0123"),
+     ("Diện tích (m²)", "Diện tích đất (m²)"),
+     ("Về việc phê duyệt", "V/v phê duyệt"),
+     ("tại thửa đất số 12, tờ bản đồ số 4, Diện tích là", None),  # a sentence stays
+     ("Cấp giấy Về việc", None)],
+)  # fmt: skip
+def test_relabel(std, alt):
+    assert families.relabel(std, "labels_alt") == (alt or std)
+    assert families.relabel(std, "labels_std") == std
+
+
+def test_a_one_member_axis_draws_nothing():
+    """Adding a held-out-only axis must not move the training pages' other draws."""
+    a, b = random.Random(9), random.Random(9)
+    chosen = draw(a, TRAIN, "khac")
+    assert chosen["labels"] == "labels_std"
+    for axis in ("wording", "font"):
+        b.choice(families.members(axis, TRAIN))
+    for axis in families.OPTIONAL_AXES:
+        if axis not in families.LATE_AXES:
+            b.random()  # rng.choices: one draw per axis, whatever its number of members
+    assert a.random() == b.random()
+    held = [draw(random.Random(s), HELD_OUT, "khac")["labels"] for s in range(40)]
+    assert {"labels_std", "labels_alt"} <= set(held)
 
 
 @pytest.mark.parametrize(
@@ -157,3 +242,14 @@ def test_training_has_its_own_low_resolution_capture(tmp_path):
         assert "no_dpi" in defects and not any("lowres" in d for d in defects)
     drawn = {page.families["capture"] for page in _dressed(TRAIN)}
     assert "phone_small" in drawn and "phone_lowres" not in drawn
+
+
+def test_the_bench_ocr_cache_is_keyed_by_the_code_that_draws_the_hands():
+    """bench/classify.py keys recognised pages by their text: a new hand (same text, other look)
+    must still make the cached pages stale, so the drawing code is in the fingerprint."""
+    from bench import classify
+
+    root = Path(classify.__file__).resolve().parents[1]
+    assert all((root / name).exists() for name in classify.OCR_CODE)
+    for drawing in ("samples/forms.py", "samples/render.py", "samples/defects.py"):
+        assert any(drawing == n or drawing.startswith(n + "/") for n in classify.OCR_CODE), drawing

@@ -46,6 +46,8 @@ def test_malformed_numbers(raw):
         ("Diện tích 383S,2 m² Hình thức", 3835.2),  # S for 5
         ("Diện tích: 3.B35,2 m²", 3835.2),  # B for 8
         ("Diện tích: 2.7o8,4 m²", 2708.4),  # o for 0
+        ("Diện tích: 2 829,1 m²", 2829.1),  # hand-written digits read with a gap
+        ("Diện tích: 2 829 m²", 2829.0),
     ],
 )
 def test_area(text, value):
@@ -60,6 +62,19 @@ def test_a_damaged_area_is_not_cut_at_its_first_dot():
     assert found is not None and found.value == 3835.2
     found = area_m2(DocText.of([Page(number=1, text="Diện tích: 3.B35,2 mét")]))
     assert found is None  # not 3.0
+
+
+def test_a_hand_written_area_read_with_a_gap_is_read_whole():
+    """Training pages with values written by hand (form family dots_pen): '2 829,1 m?' was 2.0."""
+    from ocr.fields.land import area_m2
+    from ocr.fields.text import DocText
+
+    for text, value in [("Diện tích: 2 829,1 m?", 2829.1), ("Diện tích: 3 662,2", 3662.2),
+                        ("Diện tích: 2 829 m?", 2829.0)]:  # fmt: skip
+        found = area_m2(DocText.of([Page(number=1, text=text)]))
+        assert found is not None and found.value == value, text
+    found = area_m2(DocText.of([Page(number=1, text="Diện tích (m²) 150 300")]))
+    assert found is not None and found.value == 150.0  # two cells, not 150300
 
 
 def test_area_is_not_the_tail_of_a_damaged_number():

@@ -47,8 +47,13 @@ def _area(text: str):
     found = parse_area(text)
     if found:
         return found
-    m = re.match(r"\s*([0-9][0-9.,]*+)(?![^\W_])", text)  # table cells: "Diện tích (m²)  1.234,5"
-    # (not "3." of "3.B35,2": a number running into letters is a damaged one)
+    m = re.match(
+        r"\s*(\d{1,3}(?: \d{3})+(?:,\d+|(?=\s*m(?![a-z])))|[0-9][0-9.,]*+)(?![^\W_])", text
+    )
+    # table cells: "Diện tích (m²)  1.234,5"; "2 829,1" or "2 829 m?": the digits of a value
+    # written by hand, or grouped by spaces, read with a gap before a group of three (with its
+    # decimals or unit, so two table cells "150 300" stay apart; not "3." of "3.B35,2": a number
+    # running into letters is a damaged one)
     if m:
         value = parse_number(m.group(1))
         if value and value > 0:

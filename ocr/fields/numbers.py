@@ -49,9 +49,11 @@ def parse_int(raw: str) -> int | None:
 def parse_area(text: str) -> tuple[float, str] | None:
     """First `<number> m²/m2/m 2` in a printed string → (value, raw)."""
     m = re.search(
-        r"(?<![0-9A-Za-z.,])([0-9Il|][0-9OolSB|]*(?:[.,][0-9OolSB|]+)*)\s*(?:m²|m2|m°|mº|m\s2|m\^2)",
+        r"(?<![0-9A-Za-z.,])([0-9Il|][0-9OolSB|]*(?: [0-9]{3}(?![0-9]))*(?:[.,][0-9OolSB|]+)*)"
+        r"\s*(?:m²|m2|m°|mº|m\s2|m\^2)",
         text,
-    )  # "l.765,20 m²", "383S,2 m²", "3.B35,2 m²": look-alikes inside a number that ends in m²
+    )  # "l.765,20 m²", "383S,2 m²", "3.B35,2 m²": look-alikes inside a number that ends in m²;
+    # "2 829,1 m²": a gap before a group of three (hand-written digits, or space-grouped)
     if not m or sum(c.isdigit() for c in m.group(1)) < max(1, len(m.group(1)) // 2):
         return None
     raw = m.group(1).strip()
