@@ -2,8 +2,12 @@
 
 - phone: a photo of the sheet on a desk, 1600-2400 px wide, perspective and uneven light,
   saved with the 72 dpi phones write whatever the photo;
-- phone_lowres: the same photo as a messaging app forwards it: 500-1000 px wide, JPEG q 55-80,
-  page curl and a hand's shadow, no resolution metadata at all;
+- phone_lowres (held out): the same photo as a messaging app forwards it: 500-1000 px wide,
+  JPEG q 55-80, page curl and a hand's shadow, no resolution metadata at all;
+- phone_small (training): a low-resolution photo made another way, so small-text reading can be
+  fitted without the held-out one: the sheet framed close (a scan app's crop), 760-1400 px
+  wide, lens blur then a plain bilinear shrink (aliased, not area-averaged), a phone's
+  sharpening, heavier JPEG (q 35-55), flat sheet (no curl), no resolution metadata;
 - photocopy2: a photocopy of a photocopy: contrast crushed, thin strokes lost, toner specks,
   grey smear, slightly shrunk and shifted.
 
@@ -38,6 +42,8 @@ def capture(
         _, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         return out, 0, [f"phone_lowres_{width}px", f"jpeg_q{quality}", "no_dpi"]
+    if kind == "phone_small":
+        return small_photo(image, rng)
     raise ValueError(f"unknown capture kind {kind!r}")
 
 
@@ -67,15 +73,39 @@ def photocopy(image: np.ndarray, rng: random.Random, dpi: int) -> np.ndarray:
     return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
 
 
-def photo(image: np.ndarray, rng: random.Random, width: int, *, curl: bool) -> np.ndarray:
-    """The sheet photographed from above at a slant on a desk, resized to `width` pixels."""
+def small_photo(image: np.ndarray, rng: random.Random) -> tuple[np.ndarray, int, list[str]]:
+    """The phone_small capture (see the module docstring): (image, 0, defects)."""
+    width = rng.randint(760, 1400)
+    h, w = image.shape[:2]
+    sigma = rng.uniform(0.6, 1.2) * w / width  # lens blur, in output pixels
+    blurred = cv2.GaussianBlur(image, (0, 0), sigma)
+    out = photo(blurred, rng, width, curl=False, margin=(0.01, 0.04), kernel=cv2.INTER_LINEAR)
+    soft = cv2.GaussianBlur(out, (0, 0), 1.0)
+    out = cv2.addWeighted(out, 1.6, soft, -0.6, 0)  # the phone's unsharp mask
+    quality = rng.randint(35, 55)
+    _, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return out, 0, [f"phone_small_{width}px", f"jpeg_q{quality}", "no_dpi"]
+
+
+def photo(
+    image: np.ndarray,
+    rng: random.Random,
+    width: int,
+    *,
+    curl: bool,
+    margin: tuple[float, float] = (0.03, 0.09),
+    kernel: int = cv2.INTER_AREA,
+) -> np.ndarray:
+    """The sheet photographed from above at a slant on a desk, resized to `width` pixels
+    (`margin`: desk around the sheet, share of the frame; `kernel`: the shrink's filter)."""
     h, w = image.shape[:2]
     if curl:  # the sheet bulges: rows bend by up to ~1.2% of the page height
         image = _curl(image, rng)
     image = _shadow(image, rng)
     out_w = width
     out_h = int(round(width * rng.uniform(1.33, 1.45)))
-    margin = rng.uniform(0.03, 0.09)
+    margin = rng.uniform(*margin)
     jitter = 0.035
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
 
@@ -88,7 +118,7 @@ def photo(image: np.ndarray, rng: random.Random, width: int, *, curl: bool) -> n
     m = 1 - margin
     target = np.float32([spot(margin, margin), spot(m, margin), spot(m, m), spot(margin, m)])
     matrix = cv2.getPerspectiveTransform(corners, target)
-    small = cv2.resize(image, (out_w, int(out_w * h / w)), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(image, (out_w, int(out_w * h / w)), interpolation=kernel)
     scale = np.diag([w / out_w, h / small.shape[0], 1.0]).astype(np.float64)
     desk = rng.choice(DESK)
     out = cv2.warpPerspective(

@@ -7,7 +7,9 @@ whose every family is a training one; held-out pages always carry a held-out lay
 font, and draw the optional axes (form lines, background, ID-card look, seal, capture, field
 labels) from their held-out members or the plain base member. Values written by hand come in
 both splits, each in its own hand (training rules must meet hand-written values, and the
-held-out hand is not theirs). The split is a fixed table, so it is the same on every run.
+held-out hand is not theirs); so do low-resolution phone images (training phone_small, held-out
+phone_lowres, made differently: samples/capture.py). The split is a fixed table, so it is the
+same on every run.
 
     dress(page, rng, "held_out")  # a PageSpec with families drawn, text re-worded, font set
 """
@@ -41,7 +43,13 @@ FAMILIES: dict[str, dict[str, str]] = {
     "background": {"white": TRAIN, "tint": TRAIN, "guilloche": HELD_OUT},
     "card": {"large": TRAIN, "real": HELD_OUT},  # 1.5x grey copy vs 1.0-1.4x coloured card
     "seal": {"red_round": TRAIN, "violet_over_name": HELD_OUT},
-    "capture": {"flatbed": TRAIN, "phone": TRAIN, "photocopy2": HELD_OUT, "phone_lowres": HELD_OUT},
+    # Low resolution both ways, made differently (samples/capture.py): phone_small (training,
+    # 760-1400 px, close crop, bilinear shrink, q 35-55, flat) fits small-text reading;
+    # phone_lowres (held out, 500-1000 px, desk margin, area shrink, q 55-80, curl) tests it.
+    "capture": {
+        "flatbed": TRAIN, "phone": TRAIN, "phone_small": TRAIN,
+        "photocopy2": HELD_OUT, "phone_lowres": HELD_OUT,
+    },
 }  # fmt: skip
 OPTIONAL_AXES = ("form", "background", "card", "seal", "capture", "labels")
 # Axes added after the bench's seeds were fixed: drawn last, and only where a split has a choice
@@ -53,7 +61,13 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "background": {"white": 0.6, "tint": 0.4, "guilloche": 0.4},
     "card": {"large": 0.5, "real": 0.5},
     "seal": {"red_round": 0.5, "violet_over_name": 0.5},
-    "capture": {"flatbed": 0.7, "phone": 0.3, "photocopy2": 0.2, "phone_lowres": 0.25},
+    "capture": {
+        "flatbed": 0.7,
+        "phone": 0.3,
+        "phone_small": 0.25,
+        "photocopy2": 0.2,
+        "phone_lowres": 0.25,
+    },
     "labels": {"labels_std": 0.4, "labels_alt": 0.6},
 }
 BACKGROUND_TYPES = ("giay_chung_nhan_qsdd", "trich_luc_ban_do", "phieu_tiep_nhan", "khac")
@@ -268,7 +282,7 @@ def page_kinds(page: PageSpec, rotation: int, seal_overlap: bool) -> list[str]:
         kinds.append("id_card")
     if fam.get("background", "white") != "white":
         kinds.append("coloured_form")
-    if fam.get("capture", "flatbed") in ("phone", "phone_lowres"):
+    if fam.get("capture", "flatbed") in ("phone", "phone_small", "phone_lowres"):
         kinds.append("phone_photo")
     if fam.get("capture") == "photocopy2":
         kinds.append("photocopy")

@@ -223,6 +223,27 @@ def test_held_out_dossiers_carry_their_families(tmp_path):
         assert "HÒA" not in text and "HOÀ" in text
 
 
+def test_training_has_its_own_low_resolution_capture(tmp_path):
+    """phone_small (training) is small, without DPI, and made unlike the held-out phone_lowres
+    (other widths, heavier JPEG), so small-text rules are fitted without the held-out one."""
+    import numpy as np
+
+    from samples.capture import capture
+
+    assert FAMILIES["capture"]["phone_small"] == TRAIN
+    assert FAMILIES["capture"]["phone_lowres"] == HELD_OUT
+    page = np.full((3508, 2480, 3), 255, np.uint8)
+    page[1000:1040, 300:2000] = 20
+    for seed in range(4):
+        image, dpi, defects = capture(page, "phone_small", random.Random(seed), 300)
+        assert 760 <= image.shape[1] <= 1400 and dpi == 0, defects
+        quality = int(next(d for d in defects if d.startswith("jpeg_q"))[6:])
+        assert 35 <= quality <= 55
+        assert "no_dpi" in defects and not any("lowres" in d for d in defects)
+    drawn = {page.families["capture"] for page in _dressed(TRAIN)}
+    assert "phone_small" in drawn and "phone_lowres" not in drawn
+
+
 def test_the_bench_ocr_cache_is_keyed_by_the_code_that_draws_the_hands():
     """bench/classify.py keys recognised pages by their text: a new hand (same text, other look)
     must still make the cached pages stale, so the drawing code is in the fingerprint."""
