@@ -7,7 +7,7 @@ held_out`). Every page is drawn from the split's families with its capture force
     .venv/bin/python bench/lowres.py --pages 24             # training phone_small, seed 101
     .venv/bin/python bench/lowres.py --capture phone_lowres --split held_out
 
-The pages are cached in bench/out/lowres-<capture>-<seed>-<pages>/.
+The pages are cached in bench/out/lowres-<capture>-<split>-<seed>-<pages>/.
 """
 
 from __future__ import annotations
@@ -27,22 +27,12 @@ from bench.ocr import LEVELS, OUT, errors  # noqa: E402
 
 def build(capture: str, split: str, seed: int, n_pages: int) -> Path:
     """Generated pages of `split` whose capture is `capture` (cached)."""
-    from samples import families
     from samples.generate import generate_pages
 
-    folder = OUT / f"lowres-{capture}-{seed}-{n_pages}"
-    if (folder / "pages.json").is_file():
-        return folder
-    draw = families.draw
-
-    def forced(rng, split_, doc_type):
-        return {**draw(rng, split_, doc_type), "capture": capture}
-
-    families.draw = forced
-    try:
-        generate_pages(folder, seed=seed, n_pages=n_pages, levels=LEVELS, split=split)
-    finally:
-        families.draw = draw
+    folder = OUT / f"lowres-{capture}-{split}-{seed}-{n_pages}"
+    if not (folder / "pages.json").is_file():
+        generate_pages(folder, seed=seed, n_pages=n_pages, levels=LEVELS, split=split,
+                       forced={"capture": capture})  # fmt: skip
     return folder
 
 
@@ -52,7 +42,7 @@ def read(args: tuple[str, str]) -> tuple[tuple[int, int, int, int], float]:
 
     path, truth = args
     page = _process_page(path, 0, Options(qr=False))
-    cpu = sum(v for k, v in page.timings.items() if k == "page" or k == "page.tesseract")
+    cpu = page.timings.get("page", 0.0) + page.timings.get("page.tesseract", 0.0)
     return errors(truth, page.text), cpu
 
 

@@ -14,7 +14,7 @@ import csv
 import math
 import os
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -401,13 +401,15 @@ def generate_pages(
     doc_types: Collection[str] | None = None,
     workers: int = 0,
     split: str | None = None,
+    forced: Mapping[str, str] | None = None,
 ) -> list[PageTruth]:
     """Single page images (`pages/0001.jpg` ...) and `pages.json` (truth list, with "file").
 
     Pages come from documents of every type (first and continuation pages, some blank pages);
     page i gets level `levels[i % len(levels)]`. With `split` ('train' or 'held_out') every page
     draws its families from that split only (samples.families) and its layout variants are
-    that split's; without it the pages are the legacy generator's."""
+    that split's; `forced` (axis -> member, e.g. {"capture": "phone_small"}) then overrides
+    what was drawn on every page. Without a split the pages are the legacy generator's."""
     _check(levels, FORMATS)
     if fmt not in ("jpg", "png"):
         raise ValueError(f"fmt must be 'jpg' or 'png', got {fmt!r}")
@@ -415,7 +417,6 @@ def generate_pages(
     rng = random.Random(seed)
     if split is not None:
         families.require_fonts(split)
-        variants = families.layout_variants(split) if variants is None else variants
         variants = families.layout_variants(split) if variants is None else variants
     specs: list[PageSpec] = []
     for doc in iter_documents(rng.getrandbits(32), n_pages, variants=variants, doc_types=doc_types):
@@ -428,7 +429,10 @@ def generate_pages(
     specs = specs[:n_pages]
     if split is not None:
         frng = random.Random(f"families-{seed}-{split}")
-        specs = [families.dress(p, families.draw(frng, split, p.doc_type)) for p in specs]
+        specs = [
+            families.dress(p, {**families.draw(frng, split, p.doc_type), **(forced or {})})
+            for p in specs
+        ]
     jobs = [
         (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page)
         for i, page in enumerate(specs)

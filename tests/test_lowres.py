@@ -29,3 +29,13 @@ def test_small_photo_text_size_is_measured_and_enlarged():
     assert 0.8 * sheet_dpi <= found <= 1.6 * sheet_dpi, (found, sheet_dpi)
     big, dpi, enlarged = textsize.working_size(photo, None)
     assert enlarged and big.shape[1] >= 1.5 * photo.shape[1] and dpi >= 250
+
+
+def test_generated_pages_can_force_one_family(tmp_path):
+    """bench/lowres.py draws a split's pages with one capture forced: every page carries it."""
+    from samples.generate import generate_pages
+
+    pages = generate_pages(tmp_path, seed=3, n_pages=3, split="train", workers=1,
+                           forced={"capture": "phone_small"})  # fmt: skip
+    texted = [p for p in pages if not p.blank]
+    assert texted and all(any(d.startswith("phone_small_") for d in p.defects) for p in texted)
