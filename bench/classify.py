@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import os
 import random
 import shutil
@@ -49,6 +48,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 from statistics import median
 
@@ -513,16 +513,13 @@ def choose_review(rows, budget: float = 0.15) -> Thresholds:
     r = _Rows(rows)
     best, best_key = production_review(), (-1.0, -1.0, 0.0)
     type_t = best[1]
-    for s in SWEEP_SPLIT:
-        for m in SWEEP_MISSING:
-            for k in SWEEP_KHAC:
-                for n in SWEEP_NEIGHBOURS:
-                    for f in SWEEP_FIELD:
-                        for d in SWEEP_DOC:
-                            wp, wf, share = review_rule(r, s, type_t, m, k, n, f, d)
-                            key = (round(wp, 3), round(wf, 3), -share)
-                            if share <= budget and key > best_key:
-                                best, best_key = (s, type_t, m, k, n, f, d), key
+    sweep = product(SWEEP_SPLIT, SWEEP_MISSING, SWEEP_KHAC, SWEEP_NEIGHBOURS, SWEEP_FIELD,
+                    SWEEP_DOC)  # fmt: skip
+    for s, m, k, n, f, d in sweep:
+        wp, wf, share = review_rule(r, s, type_t, m, k, n, f, d)
+        key = (round(wp, 3), round(wf, 3), -share)
+        if share <= budget and key > best_key:
+            best, best_key = (s, type_t, m, k, n, f, d), key
     return best
 
 
@@ -633,13 +630,13 @@ def fit_calibration(tally: Tally, text: str) -> None:
 
 def refresh_field_columns(tally: Tally) -> None:
     """Each document's lowest field confidence and document doubt under the refitted weights."""
-    from ocr.fields.confidence import missing_doubt, probability
+    from ocr.fields.confidence import missing_doubt, probability, some_wrong
 
     for i, (doc_type, feats, missing) in enumerate(tally.doc_fields):
         probs = [round(probability(k, f), 3) for k, f in feats.items()]
-        right = math.prod(probs) * math.prod(1 - missing_doubt(doc_type, k) for k in missing)
+        doubt = some_wrong([1 - p for p in probs] + [missing_doubt(doc_type, k) for k in missing])
         row = list(tally.doc_review[i])
-        row[7], row[9] = min(probs, default=1.0), 1.0 - right
+        row[7], row[9] = min(probs, default=1.0), doubt
         tally.doc_review[i] = tuple(row)
 
 

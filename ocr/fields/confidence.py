@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -253,9 +254,14 @@ def document_doubt(doc: Document) -> tuple[float, list[str]]:
               if k in doc.fields and isinstance(d, dict)}  # fmt: skip
     doubts |= {k: missing_doubt(doc.doc_type, k) for k in expected_fields(doc.doc_type)
                if k not in doc.fields}  # fmt: skip
-    right = math.prod(1.0 - min(1.0, max(0.0, v)) for v in doubts.values())
     keys = sorted((k for k, v in doubts.items() if v >= DOUBT_NAMED), key=lambda k: -doubts[k])
-    return 1.0 - right, keys
+    return some_wrong(doubts.values()), keys
+
+
+def some_wrong(doubts: Iterable[float]) -> float:
+    """The probability that at least one of several fields is wrong or lost, each with its own
+    probability (taken as independent)."""
+    return 1.0 - math.prod(1.0 - min(1.0, max(0.0, v)) for v in doubts)
 
 
 DOUBT_NAMED = 0.1  # a field this doubtful is named in the reason (staff check it first)
