@@ -11,6 +11,8 @@ level and page kind, and `sohoa ocr`'s peak memory and temp space on 30/100/300-
     .venv/bin/python bench/ocr.py --pages 40 --only main
     .venv/bin/python bench/ocr.py --pages 24 --only memory --memory-via ingest   # issue 20
     .venv/bin/python bench/ocr.py --only main --only throughput --levels medium,hard
+    .venv/bin/python bench/ocr.py --only families --stress-hand-slant 0.12,0.28   # dev only:
+        # the training hand slanted like real counter forms, to fit slant rules on training pages
 
 Writes bench/out/ocr.json. The corpus is cached in bench/out/corpus-<seed>-<pages>/.
 """
@@ -433,6 +435,7 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("prep: borders", ("prepare.borders",), ()),
     ("prep: to reading resolution", ("prepare.resize",), ()),
     ("prep: dot leaders", ("prepare.leaders",), ()),
+    ("prep: slant (hand-written words upright)", ("prepare.slant",), ()),
     ("prep: upscale", ("prepare.upscale",), ()),
     ("tesseract: recognition", ("recognize.tesseract",), ()),
     ("recognition python*", ("recognize",), ()),
@@ -800,6 +803,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--family-pages", type=int, default=96, help="pages of the families section (half held out)"
     )
+    parser.add_argument(
+        "--stress-hand-slant",
+        metavar="LO,HI",
+        help="development only: the training hand writes at this slant range (families section;"
+        " its own is 0,0.08; a corpus of its own, never the figures to quote)",
+    )
     args = parser.parse_args(argv)
     levels = tuple(lv for lv in LEVELS if lv in args.levels.split(","))
     if not levels:
@@ -816,7 +825,13 @@ def main(argv: list[str] | None = None) -> int:
         report = {**json.loads(report_path.read_text()), **report}
 
     if "families" in sections:
-        report["families"] = section_families(args.seed, args.family_pages, args.workers, levels)
+        slant = None
+        if args.stress_hand_slant:
+            lo, hi = (float(v) for v in args.stress_hand_slant.split(","))
+            slant = (lo, hi)
+        report["families"] = section_families(
+            args.seed, args.family_pages, args.workers, levels, slant
+        )
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         if sections == {"families"}:
             return 0
@@ -1149,12 +1164,26 @@ class FamilyCorpus:
     kinds: list[list[str]]
 
 
-def build_family_corpus(seed: int, n_pages: int) -> FamilyCorpus:
+def build_family_corpus(
+    seed: int, n_pages: int, hand_slant: tuple[float, float] | None = None
+) -> FamilyCorpus:
     """`n_pages` pages, half drawn from the training families and half from the held-out ones
-    (levels alternate in each half); cached in bench/out/families-<seed>-<n>/."""
+    (levels alternate in each half); cached in bench/out/families-<seed>-<n>/.
+
+    `hand_slant` (development only, `--stress-hand-slant`): the training hand ("dots_pen")
+    writes at this slant range instead of its own, to fit rules for slanted writing on
+    training pages (the family table and every other draw stay as they are; cached apart)."""
     from samples.generate import generate_pages
 
     base = OUT / f"families-{seed}-{n_pages}"
+    if hand_slant is not None:
+        import dataclasses
+
+        from samples import forms
+
+        pen = forms.HANDS["dots_pen"]
+        forms.HANDS["dots_pen"] = dataclasses.replace(pen, slant=hand_slant)
+        base = OUT / f"families-{seed}-{n_pages}-pen-slant-{hand_slant[0]}-{hand_slant[1]}"
     done = base / "corpus.json"
     if not done.is_file():
         if base.exists():
@@ -1210,10 +1239,14 @@ def family_scores(fc: FamilyCorpus, run: Run) -> dict:
 
 
 def section_families(
-    seed: int, n_pages: int, workers: int, levels: tuple[str, ...] = LEVELS
+    seed: int,
+    n_pages: int,
+    workers: int,
+    levels: tuple[str, ...] = LEVELS,
+    hand_slant: tuple[float, float] | None = None,
 ) -> dict:
     """sohoa and raw `tesseract -l vie` on the same in-family and held-out-family pages."""
-    fc = build_family_corpus(seed, n_pages)
+    fc = build_family_corpus(seed, n_pages, hand_slant)
     if levels != LEVELS:
         fc = _family_subset(fc, levels)
     held = sum(s == "held_out" for s in fc.splits)

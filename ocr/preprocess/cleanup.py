@@ -30,6 +30,7 @@ from ocr.preprocess import (
     leaders,
     orientation,
     perspective,
+    slant,
     textsize,
 )
 from ocr.preprocess import stamps as stamps_step
@@ -48,6 +49,8 @@ ALL_STEPS: tuple[str, ...] = (
     # (a grey sheet through a bilevel scanner) cleared first, before anything measures the page
     "borders",  # dark scanner borders and punch holes painted white
     "leaders",  # dot leaders of forms painted white (Tesseract reads them as letters)
+    "slant",  # on form pages (leaders found): words leaning right (values written by hand)
+    # sheared to a mild lean
     "upscale",  # small text enlarged first (see textsize); pages still under 200 dpi upscaled
     # to 300 dpi for recognition
 )
@@ -185,6 +188,12 @@ def prepare(
             ocr, changed = leaders.remove(ocr, dpi)
             if changed:
                 applied.append("leaders")
+
+    if "slant" in steps and "leaders" in applied:  # a form: values may be written by hand
+        with _timed(timings, "slant"):
+            ocr, changed = slant.straighten(ocr, dpi)
+            if changed:
+                applied.append("slant")
 
     if "upscale" in steps and dpi < UPSCALE_BELOW_DPI and ocr.shape == pdf_image.shape[:2]:
         with _timed(timings, "upscale"):

@@ -32,6 +32,8 @@ BRIDGE_STEP = 0.1  # ... and across a written value, in step with the pitch with
 SAME_DOT = 0.15  # dots of one leader: width, height and centre line within this share of an
 # x-height, area within SAME_AREA of the leader's own (a letter's dot below is rarely all three)
 SAME_AREA = 0.35
+COLON_DX = 0.25  # a colon's dots: one above the other within this (x-heights) ...
+COLON_RISE = (0.3, 1.0)  # ... the upper this much higher
 
 
 def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
@@ -59,6 +61,7 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
         leaders[order[_leader_runs(order, run_of, cx)]] = True
         for row in _rows(order, keys, leaders):
             leaders[_bridged(row, leaders, cx, cy, size, xh)] = True
+    leaders &= ~_colon_feet(cx, cy, leaders, xh)
     if not leaders.any():
         return None
     mask = np.zeros(gray.shape, np.uint8)
@@ -67,6 +70,21 @@ def leader_mask(gray: np.ndarray, dpi: int) -> np.ndarray | None:
         box = np.s_[top : top + height, left : left + width]
         mask[box][labels[box] == label] = 255
     return cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def _colon_feet(cx: np.ndarray, cy: np.ndarray, found: np.ndarray, xh: float) -> np.ndarray:
+    """Flags of the leader dots (`found`) with another small mark right above them: the lower
+    dot of the label's colon ('Họ và tên: ....'), which sits on the leader's baseline and in
+    step with it. A leader's dots are alone in their column; painting the colon's foot out left
+    ':' to be read as '-' or '.'."""
+    feet = np.zeros(found.size, bool)
+    order = np.argsort(cx)
+    xs = cx[order]
+    for k in np.flatnonzero(found):
+        lo, hi = np.searchsorted(xs, [cx[k] - COLON_DX * xh, cx[k] + COLON_DX * xh])
+        rise = cy[k] - cy[order[lo:hi]]
+        feet[k] = bool(((rise > COLON_RISE[0] * xh) & (rise < COLON_RISE[1] * xh)).any())
+    return feet
 
 
 def _rows(order: np.ndarray, keys: np.ndarray, found: np.ndarray) -> list[np.ndarray]:
