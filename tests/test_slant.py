@@ -78,3 +78,26 @@ def test_a_labels_colon_is_not_a_leader_dot():
     mask = leaders.leader_mask(page, 300)
     assert mask is not None and all(mask[y, x] for x, y in dots)
     assert not mask[base, 200] and not mask[base - 22, 200]
+
+
+def test_dots_under_a_long_written_value_go_at_a_fractional_pitch():
+    """Dots sit on whole pixels (gaps 10, 11, 11, ... for a pitch of 10.67): the median gap
+    was up to half a pixel off, and across a value ten pitches long the bridge missed every
+    dot under it (read as '.' between the written words)."""
+    page = np.full((200, 1700), 255, np.uint8)
+    base, pitch = 100, 10.67
+    xs = [round(300 + i * pitch) for i in range(120)]
+    hidden = [x for x in xs if 420 <= x <= 1100 and (x - 420) % 90 > 25]  # under strokes
+    shown = [x for x in xs if x not in hidden]
+    for x in shown:
+        cv2.rectangle(page, (x - 2, base - 2), (x + 2, base + 2), 0, -1)
+    for a in range(420, 1100, 90):  # the written value: strokes standing on the baseline
+        cv2.rectangle(page, (a + 28, base - 36), (a + 80, base - 30), 0, -1)
+        for x in range(a + 30, a + 80, 12):
+            cv2.line(page, (x, base - 36), (x, base - 4), 0, 3)
+    mask = leaders.leader_mask(page, 200)
+    assert mask is not None
+    under = [x for x in shown if 420 <= x <= 1100]
+    left = [x for x in under if not mask[base, x]]
+    assert len(under) >= 10 and not left, f"{len(left)} of {len(under)} dots left: {left[:5]}"
+    assert not mask[base - 36 : base - 3].any()  # nothing of the strokes
