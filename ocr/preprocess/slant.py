@@ -47,19 +47,27 @@ def slants(ys: np.ndarray, xs: np.ndarray, lab: np.ndarray, count: int) -> np.nd
     out[1:] = 1.0
     if lab.size == 0:
         return out
-    present, lab = np.unique(lab, return_inverse=True)
-    n = np.bincount(lab)
+    seen = np.bincount(lab, minlength=count)
+    present = np.flatnonzero(seen)
+    index = np.zeros(count, np.int64)
+    index[present] = np.arange(present.size)
+    lab = index[lab]  # labels renumbered 0..present.size-1
+    n = seen[present]
     dy = ys - (np.bincount(lab, ys) / n)[lab]
     left = np.full(present.size, xs.max())
     np.minimum.at(left, lab, xs)
     rel = (xs - left[lab]).astype(np.float64)
     pad = int(np.ceil(np.abs(SHEARS).max() * np.abs(dy).max())) + 1
-    width = int(rel.max()) + 2 * pad + 2
+    # each label's columns side by side: its own width plus a pad each side
+    widths = np.zeros(present.size, np.int64)
+    np.maximum.at(widths, lab, rel.astype(np.int64))
+    widths += 2 * pad + 2
+    starts = np.concatenate(([0], np.cumsum(widths)[:-1]))
+    base = starts[lab] + pad
     scores = np.empty((SHEARS.size, present.size))
     for i, s in enumerate(SHEARS):
-        key = lab * width + (np.rint(rel + s * dy).astype(np.int64) + pad)
-        cols = np.bincount(key, minlength=present.size * width).astype(np.float64)
-        scores[i] = (cols**2).reshape(present.size, width).sum(axis=1)
+        cols = np.bincount(base + np.rint(rel + s * dy).astype(np.int64), minlength=widths.sum())
+        scores[i] = np.add.reduceat(cols.astype(np.float64) ** 2, starts)
     best = np.argmax(scores, axis=0)
     every = np.arange(present.size)
     top = scores[best, every]
