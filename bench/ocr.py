@@ -434,6 +434,8 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("prep: to reading resolution", ("prepare.resize",), ()),
     ("prep: dot leaders", ("prepare.leaders",), ()),
     ("prep: upscale", ("prepare.upscale",), ()),
+    ("ID cards: find, enlarge, merge", ("cards",), ()),
+    ("ID cards: tesseract", ("cards.tesseract",), ()),
     ("tesseract: recognition", ("recognize.tesseract",), ()),
     ("recognition python*", ("recognize",), ()),
     ("re-read flipped: tesseract", ("reread.tesseract",), ()),
@@ -1316,6 +1318,12 @@ def section_families(
         "sohoa empty text pages": sum(scores["sohoa"]["empty_text_pages"].values()),
         "tesseract empty text pages": sum(scores["tesseract"]["empty_text_pages"].values()),
     }
+    timings = sohoa.page_timings or []
+    for label, key in (
+        ("ID cards CPU ms/page", "cards"),
+        ("ID cards tesseract ms/page", "cards.tesseract"),
+    ):
+        ratio[label] = round(1000 * sum(t.get(key, 0.0) for t in timings) / max(len(timings), 1), 1)
     table("sohoa / raw tesseract on these pages", list(ratio), [list(ratio.values())])
     gate = _gate(fc, readings, sohoa, raw)
     if gate:

@@ -518,10 +518,11 @@ def _with_cards(
     to_page = page.width / gray.shape[1]  # gray may be the page at the reading resolution
     readings = []
     for x0, y0, x1, y1 in found:
-        image, factor = cards.working_size(gray[y0:y1, x0:x1])
+        image, factor = cards.working_size(cards.inside(gray, (x0, y0, x1, y1)))
         card_dpi = round(dpi * factor)
         got = _recognize(path, number, image, card_dpi, replace(opts, psm=cards.CARD_PSM), True)
         clock.count_tesseract([image.shape[0] * image.shape[1], *got.reread_pixels])
+        x0, y0 = x0 + cards.inset(x1 - x0), y0 + cards.inset(x1 - x0)
         box = tuple(round(v * to_page) for v in (x0, y0, x1, y1))
         readings.append((box, cards.placed(got.words, factor / to_page, box[0], box[1])))
     words = cards.merge(page.words, readings)
