@@ -1319,11 +1319,11 @@ def section_families(
         "tesseract empty text pages": sum(scores["tesseract"]["empty_text_pages"].values()),
     }
     timings = sohoa.page_timings or []
-    for label, key in (
+    for stage, key in (
         ("ID cards CPU ms/page", "cards"),
         ("ID cards tesseract ms/page", "cards.tesseract"),
     ):
-        ratio[label] = round(1000 * sum(t.get(key, 0.0) for t in timings) / max(len(timings), 1), 1)
+        ratio[stage] = round(1000 * sum(t.get(key, 0.0) for t in timings) / max(len(timings), 1), 1)
     table("sohoa / raw tesseract on these pages", list(ratio), [list(ratio.values())])
     gate = _gate(fc, readings, sohoa, raw)
     if gate:
