@@ -1324,6 +1324,9 @@ def section_families(
         ("ID cards tesseract ms/page", "cards.tesseract"),
     ):
         ratio[stage] = round(1000 * sum(t.get(key, 0.0) for t in timings) / max(len(timings), 1), 1)
+    read = [sum(bool(t.get("cards_read")) for t, s in zip(timings, fc.splits, strict=True)
+                if s == split) for split in SPLITS]  # fmt: skip
+    ratio["pages with ID cards read (in/held)"] = "/".join(map(str, read))
     table("sohoa / raw tesseract on these pages", list(ratio), [list(ratio.values())])
     gate = _gate(fc, readings, sohoa, raw)
     if gate:

@@ -447,6 +447,7 @@ def _read_prepared(
         clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
         clock.count_tesseract(result.reread_pixels)
         if found:
+            clock["cards_read"] = len(found)  # (bench/ocr.py counts pages with cards read)
             with clock("cards"):
                 result = _with_cards(path, number, result, gray, prepared.dpi, found, opts, clock)
         costly = clock.get("recognize.tesseract", 0.0) > COSTLY_READ_SECONDS
