@@ -110,3 +110,19 @@ def test_words_read_on_an_enlarged_card_land_in_page_pixels():
     word = Word("Số", 0.9, (300, 90, 600, 150))
     (placed,) = cards.placed([word], 3.0, 400, 200)
     assert placed.box == (500, 230, 600, 250)
+
+
+def test_a_card_copy_page_reads_each_card_on_its_own_in_page_order(tmp_path):
+    from ocr.pipeline import Options, process_page
+    from samples.generate import sample_page
+
+    image, truth = sample_page(seed=3, doc_type="can_cuoc", variant="a")
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), image)
+    page = process_page(str(path), 0, Options(qr=False))
+    assert page.timings.get("cards_read") == 2  # front and back
+    text = page.text
+    first, last = truth.text.splitlines()[0], "Ngày, tháng, năm"
+    assert first in text and last in text and text.index(first) < text.index(last)
+    number = next(w for w in page.words if w.text.isdigit() and len(w.text) == 12)
+    assert number.box[0] > page.width * 0.3  # right of the card's photo, in page pixels
