@@ -7,10 +7,11 @@ cut at the page's reading resolution (letters of 6-9 px) and its photo and colum
 with the page's layout; read alone, enlarged until its letters have body-text size, it reads
 like a page of its own.
 
-Finding cards is cheap (~3 ms on a page without any): the outlines are connected ink
-components of a ~100 dpi binarised copy whose box has a card's width (a share of the page
-width: A4 is assumed, no DPI needed) and whose ink runs along all four sides of the box and
-hardly inside it (a ruled table has inner rules, a seal is round, a signature is no frame).
+Finding cards is cheap (6.5 ms CPU a page on bench/ocr.py's families pages): the outlines
+are connected ink components of a ~100 dpi binarised copy whose box has a card's width (a share
+of the page width: A4 is assumed, no DPI needed) and whose ink runs along all four sides of
+the box and hardly inside it (a ruled table has inner rules, a seal is round, a signature is
+no frame).
 
     boxes = find_cards(gray)                      # [(x0, y0, x1, y1)] in gray's pixels
     image, factor = working_size(crop)            # the card enlarged to body-text letters
