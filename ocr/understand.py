@@ -19,14 +19,17 @@ from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, expected_fields, extract
 from ocr.fields.confidence import DOUBTFUL, REVIEW, calibrate, document_doubt, unread_fields
 from ocr.fields.consensus import (
+    BODY_KEYS,
     FREE_TEXT,
     Corpus,
+    as_printed_elsewhere,
     fill_filer,
     page_tokens,
     shared_citizen_ids,
     shared_fields,
     shared_project,
     vote,
+    vote_printed,
 )
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
@@ -102,6 +105,8 @@ def _harmonise(documents: list[Document], pages: list[Page]) -> None:
     for doc in documents:
         for key in FREE_TEXT & doc.fields.keys():
             value, prints = vote(str(doc.fields[key]), tokens)
+            if key in BODY_KEYS:
+                value = as_printed_elsewhere(value, tokens)
             doc.field_details[key]["prints"] = prints
             if value != doc.fields[key]:
                 doc.field_details[key]["read"] = doc.fields[key]
@@ -139,6 +144,7 @@ def understand(
         texts.append(DocText.of(content))
     _harmonise(documents, [p for p in pages if not is_blank(p)])
     with_text = list(zip(documents, texts, strict=True))
+    vote_printed(with_text)
     shared_fields(with_text)
     shared_project(with_text)
     shared_citizen_ids(with_text)

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ocr import identifiers
-from ocr.fields import EXTRACTORS
+from ocr.fields import EXTRACTORS, ids, land
 from ocr.fields.ids import BOOK_PREFIXES
 from ocr.fields.text import DocText, find_labels, fold, nfc
 from ocr.result import Document
@@ -39,6 +39,8 @@ FREE_TEXT = frozenset(
         "subject",
     }
 )  # fmt: skip
+# Fields that may name a body, printed in capitals on its letterhead and in running text elsewhere.
+BODY_KEYS = frozenset({"applicant_name", "project_owner"})
 ONE_SLIP = 2.0  # edit cost (ocr.vietnamese.correct) of one confusable letter read wrong
 MATCH_CUTOFF = 85.0  # rapidfuzz ratio (folded, space-free) for a print to count as the value
 _EDGE = ".,;:()[]\"'“”«»|_~-—"
@@ -257,6 +259,23 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     return _rebuild(value, own, words), len(group)
 
 
+def as_printed_elsewhere(value: str, tokens: list[Token] | Corpus) -> str:
+    """A body's name read in capitals (a letterhead) as the dossier prints it in running text
+    ("CÔNG TY TNHH BÌNH MINH" → "Công ty TNHH Bình Minh"): the most common print of the same
+    words that is not all capitals; the value itself when there is none."""
+    own = tokens_of(value)
+    if not value.isupper() or len(own) < 2:
+        return value
+    seen = Counter(
+        " ".join(t.text for t in p)
+        for p in prints_of(value, tokens)
+        if len(p) == len(own)
+        and not all(t.text.isupper() for t in p)
+        and all(fold(a.text) == fold(b.text) for a, b in zip(p, own, strict=True))
+    )
+    return seen.most_common(1)[0][0] if seen else value
+
+
 def _rebuild(value: str, own: list[Token], words: list[str]) -> str:
     """`value` with its words replaced, its own punctuation and spacing kept around them."""
     text, out, pos = nfc(value), [], 0
@@ -382,6 +401,47 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
                 doc.field_details[key]["read"] = own
                 doc.field_details[key]["from_dossier"] = n
                 doc.fields[key] = best
+
+
+# Where a document may print a parcel or certificate figure more than once (a form line and the
+# table of changes, the certificate cited in a contract's first article): every value under the
+# field's labels.
+PRINTED = {
+    "parcel_number": land.parcel_numbers,
+    "map_sheet": land.map_sheets,
+    "area_m2": land.areas,
+    "gcn_serial": ids.gcn_serials,
+    "gcn_book_number": ids.gcn_book_numbers,
+}
+
+
+def vote_printed(docs: list[tuple[Document, DocText]]) -> None:
+    """A figure read on one document that no other document of the dossier prints, while
+    another value printed under the same label on this document is printed elsewhere: the
+    other value (a hand-written "1096" read "7" on the form line, printed again in the table).
+    Only values printed on the document itself are chosen, so a result certificate's new serial
+    stays its own."""
+    for key, printed in PRINTED.items():
+        values = [printed(text) if key in EXTRACTORS.get(doc.doc_type, {}) else []
+                  for doc, text in docs]  # fmt: skip
+        for i, (doc, _) in enumerate(docs):
+            own = doc.fields.get(key)
+            if own is None or len(values[i]) < 2 or _support(docs, values, key, i, own):
+                continue
+            best = max(values[i], key=lambda v, i=i: _support(docs, values, key, i, v))
+            n = _support(docs, values, key, i, best)
+            if n:
+                doc.field_details[key]["read"] = own
+                doc.field_details[key]["from_dossier"] = n
+                doc.fields[key] = best
+
+
+def _support(docs: list[tuple[Document, DocText]], values: list[list[object]], key: str,
+             i: int, value: object) -> int:  # fmt: skip
+    """How many documents other than the i-th print `value` for `key` (read or under its
+    label)."""
+    return sum(value in values[j] or d.fields.get(key) == value
+               for j, (d, _) in enumerate(docs) if j != i)  # fmt: skip
 
 
 # Documents that cite the certificate a dossier is about (the change registration, the contract):

@@ -9,7 +9,7 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 
 from ocr import identifiers
-from ocr.fields.text import DocText, Found, Line, fold, value_after
+from ocr.fields.text import DocText, Found, Line, fold, value_after, values_after
 
 # Abbreviations that carry a Đ, which OCR often reads as D: restored in document/form numbers.
 _D_WORDS = {
@@ -103,13 +103,39 @@ def citizen_id(doc: DocText) -> Found | None:
     return cccd_in(doc, doc.lines)
 
 
+# A serial's two letters as OCR misreads them (a hand-written "CS" read "€5"): marks that look
+# like the letter, digits that look like one.
+_SERIAL_LETTER = str.maketrans({"€": "C", "¢": "C", "©": "C", "(": "C", "$": "S", "5": "S",
+                                "0": "O", "1": "I", "|": "I", "8": "B", "2": "Z", "6": "G",
+                                "4": "A", "@": "A"})  # fmt: skip
+_SERIAL_HEAD = re.compile(r"\s*([^\s\d]\s?\S|\S\s?[^\s\d])\s?[-.]?\s?([0-9OoQDIl|iSBZ]{8}|"
+                          r"[0-9OoQDIl|iSBZ]{6})(?![0-9])")  # fmt: skip
+
+
 def _serial(text: str):
+    """`CS 123456` / `AA 01234567` after the label, its letters read through their
+    look-alikes when OCR left no two letters there (not two digits: a lost prefix)."""
     found = identifiers.find_serials(text)
-    return (found[0], found[0]) if found else None
+    if found:
+        return found[0], found[0]
+    m = _SERIAL_HEAD.match(text)
+    if not m:
+        return None
+    letters = re.sub(r"\s", "", m.group(1)).translate(_SERIAL_LETTER)
+    value = identifiers.normalize_serial(f"{letters} {m.group(2)}")
+    return (value, m.group(0).strip()) if value else None
+
+
+SERIAL_LABELS = ("so phat hanh", "so seri", "serial")
 
 
 def gcn_serial(doc: DocText) -> Found | None:
-    return value_after(doc, ("so phat hanh", "so seri", "serial"), _serial, next_line=False)
+    return value_after(doc, SERIAL_LABELS, _serial, next_line=False)
+
+
+def gcn_serials(doc: DocText) -> list[object]:
+    """Every serial the document prints under its label (the vote's candidates)."""
+    return values_after(doc, SERIAL_LABELS, _serial)
 
 
 # Register numbers ("Số vào sổ cấp GCN", Circular 23/2014/TT-BTNMT art. 18): who issued the
@@ -163,13 +189,18 @@ def _book(text: str):
     return f"{letters}{digits}", raw
 
 
+BOOK_LABELS = ("so vao so cap gcn", "so vao so cap giay chung nhan", "so vao so")
+
+
+def gcn_book_numbers(doc: DocText) -> list[object]:
+    """Every register number the document prints under its label (the vote's candidates)."""
+    return values_after(doc, BOOK_LABELS, _book)
+
+
 def gcn_book_number(doc: DocText) -> Found | None:
     """After "Số vào sổ cấp GCN"; with that label too damaged to match, a register number of a
     known issuer on a line that still reads "GCN" ("5ốvàcsổ cấp GCN: VP31512")."""
-    found = value_after(
-        doc, ("so vao so cap gcn", "so vao so cap giay chung nhan", "so vao so"), _book,
-        next_line=False,
-    )  # fmt: skip
+    found = value_after(doc, BOOK_LABELS, _book, next_line=False)
     if found:
         return found
     for line in doc.lines:

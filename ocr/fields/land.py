@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ocr.fields.numbers import parse_area, parse_int, parse_number
-from ocr.fields.text import DocText, Found, fold, value_after
+from ocr.fields.text import DocText, Found, Line, fold, value_after, values_after
 
 _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
@@ -31,15 +31,35 @@ def _small_number(text: str):
 _ADDRESS = re.compile(r"\W*d\S{0,2}a\s*ch")
 
 
+PARCEL_LABELS = ("thua dat so", "thua so", "so thua")
+MAP_LABELS = ("to ban do so", "to ban do")
+
+
+def _parcel_lines(doc: DocText) -> list[Line]:
+    return [ln for ln in doc.lines if not _ADDRESS.match(ln.folded)]  # "Địa chỉ thửa đất: Số 2"
+
+
 def parcel_number(doc: DocText) -> Found | None:
-    lines = [ln for ln in doc.lines if not _ADDRESS.match(ln.folded)]  # "Địa chỉ thửa đất: Số 223"
-    return value_after(
-        doc, ("thua dat so", "thua so", "so thua"), _small_number, min_score=0.8, lines=lines
-    )
+    lines = _parcel_lines(doc)
+    return value_after(doc, PARCEL_LABELS, _small_number, min_score=0.8, lines=lines)
 
 
 def map_sheet(doc: DocText) -> Found | None:
-    return value_after(doc, ("to ban do so", "to ban do"), _small_number)
+    return value_after(doc, MAP_LABELS, _small_number)
+
+
+# Every value printed under each parcel label (a form line and the table of changes), for the
+# dossier's vote (ocr.fields.consensus.vote_printed).
+def parcel_numbers(doc: DocText) -> list[object]:
+    return values_after(doc, PARCEL_LABELS, _small_number, min_score=0.8, lines=_parcel_lines(doc))
+
+
+def map_sheets(doc: DocText) -> list[object]:
+    return values_after(doc, MAP_LABELS, _small_number)
+
+
+def areas(doc: DocText) -> list[object]:
+    return values_after(doc, ("dien tich",), _area, min_score=0.88)
 
 
 def _area(text: str):
