@@ -25,6 +25,7 @@ from ocr.fields.consensus import (
     as_printed_elsewhere,
     fill_filer,
     page_tokens,
+    serial_prefixes,
     shared_citizen_ids,
     shared_fields,
     shared_project,
@@ -146,6 +147,7 @@ def understand(
     with_text = list(zip(documents, texts, strict=True))
     vote_printed(with_text)
     shared_fields(with_text)
+    serial_prefixes(with_text)
     shared_project(with_text)
     shared_citizen_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])

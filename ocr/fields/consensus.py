@@ -436,6 +436,25 @@ def vote_printed(docs: list[tuple[Document, DocText]]) -> None:
                 doc.fields[key] = best
 
 
+def serial_prefixes(docs: list[tuple[Document, DocText]]) -> None:
+    """A serial whose two letters OCR lost ("Số phát hành: 292328") takes them from the serial
+    of the same digits another document of the dossier reads ("CS 292328")."""
+    known = Counter(str(d.fields["gcn_serial"]) for d, _ in docs if "gcn_serial" in d.fields)
+    for doc, text in docs:
+        if "gcn_serial" in doc.fields or "gcn_serial" not in EXTRACTORS.get(doc.doc_type, {}):
+            continue
+        for digits in ids.serial_digits(text):
+            same = [(n, s) for s, n in known.items() if s.split()[-1] == digits]
+            if len(same) == 1:
+                page = text.pages[0].number if text.pages else doc.pages[0]
+                doc.fields["gcn_serial"] = same[0][1]
+                doc.field_details["gcn_serial"] = {
+                    "page": page, "confidence": FILL_CONFIDENCE, "raw": digits,
+                    "from_dossier": same[0][0],
+                }  # fmt: skip
+                break
+
+
 def _support(docs: list[tuple[Document, DocText]], values: list[list[object]], key: str,
              i: int, value: object) -> int:  # fmt: skip
     """How many documents other than the i-th print `value` for `key` (read or under its

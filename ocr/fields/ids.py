@@ -9,7 +9,7 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 
 from ocr import identifiers
-from ocr.fields.text import DocText, Found, Line, fold, value_after, values_after
+from ocr.fields.text import DocText, Found, Line, fold, label_hits, value_after, values_after
 
 # Abbreviations that carry a Đ, which OCR often reads as D: restored in document/form numbers.
 _D_WORDS = {
@@ -107,7 +107,7 @@ def citizen_id(doc: DocText) -> Found | None:
 # like the letter, digits that look like one.
 _SERIAL_LETTER = str.maketrans({"€": "C", "¢": "C", "©": "C", "(": "C", "$": "S", "5": "S",
                                 "0": "O", "1": "I", "|": "I", "8": "B", "2": "Z", "6": "G",
-                                "4": "A", "@": "A"})  # fmt: skip
+                                "4": "A", "@": "A", "7": "T"})  # fmt: skip
 _SERIAL_HEAD = re.compile(r"\s*([^\s\d]\s?\S|\S\s?[^\s\d])\s?[-.]?\s?([0-9OoQDIl|iSBZ]{8}|"
                           r"[0-9OoQDIl|iSBZ]{6})(?![0-9])")  # fmt: skip
 
@@ -127,6 +127,17 @@ def _serial(text: str):
 
 
 SERIAL_LABELS = ("so phat hanh", "so seri", "serial")
+_DIGITS_ONLY = re.compile(r"\W{0,3}([0-9]{8}|[0-9]{6})(?![0-9])")
+
+
+def serial_digits(doc: DocText) -> list[str]:
+    """The digits printed under a serial label without their two letters (lost to OCR)."""
+    out = []
+    for hit in label_hits(doc.lines, SERIAL_LABELS, 0.85):
+        m = _DIGITS_ONLY.match(hit.after)
+        if m and m.group(1) not in out:
+            out.append(m.group(1))
+    return out
 
 
 def gcn_serial(doc: DocText) -> Found | None:

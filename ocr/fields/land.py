@@ -63,7 +63,9 @@ def areas(doc: DocText) -> list[object]:
 
 
 def _area(text: str):
-    text = re.sub(r"^\s*\((?:m²|m2|m°)\)\s*:?", "", text)
+    text = re.sub(r"^\s*\(m\S{0,2}\)\s*:?", "", text)  # the unit heading a cell: "(m²)", "(m?)"
+    text = re.sub(r"(?<=\d):(?=\d{3}\b)", ".", text)  # "2:628,3": a thousands dot read as ":"
+    text = re.sub(r"(?<=\d)[.,](?=m\b|m\W)", " ", text)  # "2.016,90.m?": a speck before the unit
     found = parse_area(text)
     if found:
         return found
