@@ -1,0 +1,112 @@
+"""Fields read behind OCR damage and other wordings of their labels: serial letters read as
+look-alikes, a person's label found by its key words, a value a document prints twice voted
+with the dossier."""
+
+import pytest
+
+from ocr.fields import extract
+from ocr.fields.consensus import serial_prefixes, vote_printed
+from ocr.fields.people import keyword_name
+from ocr.fields.text import DocText
+from ocr.result import Document, Page
+
+
+def _doc(doc_type: str, number: int, text: str) -> tuple[Document, DocText]:
+    pages = [Page(number=number, text=text)]
+    fields, details = extract(doc_type, pages)
+    return Document(doc_type, [number], 0.9, fields, details), DocText.of(pages)
+
+
+def _fields(doc_type: str, text: str) -> dict:
+    return extract(doc_type, [Page(number=1, text=text)])[0]
+
+
+@pytest.mark.parametrize(
+    ("printed", "serial"),
+    [
+        ("€5 915240", "CS 915240"),  # a hand-written C read as €, S as 5
+        ("C7 669652", "CT 669652"),  # T read as 7
+        ("(S 0I2345O7", "CS 01234507"),  # C as "(", digits' O and I
+        ("C5 12345678", "CS 12345678"),
+    ],
+)
+def test_serial_letters_read_through_look_alikes(printed, serial):
+    assert _fields("giay_chung_nhan_qsdd", f"Số phát hành: {printed}")["gcn_serial"] == serial
+
+
+def test_a_serial_without_letters_is_no_serial_on_its_own():
+    assert "gcn_serial" not in _fields("giay_chung_nhan_qsdd", "Số phát hành: 16938310")
+
+
+def test_serial_letters_lost_come_from_the_dossier_serial_of_the_same_digits():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: 292328")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Số phát hành: CS 292328")
+    other = _doc("hop_dong_chuyen_nhuong", 3, "Số phát hành: 111111")
+    serial_prefixes([form, cert, other])
+    assert form[0].fields["gcn_serial"] == "CS 292328"
+    assert "gcn_serial" not in other[0].fields  # digits no document reads with its letters
+
+
+@pytest.mark.parametrize(
+    ("label", "doc_type", "key"),
+    [
+        ("Tên người sử dụng đất", "giay_chung_nhan_qsdd", "owner_name"),
+        ("Họ tên, chữ lót", "giay_chung_nhan_qsdd", "owner_name"),  # "họ" … "tên" apart
+        ("Người kê khai", "to_khai_thue", "taxpayer_name"),
+        ("Chủ hộ", "don_dang_ky_dat_dai", "applicant_name"),
+    ],
+)
+def test_a_name_under_a_label_found_by_its_key_words(label, doc_type, key):
+    text = f"{label}: Trần Thị Bình\nĐịa chỉ: xã Phù Linh"
+    assert _fields(doc_type, text)[key] == "Trần Thị Bình"
+
+
+def test_running_text_naming_a_name_is_no_label():
+    text = "Bên B ký, ghi rõ họ tên Trần Thị Bình\nNgười sử dụng đất Trần Thị Bình"
+    assert keyword_name(DocText.of([Page(number=1, text=text)])) is None  # no colon: no label
+    found = keyword_name(DocText.of([Page(number=1, text="Người sử dụng đất: Trần Thị Bình")]))
+    assert found is not None and found.value == "Trần Thị Bình"
+
+
+def test_a_receipt_names_who_submits_the_dossier_under_another_label():
+    text = "Tổ chức, cá nhân nộp hồ sơ: Công ty TNHH Bình Minh\nĐịa chỉ: xã Kim Chung"
+    assert _fields("phieu_tiep_nhan", text)["applicant_name"] == "Công ty TNHH Bình Minh"
+
+
+def test_subject_after_v_v():
+    text = "QUYẾT ĐỊNH\nV/v cho phép chuyển mục đích sử dụng đất\nCăn cứ Luật Đất đai"
+    assert _fields("quyet_dinh", text)["subject"] == "cho phép chuyển mục đích sử dụng đất"
+
+
+def test_a_value_misread_on_the_form_line_is_the_one_the_table_and_the_dossier_print():
+    form = _doc(
+        "don_dang_ky_bien_dong", 1,
+        "Thửa đất số: 7\nNội dung Trước biến động Sau biến động\nThửa đất số 1096 1096",
+    )  # fmt: skip
+    contract = _doc("hop_dong_chuyen_nhuong", 2, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    assert form[0].fields["parcel_number"] == "7"
+    vote_printed([form, contract])
+    assert form[0].fields["parcel_number"] == "1096"
+    assert form[0].field_details["parcel_number"]["read"] == "7"
+
+
+def test_a_value_printed_once_is_kept_though_the_dossier_prints_another():
+    form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 7\nTờ bản đồ số: 13")
+    contract = _doc("hop_dong_chuyen_nhuong", 2, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    vote_printed([form, contract])
+    assert form[0].fields["parcel_number"] == "7"  # nothing else printed on it to choose
+
+
+@pytest.mark.parametrize(
+    ("printed", "area"),
+    [("Diện tích- 2:628,3 m", 2628.3), ("Diện tích (m?) 2.016,90", 2016.9),
+     ("Diện tích: 2.016,90.m?", 2016.9)],
+)  # fmt: skip
+def test_area_behind_ocr_marks(printed, area):
+    assert _fields("giay_chung_nhan_qsdd", printed)["area_m2"] == area
+
+
+def test_a_body_named_after_its_label_stops_before_the_letterhead_read_on():
+    text = ("Chủ dự án: CÔNG TY TNHH BÌNH MINH Số: 86/ĐKMT-CBM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
+            "Độc lập - Tự do - Hạnh phúc")  # fmt: skip
+    assert _fields("dang_ky_moi_truong", text)["project_owner"] == "CÔNG TY TNHH BÌNH MINH"
