@@ -29,6 +29,7 @@ from ocr.fields.consensus import (
     shared_citizen_ids,
     shared_fields,
     shared_project,
+    surer_reading,
     vote,
     vote_printed,
 )
@@ -148,6 +149,7 @@ def understand(
     vote_printed(with_text)
     shared_fields(with_text)
     serial_prefixes(with_text)
+    surer_reading(with_text)
     shared_project(with_text)
     shared_citizen_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])

@@ -5,7 +5,7 @@ with the dossier."""
 import pytest
 
 from ocr.fields import extract
-from ocr.fields.consensus import serial_prefixes, vote_printed
+from ocr.fields.consensus import serial_prefixes, surer_reading, vote_printed
 from ocr.fields.people import keyword_name
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
@@ -110,3 +110,29 @@ def test_a_body_named_after_its_label_stops_before_the_letterhead_read_on():
     text = ("Chủ dự án: CÔNG TY TNHH BÌNH MINH Số: 86/ĐKMT-CBM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
             "Độc lập - Tự do - Hạnh phúc")  # fmt: skip
     assert _fields("dang_ky_moi_truong", text)["project_owner"] == "CÔNG TY TNHH BÌNH MINH"
+
+
+def _with_confidence(pair, key, confidence):
+    pair[0].field_details[key]["read_confidence"] = confidence
+    return pair
+
+
+def test_two_prints_a_slip_apart_take_the_reading_ocr_was_surer_of():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CH 278957\nSố vào sổ cấp GCN: CH45925")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Số phát hành: CH 278987\nSố vào sổ cấp GCN: CH45925")
+    result = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành: CH 278981\nSố vào sổ cấp GCN: CH77777")
+    _with_confidence(form, "gcn_serial", 0.79)
+    _with_confidence(cert, "gcn_serial", 0.94)
+    _with_confidence(result, "gcn_serial", 0.99)  # another certificate (the result): no vote
+    surer_reading([form, cert, result])
+    assert form[0].fields["gcn_serial"] == cert[0].fields["gcn_serial"] == "CH 278987"
+    assert result[0].fields["gcn_serial"] == "CH 278981"
+
+
+def test_two_prints_read_about_as_surely_stay_as_read():
+    form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 1069")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Thửa đất số: 1096")
+    _with_confidence(form, "parcel_number", 0.9)
+    _with_confidence(cert, "parcel_number", 0.95)
+    surer_reading([form, cert])
+    assert (form[0].fields["parcel_number"], cert[0].fields["parcel_number"]) == ("1069", "1096")

@@ -455,6 +455,49 @@ def serial_prefixes(docs: list[tuple[Document, DocText]]) -> None:
                 break
 
 
+# The other figure that names the same certificate: two documents printing one of them alike
+# cite one certificate, so they print the other alike too.
+SAME_CERTIFICATE = {"gcn_serial": "gcn_book_number", "gcn_book_number": "gcn_serial"}
+SURER = 0.1  # OCR confidence by which the other print of a value must beat this one
+
+
+def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
+    """Two documents printing one value (the dossier's parcel; the certificate both cite) that
+    read it a slip or two apart, no third reading to vote: the reading OCR was surer of (a
+    typed print beside a hand-written one) is taken for both."""
+    for key in (*SHARED, *SAME_CERTIFICATE):
+        have = [d for d, _ in docs if key in d.fields]
+        for doc in have:
+            own = doc.fields[key]
+            peers = [d for d in have if d is not doc and _same_thing(key, doc, d)]
+            readings = {d.fields[key] for d in peers}
+            if len(readings) != 1 or own in readings:
+                continue
+            other = peers[0].fields[key]
+            surest = max(_read_confidence(d, key) for d in peers)
+            if _close(own, other) and surest >= _read_confidence(doc, key) + SURER:
+                doc.field_details[key]["read"] = own
+                doc.field_details[key]["from_dossier"] = len(peers)
+                doc.fields[key] = other
+
+
+SHARED = ("parcel_number", "map_sheet", "area_m2")
+
+
+def _same_thing(key: str, a: Document, b: Document) -> bool:
+    """Whether the two documents print the same value of `key`: one parcel per dossier; one
+    certificate when they print its other figure alike."""
+    pair = SAME_CERTIFICATE.get(key)
+    return pair is None or (pair in a.fields and a.fields[pair] == b.fields.get(pair))
+
+
+def _read_confidence(doc: Document, key: str) -> float:
+    details = doc.field_details.get(key) or {}
+    if details.get("from_dossier"):
+        return 0.0  # not read here
+    return float(details.get("read_confidence", details.get("confidence", 1.0)))
+
+
 def _support(docs: list[tuple[Document, DocText]], values: list[list[object]], key: str,
              i: int, value: object) -> int:  # fmt: skip
     """How many documents other than the i-th print `value` for `key` (read or under its
