@@ -25,6 +25,7 @@ from ocr.fields.consensus import (
     as_printed_elsewhere,
     fill_filer,
     page_tokens,
+    same_certificate,
     serial_prefixes,
     shared_citizen_ids,
     shared_fields,
@@ -150,6 +151,7 @@ def understand(
     shared_fields(with_text)
     serial_prefixes(with_text)
     surer_reading(with_text)
+    same_certificate(with_text)
     shared_project(with_text)
     shared_citizen_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])

@@ -5,7 +5,12 @@ with the dossier."""
 import pytest
 
 from ocr.fields import extract
-from ocr.fields.consensus import serial_prefixes, surer_reading, vote_printed
+from ocr.fields.consensus import (
+    same_certificate,
+    serial_prefixes,
+    surer_reading,
+    vote_printed,
+)
 from ocr.fields.people import keyword_name
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
@@ -136,3 +141,12 @@ def test_two_prints_read_about_as_surely_stay_as_read():
     _with_confidence(cert, "parcel_number", 0.95)
     surer_reading([form, cert])
     assert (form[0].fields["parcel_number"], cert[0].fields["parcel_number"]) == ("1069", "1096")
+
+
+def test_a_serial_lost_on_a_document_citing_the_certificate_is_the_others_of_that_register():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CS 915240\nSố vào sổ cấp GCN: CS51186")
+    contract = _doc("hop_dong_chuyen_nhuong", 2, "Số vào sổ cấp GCN: CS51186")
+    result = _doc("giay_chung_nhan_qsdd", 3, "Số vào sổ cấp GCN: CH00001")
+    same_certificate([form, contract, result])
+    assert contract[0].fields["gcn_serial"] == "CS 915240"
+    assert "gcn_serial" not in result[0].fields  # another register number: another certificate

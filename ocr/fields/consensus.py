@@ -484,6 +484,25 @@ def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
 SHARED = ("parcel_number", "map_sheet", "area_m2")
 
 
+def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
+    """A certificate's serial or register number not read on a document that prints the other
+    alike with another document (one certificate, cited twice): that document's reading."""
+    for key, pair in SAME_CERTIFICATE.items():
+        for doc, text in docs:
+            if key in doc.fields or key not in EXTRACTORS.get(doc.doc_type, {}):
+                continue
+            if pair not in doc.fields or doc.field_details[pair].get("from_dossier"):
+                continue
+            values = {d.fields[key] for d, _ in docs if d is not doc and key in d.fields
+                      and d.fields.get(pair) == doc.fields[pair]}  # fmt: skip
+            if len(values) == 1:
+                page = text.pages[0].number if text.pages else doc.pages[0]
+                doc.fields[key] = values.pop()
+                doc.field_details[key] = {
+                    "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": 1,
+                }  # fmt: skip
+
+
 def _same_thing(key: str, a: Document, b: Document) -> bool:
     """Whether the two documents print the same value of `key`: one parcel per dossier; one
     certificate when they print its other figure alike."""
