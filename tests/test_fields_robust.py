@@ -150,3 +150,8 @@ def test_a_serial_lost_on_a_document_citing_the_certificate_is_the_others_of_tha
     same_certificate([form, contract, result])
     assert contract[0].fields["gcn_serial"] == "CS 915240"
     assert "gcn_serial" not in result[0].fields  # another register number: another certificate
+
+
+@pytest.mark.parametrize("printed", ["Diện tích 2{Z,2 m²", "Diện tích: 3.ổ25,2", "Diện tích: 2 m²"])
+def test_what_is_left_of_a_damaged_area_is_no_area(printed):
+    assert "area_m2" not in _fields("giay_chung_nhan_qsdd", printed)

@@ -68,19 +68,20 @@ def _area(text: str):
     text = re.sub(r"(?<=\d)[.,](?=m\b|m\W)", " ", text)  # "2.016,90.m?": a speck before the unit
     found = parse_area(text)
     if found:
-        return found
-    m = re.match(
-        r"\s*(\d{1,3}(?: \d{3})+(?:,\d+|(?=\s*m(?![a-z])))|[0-9][0-9.,]*+)(?![^\W_])", text
-    )
+        return found if found[0] >= MIN_AREA else None
+    m = re.match(r"\s*(\d{1,3}(?: \d{3})+(?:,\d+|(?=\s*m(?![a-z])))|[0-9][0-9.,]*+)(?=\s|$)", text)
     # table cells: "Diện tích (m²)  1.234,5"; "2 829,1" or "2 829 m?": the digits of a value
     # written by hand, or grouped by spaces, read with a gap before a group of three (with its
     # decimals or unit, so two table cells "150 300" stay apart; not "3." of "3.B35,2": a number
-    # running into letters is a damaged one)
+    # running into letters or marks is a damaged one: "2{Z,2")
     if m:
         value = parse_number(m.group(1))
-        if value and value > 0:
+        if value and value >= MIN_AREA:
             return round(value, 2), m.group(1)
     return None
+
+
+MIN_AREA = 10.0  # m²: a smaller "area" is what is left of a damaged one ("2" of "2{Z,2")
 
 
 def area_m2(doc: DocText) -> Found | None:
