@@ -155,3 +155,8 @@ def test_a_serial_lost_on_a_document_citing_the_certificate_is_the_others_of_tha
 @pytest.mark.parametrize("printed", ["Diện tích 2{Z,2 m²", "Diện tích: 3.ổ25,2", "Diện tích: 2 m²"])
 def test_what_is_left_of_a_damaged_area_is_no_area(printed):
     assert "area_m2" not in _fields("giay_chung_nhan_qsdd", printed)
+
+
+def test_a_family_name_whose_first_letter_ocr_read_as_a_digit():
+    text = "I. Người sử dụng đất\nÔng- 7ô Hữu Trung\nII. Thửa đất"
+    assert _fields("giay_chung_nhan_qsdd", text)["owner_name"] == "Tô Hữu Trung"

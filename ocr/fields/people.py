@@ -44,6 +44,8 @@ def parse_name(text: str):
     words = text.replace(",", " , ").replace(";", " ; ").split()
     while words and fold(words[0]).strip(":.") in _TITLES | {"", "-"}:
         words = words[1:]
+    if words:
+        words[0] = _family_glyphs(words[0])
     taken: list[str] = []
     for i, raw in enumerate(words):
         w = raw.lstrip(".").rstrip("?!'\"”’")  # a speck read as a dot before a word (".Thịnh"),
@@ -77,6 +79,22 @@ def parse_name(text: str):
     return clean_name(name), raw
 
 
+_AS_LETTER = str.maketrans({"7": "T", "0": "O", "1": "L", "5": "S", "8": "B", "6": "G",
+                            "$": "S", "€": "C", "(": "C"})  # fmt: skip
+
+
+def _family_glyphs(word: str) -> str:
+    """A family name whose first letter OCR read as a digit or mark ("7ô" for "Tô", "8ùi" for
+    "Bùi"): the family name, when the look-alike makes one; the word as read otherwise."""
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    if len(word) < 2 or word[0].isalpha() or not word[1:].isalpha():
+        return word
+    fixed = word[0].translate(_AS_LETTER) + word[1:]
+    return fixed if canonical(nfc_lower(fixed)) in FAMILY_NAMES else word
+
+
 # The family names of most Vietnamese (about nine in ten people carry one of these): a name's
 # first word read with a mark lost or changed ("Lệ", "Đăng", "Nguyên") is one of them.
 COMMON_FAMILIES = ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng",
@@ -101,7 +119,7 @@ def family_name(word: str) -> str:
 def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
     """ "Ông: Nguyễn Văn An" / "Bà Trần Thị Hoa" at the start of a line."""
     for line in lines:
-        m = re.match(r"[\s_\-.,'~|]*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;]\s*|\s+)", line.folded)
+        m = re.match(r"[\s_\-.,'~|]*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;-]\s*|\s+)", line.folded)
         if m:
             result = parse_name(line.text[m.end() :])
             if result:
