@@ -30,6 +30,7 @@ from ocr.fields.consensus import (
     shared_citizen_ids,
     shared_fields,
     shared_project,
+    surer_ids,
     surer_reading,
     vote,
     vote_printed,
@@ -154,6 +155,7 @@ def understand(
     same_certificate(with_text)
     shared_project(with_text)
     shared_citizen_ids(with_text)
+    surer_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])
     for doc, seg, text in zip(documents, segments, texts, strict=True):
         doc_pages = [pages[i] for i in seg.pages]

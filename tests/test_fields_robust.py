@@ -8,6 +8,7 @@ from ocr.fields import extract
 from ocr.fields.consensus import (
     same_certificate,
     serial_prefixes,
+    surer_ids,
     surer_reading,
     vote_printed,
 )
@@ -160,3 +161,16 @@ def test_what_is_left_of_a_damaged_area_is_no_area(printed):
 def test_a_family_name_whose_first_letter_ocr_read_as_a_digit():
     text = "I. Người sử dụng đất\nÔng- 7ô Hữu Trung\nII. Thửa đất"
     assert _fields("giay_chung_nhan_qsdd", text)["owner_name"] == "Tô Hữu Trung"
+
+
+def test_an_id_a_slip_from_one_read_more_surely_elsewhere_is_that_one():
+    contract = _doc("hop_dong_chuyen_nhuong", 1, "BÊN NHẬN CHUYỂN NHƯỢNG (Bên B):\nBà: Lê Diệu "
+                    "Hoa\nSinh ngày: 08/12/1953 Số CCCD: 025153867667")  # fmt: skip
+    tax = _doc("to_khai_thue", 2, "[03] Mã số thuế/Số CCCD: 025133867667")
+    other = _doc("can_cuoc", 3, "Số định danh cá nhân: 001085012345")
+    assert contract[0].fields["transferee_citizen_id"] == "025153867667"
+    _with_confidence(contract, "transferee_citizen_id", 0.96)
+    _with_confidence(tax, "citizen_id", 0.33)
+    surer_ids([contract, tax, other])
+    assert tax[0].fields["citizen_id"] == "025153867667"
+    assert other[0].fields["citizen_id"] == "001085012345"  # another person's number

@@ -484,6 +484,27 @@ def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
 SHARED = ("parcel_number", "map_sheet", "area_m2")
 
 
+def surer_ids(docs: list[tuple[Document, DocText]]) -> None:
+    """A citizen ID a slip or two from exactly one other ID the dossier reads (one person's
+    number printed twice: two people's numbers differ in more digits), read less surely than
+    that one: the surer reading (a typed contract beside a hand-written tax form)."""
+    reads = [(d, k) for d, _ in docs for k in d.fields if k == "citizen_id" or k.endswith("_id")]
+    for doc, key in reads:
+        own = str(doc.fields[key])
+        near: dict[str, float] = {}
+        for other, k in reads:
+            value = str(other.fields[k])
+            if value != own and Levenshtein.distance(own, value) <= 2:
+                near[value] = max(near.get(value, 0.0), _read_confidence(other, k))
+        if len(near) != 1:
+            continue
+        value, surest = near.popitem()
+        if surest >= _read_confidence(doc, key) + SURER:
+            doc.field_details[key]["read"] = own
+            doc.field_details[key]["from_dossier"] = 1
+            doc.fields[key] = value
+
+
 def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
     """A certificate's serial or register number not read on a document that prints the other
     alike with another document (one certificate, cited twice): that document's reading."""
