@@ -24,6 +24,7 @@ from ocr.fields.consensus import (
     Corpus,
     as_printed_elsewhere,
     fill_filer,
+    fill_names,
     page_tokens,
     same_certificate,
     serial_prefixes,
@@ -105,6 +106,7 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
 def _harmonise(documents: list[Document], pages: list[Page]) -> None:
     """Free-text fields repaired by the majority of their prints across the whole dossier."""
     fill_filer(documents)
+    fill_names(documents)
     tokens = Corpus([t for p in pages for t in page_tokens(p.text or "", p.words)])
     for doc in documents:
         for key in FREE_TEXT & doc.fields.keys():

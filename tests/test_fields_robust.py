@@ -6,6 +6,7 @@ import pytest
 
 from ocr.fields import extract
 from ocr.fields.consensus import (
+    fill_names,
     same_certificate,
     serial_prefixes,
     surer_ids,
@@ -174,3 +175,24 @@ def test_an_id_a_slip_from_one_read_more_surely_elsewhere_is_that_one():
     surer_ids([contract, tax, other])
     assert tax[0].fields["citizen_id"] == "025153867667"
     assert other[0].fields["citizen_id"] == "001085012345"  # another person's number
+
+
+def _named(doc_type: str, fields: dict) -> Document:
+    return Document(doc_type, [1], 0.9, dict(fields), {k: {"confidence": 0.9} for k in fields})
+
+
+def test_a_person_name_malformed_or_cut_short_is_the_dossier_name_holding_it():
+    contract = _named(
+        "hop_dong_chuyen_nhuong",
+        {"transferee_name": "Lê Diệu Hoa", "transferor_name": "Nguyễn Thành Đình Phúc"},
+    )
+    tax = _named("to_khai_thue", {"taxpayer_name": "Fề Điệu"})
+    cert = _named("giay_chung_nhan_qsdd", {"owner_name": "Nguyễn Thành"})
+    card = _named("can_cuoc", {"full_name": "LÊ DIỆU"})
+    other = _named("giay_uy_quyen", {"agent_name": "Trần Văn Bình"})
+    fill_names([contract, tax, cert, card, other])
+    assert tax.fields["taxpayer_name"] == "Lê Diệu Hoa"
+    assert tax.field_details["taxpayer_name"]["read"] == "Fề Điệu"
+    assert cert.fields["owner_name"] == "Nguyễn Thành Đình Phúc"
+    assert card.fields["full_name"] == "LÊ DIỆU HOA"  # a card prints it in capitals
+    assert other.fields["agent_name"] == "Trần Văn Bình"  # another person

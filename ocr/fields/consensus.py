@@ -343,6 +343,53 @@ def fill_filer(documents: list[Document]) -> None:
         doc.fields["applicant_name"] = best
 
 
+# A person's name on each paper (the filer's, the owner's, a party's): what `fill_names` repairs.
+PERSON_KEYS = ("owner_name", "taxpayer_name", "full_name", "transferor_name", "transferee_name",
+               "principal_name", "agent_name")  # fmt: skip
+
+
+def fill_names(documents: list[Document]) -> None:
+    """A person's name OCR left malformed ("Fề Điệu", "Tiến Xuân": a mark for a letter, the
+    family name lost) or cut short ("Nguyễn Thành" of four words) replaced by the one
+    well-formed person's name of the dossier that holds what was read (as the dossier writes
+    it: an ID card's capitals only on a card); the reading is kept as `read`."""
+    from ocr.fields.people import is_organisation
+
+    spellings: dict[str, Counter[str]] = {}
+    for d in documents:
+        for k in (*PERSON_KEYS, *FILER_KEYS):
+            value = str(d.fields.get(k, ""))
+            if k in d.fields and well_formed(value) and not is_organisation(value):
+                spellings.setdefault(fold(value).lower(), Counter())[value] += 1
+    for doc in documents:
+        for key in PERSON_KEYS:
+            value = doc.fields.get(key)
+            own = fold(str(value)).lower()
+            if value is None or sum(spellings.get(own, Counter()).values()) > 1:
+                continue
+            fits = [n for n in spellings if n != own and _holds(n, str(value))]
+            fits = [n for n in fits if not any(m.startswith(n + " ") for m in fits)]  # "Lê
+            if len(fits) != 1:  # Diệu" read cut short beside "Lê Diệu Hoa": the whole one
+                continue
+            seen = spellings[fits[0]]
+            mixed = [v for v, _ in seen.most_common() if not v.isupper()]
+            name = mixed[0] if mixed else next(iter(seen)).title()
+            details = doc.field_details[key]
+            details["read"], details["from_dossier"] = value, sum(seen.values())
+            doc.fields[key] = name.upper() if str(value).isupper() else name
+
+
+def _holds(name: str, read: str) -> bool:
+    """Whether a well-formed `name` is what a damaged or cut reading `read` was: the reading
+    malformed and most of it found in the name, or its words the name's first ones."""
+    mine, theirs = fold(read).split(), fold(name).split()
+    if len(mine) < len(theirs) and theirs[: len(mine)] == mine and len(mine) >= 2:
+        return True
+    readable = " ".join(re.findall(r"[^\W\d_]{2,}", fold(read)))
+    return (not well_formed(read) and len(readable) >= 4
+            and fuzz.partial_ratio(readable, fold(name)) >= MATCH_CUTOFF)  # fmt: skip
+
+
 # Fields of the one parcel a dossier is about: printed on the application, the certificate, the
 # contract, the extract, the tax form. (A certificate issued as the result carries a new serial and
 # register number, so those are only repaired towards a close majority reading, never filled.)
