@@ -196,3 +196,11 @@ def test_a_person_name_malformed_or_cut_short_is_the_dossier_name_holding_it():
     assert cert.fields["owner_name"] == "Nguyễn Thành Đình Phúc"
     assert card.fields["full_name"] == "LÊ DIỆU HOA"  # a card prints it in capitals
     assert other.fields["agent_name"] == "Trần Văn Bình"  # another person
+
+
+def test_certificate_figures_by_their_shape_when_no_label_is_read():
+    text = "Sổ gốc: CH04512\nPhát hàng sô: CS 123456\nMẫu số 04a/ĐK\nSố CCCD: 001085012345"
+    fields = _fields("don_dang_ky_bien_dong", text)
+    assert fields["gcn_book_number"] == "CH04512"
+    assert fields["gcn_serial"] == "CS 123456"
+    assert "gcn_serial" not in _fields("don_dang_ky_bien_dong", "Ghi chú: CS 12345 dòng")

@@ -141,7 +141,16 @@ def serial_digits(doc: DocText) -> list[str]:
 
 
 def gcn_serial(doc: DocText) -> Found | None:
-    return value_after(doc, SERIAL_LABELS, _serial, next_line=False)
+    """After its label; with no label read, a value of a serial's shape (two capitals, a
+    space, six or eight digits: nothing else on these papers looks like it) on any line."""
+    found = value_after(doc, SERIAL_LABELS, _serial, next_line=False)
+    if found:
+        return found
+    for line in doc.lines:
+        serials = [s for s in identifiers.find_serials(line.text) if s.split()[0] != "MS"]
+        if serials and re.search(r"[A-Z]{2} \d{6}", line.text):  # as printed, not repaired
+            return doc.found(serials[0], serials[0], line, 0.7)
+    return None
 
 
 def gcn_serials(doc: DocText) -> list[object]:
@@ -221,7 +230,15 @@ def gcn_book_number(doc: DocText) -> Found | None:
             known = _known_book(line.text[m.start() :])
             if known:
                 return doc.found(known[0], known[1], line, 0.8)
+    for line in doc.lines:  # no label read: a register number's shape as printed, anywhere
+        m = _BOOK_SHAPE.search(line.text)
+        if m:
+            return doc.found(m.group(1) + m.group(2), m.group(0), line, 0.7)
     return None
+
+
+# A register number as printed: a known issuer and five digits (a serial has six or eight).
+_BOOK_SHAPE = re.compile(rf"(?<![A-Za-z0-9])({'|'.join(BOOK_PREFIXES)})-?(\d{{5}})(?![0-9])")
 
 
 _NUMBER = re.compile(
