@@ -9,6 +9,7 @@ from ocr.fields.consensus import (
     fill_names,
     same_certificate,
     serial_prefixes,
+    shared_fields,
     surer_ids,
     surer_reading,
     vote_printed,
@@ -204,3 +205,22 @@ def test_certificate_figures_by_their_shape_when_no_label_is_read():
     assert fields["gcn_book_number"] == "CH04512"
     assert fields["gcn_serial"] == "CS 123456"
     assert "gcn_serial" not in _fields("don_dang_ky_bien_dong", "Ghi chú: CS 12345 dòng")
+
+
+def test_a_parcel_value_two_documents_agree_on_fills_a_document_whose_label_is_lost_too():
+    cert = _doc("giay_chung_nhan_qsdd", 1, "Thửa đất số: 487 Tờ bản đồ số: 26")
+    contract = _doc("hop_dong_chuyen_nhuong", 2, "Thửa đất số: 487 Tờ bản đồ số: 26")
+    form = _doc("don_dang_ky_bien_dong", 3, "Thửa đất số: 487 T0 ban d0 s5 2b")
+    shared_fields([cert, contract, form])
+    assert form[0].fields["map_sheet"] == "26"
+    assert form[0].field_details["map_sheet"]["from_dossier"] == 2
+    lone = _doc("don_dang_ky_bien_dong", 3, "Thửa đất số: 487 T0 ban d0 s5 2b")
+    shared_fields([cert, lone])
+    assert "map_sheet" not in lone[0].fields  # one document's reading: not without the label
+
+
+def test_a_receipt_appointment_known_by_being_its_only_later_date():
+    text = ("Mã hồ sơ: 000.01.24.H18-230915-0001\nNgày nhận hồ sơ: 15/09/2023\n"
+            "Ngày trả theo lịch: 06/10/2023\nNgày in: 15/09/2023")  # fmt: skip
+    fields = _fields("phieu_tiep_nhan", text)
+    assert fields["appointment_date"] == "2023-10-06"

@@ -401,6 +401,7 @@ SHARED_LABELS: dict[str, tuple[str, ...]] = {
     "gcn_book_number": (),
 }
 FILL_CONFIDENCE = 0.7  # a value taken from the other documents of the dossier
+AGREED = 2  # other documents reading one parcel value alike: it fills without its label seen
 
 
 def _close(a: object, b: object) -> bool:
@@ -432,8 +433,9 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
                 and (own is None or _malformed(key, own))
             ):
                 _fill_cited(doc, text, docs)
-            elif own is None:
-                if labels and find_labels(text.lines, labels, 0.85):
+            elif own is None:  # printed but unread: its label is seen, or two documents
+                # agree on the dossier's value (the label damaged too)
+                if labels and (n >= AGREED or find_labels(text.lines, labels, 0.85)):
                     page = text.pages[0].number if text.pages else doc.pages[0]
                     doc.fields[key] = best
                     doc.field_details[key] = {
