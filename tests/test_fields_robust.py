@@ -224,3 +224,13 @@ def test_a_receipt_appointment_known_by_being_its_only_later_date():
             "Ngày trả theo lịch: 06/10/2023\nNgày in: 15/09/2023")  # fmt: skip
     fields = _fields("phieu_tiep_nhan", text)
     assert fields["appointment_date"] == "2023-10-06"
+
+
+def test_a_serial_unread_on_a_citing_document_is_the_one_the_other_citing_documents_read():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CS 915240\nSố vào sổ cấp GCN: CS51186")
+    contract = _doc("hop_dong_chuyen_nhuong", 2, "Số phát hành- €$ 9I5")
+    shared_fields([form, contract])
+    assert contract[0].fields["gcn_serial"] == "CS 915240"
+    result = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành- €$ 9I5")
+    shared_fields([form, result])
+    assert "gcn_serial" not in result[0].fields  # a certificate may be the new one

@@ -427,12 +427,8 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
             if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
                 continue
             best, n = ranked[0]
-            if (
-                key == "gcn_book_number"
-                and _cites(doc, docs)
-                and (own is None or _malformed(key, own))
-            ):
-                _fill_cited(doc, text, docs)
+            if key in CITED_LABELS and _cites(doc, docs) and (own is None or _malformed(key, own)):
+                _fill_cited(doc, text, docs, key)
             elif own is None:  # printed but unread: its label is seen, or two documents
                 # agree on the dossier's value (the label damaged too)
                 if labels and (n >= AGREED or find_labels(text.lines, labels, 0.85)):
@@ -611,16 +607,24 @@ def _cites(doc: Document, docs: list[tuple[Document, DocText]]) -> bool:
     )
 
 
-def _fill_cited(doc: Document, text: DocText, docs: list[tuple[Document, DocText]]) -> None:
-    """The register number printed but unread (or misread beyond its form) on a document citing
-    the certificate: the one the other citing documents read."""
-    key = "gcn_book_number"
+# The certificate's figures a citing document prints, and their labels.
+CITED_LABELS = {"gcn_book_number": ("so vao so",), "gcn_serial": ("so phat hanh", "so seri")}
+
+
+def _fill_cited(
+    doc: Document, text: DocText, docs: list[tuple[Document, DocText]], key: str
+) -> None:
+    """The register number or serial printed but unread (or misread beyond its form) on a
+    document citing the certificate: the one the other citing documents read (its label seen,
+    or two of them agreeing)."""
     readings = Counter(d.fields[key] for d, _ in docs
                        if key in d.fields and d.doc_type in CITING and d is not doc)  # fmt: skip
     ranked = readings.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return
-    if _malformed(key, ranked[0][0]) or not find_labels(text.lines, ("so vao so",), 0.85):
+    if _malformed(key, ranked[0][0]):
+        return
+    if ranked[0][1] < AGREED and not find_labels(text.lines, CITED_LABELS[key], 0.85):
         return
     page = text.pages[0].number if text.pages else doc.pages[0]
     details = doc.field_details.setdefault(key, {"raw": ""})
