@@ -9,6 +9,7 @@ from ocr.fields.consensus import (
     fill_names,
     same_certificate,
     serial_prefixes,
+    shared_citizen_ids,
     shared_fields,
     surer_ids,
     surer_reading,
@@ -234,3 +235,13 @@ def test_a_serial_unread_on_a_citing_document_is_the_one_the_other_citing_docume
     result = _doc("giay_chung_nhan_qsdd", 3, "Số phát hành- €$ 9I5")
     shared_fields([form, result])
     assert "gcn_serial" not in result[0].fields  # a certificate may be the new one
+
+
+def test_an_unread_id_with_no_label_read_is_the_one_the_dossier_pairs_with_the_name():
+    card = _doc("can_cuoc", 1, "Số định danh cá nhân: 025057044801\nHọ và tên: TÔ HỮU TRUNG")
+    form = _doc("don_dang_ky_dat_dai", 2, "Họ và tên: Tô Hữu Trung\nSố CCCD: 025057044801")
+    cert = _doc("giay_chung_nhan_qsdd", 3, "Ông: Tô Hữu Trung\nNăm sinh: 1957 5ố 3Ấ")
+    other = _doc("giay_chung_nhan_qsdd", 4, "Ông: Lê Văn Nam\nNăm sinh: 1957")
+    shared_citizen_ids([card, form, cert, other])
+    assert cert[0].fields["citizen_id"] == "025057044801"
+    assert "citizen_id" not in other[0].fields  # another person

@@ -644,7 +644,9 @@ def _malformed(key: str, value: object) -> bool:
 
 
 # A label of a citizen ID (not "Số:", which heads document numbers too).
-_ID_LABEL = re.compile(r"c\s?c\s?c\s?[a-z0-9]\b|c[a-z0-9]cd\b|can cuoc|dinh danh|cmnd")
+_ID_LABEL = re.compile(
+    r"c\s?c\s?c\s?[a-z0-9]\b|c[a-z0-9]cd\b|can cuoc|d\S{0,2}nh\s?d\S{0,2}nh|cmnd"
+)  # "định danh" with a letter misread ("đmh danb")
 _DIGITISH = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1",
                            "i": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
                            "G": "6", "b": "6", "g": "9", "q": "9", "T": "7"})  # fmt: skip
@@ -693,6 +695,9 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
         value = _near_id(readings, known)
         if value is None and any(_ID_LABEL.search(ln.folded) for ln in text.lines):
             value = _id_of_name(doc, named) or _applicant_id(doc, main)
+        elif value is None and doc.doc_type != "phieu_tiep_nhan":  # no ID label read: the
+            value = _id_of_name(doc, named)  # number the dossier pairs with its person's name
+            # (a receipt often prints no ID at all)
         if value is not None:
             page = text.pages[0].number if text.pages else doc.pages[0]
             doc.fields["citizen_id"] = value
