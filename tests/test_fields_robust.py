@@ -245,3 +245,8 @@ def test_an_unread_id_with_no_label_read_is_the_one_the_dossier_pairs_with_the_n
     shared_citizen_ids([card, form, cert, other])
     assert cert[0].fields["citizen_id"] == "025057044801"
     assert "citizen_id" not in other[0].fields  # another person
+
+
+def test_a_title_before_the_applicant_is_no_part_of_the_name():
+    text = "Tiếp nhận hồ sơ của: Ông Nguyễn Văn An\nĐịa chỉ: xã Kim Chung"
+    assert _fields("phieu_tiep_nhan", text)["applicant_name"] == "Nguyễn Văn An"

@@ -412,10 +412,16 @@ def receipt_applicant(doc: DocText) -> Found | None:
     return filer_name(doc)
 
 
+_TITLE_FIRST = re.compile(r"^(?:[ÔôOo]ng\s*/\s*[Bb]à|[ÔôOo]ng|[Bb]à)\s*[:.]?\s+(?=[A-ZĐÀ-Ỹ])")
+
+
 def _applicant(doc: DocText, line: Line, after: str, score: float) -> Found | None:
     value = re.split(r"\s{3,}|;", after.lstrip(" :;.,"))[0]  # "của;Công ty"
     cut = _NEXT_LABEL.search(fold(value))  # the next line read onto this one
     value = clean_name(value[: cut.start()] if cut else value)
+    titled = _TITLE_FIRST.match(value)  # "Ông Nguyễn Văn An": the title is no part of the name
+    if titled and name_form(value[titled.end() :]) == 1.0:  # (not "Bà Rịa …")
+        value = value[titled.end() :]
     if len(value) < 4:
         return None
     parsed = parse_name(value)
