@@ -250,3 +250,8 @@ def test_an_unread_id_with_no_label_read_is_the_one_the_dossier_pairs_with_the_n
 def test_a_title_before_the_applicant_is_no_part_of_the_name():
     text = "Tiếp nhận hồ sơ của: Ông Nguyễn Văn An\nĐịa chỉ: xã Kim Chung"
     assert _fields("phieu_tiep_nhan", text)["applicant_name"] == "Nguyễn Văn An"
+
+
+def test_an_issuer_abbreviation_with_a_letter_read_as_a_digit():
+    text = "Số: 2242/QĐ-U8ND\nQUYẾT ĐỊNH"
+    assert _fields("quyet_dinh", text)["document_number"] == "2242/QĐ-UBND"

@@ -19,13 +19,19 @@ _D_WORDS = {
 }  # fmt: skip
 
 
+_ONE_DIGIT = re.compile(r"[^\W\d_]+\d[^\W\d_]+")  # one digit between letters
+_DIGIT_AS_LETTER = str.maketrans({"8": "B", "5": "S", "1": "I", "6": "G", "2": "Z", "0": "O"})
+
+
 def canonical_code(raw: str) -> str:
     """`123 / qd-ubnd` → `123/QĐ-UBND`: no spaces, letters upper-case, Đ restored."""
     s = re.sub(r"\s+", "", raw).strip(".,;:").replace("Ð", "Đ").replace("ð", "đ")
     s = re.sub(r"[⁄∕／]+/?|//+", "/", s)  # fraction slash and doubled slashes read for "/"
     parts = re.split(r"([/\-])", s)
     out = []
-    for part in parts:
+    for i, part in enumerate(parts):
+        if i >= 2 and _ONE_DIGIT.fullmatch(part):  # "U8ND": an issuer's letters, one read as
+            part = part.translate(_DIGIT_AS_LETTER)  # a digit (after the number, letters only)
         key = fold(part)
         single = re.sub(r"(.)\1", r"\1", key)  # "QĐĐ": a letter read twice
         if key in _D_WORDS or (single in _D_WORDS and single != key and len(key) <= 4):
