@@ -437,6 +437,8 @@ PAGE_STAGES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("prep: dot leaders", ("prepare.leaders",), ()),
     ("prep: slant (hand-written words upright)", ("prepare.slant",), ()),
     ("prep: upscale", ("prepare.upscale",), ()),
+    ("ID cards: find, enlarge, merge", ("cards",), ()),
+    ("ID cards: tesseract", ("cards.tesseract",), ()),
     ("tesseract: recognition", ("recognize.tesseract",), ()),
     ("recognition python*", ("recognize",), ()),
     ("re-read flipped: tesseract", ("reread.tesseract",), ()),
@@ -767,7 +769,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["main", "throughput", "models", "variants", "ablation", "memory", "families"],
+        choices=[
+            "main",
+            "throughput",
+            "models",
+            "variants",
+            "ablation",
+            "memory",
+            "families",
+            "kinds",
+        ],
         help="run only these sections (repeatable)",
     )
     parser.add_argument(
@@ -804,6 +815,10 @@ def main(argv: list[str] | None = None) -> int:
         "--family-pages", type=int, default=96, help="pages of the families section (half held out)"
     )
     parser.add_argument(
+        "--kind-pages", type=int, default=64,
+        help="pages drawn for the kinds section (half held out; ID-card and seal pages kept)",
+    )  # fmt: skip
+    parser.add_argument(
         "--stress-hand-slant",
         metavar="LO,HI",
         help="development only: the training hand writes at this slant range (families section;"
@@ -816,7 +831,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.pages, args.memory_pages, args.subset = min(args.pages, 24), "10,20", 8
     sections = set(
-        args.only or ["families", "main", "throughput", "models", "variants", "ablation", "memory"]
+        args.only
+        or ["families", "kinds", "main", "throughput", "models", "variants", "ablation", "memory"]
     )
     OUT.mkdir(parents=True, exist_ok=True)
     report_path = args.report
@@ -830,11 +846,14 @@ def main(argv: list[str] | None = None) -> int:
             lo, hi = (float(v) for v in args.stress_hand_slant.split(","))
             slant = (lo, hi)
         report["families"] = section_families(
-            args.seed, args.family_pages, args.workers, levels, slant
+            args.seed, args.family_pages, args.workers, levels, hand_slant=slant
         )
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
-        if sections == {"families"}:
-            return 0
+    if "kinds" in sections:
+        report["kinds"] = section_kinds(args.seed, args.kind_pages, args.workers, levels)
+        report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    if sections <= {"families", "kinds"}:
+        return 0
     corpus = build_corpus(args.seed, args.pages)
     if levels != LEVELS:
         corpus = corpus.subset(levels)
@@ -1165,17 +1184,22 @@ class FamilyCorpus:
 
 
 def build_family_corpus(
-    seed: int, n_pages: int, hand_slant: tuple[float, float] | None = None
+    seed: int,
+    n_pages: int,
+    doc_types: tuple[str, ...] | None = None,
+    name: str = "families",
+    hand_slant: tuple[float, float] | None = None,
 ) -> FamilyCorpus:
     """`n_pages` pages, half drawn from the training families and half from the held-out ones
-    (levels alternate in each half); cached in bench/out/families-<seed>-<n>/.
+    (levels alternate in each half); cached in bench/out/<name>-<seed>-<n>/. `doc_types`: pages
+    of these document types only (every type by default).
 
     `hand_slant` (development only, `--stress-hand-slant`): the training hand ("dots_pen")
     writes at this slant range instead of its own, to fit rules for slanted writing on
     training pages (the family table and every other draw stay as they are; cached apart)."""
     from samples.generate import generate_pages
 
-    base = OUT / f"families-{seed}-{n_pages}"
+    base = OUT / f"{name}-{seed}-{n_pages}"
     if hand_slant is not None:
         import dataclasses
 
@@ -1183,7 +1207,7 @@ def build_family_corpus(
 
         pen = forms.HANDS["dots_pen"]
         forms.HANDS["dots_pen"] = dataclasses.replace(pen, slant=hand_slant)
-        base = OUT / f"families-{seed}-{n_pages}-pen-slant-{hand_slant[0]}-{hand_slant[1]}"
+        base = OUT / f"{name}-{seed}-{n_pages}-pen-slant-{hand_slant[0]}-{hand_slant[1]}"
     done = base / "corpus.json"
     if not done.is_file():
         if base.exists():
@@ -1193,7 +1217,10 @@ def build_family_corpus(
         for k, split in enumerate(SPLITS):
             raw = base / "generated" / split
             half = n_pages // 2 if k == 0 else n_pages - n_pages // 2
-            generate_pages(raw, seed=seed * 10 + k, n_pages=half, levels=LEVELS, split=split)
+            generate_pages(
+                raw, seed=seed * 10 + k, n_pages=half, levels=LEVELS, split=split,
+                doc_types=doc_types,
+            )  # fmt: skip
             for rec in _truth_pages(raw, None):
                 name = f"{split[0]}{Path(rec['file']).name}"
                 shutil.copyfile(rec["file"], base / "pages" / name)
@@ -1238,19 +1265,61 @@ def family_scores(fc: FamilyCorpus, run: Run) -> dict:
     return out
 
 
+# Page kinds a random draw gives few of (4 ID-card pages in 96): the "kinds" section draws
+# pages of the document types that print them, both splits, and keeps the pages of these kinds
+# (a type is drawn per document: card copies, one page each, listed four times to weigh them).
+KIND_DOC_TYPES = ("can_cuoc",) * 4 + ("quyet_dinh", "giay_uy_quyen")
+FOCUS_KINDS = ("id_card", "seal_overlap")
+
+
+def _kinds_subset(fc: FamilyCorpus, kinds: tuple[str, ...]) -> FamilyCorpus:
+    """The text pages of any of `kinds` (a folder of hard links, splits and kinds kept)."""
+    keep = [
+        i for i, (p, k) in enumerate(zip(fc.corpus.pages, fc.kinds, strict=True))
+        if not p.blank and set(k) & set(kinds)
+    ]  # fmt: skip
+    folder = fc.corpus.folder.parent / ("subset-" + "-".join(kinds))
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    pages = []
+    for i in keep:
+        p = fc.corpus.pages[i]
+        os.link(p.file, folder / p.file.name)
+        pages.append(TruthPage(folder / p.file.name, p.text, p.level, p.rotation, p.blank))
+    return FamilyCorpus(
+        Corpus(folder, pages), [fc.splits[i] for i in keep], [fc.kinds[i] for i in keep]
+    )
+
+
+def section_kinds(seed: int, n_pages: int, workers: int, levels: tuple[str, ...] = LEVELS) -> dict:
+    """The families table on ID-card and seal-overlap pages only, enough of them in both splits
+    for a per-kind figure (`--kind-pages` drawn, those of FOCUS_KINDS kept)."""
+    fc = build_family_corpus(seed, n_pages, KIND_DOC_TYPES, name="kinds")
+    if levels != LEVELS:
+        fc = _family_subset(fc, levels)
+    fc = _kinds_subset(fc, FOCUS_KINDS)
+    return section_families(seed, n_pages, workers, levels, fc=fc, label="kinds")
+
+
 def section_families(
     seed: int,
     n_pages: int,
     workers: int,
     levels: tuple[str, ...] = LEVELS,
+    *,
+    fc: FamilyCorpus | None = None,
+    label: str = "families",
     hand_slant: tuple[float, float] | None = None,
 ) -> dict:
-    """sohoa and raw `tesseract -l vie` on the same in-family and held-out-family pages."""
-    fc = build_family_corpus(seed, n_pages, hand_slant)
-    if levels != LEVELS:
-        fc = _family_subset(fc, levels)
+    """sohoa and raw `tesseract -l vie` on the same in-family and held-out-family pages
+    (`hand_slant`: see `build_family_corpus`)."""
+    if fc is None:
+        fc = build_family_corpus(seed, n_pages, hand_slant=hand_slant)
+        if levels != LEVELS:
+            fc = _family_subset(fc, levels)
     held = sum(s == "held_out" for s in fc.splits)
-    print(f"families: {len(fc.splits)} pages ({held} held-out), {workers} processes per system")
+    print(f"{label}: {len(fc.splits)} pages ({held} held-out), {workers} processes per system")
     with tempfile.TemporaryDirectory(prefix="bench-fam-") as tmp:
         sohoa = run_sohoa(fc.corpus, workers=workers, out_dir=Path(tmp) / "out")
         readings = _readings(Path(tmp) / "out" / "result.json")
@@ -1282,6 +1351,15 @@ def section_families(
         "sohoa empty text pages": sum(scores["sohoa"]["empty_text_pages"].values()),
         "tesseract empty text pages": sum(scores["tesseract"]["empty_text_pages"].values()),
     }
+    timings = sohoa.page_timings or []
+    for stage, key in (
+        ("ID cards CPU ms/page", "cards"),
+        ("ID cards tesseract ms/page", "cards.tesseract"),
+    ):
+        ratio[stage] = round(1000 * sum(t.get(key, 0.0) for t in timings) / max(len(timings), 1), 1)
+    read = [sum(bool(t.get("cards_read")) for t, s in zip(timings, fc.splits, strict=True)
+                if s == split) for split in SPLITS]  # fmt: skip
+    ratio["pages with ID cards read (in/held)"] = "/".join(map(str, read))
     table("sohoa / raw tesseract on these pages", list(ratio), [list(ratio.values())])
     gate = _gate(fc, readings, sohoa, raw)
     if gate:
@@ -1289,7 +1367,7 @@ def section_families(
             "plain-read gate (ocr.guard): pages checked against a plain read, and kept plain",
             list(gate), [list(gate.values())],
         )  # fmt: skip
-    _dump_texts(fc.corpus, [sohoa, raw], folder=OUT / "texts-families")
+    _dump_texts(fc.corpus, [sohoa, raw], folder=OUT / f"texts-{label}")
     return {
         "per_page": [
             {**row, "split": split}

@@ -34,7 +34,7 @@ from typing import Any
 
 import cv2
 
-from ocr import engine, guard
+from ocr import cards, engine, guard
 from ocr import recognize as rec
 from ocr.errors import BadInput, MissingDependency
 from ocr.load import Limits
@@ -73,6 +73,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)  # file, page-count and pixel budgets
     tesseract_seconds: float = rec.TESSERACT_TIMEOUT  # per tesseract call
     reread: bool = True  # lines Tesseract doubts read once more (ocr.recognize)
+    cards: bool = True  # ID-card copies found and read on their own (ocr.cards)
     page_seconds: float = 600.0  # per page, everything included (0: no limit)
 
 
@@ -438,10 +439,17 @@ def _read_prepared(
     words: list[Word] = []
     if not prepared.blank:
         gray, upscaled = prepared.ocr_image, "upscale" in prepared.applied
+        with clock("cards"):
+            found = cards.find_cards(gray) if opts.cards else []
+        read = cards.cleared(gray, found) if found else gray
         with clock("recognize"):
-            result = _recognize(path, number, gray, prepared.dpi, opts, upscaled, size)
+            result = _recognize(path, number, read, prepared.dpi, opts, upscaled, size)
         clock.count_tesseract([_read_pixels(gray, prepared.dpi, opts, upscaled)])
         clock.count_tesseract(result.reread_pixels)
+        if found:
+            clock["cards_read"] = len(found)  # (bench/ocr.py counts pages with cards read)
+            with clock("cards"):
+                result = _with_cards(path, number, result, gray, prepared.dpi, found, opts, clock)
         costly = clock.get("recognize.tesseract", 0.0) > COSTLY_READ_SECONDS
         if result.mean_confidence < FLIP_RETRY_CONFIDENCE:
             # Unsure: a cheap probe of one text band says whether the page is the other side
@@ -494,6 +502,39 @@ def _read_prepared(
     if opts.workdir is not None:
         _write_page_artifacts(opts.workdir, page, pdf_image, words, clock)
     return page
+
+
+def _with_cards(
+    path: str,
+    number: int,
+    page: rec.Recognition,
+    gray,
+    dpi: int,
+    found: list[cards.Box],
+    opts: Options,
+    clock: _Stages,
+) -> rec.Recognition:
+    """The page's read (cards cleared from it) with each card read on its own, enlarged to a
+    working size (ocr.cards), its words put in the page's pixels and reading order."""
+    to_page = page.width / gray.shape[1]  # gray may be the page at the reading resolution
+    readings = []
+    for x0, y0, x1, y1 in found:
+        image, factor = cards.working_size(cards.inside(gray, (x0, y0, x1, y1)))
+        card_dpi = round(dpi * factor)
+        got = _recognize(path, number, image, card_dpi, replace(opts, psm=cards.CARD_PSM), True)
+        clock.count_tesseract([image.shape[0] * image.shape[1], *got.reread_pixels])
+        x0, y0 = x0 + cards.inset(x1 - x0), y0 + cards.inset(x1 - x0)
+        box = tuple(round(v * to_page) for v in (x0, y0, x1, y1))
+        readings.append((box, cards.placed(got.words, factor / to_page, box[0], box[1])))
+    words = cards.merge(page.words, readings)
+    return rec.Recognition(
+        words=words,
+        text=rec.words_text(words),
+        mean_confidence=rec.mean_confidence(words),
+        width=page.width,
+        height=page.height,
+        reread_pixels=page.reread_pixels,
+    )
 
 
 class _Stages(dict):

@@ -19,14 +19,22 @@ from ocr.errors import MissingDependency
 from ocr.fields import KEY_FIELDS, expected_fields, extract
 from ocr.fields.confidence import DOUBTFUL, REVIEW, calibrate, document_doubt, unread_fields
 from ocr.fields.consensus import (
+    BODY_KEYS,
     FREE_TEXT,
     Corpus,
+    as_printed_elsewhere,
     fill_filer,
+    fill_names,
     page_tokens,
+    same_certificate,
+    serial_prefixes,
     shared_citizen_ids,
     shared_fields,
     shared_project,
+    surer_ids,
+    surer_reading,
     vote,
+    vote_printed,
 )
 from ocr.fields.text import DocText
 from ocr.result import Document, Page
@@ -98,10 +106,13 @@ def _review(doc: Document, confidence_type: float, confidence_split: float) -> N
 def _harmonise(documents: list[Document], pages: list[Page]) -> None:
     """Free-text fields repaired by the majority of their prints across the whole dossier."""
     fill_filer(documents)
+    fill_names(documents)
     tokens = Corpus([t for p in pages for t in page_tokens(p.text or "", p.words)])
     for doc in documents:
         for key in FREE_TEXT & doc.fields.keys():
             value, prints = vote(str(doc.fields[key]), tokens)
+            if key in BODY_KEYS:
+                value = as_printed_elsewhere(value, tokens)
             doc.field_details[key]["prints"] = prints
             if value != doc.fields[key]:
                 doc.field_details[key]["read"] = doc.fields[key]
@@ -139,9 +150,14 @@ def understand(
         texts.append(DocText.of(content))
     _harmonise(documents, [p for p in pages if not is_blank(p)])
     with_text = list(zip(documents, texts, strict=True))
+    vote_printed(with_text)
     shared_fields(with_text)
+    serial_prefixes(with_text)
+    surer_reading(with_text)
+    same_certificate(with_text)
     shared_project(with_text)
     shared_citizen_ids(with_text)
+    surer_ids(with_text)
     calibrate(documents, [(s.type_confidence, s.split_confidence) for s in segments])
     for doc, seg, text in zip(documents, segments, texts, strict=True):
         doc_pages = [pages[i] for i in seg.pages]

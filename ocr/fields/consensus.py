@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ocr import identifiers
-from ocr.fields import EXTRACTORS
+from ocr.fields import EXTRACTORS, ids, land
 from ocr.fields.ids import BOOK_PREFIXES
 from ocr.fields.text import DocText, find_labels, fold, nfc
 from ocr.result import Document
@@ -39,6 +39,8 @@ FREE_TEXT = frozenset(
         "subject",
     }
 )  # fmt: skip
+# Fields that may name a body, printed in capitals on its letterhead and in running text elsewhere.
+BODY_KEYS = frozenset({"applicant_name", "project_owner"})
 ONE_SLIP = 2.0  # edit cost (ocr.vietnamese.correct) of one confusable letter read wrong
 MATCH_CUTOFF = 85.0  # rapidfuzz ratio (folded, space-free) for a print to count as the value
 _EDGE = ".,;:()[]\"'“”«»|_~-—"
@@ -257,6 +259,23 @@ def vote(value: str, tokens: list[Token] | Corpus) -> tuple[str, int]:
     return _rebuild(value, own, words), len(group)
 
 
+def as_printed_elsewhere(value: str, tokens: list[Token] | Corpus) -> str:
+    """A body's name read in capitals (a letterhead) as the dossier prints it in running text
+    ("CÔNG TY TNHH BÌNH MINH" → "Công ty TNHH Bình Minh"): the most common print of the same
+    words that is not all capitals; the value itself when there is none."""
+    own = tokens_of(value)
+    if not value.isupper() or len(own) < 2:
+        return value
+    seen = Counter(
+        " ".join(t.text for t in p)
+        for p in prints_of(value, tokens)
+        if len(p) == len(own)
+        and not all(t.text.isupper() for t in p)
+        and all(fold(a.text) == fold(b.text) for a, b in zip(p, own, strict=True))
+    )
+    return seen.most_common(1)[0][0] if seen else value
+
+
 def _rebuild(value: str, own: list[Token], words: list[str]) -> str:
     """`value` with its words replaced, its own punctuation and spacing kept around them."""
     text, out, pos = nfc(value), [], 0
@@ -324,6 +343,53 @@ def fill_filer(documents: list[Document]) -> None:
         doc.fields["applicant_name"] = best
 
 
+# A person's name on each paper (the filer's, the owner's, a party's): what `fill_names` repairs.
+PERSON_KEYS = ("owner_name", "taxpayer_name", "full_name", "transferor_name", "transferee_name",
+               "principal_name", "agent_name")  # fmt: skip
+
+
+def fill_names(documents: list[Document]) -> None:
+    """A person's name OCR left malformed ("Fề Điệu", "Tiến Xuân": a mark for a letter, the
+    family name lost) or cut short ("Nguyễn Thành" of four words) replaced by the one
+    well-formed person's name of the dossier that holds what was read (as the dossier writes
+    it: an ID card's capitals only on a card); the reading is kept as `read`."""
+    from ocr.fields.people import is_organisation
+
+    spellings: dict[str, Counter[str]] = {}
+    for d in documents:
+        for k in (*PERSON_KEYS, *FILER_KEYS):
+            value = str(d.fields.get(k, ""))
+            if k in d.fields and well_formed(value) and not is_organisation(value):
+                spellings.setdefault(fold(value).lower(), Counter())[value] += 1
+    for doc in documents:
+        for key in PERSON_KEYS:
+            value = doc.fields.get(key)
+            own = fold(str(value)).lower()
+            if value is None or sum(spellings.get(own, Counter()).values()) > 1:
+                continue
+            fits = [n for n in spellings if n != own and _holds(n, str(value))]
+            fits = [n for n in fits if not any(m.startswith(n + " ") for m in fits)]  # "Lê
+            if len(fits) != 1:  # Diệu" read cut short beside "Lê Diệu Hoa": the whole one
+                continue
+            seen = spellings[fits[0]]
+            mixed = [v for v, _ in seen.most_common() if not v.isupper()]
+            name = mixed[0] if mixed else next(iter(seen)).title()
+            details = doc.field_details[key]
+            details["read"], details["from_dossier"] = value, sum(seen.values())
+            doc.fields[key] = name.upper() if str(value).isupper() else name
+
+
+def _holds(name: str, read: str) -> bool:
+    """Whether a well-formed `name` is what a damaged or cut reading `read` was: the reading
+    malformed and most of it found in the name, or its words the name's first ones."""
+    mine, theirs = fold(read).split(), fold(name).split()
+    if len(mine) < len(theirs) and theirs[: len(mine)] == mine and len(mine) >= 2:
+        return True
+    readable = " ".join(re.findall(r"[^\W\d_]{2,}", fold(read)))
+    return (not well_formed(read) and len(readable) >= 4
+            and fuzz.partial_ratio(readable, fold(name)) >= MATCH_CUTOFF)  # fmt: skip
+
+
 # Fields of the one parcel a dossier is about: printed on the application, the certificate, the
 # contract, the extract, the tax form. (A certificate issued as the result carries a new serial and
 # register number, so those are only repaired towards a close majority reading, never filled.)
@@ -335,6 +401,7 @@ SHARED_LABELS: dict[str, tuple[str, ...]] = {
     "gcn_book_number": (),
 }
 FILL_CONFIDENCE = 0.7  # a value taken from the other documents of the dossier
+AGREED = 2  # other documents reading one parcel value alike: it fills without its label seen
 
 
 def _close(a: object, b: object) -> bool:
@@ -360,14 +427,11 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
             if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
                 continue
             best, n = ranked[0]
-            if (
-                key == "gcn_book_number"
-                and _cites(doc, docs)
-                and (own is None or _malformed(key, own))
-            ):
-                _fill_cited(doc, text, docs)
-            elif own is None:
-                if labels and find_labels(text.lines, labels, 0.85):
+            if key in CITED_LABELS and _cites(doc, docs) and (own is None or _malformed(key, own)):
+                _fill_cited(doc, text, docs, key)
+            elif own is None:  # printed but unread: its label is seen, or two documents
+                # agree on the dossier's value (the label damaged too)
+                if labels and (n >= AGREED or find_labels(text.lines, labels, 0.85)):
                     page = text.pages[0].number if text.pages else doc.pages[0]
                     doc.fields[key] = best
                     doc.field_details[key] = {
@@ -382,6 +446,149 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
                 doc.field_details[key]["read"] = own
                 doc.field_details[key]["from_dossier"] = n
                 doc.fields[key] = best
+
+
+# Where a document may print a parcel or certificate figure more than once (a form line and the
+# table of changes, the certificate cited in a contract's first article): every value under the
+# field's labels.
+PRINTED = {
+    "parcel_number": land.parcel_numbers,
+    "map_sheet": land.map_sheets,
+    "area_m2": land.areas,
+    "gcn_serial": ids.gcn_serials,
+    "gcn_book_number": ids.gcn_book_numbers,
+}
+
+
+def vote_printed(docs: list[tuple[Document, DocText]]) -> None:
+    """A figure read on one document that no other document of the dossier prints, while
+    another value printed under the same label on this document is printed elsewhere: the
+    other value (a hand-written "1096" read "7" on the form line, printed again in the table).
+    Only values printed on the document itself are chosen, so a result certificate's new serial
+    stays its own."""
+    for key, printed in PRINTED.items():
+        values = [printed(text) if key in EXTRACTORS.get(doc.doc_type, {}) else []
+                  for doc, text in docs]  # fmt: skip
+        for i, (doc, _) in enumerate(docs):
+            own = doc.fields.get(key)
+            if own is None or len(values[i]) < 2 or _support(docs, values, key, i, own):
+                continue
+            best = max(values[i], key=lambda v, i=i: _support(docs, values, key, i, v))
+            n = _support(docs, values, key, i, best)
+            if n:
+                doc.field_details[key]["read"] = own
+                doc.field_details[key]["from_dossier"] = n
+                doc.fields[key] = best
+
+
+def serial_prefixes(docs: list[tuple[Document, DocText]]) -> None:
+    """A serial whose two letters OCR lost ("Số phát hành: 292328") takes them from the serial
+    of the same digits another document of the dossier reads ("CS 292328")."""
+    known = Counter(str(d.fields["gcn_serial"]) for d, _ in docs if "gcn_serial" in d.fields)
+    for doc, text in docs:
+        if "gcn_serial" in doc.fields or "gcn_serial" not in EXTRACTORS.get(doc.doc_type, {}):
+            continue
+        for digits in ids.serial_digits(text):
+            same = [(n, s) for s, n in known.items() if s.split()[-1] == digits]
+            if len(same) == 1:
+                page = text.pages[0].number if text.pages else doc.pages[0]
+                doc.fields["gcn_serial"] = same[0][1]
+                doc.field_details["gcn_serial"] = {
+                    "page": page, "confidence": FILL_CONFIDENCE, "raw": digits,
+                    "from_dossier": same[0][0],
+                }  # fmt: skip
+                break
+
+
+# The other figure that names the same certificate: two documents printing one of them alike
+# cite one certificate, so they print the other alike too.
+SAME_CERTIFICATE = {"gcn_serial": "gcn_book_number", "gcn_book_number": "gcn_serial"}
+SURER = 0.1  # OCR confidence by which the other print of a value must beat this one
+
+
+def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
+    """Two documents printing one value (the dossier's parcel; the certificate both cite) that
+    read it a slip or two apart, no third reading to vote: the reading OCR was surer of (a
+    typed print beside a hand-written one) is taken for both."""
+    for key in (*SHARED, *SAME_CERTIFICATE):
+        have = [d for d, _ in docs if key in d.fields]
+        for doc in have:
+            own = doc.fields[key]
+            peers = [d for d in have if d is not doc and _same_thing(key, doc, d)]
+            readings = {d.fields[key] for d in peers}
+            if len(readings) != 1 or own in readings:
+                continue
+            other = peers[0].fields[key]
+            surest = max(_read_confidence(d, key) for d in peers)
+            if _close(own, other) and surest >= _read_confidence(doc, key) + SURER:
+                doc.field_details[key]["read"] = own
+                doc.field_details[key]["from_dossier"] = len(peers)
+                doc.fields[key] = other
+
+
+SHARED = ("parcel_number", "map_sheet", "area_m2")
+
+
+def surer_ids(docs: list[tuple[Document, DocText]]) -> None:
+    """A citizen ID a slip or two from exactly one other ID the dossier reads (one person's
+    number printed twice: two people's numbers differ in more digits), read less surely than
+    that one: the surer reading (a typed contract beside a hand-written tax form)."""
+    reads = [(d, k) for d, _ in docs for k in d.fields if k == "citizen_id" or k.endswith("_id")]
+    for doc, key in reads:
+        own = str(doc.fields[key])
+        near: dict[str, float] = {}
+        for other, k in reads:
+            value = str(other.fields[k])
+            if value != own and Levenshtein.distance(own, value) <= 2:
+                near[value] = max(near.get(value, 0.0), _read_confidence(other, k))
+        if len(near) != 1:
+            continue
+        value, surest = near.popitem()
+        if surest >= _read_confidence(doc, key) + SURER:
+            doc.field_details[key]["read"] = own
+            doc.field_details[key]["from_dossier"] = 1
+            doc.fields[key] = value
+
+
+def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
+    """A certificate's serial or register number not read on a document that prints the other
+    alike with another document (one certificate, cited twice): that document's reading."""
+    for key, pair in SAME_CERTIFICATE.items():
+        for doc, text in docs:
+            if key in doc.fields or key not in EXTRACTORS.get(doc.doc_type, {}):
+                continue
+            if pair not in doc.fields or doc.field_details[pair].get("from_dossier"):
+                continue
+            values = {d.fields[key] for d, _ in docs if d is not doc and key in d.fields
+                      and d.fields.get(pair) == doc.fields[pair]}  # fmt: skip
+            if len(values) == 1:
+                page = text.pages[0].number if text.pages else doc.pages[0]
+                doc.fields[key] = values.pop()
+                doc.field_details[key] = {
+                    "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": 1,
+                }  # fmt: skip
+
+
+def _same_thing(key: str, a: Document, b: Document) -> bool:
+    """Whether the two documents print the same value of `key`: one parcel per dossier; one
+    certificate when they print its other figure alike."""
+    pair = SAME_CERTIFICATE.get(key)
+    return pair is None or (pair in a.fields and a.fields[pair] == b.fields.get(pair))
+
+
+def _read_confidence(doc: Document, key: str) -> float:
+    details = doc.field_details.get(key) or {}
+    if details.get("from_dossier"):
+        return 0.0  # not read here
+    return float(details.get("read_confidence", details.get("confidence", 1.0)))
+
+
+def _support(docs: list[tuple[Document, DocText]], values: list[list[object]], key: str,
+             i: int, value: object) -> int:  # fmt: skip
+    """How many documents other than the i-th print `value` for `key` (read or under its
+    label)."""
+    return sum(value in values[j] or d.fields.get(key) == value
+               for j, (d, _) in enumerate(docs) if j != i)  # fmt: skip
 
 
 # Documents that cite the certificate a dossier is about (the change registration, the contract):
@@ -400,16 +607,24 @@ def _cites(doc: Document, docs: list[tuple[Document, DocText]]) -> bool:
     )
 
 
-def _fill_cited(doc: Document, text: DocText, docs: list[tuple[Document, DocText]]) -> None:
-    """The register number printed but unread (or misread beyond its form) on a document citing
-    the certificate: the one the other citing documents read."""
-    key = "gcn_book_number"
+# The certificate's figures a citing document prints, and their labels.
+CITED_LABELS = {"gcn_book_number": ("so vao so",), "gcn_serial": ("so phat hanh", "so seri")}
+
+
+def _fill_cited(
+    doc: Document, text: DocText, docs: list[tuple[Document, DocText]], key: str
+) -> None:
+    """The register number or serial printed but unread (or misread beyond its form) on a
+    document citing the certificate: the one the other citing documents read (its label seen,
+    or two of them agreeing)."""
     readings = Counter(d.fields[key] for d, _ in docs
                        if key in d.fields and d.doc_type in CITING and d is not doc)  # fmt: skip
     ranked = readings.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return
-    if _malformed(key, ranked[0][0]) or not find_labels(text.lines, ("so vao so",), 0.85):
+    if _malformed(key, ranked[0][0]):
+        return
+    if ranked[0][1] < AGREED and not find_labels(text.lines, CITED_LABELS[key], 0.85):
         return
     page = text.pages[0].number if text.pages else doc.pages[0]
     details = doc.field_details.setdefault(key, {"raw": ""})
@@ -429,7 +644,9 @@ def _malformed(key: str, value: object) -> bool:
 
 
 # A label of a citizen ID (not "Số:", which heads document numbers too).
-_ID_LABEL = re.compile(r"c\s?c\s?c\s?[a-z0-9]\b|c[a-z0-9]cd\b|can cuoc|dinh danh|cmnd")
+_ID_LABEL = re.compile(
+    r"c\s?c\s?c\s?[a-z0-9]\b|c[a-z0-9]cd\b|can cuoc|d\S{0,2}nh\s?d\S{0,2}nh|cmnd"
+)  # "định danh" with a letter misread ("đmh danb")
 _DIGITISH = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1",
                            "i": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
                            "G": "6", "b": "6", "g": "9", "q": "9", "T": "7"})  # fmt: skip
@@ -478,6 +695,9 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
         value = _near_id(readings, known)
         if value is None and any(_ID_LABEL.search(ln.folded) for ln in text.lines):
             value = _id_of_name(doc, named) or _applicant_id(doc, main)
+        elif value is None and doc.doc_type != "phieu_tiep_nhan":  # no ID label read: the
+            value = _id_of_name(doc, named)  # number the dossier pairs with its person's name
+            # (a receipt often prints no ID at all)
         if value is not None:
             page = text.pages[0].number if text.pages else doc.pages[0]
             doc.fields["citizen_id"] = value

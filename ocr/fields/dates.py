@@ -147,12 +147,15 @@ def due_date(doc, received: date | None) -> date | None:
 
 def appointment_date(doc, received: date | None = None):
     """The date a receipt promises the result: the date after its label ("Thời gian trả kết
-    quả …: ngày …"; the label found fuzzily when OCR damaged it). A reading that cannot be the
+    quả …: ngày …"; the label found fuzzily when OCR damaged it; with no label read, the one
+    later date the receipt prints). A reading that cannot be the
     due date (on or before reception, months after it) is no appointment; when the reading is
     missing or impossible, or does not fit the date the printed time limit gives (not a working
     day, before it or long after it) while one or two digits away from it (a hand-written
     "05/09" read "25/09"), that computed date is taken, less sure."""
     found = labelled_date(doc, APPOINTMENT) or _fuzzy_labelled(doc)
+    if found is None and received is not None:
+        found = _only_later_date(doc, received)
     due = due_date(doc, received)
     if found is not None and received is not None:
         read = date.fromisoformat(str(found.value))
@@ -163,6 +166,23 @@ def appointment_date(doc, received: date | None = None):
     if found is not None or due is None:
         return found
     return _derived(doc, due, None)
+
+
+UNLABELLED_CONFIDENCE = 0.7  # an appointment known by its place among the dates, not its label
+
+
+def _only_later_date(doc, received: date):
+    """With no appointment label read: the one date the receipt prints after the reception
+    and within a procedure's longest time (a receipt prints no other future date)."""
+    later = []
+    for line in doc.lines:
+        for value, start, end in find_dates(line.folded):
+            if received < value <= received + LONGEST_PROCEDURE:
+                later.append((value, line.text[start:end], line))
+    if len({v for v, _, _ in later}) != 1:
+        return None
+    value, raw, line = later[0]
+    return doc.found(value.isoformat(), raw, line, UNLABELLED_CONFIDENCE)
 
 
 def _fuzzy_labelled(doc):

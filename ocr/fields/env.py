@@ -19,8 +19,9 @@ _OWNER = re.compile(
 )
 _CUT = re.compile(
     r"\s*(?:(?<!\btp)\.\s|\(|;\s|\.$|;|,\s*dia c|, nguoi dai dien|, duoc thuc hien"
-    r"|\s(?:thuc|thực) hi)"
-)
+    r"|\s(?:thuc|thực) hi"
+    r"|\s+s[o0]\s*[:;]\s*\d|\s+cong\s*hoa\s*x|\s+doc\s*lap\s*-)"  # a letterhead read on
+)  # after the body's name: its number ("Số: 184/CV"), the national motto
 _COMPANY = re.compile(r"(?<![a-z])cong\s?ty\s")  # "Công ty …", "Congty …"
 
 
@@ -56,10 +57,11 @@ def _all_labelled(
 
 
 def subject(doc: DocText) -> Found | None:
-    """The "Về việc …" line(s) under a decision's title, joined (without "Về việc")."""
+    """The "Về việc …" (or "V/v …") line(s) under a decision's title, joined (without the
+    label)."""
     lines = doc.lines[:40]
     for i, line in enumerate(lines):
-        m = re.match(r"\s*v[eê]\s*vi[eê]c\s*:?\s*", line.folded)
+        m = re.match(r"\s*(?:v[eê]\s*vi[eê]c|v\s*/\s*v\b)\s*[:.]?\s*", line.folded)
         if not m:
             continue
         parts = [line.text[m.end() :]]

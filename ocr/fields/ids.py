@@ -9,7 +9,7 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 
 from ocr import identifiers
-from ocr.fields.text import DocText, Found, Line, fold, value_after
+from ocr.fields.text import DocText, Found, Line, fold, label_hits, value_after, values_after
 
 # Abbreviations that carry a Đ, which OCR often reads as D: restored in document/form numbers.
 _D_WORDS = {
@@ -19,13 +19,19 @@ _D_WORDS = {
 }  # fmt: skip
 
 
+_ONE_DIGIT = re.compile(r"[^\W\d_]+\d[^\W\d_]+")  # one digit between letters
+_DIGIT_AS_LETTER = str.maketrans({"8": "B", "5": "S", "1": "I", "6": "G", "2": "Z", "0": "O"})
+
+
 def canonical_code(raw: str) -> str:
     """`123 / qd-ubnd` → `123/QĐ-UBND`: no spaces, letters upper-case, Đ restored."""
     s = re.sub(r"\s+", "", raw).strip(".,;:").replace("Ð", "Đ").replace("ð", "đ")
     s = re.sub(r"[⁄∕／]+/?|//+", "/", s)  # fraction slash and doubled slashes read for "/"
     parts = re.split(r"([/\-])", s)
     out = []
-    for part in parts:
+    for i, part in enumerate(parts):
+        if i >= 2 and _ONE_DIGIT.fullmatch(part):  # "U8ND": an issuer's letters, one read as
+            part = part.translate(_DIGIT_AS_LETTER)  # a digit (after the number, letters only)
         key = fold(part)
         single = re.sub(r"(.)\1", r"\1", key)  # "QĐĐ": a letter read twice
         if key in _D_WORDS or (single in _D_WORDS and single != key and len(key) <= 4):
@@ -103,13 +109,59 @@ def citizen_id(doc: DocText) -> Found | None:
     return cccd_in(doc, doc.lines)
 
 
+# A serial's two letters as OCR misreads them (a hand-written "CS" read "€5"): marks that look
+# like the letter, digits that look like one.
+_SERIAL_LETTER = str.maketrans({"€": "C", "¢": "C", "©": "C", "(": "C", "$": "S", "5": "S",
+                                "0": "O", "1": "I", "|": "I", "8": "B", "2": "Z", "6": "G",
+                                "4": "A", "@": "A", "7": "T"})  # fmt: skip
+_SERIAL_HEAD = re.compile(r"\s*([^\s\d]\s?\S|\S\s?[^\s\d])\s?[-.]?\s?([0-9OoQDIl|iSBZ]{8}|"
+                          r"[0-9OoQDIl|iSBZ]{6})(?![0-9])")  # fmt: skip
+
+
 def _serial(text: str):
+    """`CS 123456` / `AA 01234567` after the label, its letters read through their
+    look-alikes when OCR left no two letters there (not two digits: a lost prefix)."""
     found = identifiers.find_serials(text)
-    return (found[0], found[0]) if found else None
+    if found:
+        return found[0], found[0]
+    m = _SERIAL_HEAD.match(text)
+    if not m:
+        return None
+    letters = re.sub(r"\s", "", m.group(1)).translate(_SERIAL_LETTER)
+    value = identifiers.normalize_serial(f"{letters} {m.group(2)}")
+    return (value, m.group(0).strip()) if value else None
+
+
+SERIAL_LABELS = ("so phat hanh", "so seri", "serial")
+_DIGITS_ONLY = re.compile(r"\W{0,3}([0-9]{8}|[0-9]{6})(?![0-9])")
+
+
+def serial_digits(doc: DocText) -> list[str]:
+    """The digits printed under a serial label without their two letters (lost to OCR)."""
+    out = []
+    for hit in label_hits(doc.lines, SERIAL_LABELS, 0.85):
+        m = _DIGITS_ONLY.match(hit.after)
+        if m and m.group(1) not in out:
+            out.append(m.group(1))
+    return out
 
 
 def gcn_serial(doc: DocText) -> Found | None:
-    return value_after(doc, ("so phat hanh", "so seri", "serial"), _serial, next_line=False)
+    """After its label; with no label read, a value of a serial's shape (two capitals, a
+    space, six or eight digits: nothing else on these papers looks like it) on any line."""
+    found = value_after(doc, SERIAL_LABELS, _serial, next_line=False)
+    if found:
+        return found
+    for line in doc.lines:
+        serials = [s for s in identifiers.find_serials(line.text) if s.split()[0] != "MS"]
+        if serials and re.search(r"[A-Z]{2} \d{6}", line.text):  # as printed, not repaired
+            return doc.found(serials[0], serials[0], line, 0.7)
+    return None
+
+
+def gcn_serials(doc: DocText) -> list[object]:
+    """Every serial the document prints under its label (the vote's candidates)."""
+    return values_after(doc, SERIAL_LABELS, _serial)
 
 
 # Register numbers ("Số vào sổ cấp GCN", Circular 23/2014/TT-BTNMT art. 18): who issued the
@@ -163,13 +215,18 @@ def _book(text: str):
     return f"{letters}{digits}", raw
 
 
+BOOK_LABELS = ("so vao so cap gcn", "so vao so cap giay chung nhan", "so vao so")
+
+
+def gcn_book_numbers(doc: DocText) -> list[object]:
+    """Every register number the document prints under its label (the vote's candidates)."""
+    return values_after(doc, BOOK_LABELS, _book)
+
+
 def gcn_book_number(doc: DocText) -> Found | None:
     """After "Số vào sổ cấp GCN"; with that label too damaged to match, a register number of a
     known issuer on a line that still reads "GCN" ("5ốvàcsổ cấp GCN: VP31512")."""
-    found = value_after(
-        doc, ("so vao so cap gcn", "so vao so cap giay chung nhan", "so vao so"), _book,
-        next_line=False,
-    )  # fmt: skip
+    found = value_after(doc, BOOK_LABELS, _book, next_line=False)
     if found:
         return found
     for line in doc.lines:
@@ -179,7 +236,15 @@ def gcn_book_number(doc: DocText) -> Found | None:
             known = _known_book(line.text[m.start() :])
             if known:
                 return doc.found(known[0], known[1], line, 0.8)
+    for line in doc.lines:  # no label read: a register number's shape as printed, anywhere
+        m = _BOOK_SHAPE.search(line.text)
+        if m:
+            return doc.found(m.group(1) + m.group(2), m.group(0), line, 0.7)
     return None
+
+
+# A register number as printed: a known issuer and five digits (a serial has six or eight).
+_BOOK_SHAPE = re.compile(rf"(?<![A-Za-z0-9])({'|'.join(BOOK_PREFIXES)})-?(\d{{5}})(?![0-9])")
 
 
 _NUMBER = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ocr.fields.numbers import parse_area, parse_int, parse_number
-from ocr.fields.text import DocText, Found, fold, value_after
+from ocr.fields.text import DocText, Found, Line, fold, value_after, values_after
 
 _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
@@ -31,34 +31,57 @@ def _small_number(text: str):
 _ADDRESS = re.compile(r"\W*d\S{0,2}a\s*ch")
 
 
+PARCEL_LABELS = ("thua dat so", "thua so", "so thua")
+MAP_LABELS = ("to ban do so", "to ban do")
+
+
+def _parcel_lines(doc: DocText) -> list[Line]:
+    return [ln for ln in doc.lines if not _ADDRESS.match(ln.folded)]  # "Địa chỉ thửa đất: Số 2"
+
+
 def parcel_number(doc: DocText) -> Found | None:
-    lines = [ln for ln in doc.lines if not _ADDRESS.match(ln.folded)]  # "Địa chỉ thửa đất: Số 223"
-    return value_after(
-        doc, ("thua dat so", "thua so", "so thua"), _small_number, min_score=0.8, lines=lines
-    )
+    lines = _parcel_lines(doc)
+    return value_after(doc, PARCEL_LABELS, _small_number, min_score=0.8, lines=lines)
 
 
 def map_sheet(doc: DocText) -> Found | None:
-    return value_after(doc, ("to ban do so", "to ban do"), _small_number)
+    return value_after(doc, MAP_LABELS, _small_number)
+
+
+# Every value printed under each parcel label (a form line and the table of changes), for the
+# dossier's vote (ocr.fields.consensus.vote_printed).
+def parcel_numbers(doc: DocText) -> list[object]:
+    return values_after(doc, PARCEL_LABELS, _small_number, min_score=0.8, lines=_parcel_lines(doc))
+
+
+def map_sheets(doc: DocText) -> list[object]:
+    return values_after(doc, MAP_LABELS, _small_number)
+
+
+def areas(doc: DocText) -> list[object]:
+    return values_after(doc, ("dien tich",), _area, min_score=0.88)
 
 
 def _area(text: str):
-    text = re.sub(r"^\s*\((?:m²|m2|m°)\)\s*:?", "", text)
+    text = re.sub(r"^\s*\(m\S{0,2}\)\s*:?", "", text)  # the unit heading a cell: "(m²)", "(m?)"
+    text = re.sub(r"(?<=\d):(?=\d{3}\b)", ".", text)  # "2:628,3": a thousands dot read as ":"
+    text = re.sub(r"(?<=\d)[.,](?=m\b|m\W)", " ", text)  # "2.016,90.m?": a speck before the unit
     found = parse_area(text)
     if found:
-        return found
-    m = re.match(
-        r"\s*(\d{1,3}(?: \d{3})+(?:,\d+|(?=\s*m(?![a-z])))|[0-9][0-9.,]*+)(?![^\W_])", text
-    )
+        return found if found[0] >= MIN_AREA else None
+    m = re.match(r"\s*(\d{1,3}(?: \d{3})+(?:,\d+|(?=\s*m(?![a-z])))|[0-9][0-9.,]*+)(?=\s|$)", text)
     # table cells: "Diện tích (m²)  1.234,5"; "2 829,1" or "2 829 m?": the digits of a value
     # written by hand, or grouped by spaces, read with a gap before a group of three (with its
     # decimals or unit, so two table cells "150 300" stay apart; not "3." of "3.B35,2": a number
-    # running into letters is a damaged one)
+    # running into letters or marks is a damaged one: "2{Z,2")
     if m:
         value = parse_number(m.group(1))
-        if value and value > 0:
+        if value and value >= MIN_AREA:
             return round(value, 2), m.group(1)
     return None
+
+
+MIN_AREA = 10.0  # m²: a smaller "area" is what is left of a damaged one ("2" of "2{Z,2")
 
 
 def area_m2(doc: DocText) -> Found | None:

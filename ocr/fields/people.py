@@ -44,6 +44,8 @@ def parse_name(text: str):
     words = text.replace(",", " , ").replace(";", " ; ").split()
     while words and fold(words[0]).strip(":.") in _TITLES | {"", "-"}:
         words = words[1:]
+    if words:
+        words[0] = _family_glyphs(words[0])
     taken: list[str] = []
     for i, raw in enumerate(words):
         w = raw.lstrip(".").rstrip("?!'\"”’")  # a speck read as a dot before a word (".Thịnh"),
@@ -77,6 +79,22 @@ def parse_name(text: str):
     return clean_name(name), raw
 
 
+_AS_LETTER = str.maketrans({"7": "T", "0": "O", "1": "L", "5": "S", "8": "B", "6": "G",
+                            "$": "S", "€": "C", "(": "C"})  # fmt: skip
+
+
+def _family_glyphs(word: str) -> str:
+    """A family name whose first letter OCR read as a digit or mark ("7ô" for "Tô", "8ùi" for
+    "Bùi"): the family name, when the look-alike makes one; the word as read otherwise."""
+    from ocr.vietnamese.correct import FAMILY_NAMES
+    from ocr.vietnamese.syllables import canonical, nfc_lower
+
+    if len(word) < 2 or word[0].isalpha() or not word[1:].isalpha():
+        return word
+    fixed = word[0].translate(_AS_LETTER) + word[1:]
+    return fixed if canonical(nfc_lower(fixed)) in FAMILY_NAMES else word
+
+
 # The family names of most Vietnamese (about nine in ten people carry one of these): a name's
 # first word read with a mark lost or changed ("Lệ", "Đăng", "Nguyên") is one of them.
 COMMON_FAMILIES = ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng",
@@ -101,7 +119,7 @@ def family_name(word: str) -> str:
 def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
     """ "Ông: Nguyễn Văn An" / "Bà Trần Thị Hoa" at the start of a line."""
     for line in lines:
-        m = re.match(r"[\s_\-.,'~|]*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;]\s*|\s+)", line.folded)
+        m = re.match(r"[\s_\-.,'~|]*(?:ong\s*/\s*ba|on[gq]|ba)(?:\s*[:.;-]\s*|\s+)", line.folded)
         if m:
             result = parse_name(line.text[m.end() :])
             if result:
@@ -109,9 +127,31 @@ def _title_line_name(doc: DocText, lines: list[Line]) -> Found | None:
     return None
 
 
+# A person's name label by its key words, whatever else an edition or office puts in it: "họ"
+# then "tên" ("Họ tên", "Họ, tên", "Họ tên chủ hộ"), "tên" of a person ("Tên người sử dụng
+# đất"), the person's role ("Người đề nghị:", "Người kê khai:", "Chủ hộ:"); always before a
+# colon (OCR reads it ";" or "-"), so running text ("ghi rõ họ tên") is no label.
+_PERSON_LABEL = re.compile(
+    r"(?:^|(?<=[\s.)\]/]))(?:ho\b[^:;\d]{0,24}?\bten\b|ten\s+(?:nguoi|chu|ca\s*nhan)\b"
+    r"|nguoi\s+(?:nop|de\s*nghi|yeu\s*cau|dang\s*ky|viet\s*don|ke\s*khai|su\s*dung)\b"
+    r"|chu\s+(?:ho|so\s*huu|su\s*dung)\b)[^:;]{0,30}?\s*[:;-]\s*"
+)
+
+
+def keyword_name(doc: DocText, lines: list[Line] | None = None) -> Found | None:
+    """The first name after a label found by its key words (`_PERSON_LABEL`): the labels of
+    other form editions, and of ours with a word OCR damaged beyond fuzzy matching."""
+    for line in doc.lines if lines is None else lines:
+        for m in _PERSON_LABEL.finditer(line.folded):
+            result = parse_name(line.text[m.end() :])
+            if result:
+                return doc.found(result[0], result[1], line, 0.9)
+    return None
+
+
 def main_name(doc: DocText, labels: tuple[str, ...] = NAME_LABELS) -> Found | None:
     found = value_after(doc, labels, parse_name, min_score=0.88)
-    return found or _title_line_name(doc, doc.lines)
+    return found or _title_line_name(doc, doc.lines) or keyword_name(doc)
 
 
 SIGNERS = ("nguoi viet don", "nguoi nop thue", "nguoi nop ho so", "nguoi ke khai")
@@ -348,21 +388,47 @@ def date_of_birth(doc: DocText) -> Found | None:
 _NEXT_LABEL = re.compile(r"[\s,]+(?:dia\s?ch|bo\s?phan|so\s?cccd|so\s?dien|noi\s?dung)")
 
 
+# Who files, by the label's key words: a person or body that submits ("nộp") the dossier
+# ("Tổ chức, cá nhân nộp hồ sơ:", "Người nộp:"), before a colon.
+_FILER_LABEL = re.compile(r"(?:^|(?<=[\s.)\]]))(?:nguoi|to\s*chuc|ca\s*nhan)\b[^:;]{0,20}?"
+                          r"\bnop\b[^:;]{0,16}?[:;]")  # fmt: skip
+
+
 def receipt_applicant(doc: DocText) -> Found | None:
-    """ "Tiếp nhận hồ sơ của: <person or company>" (a company name is kept whole)."""
+    """ "Tiếp nhận hồ sơ của: <person or company>" (a company name is kept whole), or after a
+    label naming who submits the dossier (`_FILER_LABEL`)."""
     for hit in label_hits(doc.lines, ("tiep nhan ho so cua",), 0.88):
         if hit.line.text.isupper():  # the title "GIẤY TIẾP NHẬN HỒ SƠ ..." is no label
             continue
-        value = re.split(r"\s{3,}|;", hit.after.lstrip(" :;.,"))[0]  # "của;Công ty"
-        cut = _NEXT_LABEL.search(fold(value))  # the next line read onto this one
-        value = clean_name(value[: cut.start()] if cut else value)
-        if len(value) >= 4:
-            parsed = parse_name(value)
-            if parsed and len(parsed[1].split()) == len(value.split()):  # all of it a name
-                value = parsed[0]
-            found = doc.found(value, value, hit.line, hit.score)
-            if is_organisation(value):  # the signer is its representative, not the applicant
-                found.value = company_forms(value)
+        found = _applicant(doc, hit.line, hit.after, hit.score)
+        if found:
+            return found
+    for line in doc.lines:
+        m = _FILER_LABEL.search(line.folded)
+        if m and not line.text.isupper():
+            found = _applicant(doc, line, line.text[m.end() :], 0.9)
+            if found:
                 return found
-            return better_name(found, lambda: signed_name(doc))
     return filer_name(doc)
+
+
+_TITLE_FIRST = re.compile(r"^(?:[ÔôOo]ng\s*/\s*[Bb]à|[ÔôOo]ng|[Bb]à)\s*[:.]?\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _applicant(doc: DocText, line: Line, after: str, score: float) -> Found | None:
+    value = re.split(r"\s{3,}|;", after.lstrip(" :;.,"))[0]  # "của;Công ty"
+    cut = _NEXT_LABEL.search(fold(value))  # the next line read onto this one
+    value = clean_name(value[: cut.start()] if cut else value)
+    titled = _TITLE_FIRST.match(value)  # "Ông Nguyễn Văn An": the title is no part of the name
+    if titled and name_form(value[titled.end() :]) == 1.0:  # (not "Bà Rịa …")
+        value = value[titled.end() :]
+    if len(value) < 4:
+        return None
+    parsed = parse_name(value)
+    if parsed and len(parsed[1].split()) == len(value.split()):  # all of it a name
+        value = parsed[0]
+    found = doc.found(value, value, line, score)
+    if is_organisation(value):  # the signer is its representative, not the applicant
+        found.value = company_forms(value)
+        return found
+    return better_name(found, lambda: signed_name(doc))

@@ -232,6 +232,25 @@ def value_after(
     return _flat_value(doc, all_lines, labels, parse)
 
 
+def values_after(
+    doc: DocText,
+    labels: tuple[str, ...],
+    parse,
+    *,
+    min_score: float = 0.85,
+    lines: list[Line] | None = None,
+) -> list[object]:
+    """Every value parsed after one of the labels, in reading order, each once: what a
+    document prints under a label more than once (its form line and its table), for the
+    dossier's vote (`ocr.fields.consensus.vote_printed`)."""
+    out: list[object] = []
+    for hit in label_hits(doc.lines if lines is None else lines, labels, min_score):
+        result = parse(hit.after)
+        if result is not None and result[0] not in out:
+            out.append(result[0])
+    return out
+
+
 def _flat_value(doc: DocText, lines: list[Line], labels: tuple[str, ...], parse) -> Found | None:
     """Labels wrapped over two lines ("... tờ / bản đồ số 69"): search the joined text."""
     starts, pos = [], 0

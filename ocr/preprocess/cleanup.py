@@ -107,7 +107,7 @@ def prepare(
     patterned = None  # its paper printed with a pattern (asked once: the same sheet throughout)
     if "textsize" in steps:  # before anything measures: every step assumes readable letters
         with _timed(timings, "textsize"):
-            letters, patterned = _letters_only(image, steps)
+            letters, patterned = _letters_only(image, steps, plain)
             measured = letters if letters is not None else plain
             image, dpi, enlarged = textsize.working_size(
                 image, dpi, enlarge="upscale" in steps, gray=measured
@@ -311,18 +311,18 @@ def _without_dense_noise(
 
 
 def _letters_only(
-    image: np.ndarray, steps: frozenset[str]
+    image: np.ndarray, steps: frozenset[str], plain: np.ndarray | None = None
 ) -> tuple[np.ndarray | None, bool | None]:
     """The page with seals, stamps and coloured background patterns lifted, for measuring
     letters, and whether its paper is patterned ((None, None): a page without colour, measured
-    as it is)."""
+    as it is). `plain`: the page's luminance when already made."""
     sample = _sample(image)
     if "stamps" not in steps or not _is_colour(sample):
         return None, None
     if stamps_step.colour_ink_share(sample) < stamps_step.MIN_SHARE:
         return None, None
     patterned = stamps_step.is_patterned(image)
-    return stamps_step.suppress(image, patterned), patterned
+    return stamps_step.suppress(image, patterned, plain), patterned
 
 
 def _recognition_gray(

@@ -75,11 +75,29 @@ def text_ink(view: View) -> np.ndarray:
     edge = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
     big = np.minimum(bw, bh) > 12 / 25.4 * dpi
     drop = edge | big
-    drop[0] = True  # background
-    if not drop[1:].any():
+    drop[0] = False  # background: already 0
+    if not drop.any():
         return ink
-    keep = (~drop).astype(np.uint8)
-    return keep[labels]
+    return _without_marks(ink, labels, stats, np.flatnonzero(drop))
+
+
+def _without_marks(
+    ink: np.ndarray, labels: np.ndarray, stats: np.ndarray, drop: np.ndarray
+) -> np.ndarray:
+    """`ink` with the marks `drop` (labels) cleared: each in its own box when the boxes cover
+    less than the page (a few edge specks and seals: ~1 ms), else by a whole-page lookup (~10 ms
+    at 200 dpi). Both give the same pixels."""
+    boxes = stats[drop]
+    if int((boxes[:, 2].astype(np.int64) * boxes[:, 3]).sum()) >= ink.size:
+        keep = np.ones(len(stats), np.uint8)
+        keep[drop] = 0
+        keep[0] = 0
+        return keep[labels]
+    out = ink.copy()
+    for label, (left, top, width, height) in zip(drop, boxes[:, :4], strict=True):
+        box = np.s_[top : top + height, left : left + width]
+        out[box][labels[box] == label] = 0
+    return out
 
 
 def percentile(gray: np.ndarray, q: float) -> float:
