@@ -14,10 +14,11 @@ import csv
 import math
 import os
 import random
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -262,17 +263,31 @@ def generate(
         )
         for i, s in enumerate(seeds)
     ]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            truths = list(pool.map(_render_dossier, jobs))
-    else:
-        truths = [_render_dossier(job) for job in jobs]
+    truths = _map(_render_dossier, jobs, workers)
     extra = max(1, math.ceil(dossiers / 3)) if unscanned is None else unscanned
     write_register(
         out / "register.csv", truths, _unscanned(rng, extra, {t.dossier_code for t in truths})
     )
     return truths
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _map(
+    job: Callable[[T], R], jobs: Sequence[T], workers: int | None, chunksize: int = 1
+) -> list[R]:
+    """`job` over `jobs` in worker processes. On Ctrl-C the jobs not yet started are dropped:
+    leaving the pool's `with` block would wait for every queued job (minutes for a big set)."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        return [job(j) for j in jobs]
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        return list(pool.map(job, jobs, chunksize=chunksize))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _unique_seeds(rng: random.Random, n: int, variants: VariantFilter) -> list[int]:
@@ -437,12 +452,7 @@ def generate_pages(
         (out, i + 1, rng.getrandbits(63), levels[i % len(levels)], fmt, dpi, page)
         for i, page in enumerate(specs)
     ]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            records = list(pool.map(_page_job, jobs, chunksize=4))
-    else:
-        records = [_page_job(job) for job in jobs]
+    records = _map(_page_job, jobs, workers, chunksize=4)
     (out / "pages.json").write_text(dumps(records), encoding="utf-8")
     return [PageTruth(**r) for r in records]
 

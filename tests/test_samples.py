@@ -396,3 +396,36 @@ def test_generate_pages_writes_images_and_truth_list(tmp_path):
         with Image.open(tmp_path / page.file) as image:
             assert round(image.info["dpi"][0]) == page.dpi
             assert (image.height > image.width) == (page.rotation in (0, 180))
+
+
+def _touch(path: Path) -> None:
+    import time
+
+    time.sleep(0.1)
+    path.touch()
+
+
+class _JobsThenCtrlC:
+    """Jobs whose iteration is cut by Ctrl-C part way, as a SIGINT lands while the pool is
+    still being handed its jobs."""
+
+    def __init__(self, paths: list[Path], cut: int) -> None:
+        self.paths, self.cut = paths, cut
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self):
+        for i, path in enumerate(self.paths):
+            if i == self.cut:
+                raise KeyboardInterrupt
+            yield path
+
+
+def test_ctrl_c_while_jobs_are_handed_out_drops_the_jobs_not_started(tmp_path):
+    from samples.generate import _map
+
+    paths = [tmp_path / f"{i}" for i in range(40)]
+    with pytest.raises(KeyboardInterrupt):
+        _map(_touch, _JobsThenCtrlC(paths, cut=30), workers=2)
+    assert len(list(tmp_path.iterdir())) < 30  # queued jobs were cancelled, not waited for
