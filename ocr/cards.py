@@ -169,22 +169,29 @@ def placed(words: Sequence[Word], factor: float, x0: int, y0: int) -> list[Word]
 
 def merge(page: Sequence[Word], cards: Sequence[tuple[Box, Sequence[Word]]]) -> list[Word]:
     """One reading order: the page's blocks as read, each card's words as a block of its own
-    before the first page block that starts below the card's top; blocks and lines numbered
+    before the first page line that starts below the card's top (a page block running past a
+    card, such as a certification beside both cards, is cut there); blocks and lines numbered
     again 1.. in that order."""
-    blocks: list[list[Word]] = []
+    lines: list[list[Word]] = []
     for word in page:
-        if not blocks or blocks[-1][0].block != word.block:
-            blocks.append([])
-        blocks[-1].append(word)
+        if not lines or (lines[-1][0].block, lines[-1][0].line) != (word.block, word.line):
+            lines.append([])
+        lines[-1].append(word)
     pending = [list(words) for _, words in cards]
     tops = [box[1] for box, _ in cards]
     ordered: list[list[Word]] = []
-    for block in blocks:
-        top = min(w.box[1] for w in block)
+    part: list[Word] = []
+    for line in lines:
+        top = min(w.box[1] for w in line)
+        if part and (part[-1].block != line[0].block or (pending and tops[0] <= top)):
+            ordered.append(part)
+            part = []
         while pending and tops[0] <= top:
             ordered.append(pending.pop(0))
             tops.pop(0)
-        ordered.append(block)
+        part += line
+    if part:
+        ordered.append(part)
     ordered += pending
     out: list[Word] = []
     line_no = 0

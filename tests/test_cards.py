@@ -126,3 +126,18 @@ def test_a_card_copy_page_reads_each_card_on_its_own_in_page_order(tmp_path):
     assert first in text and last in text and text.index(first) < text.index(last)
     number = next(w for w in page.words if w.text.isdigit() and len(w.text) == 12)
     assert number.box[0] > page.width * 0.3  # right of the card's photo, in page pixels
+
+
+def test_a_page_block_running_past_a_card_is_cut_at_the_card():
+    """A certification block read as one with the front card (beside it, from above) must not
+    carry the back card below it to the block's end: the back card goes before the first
+    line under its top."""
+    page = [
+        Word("front", 0.9, (0, 100, 50, 120), block=1, line=1),
+        Word("stamp", 0.9, (600, 300, 650, 320), block=1, line=2),
+        Word("below", 0.9, (600, 900, 650, 920), block=1, line=3),
+    ]
+    back = [Word("back", 0.9, (0, 510, 50, 530), block=1, line=1)]
+    merged = cards.merge(page, [((0, 500, 500, 800), back)])
+    assert [w.text for w in merged] == ["front", "stamp", "back", "below"]
+    assert merged[1].block != merged[2].block != merged[3].block  # the cut block is two blocks
