@@ -132,7 +132,8 @@ CACHE_VERSION = "words"  # cached pages keep their words (text, confidence): the
 # (families, form lines, font), not only its text: a family drawn anew changes the pixels of a
 # page whose text stays the same.
 OCR_CODE = ("ocr/load.py", "ocr/preprocess", "ocr/recognize.py", "ocr/pipeline.py", "ocr/qr.py",
-            "ocr/vietnamese", "ocr/tessdata.py", "samples")  # fmt: skip
+            "ocr/cards.py", "ocr/engine.py", "ocr/guard.py", "ocr/result.py", "ocr/vietnamese",
+            "ocr/tessdata.py", "samples")  # fmt: skip
 
 
 @lru_cache(maxsize=1)

@@ -253,3 +253,22 @@ def test_the_bench_ocr_cache_is_keyed_by_the_code_that_draws_the_hands():
     assert all((root / name).exists() for name in classify.OCR_CODE)
     for drawing in ("samples/forms.py", "samples/render.py", "samples/defects.py"):
         assert any(drawing == n or drawing.startswith(n + "/") for n in classify.OCR_CODE), drawing
+
+
+def test_the_bench_ocr_cache_is_keyed_by_every_module_that_reads_a_page():
+    """A module the pipeline reads pages with (ocr.cards came after the key was written) must
+    be in the fingerprint, or the bench reads pages recognised by older code. The writers of
+    outputs and the error types do not change what is read."""
+    import subprocess
+    import sys
+
+    from bench import classify
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ocr.pipeline; print(*sorted(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    keyed = [name.removesuffix(".py").replace("/", ".") for name in classify.OCR_CODE]
+    for module in loaded:
+        if module.startswith("ocr.") and not module.startswith(("ocr.outputs", "ocr.errors")):
+            assert any(module == k or module.startswith(k + ".") for k in keyed), module
