@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import csv
 import math
+import multiprocessing
 import os
 import random
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -278,16 +278,14 @@ R = TypeVar("R")
 def _map(
     job: Callable[[T], R], jobs: Sequence[T], workers: int | None, chunksize: int = 1
 ) -> list[R]:
-    """`job` over `jobs` in worker processes. On Ctrl-C the jobs not yet started are dropped:
-    leaving the pool's `with` block would wait for every queued job (minutes for a big set)."""
+    """`job` over `jobs` in worker processes. On Ctrl-C the workers are stopped at once: an
+    executor's `with` block would first finish the dossiers being drawn (a minute under load)
+    and every queued one; a `multiprocessing.Pool` leaves its block by terminating them."""
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         return [job(j) for j in jobs]
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        return list(pool.map(job, jobs, chunksize=chunksize))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with multiprocessing.Pool(workers) as pool:
+        return pool.map(job, list(jobs), chunksize=chunksize)
 
 
 def _unique_seeds(rng: random.Random, n: int, variants: VariantFilter) -> list[int]:

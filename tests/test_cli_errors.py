@@ -163,14 +163,18 @@ def test_interrupt_exits_130(tmp_path):
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, "SOHOA_DATA_DIR": str(tmp_path / "var")},
+        env={**os.environ, "SOHOA_DATA_DIR": str(tmp_path / "var"), "PYTHONFAULTHANDLER": "1"},
     )
     deadline = time.monotonic() + 60
     while not (tmp_path / "s").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(1)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # where it hangs: the fault handler dumps every thread
+        proc.send_signal(signal.SIGABRT)
+        pytest.fail("still running 60 s after Ctrl-C:\n" + proc.communicate()[1][-4000:])
     assert proc.returncode == 130
     assert err.strip().splitlines() == ["interrupted"]
 
