@@ -374,9 +374,7 @@ def fill_names(documents: list[Document]) -> None:
             seen = spellings[fits[0]]
             mixed = [v for v, _ in seen.most_common() if not v.isupper()]
             name = mixed[0] if mixed else next(iter(seen)).title()
-            details = doc.field_details[key]
-            details["read"], details["from_dossier"] = value, sum(seen.values())
-            doc.fields[key] = name.upper() if str(value).isupper() else name
+            _replace(doc, key, name.upper() if str(value).isupper() else name, sum(seen.values()))
 
 
 def _holds(name: str, read: str) -> bool:
@@ -401,6 +399,27 @@ SHARED_LABELS: dict[str, tuple[str, ...]] = {
     "gcn_book_number": (),
 }
 FILL_CONFIDENCE = 0.7  # a value taken from the other documents of the dossier
+
+
+def _replace(doc: Document, key: str, value: object, support: int) -> None:
+    """`key` read on `doc` replaced by the dossier's `value` (`support` documents behind it);
+    the reading is kept as `read`."""
+    doc.field_details[key]["read"] = doc.fields[key]
+    doc.field_details[key]["from_dossier"] = support
+    doc.fields[key] = value
+
+
+def _fill(
+    doc: Document, text: DocText, key: str, value: object, support: int, raw: str = ""
+) -> None:
+    """`key`, unread on `doc`, filled with the dossier's `value` at the fill confidence."""
+    page = text.pages[0].number if text.pages else doc.pages[0]
+    doc.fields[key] = value
+    doc.field_details[key] = {
+        "page": page, "confidence": FILL_CONFIDENCE, "raw": raw, "from_dossier": support,
+    }  # fmt: skip
+
+
 AGREED = 2  # other documents reading one parcel value alike: it fills without its label seen
 
 
@@ -432,20 +451,14 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
             elif own is None:  # printed but unread: its label is seen, or two documents
                 # agree on the dossier's value (the label damaged too)
                 if labels and (n >= AGREED or find_labels(text.lines, labels, 0.85)):
-                    page = text.pages[0].number if text.pages else doc.pages[0]
-                    doc.fields[key] = best
-                    doc.field_details[key] = {
-                        "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": n
-                    }  # fmt: skip
+                    _fill(doc, text, key, best, n)
             elif (
                 best != own
                 and others[own] == 0
                 and _close(own, best)
                 and (n >= 2 or (_malformed(key, own) and not _malformed(key, best)))
             ):
-                doc.field_details[key]["read"] = own
-                doc.field_details[key]["from_dossier"] = n
-                doc.fields[key] = best
+                _replace(doc, key, best, n)
 
 
 # Where a document may print a parcel or certificate figure more than once (a form line and the
@@ -476,9 +489,7 @@ def vote_printed(docs: list[tuple[Document, DocText]]) -> None:
             best = max(values[i], key=lambda v, i=i: _support(docs, values, key, i, v))
             n = _support(docs, values, key, i, best)
             if n:
-                doc.field_details[key]["read"] = own
-                doc.field_details[key]["from_dossier"] = n
-                doc.fields[key] = best
+                _replace(doc, key, best, n)
 
 
 def serial_prefixes(docs: list[tuple[Document, DocText]]) -> None:
@@ -491,12 +502,7 @@ def serial_prefixes(docs: list[tuple[Document, DocText]]) -> None:
         for digits in ids.serial_digits(text):
             same = [(n, s) for s, n in known.items() if s.split()[-1] == digits]
             if len(same) == 1:
-                page = text.pages[0].number if text.pages else doc.pages[0]
-                doc.fields["gcn_serial"] = same[0][1]
-                doc.field_details["gcn_serial"] = {
-                    "page": page, "confidence": FILL_CONFIDENCE, "raw": digits,
-                    "from_dossier": same[0][0],
-                }  # fmt: skip
+                _fill(doc, text, "gcn_serial", same[0][1], same[0][0], raw=digits)
                 break
 
 
@@ -521,9 +527,7 @@ def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
             other = peers[0].fields[key]
             surest = max(_read_confidence(d, key) for d in peers)
             if _close(own, other) and surest >= _read_confidence(doc, key) + SURER:
-                doc.field_details[key]["read"] = own
-                doc.field_details[key]["from_dossier"] = len(peers)
-                doc.fields[key] = other
+                _replace(doc, key, other, len(peers))
 
 
 SHARED = ("parcel_number", "map_sheet", "area_m2")
@@ -545,9 +549,7 @@ def surer_ids(docs: list[tuple[Document, DocText]]) -> None:
             continue
         value, surest = near.popitem()
         if surest >= _read_confidence(doc, key) + SURER:
-            doc.field_details[key]["read"] = own
-            doc.field_details[key]["from_dossier"] = 1
-            doc.fields[key] = value
+            _replace(doc, key, value, 1)
 
 
 def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
@@ -562,11 +564,7 @@ def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
             values = {d.fields[key] for d, _ in docs if d is not doc and key in d.fields
                       and d.fields.get(pair) == doc.fields[pair]}  # fmt: skip
             if len(values) == 1:
-                page = text.pages[0].number if text.pages else doc.pages[0]
-                doc.fields[key] = values.pop()
-                doc.field_details[key] = {
-                    "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": 1,
-                }  # fmt: skip
+                _fill(doc, text, key, values.pop(), 1)
 
 
 def _same_thing(key: str, a: Document, b: Document) -> bool:
@@ -699,11 +697,7 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
             value = _id_of_name(doc, named)  # number the dossier pairs with its person's name
             # (a receipt often prints no ID at all)
         if value is not None:
-            page = text.pages[0].number if text.pages else doc.pages[0]
-            doc.fields["citizen_id"] = value
-            doc.field_details["citizen_id"] = {
-                "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": 1,
-            }  # fmt: skip
+            _fill(doc, text, "citizen_id", value, 1)
 
 
 def _repair_id(doc: Document, key: str, known: Counter[str]) -> None:
@@ -714,9 +708,7 @@ def _repair_id(doc: Document, key: str, known: Counter[str]) -> None:
         return
     near = [k for k, n in known.items() if n >= 2 and 0 < Levenshtein.distance(own, k) <= 2]
     if len(near) == 1:
-        doc.field_details[key]["read"] = own
-        doc.field_details[key]["from_dossier"] = known[near[0]]
-        doc.fields[key] = near[0]
+        _replace(doc, key, near[0], known[near[0]])
 
 
 def _near_id(readings: list[str], known: Counter[str]) -> str | None:
@@ -764,15 +756,9 @@ def shared_project(docs: list[tuple[Document, DocText]]) -> None:
         doc_tokens = [t for ln in text.lines for t in tokens_of(ln.text)]
         printed = bool(prints_of(agreed, doc_tokens))
         if own is None and (printed or find_labels(text.lines, PROJECT_LABELS, 0.85)):
-            page = text.pages[0].number if text.pages else doc.pages[0]
-            doc.fields["project_name"] = agreed
-            doc.field_details["project_name"] = {
-                "page": page, "confidence": FILL_CONFIDENCE, "raw": "", "from_dossier": support,
-            }  # fmt: skip
+            _fill(doc, text, "project_name", agreed, support)
         elif own is not None and printed and support >= 2:
-            doc.field_details["project_name"]["read"] = own
-            doc.field_details["project_name"]["from_dossier"] = support
-            doc.fields["project_name"] = agreed
+            _replace(doc, "project_name", agreed, support)
 
 
 def _similar(a: str, b: str) -> bool:
