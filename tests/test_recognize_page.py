@@ -467,3 +467,26 @@ def test_a_page_read_unsure_throughout_gets_no_line_reads(decision_page) -> None
         raise AssertionError("a strip was read")
 
     assert rec.reread_unsure_lines(small, unsure, never) == unsure
+
+
+def test_a_line_tesseract_left_out_whole_is_found_and_read(decision_page) -> None:
+    """A line with no word at all (Tesseract's layout dropped it: a small-print form line with a
+    hand-written value on its dots) is found as a row of letter-sized ink no word covers and
+    read on its own, once; a page whose every line was read finds none and reads nothing more."""
+    gray, _ = decision_page
+    small, words = _first_read(gray)
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    target = max(lines, key=lambda k: sum(len(w.text) for w in lines[k]))
+    truth = " ".join(w.text for w in lines[target])
+    dropped = [w for w in words if w.line != target]
+    assert rec.missed_lines(small, words) == []
+    calls: list[np.ndarray] = []
+    out = rec.read_missed_lines(small, dropped, _strip_reader(small, calls))
+    assert len(calls) == 1
+    again = [w for w in out if w not in dropped]
+    assert _cer(truth, " ".join(w.text for w in again)) < 0.05
+    assert out[: len(dropped)] == dropped
+    assert rec.read_missed_lines(small, words, _strip_reader(small, calls)) == words
+    assert len(calls) == 1
