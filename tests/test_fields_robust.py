@@ -109,7 +109,7 @@ def test_a_value_printed_once_is_kept_though_the_dossier_prints_another():
 @pytest.mark.parametrize(
     ("printed", "area"),
     [("Diện tích- 2:628,3 m", 2628.3), ("Diện tích (m?) 2.016,90", 2016.9),
-     ("Diện tích: 2.016,90.m?", 2016.9)],
+     ("Diện tích: 2.016,90.m?", 2016.9), ("c) Diện tích: 567„4 mỶ", 567.4)],
 )  # fmt: skip
 def test_area_behind_ocr_marks(printed, area):
     assert _fields("giay_chung_nhan_qsdd", printed)["area_m2"] == area

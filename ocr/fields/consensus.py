@@ -740,7 +740,9 @@ PROJECT_LABELS = ("ten du an", "ten co so", "cua du an")
 def shared_project(docs: list[tuple[Document, DocText]]) -> None:
     """One dossier, one project: a document whose project label is printed but whose name was
     not read takes the name the other documents agree on, and so does one whose reading the
-    others contradict while the agreed name is printed on it."""
+    others contradict while the agreed name is printed on it. Its owner likewise
+    (`shared_owner`)."""
+    shared_owner(docs)
     names = [str(d.fields["project_name"]) for d, _ in docs if "project_name" in d.fields]
     if not names:
         return
@@ -759,6 +761,38 @@ def shared_project(docs: list[tuple[Document, DocText]]) -> None:
             _fill(doc, text, "project_name", agreed, support)
         elif own is not None and printed and support >= 2:
             _replace(doc, "project_name", agreed, support)
+
+
+def shared_owner(docs: list[tuple[Document, DocText]]) -> None:
+    """One dossier, one project owner, and it is the body that files it (the receipt's
+    applicant when a body files): a document whose owner is not read, or read in a form no
+    body's name has (a cut lost, stray marks), takes the owner the dossier's other documents
+    agree on when that name is printed on it; and so does one whose reading two others
+    contradict."""
+    from ocr.fields.people import is_organisation
+
+    names = [str(d.fields[k]) for d, _ in docs for k in ("project_owner", "applicant_name")
+             if k in d.fields and well_formed(str(d.fields[k]))
+             and is_organisation(str(d.fields[k]))]  # fmt: skip
+    if not names:
+        return
+    exact = Counter(names)
+    agreed, support = max(
+        exact.items(), key=lambda v: (v[1], sum(_similar(v[0], n) for n in names))
+    )
+    for doc, text in docs:
+        if "project_owner" not in EXTRACTORS.get(doc.doc_type, {}):
+            continue
+        own = doc.fields.get("project_owner")
+        if own == agreed or (own is not None and support < 2 and _similar(str(own), agreed)):
+            continue  # (a reading a mark away from one other: the vote has had its say)
+        doc_tokens = [t for ln in text.lines for t in tokens_of(ln.text)]
+        if not prints_of(agreed, doc_tokens):
+            continue
+        if own is None:
+            _fill(doc, text, "project_owner", agreed, support)
+        elif exact[str(own)] < support and (support >= 2 or not well_formed(str(own))):
+            _replace(doc, "project_owner", agreed, support)
 
 
 def _similar(a: str, b: str) -> bool:

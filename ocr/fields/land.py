@@ -65,6 +65,7 @@ def areas(doc: DocText) -> list[object]:
 def _area(text: str):
     text = re.sub(r"^\s*\(m\S{0,2}\)\s*:?", "", text)  # the unit heading a cell: "(m²)", "(m?)"
     text = re.sub(r"(?<=\d):(?=\d{3}\b)", ".", text)  # "2:628,3": a thousands dot read as ":"
+    text = re.sub(r"(?<=\d)[„‚¸](?=\d)", ",", text)  # "567„4": the decimal comma read as a quote
     text = re.sub(r"(?<=\d)[.,](?=m\b|m\W)", " ", text)  # "2.016,90.m?": a speck before the unit
     found = parse_area(text)
     if found:
