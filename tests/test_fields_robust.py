@@ -16,7 +16,7 @@ from ocr.fields.consensus import (
     vote_printed,
 )
 from ocr.fields.people import keyword_name
-from ocr.fields.text import DocText
+from ocr.fields.text import DocText, clean_name
 from ocr.result import Document, Page
 
 
@@ -113,6 +113,20 @@ def test_a_value_printed_once_is_kept_though_the_dossier_prints_another():
 )  # fmt: skip
 def test_area_behind_ocr_marks(printed, area):
     assert _fields("giay_chung_nhan_qsdd", printed)["area_m2"] == area
+
+
+@pytest.mark.parametrize(
+    ("printed", "owner"),
+    [("Chủ cơ sở: CÔNG ty CP An Khang Lập - Tự do - Hạnh phúc", "CÔNG ty CP An Khang"),
+     ("Chủ cơ sở: Công ty TNHH Việt Hưng ị ị Ẹ", "Công ty TNHH Việt Hưng"),
+     ("Chủ cơ sở: Công ty TNHHBình Minh", "Công ty TNHH Bình Minh")],
+)  # fmt: skip
+def test_a_body_named_after_its_label_without_what_ocr_put_around_it(printed, owner):
+    assert _fields("dang_ky_moi_truong", printed)["project_owner"] == owner
+
+
+def test_a_name_in_capitals_with_a_small_last_letter_is_not_cut():
+    assert clean_name("NGUYỄn Văn An") == "NGUYỄn Văn An"  # vowels: no abbreviation glued on
 
 
 def test_a_body_named_after_its_label_stops_before_the_letterhead_read_on():

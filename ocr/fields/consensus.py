@@ -776,22 +776,26 @@ def shared_owner(docs: list[tuple[Document, DocText]]) -> None:
              and is_organisation(str(d.fields[k]))]  # fmt: skip
     if not names:
         return
-    exact = Counter(names)
-    agreed, support = max(
+    exact = Counter(n.lower() for n in names)  # a letterhead's capitals are the same name
+    agreed_key, support = max(
         exact.items(), key=lambda v: (v[1], sum(_similar(v[0], n) for n in names))
     )
+    spelled = [n for n in names if n.lower() == agreed_key]
+    agreed = next((n for n in spelled if not n.isupper()), spelled[0])
     for doc, text in docs:
         if "project_owner" not in EXTRACTORS.get(doc.doc_type, {}):
             continue
         own = doc.fields.get("project_owner")
-        if own == agreed or (own is not None and support < 2 and _similar(str(own), agreed)):
+        if own is not None and str(own).lower() == agreed_key:
+            continue
+        if own is not None and support < 2 and _similar(str(own), agreed):
             continue  # (a reading a mark away from one other: the vote has had its say)
         doc_tokens = [t for ln in text.lines for t in tokens_of(ln.text)]
         if not prints_of(agreed, doc_tokens):
             continue
         if own is None:
             _fill(doc, text, "project_owner", agreed, support)
-        elif exact[str(own)] < support and (support >= 2 or not well_formed(str(own))):
+        elif exact[str(own).lower()] < support and (support >= 2 or not well_formed(str(own))):
             _replace(doc, "project_owner", agreed, support)
 
 
