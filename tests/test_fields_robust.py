@@ -152,6 +152,30 @@ def test_two_prints_a_slip_apart_take_the_reading_ocr_was_surer_of():
     assert result[0].fields["gcn_serial"] == "CH 278981"
 
 
+def test_both_figures_of_a_certificate_misread_on_the_form_citing_it_are_the_certificates():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CH 278981\nSố vào sổ cấp GCN: CH45935")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Số phát hành: CH 278987\nSố vào sổ cấp GCN: CH45925")
+    _with_confidence(form, "gcn_serial", 0.886)
+    _with_confidence(cert, "gcn_serial", 0.941)  # the certificate prints its own figures
+    _with_confidence(form, "gcn_book_number", 0.399)
+    _with_confidence(cert, "gcn_book_number", 0.921)
+    surer_reading([form, cert])
+    assert form[0].fields["gcn_serial"] == "CH 278987"
+    assert form[0].fields["gcn_book_number"] == "CH45925"
+    assert cert[0].fields["gcn_serial"] == "CH 278987"
+
+
+def test_a_parcel_read_two_ways_by_as_many_documents_is_the_reading_ocr_was_surer_of():
+    forms = [_doc(t, n, "Thửa đất số: 292 Tờ bản đồ số: 22")
+             for n, t in ((1, "don_dang_ky_bien_dong"), (2, "to_khai_thue"))]  # fmt: skip
+    typed = [_doc(t, n, "Thửa đất số: 552 Tờ bản đồ số: 22")
+             for n, t in ((3, "giay_chung_nhan_qsdd"), (4, "hop_dong_chuyen_nhuong"))]  # fmt: skip
+    for pair, confidence in zip(forms + typed, (0.926, 0.82, 0.964, 0.967), strict=True):
+        _with_confidence(pair, "parcel_number", confidence)
+    surer_reading(forms + typed)
+    assert [d.fields["parcel_number"] for d, _ in forms + typed] == ["552"] * 4
+
+
 def test_two_prints_read_about_as_surely_stay_as_read():
     form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 1069")
     cert = _doc("giay_chung_nhan_qsdd", 2, "Thửa đất số: 1096")

@@ -101,6 +101,7 @@ def test_money_takes_the_amount_in_figures():
         ("Đông Anh, ngay 14tháng 7 hăm 2016", date(2016, 7, 14)),  # h for n
         ("Lâm Thao, ngay 23 thárig 9 năm 2022", date(2022, 9, 23)),  # ri for n in tháng
         ("TP. Hồ Chí Minh, ngày 23 thãng 5 riănn2024", date(2024, 5, 23)),  # nn for m
+        ("TP. Hồ Chí Minh, ngày 22 tông 5 năm 2023", date(2023, 5, 22)),  # "tông"
     ],
 )
 def test_dates(text, value):
@@ -203,6 +204,7 @@ def test_document_number_repairs(printed, value):
     [
         ("Mẫu số 01⁄/LPTB", "01/LPTB"),
         ("Mẫu số 18/ĐĐK", "18/ĐK"),
+        ("Mẫu số 04/ĐĐĐK", "04/ĐK"),  # two letters read for one
         ("Mẫu số 03/BĐS-TNCM", "03/BĐS-TNCN"),
     ],
 )

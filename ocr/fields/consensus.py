@@ -515,19 +515,50 @@ SURER = 0.1  # OCR confidence by which the other print of a value must beat this
 def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
     """Two documents printing one value (the dossier's parcel; the certificate both cite) that
     read it a slip or two apart, no third reading to vote: the reading OCR was surer of (a
-    typed print beside a hand-written one) is taken for both."""
+    typed print beside a hand-written one) is taken for both. The certificate itself counts as
+    that much surer of its own serial and register number than a paper citing them (it prints
+    them typed; a form copies them, often by hand). Documents split between two such readings
+    of the parcel, as many for each: the readings' summed confidences decide the same way."""
     for key in (*SHARED, *SAME_CERTIFICATE):
         have = [d for d, _ in docs if key in d.fields]
         for doc in have:
             own = doc.fields[key]
             peers = [d for d in have if d is not doc and _same_thing(key, doc, d)]
             readings = {d.fields[key] for d in peers}
+            if len(readings) > 1 and key in SHARED:
+                _weighed(doc, key, peers)
+                continue
             if len(readings) != 1 or own in readings:
                 continue
             other = peers[0].fields[key]
-            surest = max(_read_confidence(d, key) for d in peers)
+            surest = max(_surety(d, key, doc) for d in peers)
             if _close(own, other) and surest >= _read_confidence(doc, key) + SURER:
                 _replace(doc, key, other, len(peers))
+
+
+def _surety(doc: Document, key: str, reader: Document) -> float:
+    """How sure `doc`'s reading of `key` is, beside `reader`'s: the certificate's own figures
+    against a paper citing them count SURER more."""
+    own = key in SAME_CERTIFICATE and doc.doc_type == CERTIFICATE and reader.doc_type in CITING
+    return _read_confidence(doc, key) + (SURER if own else 0.0)
+
+
+CERTIFICATE = "giay_chung_nhan_qsdd"
+
+
+def _weighed(doc: Document, key: str, peers: list[Document]) -> None:
+    """`doc`'s reading replaced by a close one that as many documents read, with summed read
+    confidences SURER higher."""
+    own = doc.fields[key]
+    count: Counter[object] = Counter({own: 1})
+    surety: Counter[object] = Counter({own: _read_confidence(doc, key)})
+    for peer in peers:
+        count[peer.fields[key]] += 1
+        surety[peer.fields[key]] += _read_confidence(peer, key)
+    best = max((v for v in count if v != own and _close(v, own)), default=None,
+               key=lambda v: (count[v], surety[v]))  # fmt: skip
+    if best is not None and count[best] >= count[own] and surety[best] >= surety[own] + SURER:
+        _replace(doc, key, best, count[best])
 
 
 SHARED = ("parcel_number", "map_sheet", "area_m2")
@@ -571,7 +602,12 @@ def _same_thing(key: str, a: Document, b: Document) -> bool:
     """Whether the two documents print the same value of `key`: one parcel per dossier; one
     certificate when they print its other figure alike."""
     pair = SAME_CERTIFICATE.get(key)
-    return pair is None or (pair in a.fields and a.fields[pair] == b.fields.get(pair))
+    if pair is None or (pair in a.fields and a.fields[pair] == b.fields.get(pair)):
+        return True
+    # both figures a slip or two apart: one certificate misread (a result certificate's new
+    # serial and register number differ from the cited one's in far more characters)
+    return (pair in a.fields and pair in b.fields and _close(a.fields[pair], b.fields[pair])
+            and _close(a.fields[key], b.fields[key]))  # fmt: skip
 
 
 def _read_confidence(doc: Document, key: str) -> float:

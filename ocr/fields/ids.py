@@ -33,7 +33,7 @@ def canonical_code(raw: str) -> str:
         if i >= 2 and _ONE_DIGIT.fullmatch(part):  # "U8ND": an issuer's letters, one read as
             part = part.translate(_DIGIT_AS_LETTER)  # a digit (after the number, letters only)
         key = fold(part)
-        single = re.sub(r"(.)\1", r"\1", key)  # "QĐĐ": a letter read twice
+        single = re.sub(r"(.)\1+", r"\1", key)  # "QĐĐ", "ĐĐĐK": a letter read twice or more
         if key in _D_WORDS or (single in _D_WORDS and single != key and len(key) <= 4):
             out.append(_D_WORDS[key if key in _D_WORDS else single])
         elif re.fullmatch(r"[0-9OoIl]+", part) and any(c.isdigit() for c in part):
