@@ -293,3 +293,11 @@ def test_a_title_before_the_applicant_is_no_part_of_the_name():
 def test_an_issuer_abbreviation_with_a_letter_read_as_a_digit():
     text = "Số: 2242/QĐ-U8ND\nQUYẾT ĐỊNH"
     assert _fields("quyet_dinh", text)["document_number"] == "2242/QĐ-UBND"
+
+
+def test_a_parcel_number_with_a_mark_inside_is_damaged_and_the_dossier_fills_it():
+    form = _doc("don_dang_ky_dat_dai", 1, "Thửa đất số 963\nTờ bản đồ số 75")
+    extract_ = _doc("trich_luc_ban_do", 2, "Thửa đất số: 9@3 Tờ bản đồ số: 75")
+    assert "parcel_number" not in extract_[0].fields  # not "9"
+    shared_fields([form, extract_])
+    assert extract_[0].fields["parcel_number"] == "963"

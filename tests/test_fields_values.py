@@ -192,6 +192,7 @@ def test_label_spacing_does_not_invent_a_label():
         ("5o: 1836/QĐ-UBND", "1836/QĐ-UBND"),  # 5 for S in the label
         ("Số: 4294/Q Đ-UBND", "4294/QĐ-UBND"),  # a space inside the abbreviation
         ("Số: 146/GPMT-UBNO", "146/GPMT-UBND"),  # O for D
+        ("Số: 197/ĐĐKMT-CTS", "197/ĐKMT-CTS"),  # Đ read twice in a long abbreviation
     ],
 )
 def test_document_number_repairs(printed, value):
@@ -296,3 +297,9 @@ def test_register_number_never_from_another_label_further_on():
 
 def test_a_doubled_letter_in_a_known_abbreviation():
     assert canonical_code("3832/QĐĐ-BNNMT") == "3832/QĐ-BNNMT"
+
+
+def test_a_serial_is_not_taken_from_the_next_label_read_on():
+    text = "Số phát hành: CT 64673\nSố vào sổ cấp GCN: CS571042"  # a digit of the serial lost
+    fields, _ = extract("don_dang_ky_bien_dong", [Page(number=1, text=text)])
+    assert "gcn_serial" not in fields

@@ -16,9 +16,10 @@ _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 def _small_number(text: str):
     m = re.match(
-        r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}(?:[a-zA-Z](?![^\W\d_]))?)(?![0-9]|[.,][0-9])",
+        r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}(?:[a-zA-Z](?![^\W\d_]))?)"
+        r"(?![0-9]|[.,][0-9]|[^\s\w,.;:/()\-][0-9])",
         text,
-    )  # "12a", but "99Tờ" is 99 glued to the next label
+    )  # "12a", but "99Tờ" is 99 glued to the next label; "9@3" is a damaged number, not 9
     if not m or not any(c.isdigit() for c in m.group(1)):
         return None
     raw = m.group(1)
