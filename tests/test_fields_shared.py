@@ -196,3 +196,18 @@ def test_project_owner_in_capitals_is_the_name_the_dossier_writes():
     cover = _doc("bao_cao_dtm", 3, "CHỦ DỰ ÁN\nCÔNG TY CP KIM LONG BÁO CÁO ĐÁNH GIÁ")  # the title
     shared_project([receipt, decision, cover])  # read on: two prints of the name outvote it
     assert cover[0].fields["project_owner"] == "Công ty CP Kim Long"
+
+
+def test_a_party_id_not_read_is_the_one_the_dossier_pairs_with_the_party_name():
+    cert = _doc("giay_chung_nhan_qsdd", 1, f"Ông: Phan Quang Thìn\nCCCD số: {CARD_ID}")
+    buyer = _doc("don_dang_ky_bien_dong", 2, f"Họ và tên: Trần Văn Bình\nSố CCCD: {OTHER_ID}")
+    contract = _doc(
+        "hop_dong_chuyen_nhuong", 3,
+        "BÊN CHUYỂN NHƯỢNG (Bên A):\nÔng: Phan Quang Thjn\nSinh ngày: 17/06/1982 Số 27006866\n"
+        "BÊN NHẬN CHUYỂN NHƯỢNG (Bên B):\nÔng: Trần Văn Bình\nSố CCCD: 0791900!4",
+    )  # fmt: skip
+    assert "transferor_citizen_id" not in contract[0].fields
+    shared_citizen_ids([cert, buyer, contract])
+    assert contract[0].fields["transferor_citizen_id"] == CARD_ID
+    assert contract[0].fields["citizen_id"] == CARD_ID
+    assert contract[0].fields["transferee_citizen_id"] == OTHER_ID

@@ -734,6 +734,41 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
             # (a receipt often prints no ID at all)
         if value is not None:
             _fill(doc, text, "citizen_id", value, 1)
+    _party_ids(docs, named)
+
+
+# The parties of a contract or power of attorney: each names a person and prints their ID.
+PARTIES = ("transferor", "transferee", "principal", "agent")
+
+
+def _party_ids(docs: list[tuple[Document, DocText]], named: list[tuple[str, str]]) -> None:
+    """A party's citizen ID not read (a hand-written number OCR left no valid ID of) is the
+    one the dossier pairs with the party's name elsewhere (the certificate, the application,
+    the card), when exactly one is."""
+    named = named + [(str(d.fields[f"{p}_name"]), str(d.fields[f"{p}_citizen_id"]))
+                     for d, _ in docs for p in PARTIES
+                     if f"{p}_name" in d.fields and f"{p}_citizen_id" in d.fields]  # fmt: skip
+    for doc, text in docs:
+        for party in PARTIES:
+            key, name = f"{party}_citizen_id", doc.fields.get(f"{party}_name")
+            if (
+                key in doc.fields
+                or name is None
+                or f"{party}_name" not in _NAMED_TYPES.get(doc.doc_type, ())
+            ):
+                continue
+            ids = {i for n, i in named if _similar(n, str(name))}
+            if len(ids) == 1:
+                _fill(doc, text, key, ids.pop(), 1)
+                if party in ("transferor", "principal") and "citizen_id" not in doc.fields:
+                    doc.fields["citizen_id"] = doc.fields[key]
+                    doc.field_details["citizen_id"] = dict(doc.field_details[key])
+
+
+_NAMED_TYPES = {
+    "hop_dong_chuyen_nhuong": ("transferor_name", "transferee_name"),
+    "giay_uy_quyen": ("principal_name", "agent_name"),
+}
 
 
 def _repair_id(doc: Document, key: str, known: Counter[str]) -> None:
