@@ -301,3 +301,12 @@ def test_a_parcel_number_with_a_mark_inside_is_damaged_and_the_dossier_fills_it(
     assert "parcel_number" not in extract_[0].fields  # not "9"
     shared_fields([form, extract_])
     assert extract_[0].fields["parcel_number"] == "963"
+
+
+def test_an_id_a_few_slips_from_the_card_holders_number_is_the_cards():
+    card = _doc("can_cuoc", 1, "CĂN CƯỚC CÔNG DÂN\nSố định danh cá nhân: 001085012345")
+    form = _doc("don_dang_ky_dat_dai", 2, "Số CCCD: 001085072845")  # hand-written: 3 slips
+    _with_confidence(card, "citizen_id", 0.965)
+    _with_confidence(form, "citizen_id", 0.919)  # read about as surely as the card
+    surer_ids([card, form])
+    assert form[0].fields["citizen_id"] == card[0].fields["citizen_id"] == "001085012345"

@@ -565,22 +565,30 @@ SHARED = ("parcel_number", "map_sheet", "area_m2")
 
 
 def surer_ids(docs: list[tuple[Document, DocText]]) -> None:
-    """A citizen ID a slip or two from exactly one other ID the dossier reads (one person's
-    number printed twice: two people's numbers differ in more digits), read less surely than
-    that one: the surer reading (a typed contract beside a hand-written tax form)."""
+    """A citizen ID a few slips from another ID the dossier reads (one person's number printed
+    twice: two people's numbers differ in more digits), read less surely than that one: the
+    surer reading (a typed contract beside a hand-written tax form). An ID card counts as SURER
+    more sure of its holder's number than any other paper (the state prints it; a form copies
+    it, often by hand). Several such readings: the surest, when SURER ahead of the next."""
     reads = [(d, k) for d, _ in docs for k in d.fields if k == "citizen_id" or k.endswith("_id")]
     for doc, key in reads:
         own = str(doc.fields[key])
         near: dict[str, float] = {}
         for other, k in reads:
             value = str(other.fields[k])
-            if value != own and Levenshtein.distance(own, value) <= 2:
-                near[value] = max(near.get(value, 0.0), _read_confidence(other, k))
-        if len(near) != 1:
+            if value != own and Levenshtein.distance(own, value) <= ID_SLIPS:
+                card = other.doc_type == CARD and doc.doc_type != CARD
+                sure = _read_confidence(other, k) + (SURER if card else 0.0)
+                near[value] = max(near.get(value, 0.0), sure)
+        ranked = sorted(near.items(), key=lambda v: -v[1])
+        if not ranked or (len(ranked) > 1 and ranked[1][1] > ranked[0][1] - SURER):
             continue
-        value, surest = near.popitem()
+        value, surest = ranked[0]
         if surest >= _read_confidence(doc, key) + SURER:
             _replace(doc, key, value, 1)
+
+
+CARD = "can_cuoc"
 
 
 def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
