@@ -310,3 +310,23 @@ def test_an_id_a_few_slips_from_the_card_holders_number_is_the_cards():
     _with_confidence(form, "citizen_id", 0.919)  # read about as surely as the card
     surer_ids([card, form])
     assert form[0].fields["citizen_id"] == card[0].fields["citizen_id"] == "001085012345"
+
+
+def test_a_parcel_misread_beyond_a_slip_is_the_one_two_surer_prints_agree_on():
+    form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 7 Tờ bản đồ số: 13")  # by hand
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    contract = _doc("hop_dong_chuyen_nhuong", 3, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    for pair, confidence in ((form, 0.8), (cert, 0.96), (contract, 0.97)):
+        _with_confidence(pair, "parcel_number", confidence)
+    shared_fields([form, cert, contract])
+    assert form[0].fields["parcel_number"] == "1096"
+
+
+def test_a_parcel_read_as_surely_as_the_others_stays_as_read():
+    form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 7 Tờ bản đồ số: 13")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    contract = _doc("hop_dong_chuyen_nhuong", 3, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    for pair, confidence in ((form, 0.95), (cert, 0.96), (contract, 0.97)):
+        _with_confidence(pair, "parcel_number", confidence)
+    shared_fields([form, cert, contract])
+    assert form[0].fields["parcel_number"] == "7"

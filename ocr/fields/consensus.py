@@ -457,8 +457,18 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
                 and others[own] == 0
                 and _close(own, best)
                 and (n >= 2 or (_malformed(key, own) and not _malformed(key, best)))
-            ):
+            ) or (best != own and others[own] == 0 and n >= 2 and _surer(docs, key, best, doc)):
                 _replace(doc, key, best, n)
+
+
+def _surer(docs: list[tuple[Document, DocText]], key: str, value: object, doc: Document) -> bool:
+    """Whether every other document reading `value` read it SURER more surely than `doc` read
+    its own (a hand-written figure misread beyond a slip, the dossier's typed prints agreeing:
+    one parcel per dossier)."""
+    sure = [
+        _read_confidence(d, key) for d, _ in docs if d is not doc and d.fields.get(key) == value
+    ]
+    return bool(sure) and min(sure) >= _read_confidence(doc, key) + SURER
 
 
 # Where a document may print a parcel or certificate figure more than once (a form line and the
