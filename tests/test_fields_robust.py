@@ -6,6 +6,7 @@ import pytest
 
 from ocr.fields import extract
 from ocr.fields.consensus import (
+    fill_filer,
     fill_names,
     same_certificate,
     serial_prefixes,
@@ -330,3 +331,23 @@ def test_a_parcel_read_as_surely_as_the_others_stays_as_read():
         _with_confidence(pair, "parcel_number", confidence)
     shared_fields([form, cert, contract])
     assert form[0].fields["parcel_number"] == "7"
+
+
+def test_a_person_name_with_a_middle_name_lost_is_the_dossier_name_holding_it():
+    contract = _named("hop_dong_chuyen_nhuong", {"transferor_name": "Nguyễn Thị Thu Hương"})
+    cert = _named("giay_chung_nhan_qsdd", {"owner_name": "Nguyễn Hương"})  # by hand, two lost
+    other = _named("giay_uy_quyen", {"agent_name": "Nguyễn Văn Hòa"})  # not the same given name
+    fill_names([contract, cert, other])
+    assert cert.fields["owner_name"] == "Nguyễn Thị Thu Hương"
+    assert other.fields["agent_name"] == "Nguyễn Văn Hòa"
+
+
+def test_a_receipts_applicant_read_as_a_person_is_the_body_the_dossier_agrees_owns_the_project():
+    receipt = _named("phieu_tiep_nhan", {"applicant_name": "Trần Văn Bình"})  # its representative
+    report = _named("bao_cao_dtm", {"project_owner": "Công ty CP Kim Long"})
+    permit = _named("giay_phep_moi_truong", {"project_owner": "Công ty CP Kim Long"})
+    fill_filer([receipt, report, permit])
+    assert receipt.fields["applicant_name"] == "Công ty CP Kim Long"
+    land = _named("phieu_tiep_nhan", {"applicant_name": "Trần Văn Bình"})
+    fill_filer([land, report])  # one paper only: no agreement
+    assert land.fields["applicant_name"] == "Trần Văn Bình"

@@ -341,6 +341,30 @@ def fill_filer(documents: list[Document]) -> None:
         details = doc.field_details["applicant_name"]
         details["read"], details["from_dossier"] = value, n
         doc.fields["applicant_name"] = best
+    _body_filer(documents)
+
+
+def _body_filer(documents: list[Document]) -> None:
+    """A receipt's applicant read as a person's name or malformed, in a dossier whose papers
+    agree (two or more) on the body that owns the project: that body (an environmental
+    procedure is filed by the project owner; the person is its representative, or OCR's
+    damage)."""
+    from ocr.fields.people import is_organisation
+
+    owners = Counter(str(d.fields["project_owner"]) for d in documents
+                     if "project_owner" in d.fields and well_formed(str(d.fields["project_owner"]))
+                     and is_organisation(str(d.fields["project_owner"])))  # fmt: skip
+    ranked = owners.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    body, n = ranked[0]
+    for doc in documents:
+        value = doc.fields.get("applicant_name")
+        if doc.doc_type != "phieu_tiep_nhan" or value is None or value == body:
+            continue
+        if is_organisation(str(value)) and well_formed(str(value)):
+            continue
+        _replace(doc, "applicant_name", body, n)
 
 
 # A person's name on each paper (the filer's, the owner's, a party's): what `fill_names` repairs.
@@ -383,6 +407,9 @@ def _holds(name: str, read: str) -> bool:
     mine, theirs = fold(read).split(), fold(name).split()
     if len(mine) < len(theirs) and theirs[: len(mine)] == mine and len(mine) >= 2:
         return True
+    if 2 <= len(mine) < len(theirs) and mine[0] == theirs[0] and mine[-1] == theirs[-1]:
+        rest = iter(theirs)  # a middle name lost ("Nguyễn Hương" of "Nguyễn Thị Hương"): the
+        return all(w in rest for w in mine)  # family and given names, the rest in order
     readable = " ".join(re.findall(r"[^\W\d_]{2,}", fold(read)))
     return (not well_formed(read) and len(readable) >= 4
             and fuzz.partial_ratio(readable, fold(name)) >= MATCH_CUTOFF)  # fmt: skip
