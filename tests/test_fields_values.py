@@ -303,3 +303,11 @@ def test_a_serial_is_not_taken_from_the_next_label_read_on():
     text = "Số phát hành: CT 64673\nSố vào sổ cấp GCN: CS571042"  # a digit of the serial lost
     fields, _ = extract("don_dang_ky_bien_dong", [Page(number=1, text=text)])
     assert "gcn_serial" not in fields
+
+
+def test_the_second_party_is_the_next_person_when_its_heading_is_not_read():
+    text = ("GIẤY ỦY QUYỀN\nBÊN ỦY QUYỀN:\nÔng: Nguyễn Văn An\nSố CCCD: 001085012345\n"
+            "B~N Đ| ỦY QU~N:\nBà: Trần Thị Bình\nSố CCCD: 079190054321\nNội dung: nộp")  # fmt: skip
+    fields, _ = extract("giay_uy_quyen", [Page(number=1, text=text)])
+    assert fields["principal_name"] == "Nguyễn Văn An"
+    assert (fields["agent_name"], fields["agent_citizen_id"]) == ("Trần Thị Bình", "079190054321")
