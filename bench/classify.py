@@ -744,6 +744,34 @@ def _print_misses(name: str, misses: list[tuple], limit: int) -> None:
             print(f"  {key:22s} {level:6s} {kind:22s} {truth!r} → {got!r}")
 
 
+def _print_miss_kinds(name: str, misses: list[tuple]) -> None:
+    """Per field: values read wrong, not read, and lost with a document split or typed wrong
+    (counts: what a rule can be chosen by without reading the population's texts)."""
+    from ocr.fields.text import fold
+
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, _level, kind, truth, got in misses:
+        what = "document" if kind == "(document missed)" else "unread" if got is None else "wrong"
+        kinds[key][what] += 1
+        if what == "wrong":
+            kinds[key][_wrong_kind(fold(str(truth)).lower(), fold(str(got)).lower())] += 1
+    print(f"\nfield misses by kind ({name}; wrong value / not read / document missed; "
+          "wrong values: marks or case only, read longer, read shorter, other):")  # fmt: skip
+    for key in sorted(kinds, key=lambda k: -sum(kinds[k].values())):
+        c = kinds[key]
+        print(f"  {key:22s} {c['wrong']:3d} / {c['unread']:3d} / {c['document']:3d};  "
+              f"marks {c['marks']} longer {c['longer']} shorter {c['shorter']} "
+              f"other {c['other']}")  # fmt: skip
+
+
+def _wrong_kind(truth: str, got: str) -> str:
+    if truth == got:
+        return "marks"
+    if truth in got:
+        return "longer"
+    return "shorter" if got in truth else "other"
+
+
 def dossiers(split: str, seed: int, n: int):
     """`n` text-level dossiers of a family split: layout variants of that split, each document
     dressed in families of that split, structure failure classes added."""
@@ -778,6 +806,9 @@ def main(argv: list[str] | None = None) -> dict:
                         "run with it); write ocr/fields/calibration.json")  # fmt: skip
     parser.add_argument("--misses", type=int, default=0, metavar="N",
                         help="print up to N wrong values per field (truth → read)")  # fmt: skip
+    parser.add_argument("--miss-kinds", action="store_true",
+                        help="per field and population, how many values were wrong, "
+                        "not read, or lost with their document (counts only)")  # fmt: skip
     args = parser.parse_args(argv)
 
     from samples.families import HELD_OUT, TRAIN
@@ -856,6 +887,8 @@ def main(argv: list[str] | None = None) -> dict:
         write_calibration(fields_chosen[5], fields_chosen[6])
     for name, t in tallies.items():
         field_report(name, t.field_rows)
+    for name, t in tallies.items() if args.miss_kinds else ():
+        _print_miss_kinds(name, t.misses)
     for name, t in tallies.items() if args.misses else ():  # in-family first: diagnose there
         _print_misses(name, t.misses, args.misses)
     report = {

@@ -48,6 +48,12 @@ PAD = 0.012  # of the page width, around a found card, cleared from the page rea
 # 0.0819 at this height, 0.0822 at 22 px; 0.0847 read with the page.
 TARGET_HEIGHT = textsize.REF_HEIGHT_300 * RECOGNITION_DPI / 300
 MAX_ENLARGE = 3.0
+# A card prints no letter under ~0.5 mm (0.6% of its 85.6 mm width); a smaller "letter height"
+# measured on a crop took grain, JPEG blocks or the guilloche for letters (hard phone-photo
+# cards of bench/ocr.py measured 3-6 px on 990 px crops, real letters 13 px): no measurement.
+# Enlarged 3x on such a measurement, a card cost 9x the pixels (0.3-0.9 s of Tesseract each)
+# and read no better.
+MIN_LETTER_SHARE = 0.006
 CARD_PSM = 4  # a card reads as one column of lines of varied sizes
 CARD_DPI = 300  # and never under the card's own 300 dpi equivalent (85.6 mm across)
 
@@ -141,10 +147,12 @@ def inside(gray: np.ndarray, box: Box) -> np.ndarray:
 
 def working_size(crop: np.ndarray) -> tuple[np.ndarray, float]:
     """(the card enlarged, factor): letters to TARGET_HEIGHT, and the card to at least
-    CARD_DPI as if it were printed at its real 85.6 mm (whichever enlarges more)."""
+    CARD_DPI as if it were printed at its real 85.6 mm (whichever enlarges more; letters
+    measured implausibly small for a card are no measurement, see MIN_LETTER_SHARE)."""
     by_card = CARD_DPI * CARD_MM[0] / 25.4 / max(crop.shape[1], 1)
     size = textsize.measure(crop)
-    by_text = TARGET_HEIGHT / size.height if size is not None else 1.0
+    plausible = size is not None and size.height >= MIN_LETTER_SHARE * crop.shape[1]
+    by_text = TARGET_HEIGHT / size.height if plausible else 1.0
     factor = min(MAX_ENLARGE, max(1.0, by_card, by_text))
     if factor < 1.05:
         return crop, 1.0

@@ -8,6 +8,9 @@
   fitted without the held-out one: the sheet framed close (a scan app's crop), 760-1400 px
   wide, lens blur then a plain bilinear shrink (aliased, not area-averaged), a phone's
   sharpening, heavier JPEG (q 35-55), flat sheet (no curl), no resolution metadata;
+- phone_bent (training): a sheet lifting at one edge (rows bend as a parabola, not the held-out
+  bulge), 1100-1800 px wide, JPEG q 60-85, no resolution metadata: fits the straightening of bent
+  lines without the held-out curl;
 - photocopy2: a photocopy of a photocopy: contrast crushed, thin strokes lost, toner specks,
   grey smear, slightly shrunk and shifted.
 
@@ -44,6 +47,13 @@ def capture(
         return out, 0, [f"phone_lowres_{width}px", f"jpeg_q{quality}", "no_dpi"]
     if kind == "phone_small":
         return small_photo(image, rng)
+    if kind == "phone_bent":
+        width = rng.randint(1100, 1800)
+        out = photo(_lift(image, rng), rng, width, curl=False)
+        quality = rng.randint(60, 85)
+        _, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        return out, 0, [f"phone_bent_{width}px", f"jpeg_q{quality}", "no_dpi"]
     raise ValueError(f"unknown capture kind {kind!r}")
 
 
@@ -135,6 +145,20 @@ def _curl(image: np.ndarray, rng: random.Random) -> np.ndarray:
     phase = rng.uniform(0, np.pi)
     xs = np.arange(w, dtype=np.float32)
     offset = amp * np.sin(np.pi * xs / w + phase)
+    map_x = np.tile(xs, (h, 1))
+    map_y = np.arange(h, dtype=np.float32)[:, None] + offset[None, :]
+    return cv2.remap(image, map_x, map_y.astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+def _lift(image: np.ndarray, rng: random.Random) -> np.ndarray:
+    """One edge of the sheet lifted: rows bend as a parabola from the flat edge, by 1-3% of
+    the page height at the lifted one (phone_bent)."""
+    h, w = image.shape[:2]
+    amp = h * rng.uniform(0.01, 0.03) * rng.choice([-1, 1])
+    xs = np.arange(w, dtype=np.float32)
+    t = xs / w if rng.random() < 0.5 else 1 - xs / w
+    offset = amp * t**2
     map_x = np.tile(xs, (h, 1))
     map_y = np.arange(h, dtype=np.float32)[:, None] + offset[None, :]
     return cv2.remap(image, map_x, map_y.astype(np.float32), cv2.INTER_LINEAR,

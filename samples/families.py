@@ -47,7 +47,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     # 760-1400 px, close crop, bilinear shrink, q 35-55, flat) fits small-text reading;
     # phone_lowres (held out, 500-1000 px, desk margin, area shrink, q 55-80, curl) tests it.
     "capture": {
-        "flatbed": TRAIN, "phone": TRAIN, "phone_small": TRAIN,
+        "flatbed": TRAIN, "phone": TRAIN, "phone_small": TRAIN, "phone_bent": TRAIN,
         "photocopy2": HELD_OUT, "phone_lowres": HELD_OUT,
     },
 }  # fmt: skip
@@ -68,6 +68,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
         # training pages every other bench has its figures on. Weight 0 leaves the draws as
         # they were (rng.choices takes one number whatever the weights).
         "phone_small": 0.0,
+        "phone_bent": 0.0,  # the same: bent lines are fitted on it by forcing it
         "photocopy2": 0.2,
         "phone_lowres": 0.25,
     },
@@ -285,7 +286,7 @@ def page_kinds(page: PageSpec, rotation: int, seal_overlap: bool) -> list[str]:
         kinds.append("id_card")
     if fam.get("background", "white") != "white":
         kinds.append("coloured_form")
-    if fam.get("capture", "flatbed") in ("phone", "phone_small", "phone_lowres"):
+    if fam.get("capture", "flatbed") in ("phone", "phone_small", "phone_bent", "phone_lowres"):
         kinds.append("phone_photo")
     if fam.get("capture") == "photocopy2":
         kinds.append("photocopy")

@@ -88,6 +88,27 @@ def test_a_card_is_enlarged_to_body_text_letters():
     assert cards.working_size(full)[1] == 1.0
 
 
+def test_grain_on_a_card_is_not_taken_for_tiny_letters():
+    """A noisy card copy (phone photo, grain) whose letters do not measure: the grain's
+    3-4 px specks are no card's letters, and the card is not enlarged 3x for them."""
+    rng = np.random.default_rng(3)
+    crop = np.full((520, 990), 235, np.uint8)  # a card read at 200 dpi, ~1.15x
+    ys, xs = rng.integers(0, 516, 1500), rng.integers(0, 986, 1500)
+    for y, x in zip(ys, xs, strict=True):
+        crop[y : y + 4, x : x + 4] = 60
+    assert _letter_height(crop) < 5  # the grain measures as 4-px "letters"
+    big, factor = cards.working_size(crop)
+    assert factor == 1.0 and big.shape == crop.shape
+
+
+def _letter_height(crop: np.ndarray) -> float:
+    from ocr.preprocess import textsize
+
+    size = textsize.measure(crop)
+    assert size is not None
+    return size.height
+
+
 def _words(texts: list[str], top: int, block: int) -> list[Word]:
     return [Word(t, 0.9, (100, top + 40 * i, 400, top + 40 * i + 30), block, block * 10 + i)
             for i, t in enumerate(texts)]  # fmt: skip

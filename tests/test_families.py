@@ -272,3 +272,32 @@ def test_the_bench_ocr_cache_is_keyed_by_every_module_that_reads_a_page():
     for module in loaded:
         if module.startswith("ocr.") and not module.startswith(("ocr.outputs", "ocr.errors")):
             assert any(module == k or module.startswith(k + ".") for k in keyed), module
+
+
+def test_training_has_a_bent_sheet_capture():
+    """phone_bent (training, reached by forcing it) bends text lines, a parabola from one edge
+    unlike the held-out phone_lowres bulge, so straightening bent lines can be fitted without
+    the held-out curl; small, without DPI. A flat phone photo keeps a rule straight."""
+    import cv2
+    import numpy as np
+
+    from samples.capture import capture
+
+    assert FAMILIES["capture"]["phone_bent"] == TRAIN
+    assert families.WEIGHTS["capture"]["phone_bent"] == 0.0  # training draws unchanged
+    page = np.full((3508, 2480, 3), 255, np.uint8)
+    page[1700:1740, 200:2280] = 20  # one straight rule across the sheet
+
+    def bend(kind: str, seed: int) -> float:
+        """How far the rule strays from its straight line (pixels), inside the sheet."""
+        image, dpi, defects = capture(page, kind, random.Random(seed), 300)
+        if kind == "phone_bent":
+            assert 1100 <= image.shape[1] <= 1800 and dpi == 0 and "no_dpi" in defects
+        h, w = image.shape[:2]
+        dark = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[int(0.3 * h) : int(0.7 * h)] < 90
+        xs = np.arange(int(0.2 * w), int(0.8 * w))
+        ys = np.array([np.flatnonzero(dark[:, x]).mean() for x in xs])
+        return float(np.abs(ys - np.polyval(np.polyfit(xs, ys, 1), xs)).max())
+
+    assert max(bend("phone", seed) for seed in range(4)) < 1.0
+    assert min(bend("phone_bent", seed) for seed in range(4)) > 1.4

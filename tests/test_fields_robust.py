@@ -6,6 +6,7 @@ import pytest
 
 from ocr.fields import extract
 from ocr.fields.consensus import (
+    fill_filer,
     fill_names,
     same_certificate,
     serial_prefixes,
@@ -16,7 +17,7 @@ from ocr.fields.consensus import (
     vote_printed,
 )
 from ocr.fields.people import keyword_name
-from ocr.fields.text import DocText
+from ocr.fields.text import DocText, clean_name
 from ocr.result import Document, Page
 
 
@@ -109,10 +110,24 @@ def test_a_value_printed_once_is_kept_though_the_dossier_prints_another():
 @pytest.mark.parametrize(
     ("printed", "area"),
     [("Diện tích- 2:628,3 m", 2628.3), ("Diện tích (m?) 2.016,90", 2016.9),
-     ("Diện tích: 2.016,90.m?", 2016.9)],
+     ("Diện tích: 2.016,90.m?", 2016.9), ("c) Diện tích: 567„4 mỶ", 567.4)],
 )  # fmt: skip
 def test_area_behind_ocr_marks(printed, area):
     assert _fields("giay_chung_nhan_qsdd", printed)["area_m2"] == area
+
+
+@pytest.mark.parametrize(
+    ("printed", "owner"),
+    [("Chủ cơ sở: CÔNG ty CP An Khang Lập - Tự do - Hạnh phúc", "CÔNG ty CP An Khang"),
+     ("Chủ cơ sở: Công ty TNHH Việt Hưng ị ị Ẹ", "Công ty TNHH Việt Hưng"),
+     ("Chủ cơ sở: Công ty TNHHBình Minh", "Công ty TNHH Bình Minh")],
+)  # fmt: skip
+def test_a_body_named_after_its_label_without_what_ocr_put_around_it(printed, owner):
+    assert _fields("dang_ky_moi_truong", printed)["project_owner"] == owner
+
+
+def test_a_name_in_capitals_with_a_small_last_letter_is_not_cut():
+    assert clean_name("NGUYỄn Văn An") == "NGUYỄn Văn An"  # vowels: no abbreviation glued on
 
 
 def test_a_body_named_after_its_label_stops_before_the_letterhead_read_on():
@@ -136,6 +151,30 @@ def test_two_prints_a_slip_apart_take_the_reading_ocr_was_surer_of():
     surer_reading([form, cert, result])
     assert form[0].fields["gcn_serial"] == cert[0].fields["gcn_serial"] == "CH 278987"
     assert result[0].fields["gcn_serial"] == "CH 278981"
+
+
+def test_both_figures_of_a_certificate_misread_on_the_form_citing_it_are_the_certificates():
+    form = _doc("don_dang_ky_bien_dong", 1, "Số phát hành: CH 278981\nSố vào sổ cấp GCN: CH45935")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Số phát hành: CH 278987\nSố vào sổ cấp GCN: CH45925")
+    _with_confidence(form, "gcn_serial", 0.886)
+    _with_confidence(cert, "gcn_serial", 0.941)  # the certificate prints its own figures
+    _with_confidence(form, "gcn_book_number", 0.399)
+    _with_confidence(cert, "gcn_book_number", 0.921)
+    surer_reading([form, cert])
+    assert form[0].fields["gcn_serial"] == "CH 278987"
+    assert form[0].fields["gcn_book_number"] == "CH45925"
+    assert cert[0].fields["gcn_serial"] == "CH 278987"
+
+
+def test_a_parcel_read_two_ways_by_as_many_documents_is_the_reading_ocr_was_surer_of():
+    forms = [_doc(t, n, "Thửa đất số: 292 Tờ bản đồ số: 22")
+             for n, t in ((1, "don_dang_ky_bien_dong"), (2, "to_khai_thue"))]  # fmt: skip
+    typed = [_doc(t, n, "Thửa đất số: 552 Tờ bản đồ số: 22")
+             for n, t in ((3, "giay_chung_nhan_qsdd"), (4, "hop_dong_chuyen_nhuong"))]  # fmt: skip
+    for pair, confidence in zip(forms + typed, (0.926, 0.82, 0.964, 0.967), strict=True):
+        _with_confidence(pair, "parcel_number", confidence)
+    surer_reading(forms + typed)
+    assert [d.fields["parcel_number"] for d, _ in forms + typed] == ["552"] * 4
 
 
 def test_two_prints_read_about_as_surely_stay_as_read():
@@ -255,3 +294,60 @@ def test_a_title_before_the_applicant_is_no_part_of_the_name():
 def test_an_issuer_abbreviation_with_a_letter_read_as_a_digit():
     text = "Số: 2242/QĐ-U8ND\nQUYẾT ĐỊNH"
     assert _fields("quyet_dinh", text)["document_number"] == "2242/QĐ-UBND"
+
+
+def test_a_parcel_number_with_a_mark_inside_is_damaged_and_the_dossier_fills_it():
+    form = _doc("don_dang_ky_dat_dai", 1, "Thửa đất số 963\nTờ bản đồ số 75")
+    extract_ = _doc("trich_luc_ban_do", 2, "Thửa đất số: 9@3 Tờ bản đồ số: 75")
+    assert "parcel_number" not in extract_[0].fields  # not "9"
+    shared_fields([form, extract_])
+    assert extract_[0].fields["parcel_number"] == "963"
+
+
+def test_an_id_a_few_slips_from_the_card_holders_number_is_the_cards():
+    card = _doc("can_cuoc", 1, "CĂN CƯỚC CÔNG DÂN\nSố định danh cá nhân: 001085012345")
+    form = _doc("don_dang_ky_dat_dai", 2, "Số CCCD: 001085072845")  # hand-written: 3 slips
+    _with_confidence(card, "citizen_id", 0.965)
+    _with_confidence(form, "citizen_id", 0.919)  # read about as surely as the card
+    surer_ids([card, form])
+    assert form[0].fields["citizen_id"] == card[0].fields["citizen_id"] == "001085012345"
+
+
+def test_a_parcel_misread_beyond_a_slip_is_the_one_two_surer_prints_agree_on():
+    form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 7 Tờ bản đồ số: 13")  # by hand
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    contract = _doc("hop_dong_chuyen_nhuong", 3, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    for pair, confidence in ((form, 0.8), (cert, 0.96), (contract, 0.97)):
+        _with_confidence(pair, "parcel_number", confidence)
+    shared_fields([form, cert, contract])
+    assert form[0].fields["parcel_number"] == "1096"
+
+
+def test_a_parcel_read_as_surely_as_the_others_stays_as_read():
+    form = _doc("don_dang_ky_bien_dong", 1, "Thửa đất số: 7 Tờ bản đồ số: 13")
+    cert = _doc("giay_chung_nhan_qsdd", 2, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    contract = _doc("hop_dong_chuyen_nhuong", 3, "Thửa đất số: 1096 Tờ bản đồ số: 13")
+    for pair, confidence in ((form, 0.95), (cert, 0.96), (contract, 0.97)):
+        _with_confidence(pair, "parcel_number", confidence)
+    shared_fields([form, cert, contract])
+    assert form[0].fields["parcel_number"] == "7"
+
+
+def test_a_person_name_with_a_middle_name_lost_is_the_dossier_name_holding_it():
+    contract = _named("hop_dong_chuyen_nhuong", {"transferor_name": "Nguyễn Thị Thu Hương"})
+    cert = _named("giay_chung_nhan_qsdd", {"owner_name": "Nguyễn Hương"})  # by hand, two lost
+    other = _named("giay_uy_quyen", {"agent_name": "Nguyễn Văn Hòa"})  # not the same given name
+    fill_names([contract, cert, other])
+    assert cert.fields["owner_name"] == "Nguyễn Thị Thu Hương"
+    assert other.fields["agent_name"] == "Nguyễn Văn Hòa"
+
+
+def test_a_receipts_applicant_read_as_a_person_is_the_body_the_dossier_agrees_owns_the_project():
+    receipt = _named("phieu_tiep_nhan", {"applicant_name": "Trần Văn Bình"})  # its representative
+    report = _named("bao_cao_dtm", {"project_owner": "Công ty CP Kim Long"})
+    permit = _named("giay_phep_moi_truong", {"project_owner": "Công ty CP Kim Long"})
+    fill_filer([receipt, report, permit])
+    assert receipt.fields["applicant_name"] == "Công ty CP Kim Long"
+    land = _named("phieu_tiep_nhan", {"applicant_name": "Trần Văn Bình"})
+    fill_filer([land, report])  # one paper only: no agreement
+    assert land.fields["applicant_name"] == "Trần Văn Bình"

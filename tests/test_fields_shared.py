@@ -173,3 +173,41 @@ def test_the_dossiers_only_id_is_the_applicants_on_an_unreadable_receipt():
     receipt = _doc("phieu_tiep_nhan", 4, "Số CCCD-\nĐịa chỉ: Số 3, phố Huế")
     shared_citizen_ids([card, tied, receipt])
     assert "citizen_id" not in receipt[0].fields  # one document each: nobody is the applicant
+
+
+def test_project_owner_is_the_body_the_dossier_agrees_on_where_it_is_printed():
+    receipt = _doc("phieu_tiep_nhan", 1, "Tiếp nhận hồ sơ của: Công ty CP Kim Long")
+    decision = _doc("quyet_dinh", 2, "Chủ dự án: Công ty CP Kim Long")
+    report = _doc("bao_cao_dtm", 3, "Chủ dự án: Công ty CP Kim Lonq")
+    form = _doc("dang_ky_moi_truong", 4, "Ch~ cơ s| ..\nCông ty CP Kim Long xin đăng ký")
+    letter = _doc("giay_phep_moi_truong", 5, "Kính gửi: Sở Tài nguyên và Môi trường")
+    assert form[0].fields["project_owner"] == "Công ty CP Kim Long xin đăng ký"  # label lost
+    shared_project([receipt, decision, report, form, letter])
+    assert report[0].fields["project_owner"] == "Công ty CP Kim Long"
+    assert report[0].field_details["project_owner"]["read"] == "Công ty CP Kim Lonq"
+    assert form[0].fields["project_owner"] == "Công ty CP Kim Long"
+    assert form[0].field_details["project_owner"]["from_dossier"] == 2
+    assert "project_owner" not in letter[0].fields  # the name is not printed on it
+
+
+def test_project_owner_in_capitals_is_the_name_the_dossier_writes():
+    receipt = _doc("phieu_tiep_nhan", 1, "Tiếp nhận hồ sơ của: Công ty CP Kim Long")
+    decision = _doc("quyet_dinh", 2, "Chủ dự án: CÔNG TY CP KIM LONG")
+    cover = _doc("bao_cao_dtm", 3, "CHỦ DỰ ÁN\nCÔNG TY CP KIM LONG BÁO CÁO ĐÁNH GIÁ")  # the title
+    shared_project([receipt, decision, cover])  # read on: two prints of the name outvote it
+    assert cover[0].fields["project_owner"] == "Công ty CP Kim Long"
+
+
+def test_a_party_id_not_read_is_the_one_the_dossier_pairs_with_the_party_name():
+    cert = _doc("giay_chung_nhan_qsdd", 1, f"Ông: Phan Quang Thìn\nCCCD số: {CARD_ID}")
+    buyer = _doc("don_dang_ky_bien_dong", 2, f"Họ và tên: Trần Văn Bình\nSố CCCD: {OTHER_ID}")
+    contract = _doc(
+        "hop_dong_chuyen_nhuong", 3,
+        "BÊN CHUYỂN NHƯỢNG (Bên A):\nÔng: Phan Quang Thjn\nSinh ngày: 17/06/1982 Số 27006866\n"
+        "BÊN NHẬN CHUYỂN NHƯỢNG (Bên B):\nÔng: Trần Văn Bình\nSố CCCD: 0791900!4",
+    )  # fmt: skip
+    assert "transferor_citizen_id" not in contract[0].fields
+    shared_citizen_ids([cert, buyer, contract])
+    assert contract[0].fields["transferor_citizen_id"] == CARD_ID
+    assert contract[0].fields["citizen_id"] == CARD_ID
+    assert contract[0].fields["transferee_citizen_id"] == OTHER_ID

@@ -101,6 +101,7 @@ def test_money_takes_the_amount_in_figures():
         ("Đông Anh, ngay 14tháng 7 hăm 2016", date(2016, 7, 14)),  # h for n
         ("Lâm Thao, ngay 23 thárig 9 năm 2022", date(2022, 9, 23)),  # ri for n in tháng
         ("TP. Hồ Chí Minh, ngày 23 thãng 5 riănn2024", date(2024, 5, 23)),  # nn for m
+        ("TP. Hồ Chí Minh, ngày 22 tông 5 năm 2023", date(2023, 5, 22)),  # "tông"
     ],
 )
 def test_dates(text, value):
@@ -191,6 +192,7 @@ def test_label_spacing_does_not_invent_a_label():
         ("5o: 1836/QĐ-UBND", "1836/QĐ-UBND"),  # 5 for S in the label
         ("Số: 4294/Q Đ-UBND", "4294/QĐ-UBND"),  # a space inside the abbreviation
         ("Số: 146/GPMT-UBNO", "146/GPMT-UBND"),  # O for D
+        ("Số: 197/ĐĐKMT-CTS", "197/ĐKMT-CTS"),  # Đ read twice in a long abbreviation
     ],
 )
 def test_document_number_repairs(printed, value):
@@ -203,6 +205,7 @@ def test_document_number_repairs(printed, value):
     [
         ("Mẫu số 01⁄/LPTB", "01/LPTB"),
         ("Mẫu số 18/ĐĐK", "18/ĐK"),
+        ("Mẫu số 04/ĐĐĐK", "04/ĐK"),  # two letters read for one
         ("Mẫu số 03/BĐS-TNCM", "03/BĐS-TNCN"),
     ],
 )
@@ -294,3 +297,17 @@ def test_register_number_never_from_another_label_further_on():
 
 def test_a_doubled_letter_in_a_known_abbreviation():
     assert canonical_code("3832/QĐĐ-BNNMT") == "3832/QĐ-BNNMT"
+
+
+def test_a_serial_is_not_taken_from_the_next_label_read_on():
+    text = "Số phát hành: CT 64673\nSố vào sổ cấp GCN: CS571042"  # a digit of the serial lost
+    fields, _ = extract("don_dang_ky_bien_dong", [Page(number=1, text=text)])
+    assert "gcn_serial" not in fields
+
+
+def test_the_second_party_is_the_next_person_when_its_heading_is_not_read():
+    text = ("GIẤY ỦY QUYỀN\nBÊN ỦY QUYỀN:\nÔng: Nguyễn Văn An\nSố CCCD: 001085012345\n"
+            "B~N Đ| ỦY QU~N:\nBà: Trần Thị Bình\nSố CCCD: 079190054321\nNội dung: nộp")  # fmt: skip
+    fields, _ = extract("giay_uy_quyen", [Page(number=1, text=text)])
+    assert fields["principal_name"] == "Nguyễn Văn An"
+    assert (fields["agent_name"], fields["agent_citizen_id"]) == ("Trần Thị Bình", "079190054321")

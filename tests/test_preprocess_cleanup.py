@@ -213,6 +213,22 @@ def test_phone_photo_sheet_found_and_flattened(page):
     assert np.median(result.ocr_image[:, :20]) > 200 and np.median(result.ocr_image[:20]) > 200
 
 
+def test_phone_photo_with_a_shadow_over_part_of_the_sheet_is_flattened(page):
+    """A hand's shadow darkens one side of the sheet below the paper/desk cut Otsu makes: the
+    sheet is still found (a lower cut), not its lit part only."""
+    photo, _ = _phone_photo(page)
+    h, w = photo.shape[:2]
+    shade = np.ones((h, w), np.float32)
+    shade[:, : w // 2] = np.linspace(0.4, 1.0, w // 2)[None, :]  # soft, over half the photo
+    shadowed = (photo.astype(np.float32) * shade[:, :, None]).astype(np.uint8)
+    result = prepare(shadowed, 250)
+    assert "perspective" in result.applied
+    rows, cols = result.ocr_image.shape
+    assert abs(rows / cols - 297 / 210) < 0.02
+    level = text_angle(make_view(result.ocr_image, result.dpi).ink)
+    assert level is not None and abs(level.degrees) < 0.3
+
+
 def test_flatbed_scan_is_not_warped(page):
     result = prepare(page, 300)
     assert "perspective" not in result.applied

@@ -341,6 +341,30 @@ def fill_filer(documents: list[Document]) -> None:
         details = doc.field_details["applicant_name"]
         details["read"], details["from_dossier"] = value, n
         doc.fields["applicant_name"] = best
+    _body_filer(documents)
+
+
+def _body_filer(documents: list[Document]) -> None:
+    """A receipt's applicant read as a person's name or malformed, in a dossier whose papers
+    agree (two or more) on the body that owns the project: that body (an environmental
+    procedure is filed by the project owner; the person is its representative, or OCR's
+    damage)."""
+    from ocr.fields.people import is_organisation
+
+    owners = Counter(str(d.fields["project_owner"]) for d in documents
+                     if "project_owner" in d.fields and well_formed(str(d.fields["project_owner"]))
+                     and is_organisation(str(d.fields["project_owner"])))  # fmt: skip
+    ranked = owners.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return
+    body, n = ranked[0]
+    for doc in documents:
+        value = doc.fields.get("applicant_name")
+        if doc.doc_type != "phieu_tiep_nhan" or value is None or value == body:
+            continue
+        if is_organisation(str(value)) and well_formed(str(value)):
+            continue
+        _replace(doc, "applicant_name", body, n)
 
 
 # A person's name on each paper (the filer's, the owner's, a party's): what `fill_names` repairs.
@@ -383,6 +407,9 @@ def _holds(name: str, read: str) -> bool:
     mine, theirs = fold(read).split(), fold(name).split()
     if len(mine) < len(theirs) and theirs[: len(mine)] == mine and len(mine) >= 2:
         return True
+    if 2 <= len(mine) < len(theirs) and mine[0] == theirs[0] and mine[-1] == theirs[-1]:
+        rest = iter(theirs)  # a middle name lost ("Nguyễn Hương" of "Nguyễn Thị Hương"): the
+        return all(w in rest for w in mine)  # family and given names, the rest in order
     readable = " ".join(re.findall(r"[^\W\d_]{2,}", fold(read)))
     return (not well_formed(read) and len(readable) >= 4
             and fuzz.partial_ratio(readable, fold(name)) >= MATCH_CUTOFF)  # fmt: skip
@@ -457,8 +484,18 @@ def shared_fields(docs: list[tuple[Document, DocText]]) -> None:
                 and others[own] == 0
                 and _close(own, best)
                 and (n >= 2 or (_malformed(key, own) and not _malformed(key, best)))
-            ):
+            ) or (best != own and others[own] == 0 and n >= 2 and _surer(docs, key, best, doc)):
                 _replace(doc, key, best, n)
+
+
+def _surer(docs: list[tuple[Document, DocText]], key: str, value: object, doc: Document) -> bool:
+    """Whether every other document reading `value` read it SURER more surely than `doc` read
+    its own (a hand-written figure misread beyond a slip, the dossier's typed prints agreeing:
+    one parcel per dossier)."""
+    sure = [
+        _read_confidence(d, key) for d, _ in docs if d is not doc and d.fields.get(key) == value
+    ]
+    return bool(sure) and min(sure) >= _read_confidence(doc, key) + SURER
 
 
 # Where a document may print a parcel or certificate figure more than once (a form line and the
@@ -515,41 +552,80 @@ SURER = 0.1  # OCR confidence by which the other print of a value must beat this
 def surer_reading(docs: list[tuple[Document, DocText]]) -> None:
     """Two documents printing one value (the dossier's parcel; the certificate both cite) that
     read it a slip or two apart, no third reading to vote: the reading OCR was surer of (a
-    typed print beside a hand-written one) is taken for both."""
+    typed print beside a hand-written one) is taken for both. The certificate itself counts as
+    that much surer of its own serial and register number than a paper citing them (it prints
+    them typed; a form copies them, often by hand). Documents split between two such readings
+    of the parcel, as many for each: the readings' summed confidences decide the same way."""
     for key in (*SHARED, *SAME_CERTIFICATE):
         have = [d for d, _ in docs if key in d.fields]
         for doc in have:
             own = doc.fields[key]
             peers = [d for d in have if d is not doc and _same_thing(key, doc, d)]
             readings = {d.fields[key] for d in peers}
+            if len(readings) > 1 and key in SHARED:
+                _weighed(doc, key, peers)
+                continue
             if len(readings) != 1 or own in readings:
                 continue
             other = peers[0].fields[key]
-            surest = max(_read_confidence(d, key) for d in peers)
+            surest = max(_surety(d, key, doc) for d in peers)
             if _close(own, other) and surest >= _read_confidence(doc, key) + SURER:
                 _replace(doc, key, other, len(peers))
+
+
+def _surety(doc: Document, key: str, reader: Document) -> float:
+    """How sure `doc`'s reading of `key` is, beside `reader`'s: the certificate's own figures
+    against a paper citing them count SURER more."""
+    own = key in SAME_CERTIFICATE and doc.doc_type == CERTIFICATE and reader.doc_type in CITING
+    return _read_confidence(doc, key) + (SURER if own else 0.0)
+
+
+CERTIFICATE = "giay_chung_nhan_qsdd"
+
+
+def _weighed(doc: Document, key: str, peers: list[Document]) -> None:
+    """`doc`'s reading replaced by a close one that as many documents read, with summed read
+    confidences SURER higher."""
+    own = doc.fields[key]
+    count: Counter[object] = Counter({own: 1})
+    surety: Counter[object] = Counter({own: _read_confidence(doc, key)})
+    for peer in peers:
+        count[peer.fields[key]] += 1
+        surety[peer.fields[key]] += _read_confidence(peer, key)
+    best = max((v for v in count if v != own and _close(v, own)), default=None,
+               key=lambda v: (count[v], surety[v]))  # fmt: skip
+    if best is not None and count[best] >= count[own] and surety[best] >= surety[own] + SURER:
+        _replace(doc, key, best, count[best])
 
 
 SHARED = ("parcel_number", "map_sheet", "area_m2")
 
 
 def surer_ids(docs: list[tuple[Document, DocText]]) -> None:
-    """A citizen ID a slip or two from exactly one other ID the dossier reads (one person's
-    number printed twice: two people's numbers differ in more digits), read less surely than
-    that one: the surer reading (a typed contract beside a hand-written tax form)."""
+    """A citizen ID a few slips from another ID the dossier reads (one person's number printed
+    twice: two people's numbers differ in more digits), read less surely than that one: the
+    surer reading (a typed contract beside a hand-written tax form). An ID card counts as SURER
+    more sure of its holder's number than any other paper (the state prints it; a form copies
+    it, often by hand). Several such readings: the surest, when SURER ahead of the next."""
     reads = [(d, k) for d, _ in docs for k in d.fields if k == "citizen_id" or k.endswith("_id")]
     for doc, key in reads:
         own = str(doc.fields[key])
         near: dict[str, float] = {}
         for other, k in reads:
             value = str(other.fields[k])
-            if value != own and Levenshtein.distance(own, value) <= 2:
-                near[value] = max(near.get(value, 0.0), _read_confidence(other, k))
-        if len(near) != 1:
+            if value != own and Levenshtein.distance(own, value) <= ID_SLIPS:
+                card = other.doc_type == CARD and doc.doc_type != CARD
+                sure = _read_confidence(other, k) + (SURER if card else 0.0)
+                near[value] = max(near.get(value, 0.0), sure)
+        ranked = sorted(near.items(), key=lambda v: -v[1])
+        if not ranked or (len(ranked) > 1 and ranked[1][1] > ranked[0][1] - SURER):
             continue
-        value, surest = near.popitem()
+        value, surest = ranked[0]
         if surest >= _read_confidence(doc, key) + SURER:
             _replace(doc, key, value, 1)
+
+
+CARD = "can_cuoc"
 
 
 def same_certificate(docs: list[tuple[Document, DocText]]) -> None:
@@ -571,7 +647,12 @@ def _same_thing(key: str, a: Document, b: Document) -> bool:
     """Whether the two documents print the same value of `key`: one parcel per dossier; one
     certificate when they print its other figure alike."""
     pair = SAME_CERTIFICATE.get(key)
-    return pair is None or (pair in a.fields and a.fields[pair] == b.fields.get(pair))
+    if pair is None or (pair in a.fields and a.fields[pair] == b.fields.get(pair)):
+        return True
+    # both figures a slip or two apart: one certificate misread (a result certificate's new
+    # serial and register number differ from the cited one's in far more characters)
+    return (pair in a.fields and pair in b.fields and _close(a.fields[pair], b.fields[pair])
+            and _close(a.fields[key], b.fields[key]))  # fmt: skip
 
 
 def _read_confidence(doc: Document, key: str) -> float:
@@ -698,6 +779,41 @@ def shared_citizen_ids(docs: list[tuple[Document, DocText]]) -> None:
             # (a receipt often prints no ID at all)
         if value is not None:
             _fill(doc, text, "citizen_id", value, 1)
+    _party_ids(docs, named)
+
+
+# The parties of a contract or power of attorney: each names a person and prints their ID.
+PARTIES = ("transferor", "transferee", "principal", "agent")
+
+
+def _party_ids(docs: list[tuple[Document, DocText]], named: list[tuple[str, str]]) -> None:
+    """A party's citizen ID not read (a hand-written number OCR left no valid ID of) is the
+    one the dossier pairs with the party's name elsewhere (the certificate, the application,
+    the card), when exactly one is."""
+    named = named + [(str(d.fields[f"{p}_name"]), str(d.fields[f"{p}_citizen_id"]))
+                     for d, _ in docs for p in PARTIES
+                     if f"{p}_name" in d.fields and f"{p}_citizen_id" in d.fields]  # fmt: skip
+    for doc, text in docs:
+        for party in PARTIES:
+            key, name = f"{party}_citizen_id", doc.fields.get(f"{party}_name")
+            if (
+                key in doc.fields
+                or name is None
+                or f"{party}_name" not in _NAMED_TYPES.get(doc.doc_type, ())
+            ):
+                continue
+            ids = {i for n, i in named if _similar(n, str(name))}
+            if len(ids) == 1:
+                _fill(doc, text, key, ids.pop(), 1)
+                if party in ("transferor", "principal") and "citizen_id" not in doc.fields:
+                    doc.fields["citizen_id"] = doc.fields[key]
+                    doc.field_details["citizen_id"] = dict(doc.field_details[key])
+
+
+_NAMED_TYPES = {
+    "hop_dong_chuyen_nhuong": ("transferor_name", "transferee_name"),
+    "giay_uy_quyen": ("principal_name", "agent_name"),
+}
 
 
 def _repair_id(doc: Document, key: str, known: Counter[str]) -> None:
@@ -740,7 +856,9 @@ PROJECT_LABELS = ("ten du an", "ten co so", "cua du an")
 def shared_project(docs: list[tuple[Document, DocText]]) -> None:
     """One dossier, one project: a document whose project label is printed but whose name was
     not read takes the name the other documents agree on, and so does one whose reading the
-    others contradict while the agreed name is printed on it."""
+    others contradict while the agreed name is printed on it. Its owner likewise
+    (`shared_owner`)."""
+    shared_owner(docs)
     names = [str(d.fields["project_name"]) for d, _ in docs if "project_name" in d.fields]
     if not names:
         return
@@ -759,6 +877,42 @@ def shared_project(docs: list[tuple[Document, DocText]]) -> None:
             _fill(doc, text, "project_name", agreed, support)
         elif own is not None and printed and support >= 2:
             _replace(doc, "project_name", agreed, support)
+
+
+def shared_owner(docs: list[tuple[Document, DocText]]) -> None:
+    """One dossier, one project owner, and it is the body that files it (the receipt's
+    applicant when a body files): a document whose owner is not read, or read in a form no
+    body's name has (a cut lost, stray marks), takes the owner the dossier's other documents
+    agree on when that name is printed on it; and so does one whose reading two others
+    contradict."""
+    from ocr.fields.people import is_organisation
+
+    names = [str(d.fields[k]) for d, _ in docs for k in ("project_owner", "applicant_name")
+             if k in d.fields and well_formed(str(d.fields[k]))
+             and is_organisation(str(d.fields[k]))]  # fmt: skip
+    if not names:
+        return
+    exact = Counter(n.lower() for n in names)  # a letterhead's capitals are the same name
+    agreed_key, support = max(
+        exact.items(), key=lambda v: (v[1], sum(_similar(v[0], n) for n in names))
+    )
+    spelled = [n for n in names if n.lower() == agreed_key]
+    agreed = next((n for n in spelled if not n.isupper()), spelled[0])
+    for doc, text in docs:
+        if "project_owner" not in EXTRACTORS.get(doc.doc_type, {}):
+            continue
+        own = doc.fields.get("project_owner")
+        if own is not None and str(own).lower() == agreed_key:
+            continue
+        if own is not None and support < 2 and _similar(str(own), agreed):
+            continue  # (a reading a mark away from one other: the vote has had its say)
+        doc_tokens = [t for ln in text.lines for t in tokens_of(ln.text)]
+        if not prints_of(agreed, doc_tokens):
+            continue
+        if own is None:
+            _fill(doc, text, "project_owner", agreed, support)
+        elif exact[str(own).lower()] < support and (support >= 2 or not well_formed(str(own))):
+            _replace(doc, "project_owner", agreed, support)
 
 
 def _similar(a: str, b: str) -> bool:

@@ -15,7 +15,7 @@ _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1"
 # "ngay 15 thang 10 nam 2023" with OCR variants of the words (thang → tbang, nam → narn).
 _WORDS = re.compile(
     rf"(?:ngay|ngav|nqay)?\s*(?P<d>{_D}{{1,2}})\s*[,.]?\s*"
-    rf"(?:thang|t[hb][a-z4]{{1,3}}[gq])\s*(?P<m>{_D}{{1,2}})\s*[,.]?\s*"  # thúng, tbang, tharig
+    rf"(?:thang|t[a-z4]{{1,4}}[gq])\s*(?P<m>{_D}{{1,2}})\s*[,.]?\s*"  # thúng, tbang, tharig
     rf"(?:nam|(?:n|ri|h)[a-z]{{0,2}}(?:m|rn|nn))\s*(?P<y>{_D}{{4}})"  # narn, riăm, hăm, riănn
 )
 _NUMERIC = re.compile(

@@ -20,8 +20,9 @@ _OWNER = re.compile(
 _CUT = re.compile(
     r"\s*(?:(?<!\btp)\.\s|\(|;\s|\.$|;|,\s*dia c|, nguoi dai dien|, duoc thuc hien"
     r"|\s(?:thuc|thực) hi"
-    r"|\s+s[o0]\s*[:;]\s*\d|\s+cong\s*hoa\s*x|\s+doc\s*lap\s*-)"  # a letterhead read on
-)  # after the body's name: its number ("Số: 184/CV"), the national motto
+    r"|\s+s[o0]\s*[:;]\s*\d|\s+cong\s*hoa\s*x|\s+doc\s*lap\s*-|\s+lap\s*-\s*tu\s*do)"
+)  # a letterhead read on after the body's name: its number ("Số: 184/CV"), the national motto
+# (its first word lost too: "Lập - Tự do")
 _COMPANY = re.compile(r"(?<![a-z])cong\s?ty\s")  # "Công ty …", "Congty …"
 
 
@@ -29,6 +30,7 @@ def _value(text: str) -> str | None:
     m = _CUT.search(fold(text))
     value = clean_name(text[: m.start()] if m else text)
     value = re.sub(r"[^\w)]+$", "", value)  # a speck or a quote read after the name ("~ '")
+    value = re.sub(r"(?:\s+[^\W\d_]){2,}$", "", value)  # specks read as letters ("ị ị Ẹ")
     if "(" not in value:  # a bracket closing nothing is a speck ("Nhà máy) sản xuất")
         value = re.sub(r"\s*\)", "", value)
     return value if len(value) >= 5 and "{" not in value else None

@@ -33,8 +33,10 @@ def canonical_code(raw: str) -> str:
         if i >= 2 and _ONE_DIGIT.fullmatch(part):  # "U8ND": an issuer's letters, one read as
             part = part.translate(_DIGIT_AS_LETTER)  # a digit (after the number, letters only)
         key = fold(part)
-        single = re.sub(r"(.)\1", r"\1", key)  # "QĐĐ": a letter read twice
-        if key in _D_WORDS or (single in _D_WORDS and single != key and len(key) <= 4):
+        single = re.sub(r"(.)\1+", r"\1", key)  # "QĐĐ", "ĐĐĐK": a letter read twice or more
+        doubled_d = re.sub(r"d+", "d", key) == single  # "ĐĐKMT": only the Đ read twice
+        if key in _D_WORDS or (single in _D_WORDS and single != key
+                               and (len(key) <= 4 or doubled_d)):  # fmt: skip
             out.append(_D_WORDS[key if key in _D_WORDS else single])
         elif re.fullmatch(r"[0-9OoIl]+", part) and any(c.isdigit() for c in part):
             out.append(part.translate(str.maketrans("OoIl", "0011")))
@@ -121,7 +123,8 @@ _SERIAL_HEAD = re.compile(r"\s*([^\s\d]\s?\S|\S\s?[^\s\d])\s?[-.]?\s?([0-9OoQDIl
 def _serial(text: str):
     """`CS 123456` / `AA 01234567` after the label, its letters read through their
     look-alikes when OCR left no two letters there (not two digits: a lost prefix)."""
-    found = identifiers.find_serials(text)
+    label = re.search(r"\d[^:;]*[:;]", text)  # the next label read on ("CT 64673 Số vào sổ
+    found = identifiers.find_serials(text[: label.end() - 1] if label else text)  # cấp GCN: …")
     if found:
         return found[0], found[0]
     m = _SERIAL_HEAD.match(text)

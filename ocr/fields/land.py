@@ -16,9 +16,10 @@ _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 def _small_number(text: str):
     m = re.match(
-        r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}(?:[a-zA-Z](?![^\W\d_]))?)(?![0-9]|[.,][0-9])",
+        r"\s*(?:s[oố6]\s*)?[:.]?\s*([0-9OoIl|]{1,5}(?:[a-zA-Z](?![^\W\d_]))?)"
+        r"(?![0-9]|[.,][0-9]|[^\s\w,.;:/()\-][0-9])",
         text,
-    )  # "12a", but "99Tờ" is 99 glued to the next label
+    )  # "12a", but "99Tờ" is 99 glued to the next label; "9@3" is a damaged number, not 9
     if not m or not any(c.isdigit() for c in m.group(1)):
         return None
     raw = m.group(1)
@@ -65,6 +66,7 @@ def areas(doc: DocText) -> list[object]:
 def _area(text: str):
     text = re.sub(r"^\s*\(m\S{0,2}\)\s*:?", "", text)  # the unit heading a cell: "(m²)", "(m?)"
     text = re.sub(r"(?<=\d):(?=\d{3}\b)", ".", text)  # "2:628,3": a thousands dot read as ":"
+    text = re.sub(r"(?<=\d)[„‚¸](?=\d)", ",", text)  # "567„4": the decimal comma read as a quote
     text = re.sub(r"(?<=\d)[.,](?=m\b|m\W)", " ", text)  # "2.016,90.m?": a speck before the unit
     found = parse_area(text)
     if found:

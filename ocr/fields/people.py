@@ -354,7 +354,38 @@ PARTY_B = ("ben nhan chuyen nhuong", "ben duoc tang cho", "ben b)", "(ben b",
 def parties(doc: DocText) -> dict[str, Found | None]:
     a_name, a_id = party(doc, PARTY_A, PARTY_B)
     b_name, b_id = party(doc, PARTY_B, PARTY_A + ("dieu 1", "hai ben"))
+    if b_name is None and b_id is None:  # the second party's heading not read: by order
+        b_name, b_id = _next_party(doc, a_name)
     return {"a_name": a_name, "a_id": a_id, "b_name": b_name, "b_id": b_id}
+
+
+def _next_party(doc: DocText, first: Found | None) -> tuple[Found | None, Found | None]:
+    """The person named after the first party (a contract or power of attorney names its two
+    parties in order, each with their ID under the name): the next person's line after the
+    first party's, not a spouse's, and the ID between it and the person after."""
+    if first is None:
+        return None, None
+    lines = doc.lines
+    start = next((i for i, ln in enumerate(lines) if ln.page == first.page
+                  and first.raw and first.raw in ln.text), None)  # fmt: skip
+    if start is None:
+        return None, None
+    people = []
+    for i in range(start + 1, len(lines)):
+        if _SPOUSE.search(lines[i].folded):
+            continue
+        found = _title_line_name(doc, [lines[i]]) or value_after(
+            doc, NAME_LABELS, parse_name, lines=[lines[i]], next_line=False
+        )
+        if found and fold(str(found.value)) != fold(str(first.value)):
+            people.append((i, found))
+            if len(people) == 2:
+                break
+    if not people:
+        return None, None
+    i, name = people[0]
+    end = people[1][0] if len(people) > 1 else min(len(lines), i + 6)
+    return name, ids.cccd_in(doc, lines[i + 1 : end])
 
 
 def _sex(text: str):

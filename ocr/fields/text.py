@@ -46,10 +46,22 @@ def clean_name(text: str) -> str:
     """Names as printed: NFC, single spaces, no trailing punctuation; words OCR glued together
     ("NguyễnVăn") split again at the lower→upper case change."""
     text = nfc(text).replace("Ð", "Đ")
-    out = [c if not (c.isupper() and i and text[i - 1].islower()) else " " + c
-           for i, c in enumerate(text)]  # fmt: skip
+    out = [c if not (c.isupper() and i and (text[i - 1].islower() or _caps_glued(text, i)))
+           else " " + c for i, c in enumerate(text)]  # fmt: skip
+    # (also "TNHHBình": an abbreviation in capitals glued to the next word)
     text = _RULE_MARK.sub(" ", "".join(out))  # "tại | xã": a table rule or page edge read as "|"
     return re.sub(r"\s+", " ", text).strip(" .,;:-_")
+
+
+def _caps_glued(text: str, i: int) -> bool:
+    """A capital that starts a word glued to an abbreviation before it ("TNHHBình": two or
+    more capitals and no vowel, which no Vietnamese syllable lacks; not "NGUYỄn")."""
+    if not (i + 1 < len(text) and text[i + 1].islower()):
+        return False
+    j = i
+    while j and text[j - 1].isupper():
+        j -= 1
+    return i - j >= 2 and not set(fold(text[j:i])) & set("aeiouy")
 
 
 _RULE_MARK = re.compile(r"(?:(?<=\s)|^)[|¦‖]+(?=\s|$)")

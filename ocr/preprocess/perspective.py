@@ -16,6 +16,8 @@ A4_RATIO = 297 / 210
 A4_LONG_INCHES = 11.69
 MIN_AREA, MAX_AREA = 0.2, 0.97
 MIN_CONTRAST = 35  # paper vs surroundings, gray levels
+THRESHOLD_STEP = 15  # gray levels between the paper/desk cuts tried (Otsu's first)
+THRESHOLD_TRIES = 6
 
 
 @dataclass
@@ -25,28 +27,48 @@ class Sheet:
 
 
 def find_sheet(gray_small: np.ndarray, scale: float) -> Sheet | None:
-    """The paper quadrilateral, in full-size coordinates (`scale` = small px per full px)."""
+    """The paper quadrilateral, in full-size coordinates (`scale` = small px per full px).
+
+    The paper is the bright side of Otsu's threshold, or of a lower one: a hand's or the phone's
+    shadow darkens part of the sheet below Otsu's cut, whose outline then runs along the shadow
+    (a soft edge `_sharp_sides` refuses). Lower cuts are tried, in steps, until the bright part
+    fills the image (a flatbed scan stops at the first)."""
     h, w = gray_small.shape
     blurred = cv2.GaussianBlur(gray_small, (5, 5), 0)
-    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    otsu, _ = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    for cut in otsu - THRESHOLD_STEP * np.arange(THRESHOLD_TRIES):
+        if cut < MIN_CONTRAST:
+            break
+        corners, area = _bright_quad(blurred, cut)
+        if area > MAX_AREA:
+            break  # lower cuts only grow the bright part
+        if corners is None or _is_image_frame(corners, w, h):
+            continue
+        if _sharp_sides(gray_small, corners):
+            corners /= scale
+            return Sheet(corners, _flat_size(corners))
+    return None
+
+
+def _bright_quad(blurred: np.ndarray, cut: float) -> tuple[np.ndarray | None, float]:
+    """(corners of the largest bright region when it is a quadrilateral of a plausible size,
+    its share of the image)."""
+    h, w = blurred.shape
+    bright = cv2.compare(blurred, cut, cv2.CMP_GT)
     k = max(3, (min(h, w) // 60) | 1)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return None
+        return None, 0.0
     contour = max(contours, key=cv2.contourArea)
     area = cv2.contourArea(contour) / (h * w)
     if not MIN_AREA <= area <= MAX_AREA:
-        return None
+        return None, area
     hull = cv2.convexHull(contour)
     quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
     if len(quad) != 4:
-        return None
-    corners = _order(quad.reshape(4, 2).astype(np.float32))
-    if _is_image_frame(corners, w, h) or not _sharp_sides(gray_small, corners):
-        return None
-    corners /= scale
-    return Sheet(corners, _flat_size(corners))
+        return None, area
+    return _order(quad.reshape(4, 2).astype(np.float32)), area
 
 
 def _order(points: np.ndarray) -> np.ndarray:
