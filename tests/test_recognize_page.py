@@ -490,3 +490,29 @@ def test_a_line_tesseract_left_out_whole_is_found_and_read(decision_page) -> Non
     assert out[: len(dropped)] == dropped
     assert rec.read_missed_lines(small, words, _strip_reader(small, calls)) == words
     assert len(calls) == 1
+
+
+def test_components_found_band_by_band_are_the_whole_pages_letters() -> None:
+    """The missed-line check labels ink band by band (runs of inked rows) to save time: every
+    component that could be a letter must come out exactly as one labelling of the whole page
+    gives it — including one in a band reaching the page's top and bottom edges, and marks
+    touching each other across rows."""
+    import cv2
+
+    rng = np.random.default_rng(5)
+    ink = np.zeros((400, 300), np.uint8)
+    ink[0:12, 10:30] = 255  # a band touching the top edge
+    ink[388:400, 50:60] = 255  # and the bottom edge
+    for _ in range(60):  # letter-sized marks and specks, some touching across rows
+        y, x = int(rng.integers(20, 370)), int(rng.integers(0, 290))
+        h, w = int(rng.integers(1, 18)), int(rng.integers(1, 10))
+        ink[y : y + h, x : x + w] = 255
+    ink[200:203, :] = 0  # an empty gap cutting the page in two bands
+    ink[150, 100:140] = 255  # a one-row rule: a band too low for a letter
+    min_rows = 4
+
+    count, _, whole, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    expected = sorted(map(tuple, whole[1:][whole[1:, 3] >= min_rows].tolist()))
+    banded = rec._components_in_bands(ink, min_rows)
+    assert sorted(map(tuple, banded[banded[:, 3] >= min_rows].tolist())) == expected
+    assert len(expected) > 20
