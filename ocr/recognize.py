@@ -363,31 +363,16 @@ def reread_unsure_lines(
         x0, y0, x1, y1 = _union(w.box for w in lines[k])
         m = max(2, round(LINE_MARGIN * (y1 - y0)))
         cuts.append((k, max(0, x0 - m), max(0, y0 - m), min(width, x1 + m), min(height, y1 + m)))
-    gap = max(8, round(STRIP_GAP * max(c[4] - c[2] for c in cuts)))
-    strip_w = max(c[3] - c[1] for c in cuts) + 2 * gap
-    strip_h = sum(c[4] - c[2] for c in cuts) + gap * (len(cuts) + 1)
-    strip = np.full((strip_h, strip_w) + image.shape[2:], 255, np.uint8)
-    tops = []
-    y = gap
-    for _, x0, y0, x1, y1 in cuts:
-        strip[y : y + y1 - y0, gap : gap + x1 - x0] = image[y0:y1, x0:x1]
-        tops.append(y)
-        y += y1 - y0 + gap
-    second = read(strip)
     sure_boxes = [_union(w.box for w in ws) for k, ws in lines.items() if k not in unsure]
     replaced: dict[int, list[Word]] = {}
     taken: list[tuple[int, int, int, int]] = []  # cuts overlap: a word is read into one line only
-    for (k, x0, y0, _, y1), top in zip(cuts, tops, strict=True):
-        got = []
-        for w in second:
-            cy = (w.box[1] + w.box[3]) / 2
-            if not top <= cy < top + (y1 - y0):
-                continue
-            dx, dy = x0 - gap, y0 - top
-            box = (w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy)
-            if any(_inside(box, b) for b in sure_boxes) or any(_inside(box, b) for b in taken):
-                continue
-            got.append(replace(w, box=box, line=hash((k, w.line))))
+    for k, read_back in _read_cuts(image, cuts, read):
+        got = [
+            replace(w, line=hash((k, w.line)))
+            for w in read_back
+            if not any(_inside(w.box, b) for b in sure_boxes)
+            and not any(_inside(w.box, b) for b in taken)
+        ]
         new, old = _line_score(got), scores[k]
         if got and new[0] > old[0] and new[1] > old[1]:
             replaced[k] = got
