@@ -353,9 +353,8 @@ def reread_unsure_lines(
     ]  # fmt: skip
     if not unsure:
         return words
-    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
-    if _line_score([w for w in text if not is_garbage_word(w)])[1] < REREAD_PAGE_CONFIDENCE:
-        return words  # (the page's confidence as its text will have it: junk and leaders out)
+    if not _sure_enough_to_reread(words):
+        return words
     unsure = sorted(unsure, key=lambda k: scores[k][1])[:REREAD_MAX_LINES]
     height, width = image.shape[:2]
     cuts = []
@@ -388,6 +387,14 @@ def reread_unsure_lines(
             out.extend(replaced[word.line])
             done.add(word.line)
     return out
+
+
+def _sure_enough_to_reread(words: list[Word]) -> bool:
+    """The page's confidence, as its text will have it (junk and leaders out), reaches
+    REREAD_PAGE_CONFIDENCE: re-reads on a page read worse than that fix nothing (an upside-down
+    or unreadable page)."""
+    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
+    return _line_score([w for w in text if not is_garbage_word(w)])[1] >= REREAD_PAGE_CONFIDENCE
 
 
 def missed_lines(image: np.ndarray, words: list[Word]) -> list[tuple[int, int, int, int]]:
@@ -461,11 +468,10 @@ def read_missed_lines(
     stacked in one strip (one more tesseract call, on pages that have such lines only). A cut's
     words are kept when they are text (REREAD_MIN_CHARS characters of valid syllables and
     numbers, confidence at least REREAD_CONFIDENCE) and not on a line already read."""
+    if not _sure_enough_to_reread(words):
+        return words  # (checked first: it costs less than looking for the lines)
     boxes = missed_lines(image, words)
     if not boxes:
-        return words
-    text = [w for w in (strip_leaders(w) for w in words) if w and not is_garbage(w)]
-    if _line_score([w for w in text if not is_garbage_word(w)])[1] < REREAD_PAGE_CONFIDENCE:
         return words
     height, width = image.shape[:2]
     cuts = []
